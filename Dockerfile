@@ -1,0 +1,29 @@
+# One image, role by command: `evidence up` (API + ingest), `evidence worker` (transcode), `evidence migrate`.
+FROM node:20.20-bookworm-slim
+
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends ffmpeg ca-certificates tini \
+ && rm -rf /var/lib/apt/lists/*
+
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm ci --omit=dev --no-audit --no-fund
+COPY bin ./bin
+COPY core ./core
+COPY schema ./schema
+COPY ingest ./ingest
+COPY api ./api
+COPY dock-agent ./dock-agent
+COPY transcode ./transcode
+COPY cli ./cli
+COPY tsconfig.json ./
+
+ENV NODE_ENV=production \
+    EVIDENCE_HOME=/var/lib/evidence \
+    EVIDENCE_HOST=0.0.0.0 \
+    EVIDENCE_PORT=8080
+RUN mkdir -p /var/lib/evidence && chown node:node /var/lib/evidence
+USER node
+EXPOSE 8080
+ENTRYPOINT ["/usr/bin/tini", "--", "node", "/app/bin/evidence.js"]
+CMD ["up"]

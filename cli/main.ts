@@ -1,0 +1,204 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { hostname, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Command, InvalidArgumentError } from 'commander';
+import { readConfig, type Config } from '../core/config';
+import { offloadVolume, type OffloadEvent, type OffloadSummary } from '../dock-agent/offload';
+import { makeSimulatedRecorder } from '../dock-agent/simulated-recorder';
+import { parseRecorderName } from '../dock-agent/names';
+import { listVolume } from '../dock-agent/volume';
+import type { Db } from '../schema/database';
+import { ROLES, type Role } from '../schema/db';
+import { createToken, revokeToken } from '../core/tokens';
+import { ensureAdminToken, startJobs, startRuntime } from './runtime';
+import { buildServer } from './server';
+
+const program = new Command('evidence').description('Evidence core of the law-enforcement recorder system (执法记录仪证据平台)');
+const integer = (value: string) => {
+  const n = Number(value);
+  if (!Number.isSafeInteger(n) || n < 0) throw new InvalidArgumentError('expected a whole number');
+  return n;
+};
+
+program
+  .command('migrate')
+  .description('Run the database migrations and exit (they also run on every start)')
+  .action(async () => {
+    const config = readConfig();
+    const runtime = await startRuntime(config);
+    console.log('database is at the latest migration');
+    await runtime.close();
+  });
+
+program
+  .command('up')
+  .description('Run the API and the dock ingest on the configured services (embedded default: PostgreSQL, Redis, filesystem store under EVIDENCE_HOME)')
+  .action(async () => {
+    const config = readConfig();
+    const { url, close } = await serve(config, config.logLevel);
+    console.log(`evidence platform listening on ${url}`);
+    onShutdown(close);
+  });
+
+program
+  .command('worker')
+  .description('Run transcode workers against the configured PostgreSQL, Redis and store; start more on more machines to scale out')
+  .action(async () => {
+    const config = readConfig();
+    const runtime = await startRuntime(config);
+    const log = consoleLog();
+    const stopJobs = await startJobs(runtime, config, log, true);
+    console.log(`transcode worker running (concurrency ${config.transcode.concurrency})`);
+    onShutdown(async () => {
+      await stopJobs();
+      await runtime.close();
+    });
+  });
+
+program
+  .command('dock')
+  .description('Dock a directory laid out like a recorder volume: offload, verify, and report. Exit 0 only when every regular file is verified.')
+  .requiredOption('--volume <dir>', 'the recorder volume (mounted folder)')
+  .requiredOption('--server <url>', 'the platform, e.g. http://127.0.0.1:8080')
+  .requiredOption('--token <token>', 'a station (or admin) API token')
+  .option('--station <code>', 'this station\'s code', hostname())
+  .option('--bay <n>', 'the bay the recorder sits in', integer, 0)
+  .option('--serial <serial>', 'the recorder serial (default: read from the file names)')
+  .option('--officer <no>', 'the officer number (警号) the recorder is bound to')
+  .option('--json', 'print the summary as JSON')
+  .action(async (opts: { volume: string; server: string; token: string; station: string; bay: number; serial?: string; officer?: string; json?: boolean }) => {
+    const summary = await dock(opts.volume, opts, opts.json ? () => {} : printEvent);
+    if (opts.json) console.log(JSON.stringify(summary, null, 2));
+    else printSummary(summary);
+    process.exitCode = summary.failed.length === 0 ? 0 : 1;
+  });
+
+const token = program.command('token').description('Manage API tokens on the local instance');
+token
+  .command('create')
+  .requiredOption('--name <name>', 'who or what the token is for')
+  .requiredOption('--role <role>', `one of ${ROLES.join(', ')}`)
+  .action(async (opts: { name: string; role: string }) => {
+    if (!ROLES.includes(opts.role as Role)) throw new InvalidArgumentError(`role must be one of ${ROLES.join(', ')}`);
+    await withDatabase(async (db) => {
+      const made = await createToken(db, { name: opts.name, role: opts.role as Role });
+      console.log(`token ${made.id} (${opts.role}): ${made.token}\nIt is shown only once; the platform keeps only its hash.`);
+    });
+  });
+token
+  .command('revoke <id>')
+  .action(async (id: string) => {
+    await withDatabase(async (db) => {
+      console.log((await revokeToken(db, id)) ? `token ${id} revoked` : `no active token ${id}`);
+    });
+  });
+
+program
+  .command('demo')
+  .description('Start the platform, dock a generated recorder into it, print the summary, and keep serving')
+  .option('--exit', 'stop after the summary instead of serving')
+  .action(async (opts: { exit?: boolean }) => {
+    const config = readConfig();
+    const { url, adminToken, close } = await serve(config, 'warn');
+    console.log(`evidence platform listening on ${url}`);
+    const dir = await mkdtemp(join(tmpdir(), 'recorder-'));
+    try {
+      console.log('generating a demo recorder volume with ffmpeg…');
+      const recorder = await makeSimulatedRecorder(dir, { clips: 4, seconds: 4 });
+      const summary = await dock(recorder.volume, { server: url, token: adminToken, station: 'DEMO-STATION', bay: 1, officer: recorder.officerNo }, printEvent);
+      printSummary(summary);
+      if (summary.failed.length > 0) process.exitCode = 1;
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+    if (opts.exit) return close();
+    console.log(`\nServing on ${url} (admin token: ${adminToken}). Try:\n  curl -H "Authorization: Bearer ${adminToken}" ${url}/api/evidence\nCtrl-C stops.`);
+    onShutdown(close);
+  });
+
+async function serve(config: Readonly<Config>, logLevel: string) {
+  const runtime = await startRuntime(config);
+  const admin = await ensureAdminToken(runtime.db, config);
+  if (admin.generated) console.log(`generated the platform-admin token (kept in ${join(config.home, 'admin-token')}): ${admin.token}`);
+  const app = await buildServer(
+    { db: runtime.db, store: runtime.store, stagingDir: config.stagingDir, maxFileBytes: config.maxFileBytes },
+    { logger: { level: logLevel } },
+  );
+  const stopJobs = await startJobs(runtime, config, app.log, true);
+  await app.listen({ host: config.host, port: config.port });
+  return {
+    url: `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${config.port}`,
+    adminToken: admin.token,
+    close: async () => {
+      await app.close();
+      await stopJobs();
+      await runtime.close();
+    },
+  };
+}
+
+async function dock(volume: string, opts: { server: string; token: string; station: string; bay: number; serial?: string; officer?: string }, onEvent: (e: OffloadEvent) => void) {
+  return offloadVolume(volume, {
+    server: opts.server,
+    token: opts.token,
+    station: { code: opts.station },
+    bay: opts.bay,
+    recorder: { serial: opts.serial ?? (await serialFromNames(volume)), ...(opts.officer ? { officerNo: opts.officer } : {}) },
+    utcOffsetMinutes: 480,
+    onEvent,
+  });
+}
+
+/** Without --serial, the device serial that GA/T 947 names carry; else the volume's folder name. */
+async function serialFromNames(volume: string): Promise<string> {
+  const { files } = await listVolume(volume);
+  const serials = new Set(files.map((f) => parseRecorderName(f.display, 480).deviceSerial).filter((s): s is string => s !== null));
+  if (serials.size === 1) return [...serials][0]!;
+  return volume.replace(/\/+$/, '').split('/').pop() || 'unknown-recorder';
+}
+
+function printEvent(event: OffloadEvent): void {
+  if (event.kind === 'skipped') console.warn(`warning: skipped ${event.path}: ${event.reason}`);
+  else if (event.kind === 'retry') console.warn(`retrying ${event.path} (attempt ${event.attempt}): ${event.error}`);
+  else if (event.kind === 'failed') console.error(`FAILED ${event.path}: ${event.error}`);
+  else console.log(`verified ${event.path} (${event.size} bytes)${event.result.duplicate ? ' [already on the platform]' : ''} sha256=${event.result.sha256}`);
+}
+
+function printSummary(s: OffloadSummary): void {
+  const mb = s.bytes / 1e6;
+  console.log(
+    `\n${s.verified}/${s.files} files verified (${s.duplicates} already on the platform), ${s.skipped.length} skipped, ${s.failed.length} failed; ` +
+      `${mb.toFixed(1)} MB in ${s.seconds.toFixed(2)} s = ${(mb / Math.max(s.seconds, 1e-9)).toFixed(1)} MB/s`,
+  );
+  for (const r of s.results) console.log(`  ${r.evidenceId}  ${r.path}\n      sha256 ${r.sha256}\n      sm3    ${r.sm3}`);
+  if (s.failed.length > 0) console.log(`Not verified (still on the recorder; dock again):\n${s.failed.map((f) => `  ${f.path}: ${f.error}`).join('\n')}`);
+}
+
+async function withDatabase(work: (db: Db) => Promise<void>): Promise<void> {
+  const runtime = await startRuntime(readConfig());
+  try {
+    await work(runtime.db);
+  } finally {
+    await runtime.close();
+  }
+}
+
+function consoleLog() {
+  return {
+    info: (o: object, m: string) => console.log(`${m} ${JSON.stringify(o)}`),
+    warn: (o: object, m: string) => console.warn(`${m} ${JSON.stringify(o)}`),
+  };
+}
+
+function onShutdown(close: () => Promise<void>): void {
+  const stop = () => {
+    close().then(() => process.exit(0), () => process.exit(1));
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+}
+
+program.parseAsync().catch((error: unknown) => {
+  console.error(`evidence: ${error instanceof Error ? error.message : String(error)}`);
+  process.exitCode = process.exitCode || 2;
+});

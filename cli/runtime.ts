@@ -1,0 +1,93 @@
+import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Redis } from 'ioredis';
+import type { Config } from '../core/config';
+import { assertNoEviction, jobQueue, redisConnection, startOutboxDispatcher } from '../core/queue';
+import { startWorker } from '../transcode/worker';
+import { createStore } from '../core/store/factory';
+import type { ObjectStore } from '../core/store/port';
+import { createToken, generateToken } from '../core/tokens';
+import { connect, migrateToLatest, type Db } from '../schema/database';
+import { startEmbeddedPostgres, startPrivateRedis, type RunningService } from './embedded';
+
+/** The running platform's shared parts: database (migrated), Redis, object store. */
+export interface Runtime {
+  db: Db;
+  databaseUrl: string;
+  redis: Redis;
+  store: ObjectStore;
+  close(): Promise<void>;
+}
+
+export async function startRuntime(config: Readonly<Config>): Promise<Runtime> {
+  const stops: RunningService[] = [];
+  try {
+    const database =
+      config.database.kind === 'external'
+        ? { url: config.database.url, stop: async () => {} }
+        : await startEmbeddedPostgres(config.database.dir, config.database.port);
+    stops.push(database);
+    const redis = config.redis.kind === 'external' ? { url: config.redis.url, stop: async () => {} } : await startPrivateRedis(config.redis.dir, config.redis.port);
+    stops.push(redis);
+    const connection = redisConnection(redis.url);
+    stops.push({ url: redis.url, stop: async () => void connection.disconnect() });
+    await assertNoEviction(connection);
+    const db = connect(database.url);
+    stops.push({ url: database.url, stop: () => db.destroy() });
+    await migrateToLatest(db);
+    const store = createStore(config);
+    await store.ensureReady();
+    return {
+      db,
+      databaseUrl: database.url,
+      redis: connection,
+      store,
+      close: async () => {
+        for (const s of stops.reverse()) await s.stop();
+      },
+    };
+  } catch (error) {
+    for (const s of stops.reverse()) await s.stop().catch(() => {});
+    throw error;
+  }
+}
+
+/**
+ * The platform-admin token: EVIDENCE_ADMIN_TOKEN when set, else one generated on first start and
+ * kept (mode 0600) under EVIDENCE_HOME so restarts keep working with it.
+ */
+export async function ensureAdminToken(db: Db, config: Readonly<Config>): Promise<{ token: string; generated: boolean }> {
+  let token = config.adminToken;
+  let generated = false;
+  if (!token) {
+    const file = join(config.home, 'admin-token');
+    token = await readFile(file, 'utf8').then((t) => t.trim(), () => undefined);
+    if (!token) {
+      token = generateToken();
+      generated = true;
+      await mkdir(config.home, { recursive: true });
+      await writeFile(file, `${token}\n`, { mode: 0o600 });
+      await chmod(file, 0o600);
+    }
+  }
+  await createToken(db, { name: 'platform-admin', role: 'admin', token });
+  return { token, generated };
+}
+
+/**
+ * Background work: the outbox dispatcher (always) and, when asked, a transcode worker.
+ * Returns the stop function.
+ */
+export async function startJobs(runtime: Runtime, config: Readonly<Config>, log: { info(o: object, m: string): void; warn(o: object, m: string): void }, withWorker: boolean): Promise<() => Promise<void>> {
+  const queue = jobQueue(runtime.redis);
+  const stopDispatcher = startOutboxDispatcher(runtime.db, queue, log);
+  await mkdir(config.transcode.workDir, { recursive: true });
+  const worker = withWorker
+    ? startWorker({ db: runtime.db, store: runtime.store, workDir: config.transcode.workDir, hlsMinSeconds: config.transcode.hlsMinSeconds, log }, runtime.redis, { concurrency: config.transcode.concurrency })
+    : undefined;
+  return async () => {
+    await stopDispatcher();
+    await worker?.close();
+    await queue.close();
+  };
+}

@@ -1,0 +1,85 @@
+import { resolve, join } from 'node:path';
+
+/** Everything the services read from the environment, read once at start and frozen. */
+export interface Config {
+  home: string;
+  host: string;
+  port: number;
+  adminToken: string | undefined;
+  database: { kind: 'embedded'; dir: string; port: number } | { kind: 'external'; url: string };
+  redis: { kind: 'private'; dir: string; port: number } | { kind: 'external'; url: string };
+  store: { kind: 'filesystem'; root: string } | { kind: 's3'; s3: S3Settings };
+  /** Partial uploads live here until verified; on the filesystem store it shares the volume so commit is a rename. */
+  stagingDir: string;
+  /** Largest single file the ingest accepts, in bytes. */
+  maxFileBytes: number;
+  logLevel: string;
+  transcode: {
+    /** Scratch space for transcoding (a copy of the original and the derivatives being made). */
+    workDir: string;
+    /** Recordings at least this long also get HLS. */
+    hlsMinSeconds: number;
+    concurrency: number;
+  };
+}
+
+export interface S3Settings {
+  endpoint: string;
+  accessKey: string;
+  secretKey: string;
+  region: string;
+  bucket: string;
+}
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+type Env = Record<string, string | undefined>;
+
+export function readConfig(env: Env = process.env): Readonly<Config> {
+  const home = resolve(env.EVIDENCE_HOME ?? '.evidence');
+  const s3 = readS3(env);
+  return Object.freeze({
+    home,
+    host: env.EVIDENCE_HOST ?? '127.0.0.1',
+    port: integer(env, 'EVIDENCE_PORT', 8080),
+    adminToken: env.EVIDENCE_ADMIN_TOKEN || undefined,
+    database: env.DATABASE_URL
+      ? { kind: 'external' as const, url: env.DATABASE_URL }
+      : { kind: 'embedded' as const, dir: join(home, 'postgres'), port: integer(env, 'EVIDENCE_PG_PORT', 54329) },
+    redis: env.REDIS_URL
+      ? { kind: 'external' as const, url: env.REDIS_URL }
+      : { kind: 'private' as const, dir: join(home, 'redis'), port: integer(env, 'EVIDENCE_REDIS_PORT', 63799) },
+    store: s3 ? { kind: 's3' as const, s3 } : { kind: 'filesystem' as const, root: join(home, 'objects') },
+    stagingDir: env.EVIDENCE_STAGING_DIR ? resolve(env.EVIDENCE_STAGING_DIR) : join(home, 'objects', '.staging'),
+    maxFileBytes: integer(env, 'EVIDENCE_MAX_FILE_BYTES', 64 * 1024 ** 3),
+    logLevel: env.EVIDENCE_LOG_LEVEL ?? 'info',
+    transcode: Object.freeze({
+      workDir: env.EVIDENCE_WORK_DIR ? resolve(env.EVIDENCE_WORK_DIR) : join(home, 'work'),
+      hlsMinSeconds: integer(env, 'EVIDENCE_HLS_MIN_SECONDS', 300),
+      concurrency: integer(env, 'EVIDENCE_WORKER_CONCURRENCY', 1),
+    }),
+  });
+}
+
+function readS3(env: Env): S3Settings | undefined {
+  if (!env.S3_ENDPOINT) return undefined;
+  const missing = ['S3_ACCESS_KEY', 'S3_SECRET_KEY'].filter((name) => !env[name]);
+  if (missing.length > 0) throw new ConfigError(`S3_ENDPOINT is set but ${missing.join(' and ')} is not`);
+  return {
+    endpoint: env.S3_ENDPOINT,
+    accessKey: env.S3_ACCESS_KEY!,
+    secretKey: env.S3_SECRET_KEY!,
+    region: env.S3_REGION ?? 'us-east-1',
+    bucket: env.S3_BUCKET ?? 'evidence',
+  };
+}
+
+function integer(env: Env, name: string, fallback: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isSafeInteger(value) || value < 0) throw new ConfigError(`${name} must be a whole number, got "${raw}"`);
+  return value;
+}

@@ -1,0 +1,425 @@
+import { randomUUID } from 'node:crypto';
+import { createReadStream, createWriteStream } from 'node:fs';
+import { mkdir, open, rm, stat, truncate } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Readable } from 'node:stream';
+import { Transform } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { sql } from 'kysely';
+import { appendCustody } from '../core/chain';
+import { Problem } from '../core/errors';
+import { DualHasher, hashFile, type Digests } from '../core/hashing';
+import { baseName, displayName } from '../core/names';
+import type { ObjectStore } from '../core/store/port';
+import { StoreUnavailableError } from '../core/store/port';
+import type { Db } from '../schema/database';
+import type { FileMetadata, UploadRow } from '../schema/db';
+
+export interface IngestDeps {
+  db: Db;
+  store: ObjectStore;
+  stagingDir: string;
+  maxFileBytes: number;
+  log: { info(obj: object, msg: string): void; warn(obj: object, msg: string): void };
+}
+
+export interface SessionRequest {
+  station: { code: string; name?: string };
+  bay: number;
+  recorder: { serial: string; vidPid?: string; officerNo?: string; clock?: string };
+  stationClock?: string;
+}
+
+export interface FileRequest {
+  /** Path relative to the volume root, as raw bytes in base64 (names may be GBK or hostile). */
+  pathBase64: string;
+  size: number;
+  metadata: Partial<FileMetadata>;
+}
+
+export interface UploadStatus {
+  uploadId: string;
+  offset: number;
+  size: number;
+  state: UploadRow['state'];
+  evidenceId: string | null;
+}
+
+export interface CompleteResult {
+  evidenceId: string;
+  duplicate: boolean;
+  /** True once the server holds a verified copy: the dock may delete the file from the recorder. */
+  mayPurge: boolean;
+  sha256: string;
+  sm3: string;
+}
+
+/**
+ * The offload protocol's server side: sessions, resumable uploads by offset, hashing while
+ * receiving, then verify-and-commit. Partial bytes live in a staging folder until verified.
+ */
+export class IngestService {
+  /** Hash state for uploads this process is receiving; rebuilt from the staged bytes when missing. */
+  private readonly hashers = new Map<string, DualHasher>();
+  /** One request at a time per upload within this process. */
+  private readonly busy = new Set<string>();
+
+  constructor(private readonly deps: IngestDeps) {}
+
+  async openSession(req: SessionRequest, actor: string): Promise<{ sessionId: string; clockSkewMs: number | null }> {
+    const { db } = this.deps;
+    const stationClock = req.stationClock ? new Date(req.stationClock) : new Date();
+    const recorderClock = req.recorder.clock ? new Date(req.recorder.clock) : null;
+    const skew = recorderClock ? recorderClock.getTime() - stationClock.getTime() : null;
+    const sessionId = await db.transaction().execute(async (trx) => {
+      const station = await trx
+        .insertInto('stations')
+        .values({ code: req.station.code, name: req.station.name ?? req.station.code, last_seen_at: new Date() })
+        .onConflict((oc) => oc.column('code').doUpdateSet({ last_seen_at: new Date() }))
+        .returning('id')
+        .executeTakeFirstOrThrow();
+      const bay = await trx
+        .insertInto('bays')
+        .values({ station_id: station.id, number: req.bay })
+        .onConflict((oc) => oc.columns(['station_id', 'number']).doUpdateSet({ number: req.bay }))
+        .returning('id')
+        .executeTakeFirstOrThrow();
+      const recorder = await trx
+        .insertInto('recorders')
+        .values({ serial: req.recorder.serial, vid_pid: req.recorder.vidPid ?? null, officer_no: req.recorder.officerNo ?? null, last_docked_at: new Date() })
+        .onConflict((oc) =>
+          oc.column('serial').doUpdateSet({
+            last_docked_at: new Date(),
+            vid_pid: sql`coalesce(excluded.vid_pid, recorders.vid_pid)`,
+          }),
+        )
+        .returning('id')
+        .executeTakeFirstOrThrow();
+      const session = await trx
+        .insertInto('offload_sessions')
+        .values({
+          station_id: station.id,
+          bay_id: bay.id,
+          recorder_id: recorder.id,
+          officer_no: req.recorder.officerNo ?? null,
+          recorder_clock: recorderClock,
+          station_clock: stationClock,
+          clock_skew_ms: skew,
+        })
+        .returning('id')
+        .executeTakeFirstOrThrow();
+      return session.id;
+    });
+    this.deps.log.info({ sessionId, station: req.station.code, bay: req.bay, recorder: req.recorder.serial, actor }, 'offload session opened');
+    return { sessionId, clockSkewMs: skew };
+  }
+
+  /** Starts receiving a file, or returns the upload already under way for the same recorder, path and size. */
+  async createUpload(sessionId: string, req: FileRequest): Promise<UploadStatus> {
+    const { db, maxFileBytes } = this.deps;
+    if (req.size > maxFileBytes) {
+      throw new Problem(413, 'File Too Large', `${req.size} bytes is over the limit of ${maxFileBytes} bytes`);
+    }
+    const pathBytes = Buffer.from(req.pathBase64, 'base64');
+    if (pathBytes.length === 0) throw new Problem(400, 'Bad Request', 'the file path is empty');
+    const session = await db.selectFrom('offload_sessions').select(['id', 'recorder_id', 'closed_at']).where('id', '=', sessionId).executeTakeFirst();
+    if (!session) throw new Problem(404, 'Not Found', `offload session ${sessionId} does not exist`);
+    const metadata: FileMetadata = {
+      officerNo: req.metadata.officerNo ?? null,
+      deviceSerial: req.metadata.deviceSerial ?? null,
+      recordedAt: req.metadata.recordedAt ?? null,
+      stationTime: req.metadata.stationTime ?? null,
+      important: req.metadata.important ?? false,
+    };
+    const inserted = await db
+      .insertInto('uploads')
+      .values({
+        session_id: sessionId,
+        recorder_id: session.recorder_id,
+        original_path: displayName(pathBytes),
+        original_path_bytes: pathBytes,
+        size: req.size,
+        metadata: JSON.stringify(metadata),
+      })
+      .onConflict((oc) => oc.columns(['recorder_id', 'original_path_bytes', 'size']).where('state', '=', 'receiving').doNothing())
+      .returning('id')
+      .executeTakeFirst();
+    const uploadId =
+      inserted?.id ??
+      (
+        await db
+          .selectFrom('uploads')
+          .select('id')
+          .where('recorder_id', '=', session.recorder_id)
+          .where('original_path_bytes', '=', pathBytes)
+          .where('size', '=', String(req.size))
+          .where('state', '=', 'receiving')
+          .executeTakeFirstOrThrow()
+      ).id;
+    return this.status(uploadId);
+  }
+
+  async status(uploadId: string): Promise<UploadStatus> {
+    const upload = await this.upload(uploadId);
+    return {
+      uploadId,
+      offset: upload.state === 'receiving' ? await this.stagedBytes(uploadId) : Number(upload.size),
+      size: Number(upload.size),
+      state: upload.state,
+      evidenceId: upload.evidence_id,
+    };
+  }
+
+  /** Appends bytes at `offset`; the offset must equal what the server already holds. */
+  async writeChunk(uploadId: string, offset: number, body: Readable): Promise<UploadStatus> {
+    return this.exclusive(uploadId, async () => {
+      const upload = await this.upload(uploadId);
+      if (upload.state !== 'receiving') throw new Problem(409, 'Upload Finished', `upload is ${upload.state}`, { state: upload.state });
+      const held = await this.stagedBytes(uploadId);
+      if (offset !== held) {
+        throw new Problem(409, 'Offset Mismatch', `the server holds ${held} bytes; send from there`, { offset: held });
+      }
+      const size = Number(upload.size);
+      const hasher = await this.hasherAt(uploadId, held);
+      const path = this.stagingPath(uploadId);
+      let received = held;
+      const hashAndCount = new Transform({
+        transform(chunk: Buffer, _enc, done) {
+          received += chunk.length;
+          if (received > size) return done(new Problem(413, 'Too Much Data', `the file was declared as ${size} bytes`));
+          hasher.update(chunk);
+          done(null, chunk);
+        },
+      });
+      try {
+        await mkdir(this.deps.stagingDir, { recursive: true });
+        const out = createWriteStream(path, { flags: 'a' });
+        await pipeline(body, hashAndCount, out);
+        await fsync(path);
+      } catch (error) {
+        // The hasher may have seen bytes the file did not get: rebuild it from disk next time.
+        this.hashers.delete(uploadId);
+        if (received > size) await truncate(path, held);
+        if (error instanceof Problem) throw error;
+        this.deps.log.warn({ uploadId, held: await this.stagedBytes(uploadId), err: String(error) }, 'upload chunk cut off; the dock can resume');
+        throw new Problem(400, 'Upload Interrupted', 'the request body ended early; ask for the offset and resume', {
+          offset: await this.stagedBytes(uploadId),
+        });
+      }
+      return { uploadId, offset: received, size, state: 'receiving', evidenceId: null };
+    });
+  }
+
+  /** Compares the dock's hashes with ours; only a match becomes evidence, in one transaction. */
+  async complete(uploadId: string, declared: Digests, actor: string): Promise<CompleteResult> {
+    return this.exclusive(uploadId, async () => {
+      const upload = await this.upload(uploadId);
+      if (upload.state === 'verified' && upload.evidence_id) {
+        return this.existing(upload.evidence_id, declared, true);
+      }
+      if (upload.state !== 'receiving') throw new Problem(409, 'Upload Finished', `upload is ${upload.state}`, { state: upload.state });
+      const size = Number(upload.size);
+      const held = await this.stagedBytes(uploadId);
+      if (held !== size) throw new Problem(409, 'Upload Incomplete', `the server holds ${held} of ${size} bytes`, { offset: held });
+
+      const computed = await this.digests(uploadId, size);
+      if (computed.sha256 !== declared.sha256.toLowerCase() || computed.sm3 !== declared.sm3.toLowerCase()) {
+        return this.reject(upload, declared, computed);
+      }
+      const known = await this.findEvidence(upload, computed.sha256);
+      if (known) {
+        await this.finishUpload(uploadId, known);
+        return this.existing(known, declared, true);
+      }
+      return this.commit(upload, computed, actor);
+    });
+  }
+
+  private async commit(upload: UploadRow, digests: Digests, actor: string): Promise<CompleteResult> {
+    const { db, store, log } = this.deps;
+    const size = Number(upload.size);
+    const key = `originals/${randomUUID()}`;
+    try {
+      await store.putFile(key, this.stagingPath(upload.id), size);
+    } catch (error) {
+      log.warn({ uploadId: upload.id, err: String(error) }, 'object store refused the original; upload kept for retry');
+      throw storeProblem(error);
+    }
+    const session = await db
+      .selectFrom('offload_sessions as s')
+      .innerJoin('recorders as r', 'r.id', 's.recorder_id')
+      .innerJoin('stations as st', 'st.id', 's.station_id')
+      .innerJoin('bays as b', 'b.id', 's.bay_id')
+      .select(['s.id', 's.clock_skew_ms', 's.station_clock', 's.officer_no', 'r.serial', 'r.officer_no as bound_officer', 'st.code as station', 'b.number as bay'])
+      .where('s.id', '=', upload.session_id)
+      .executeTakeFirstOrThrow();
+    const meta = upload.metadata;
+    const officerNo = meta.officerNo ?? session.bound_officer ?? session.officer_no;
+    let evidenceId: string | undefined;
+    try {
+      evidenceId = await db.transaction().execute(async (trx) => {
+        const unit = officerNo
+          ? await trx.selectFrom('users').select('unit_id').where('officer_no', '=', officerNo).executeTakeFirst()
+          : undefined;
+        const row = await trx
+          .insertInto('evidence')
+          .values({
+            recorder_id: upload.recorder_id,
+            session_id: upload.session_id,
+            upload_id: upload.id,
+            size,
+            sha256: digests.sha256,
+            sm3: digests.sm3,
+            original_path: upload.original_path,
+            original_path_bytes: upload.original_path_bytes,
+            original_name: baseName(upload.original_path),
+            officer_no: officerNo,
+            device_serial: session.serial,
+            unit_id: unit?.unit_id ?? null,
+            recorded_at: meta.recordedAt,
+            station_time: meta.stationTime ?? session.station_clock,
+            clock_skew_ms: session.clock_skew_ms,
+            important: meta.important,
+            storage_key: key,
+          })
+          .onConflict((oc) => oc.columns(['device_serial', 'original_path_bytes', 'size', 'sha256']).doNothing())
+          .returning('id')
+          .executeTakeFirst();
+        if (!row) return undefined; // lost a race with an identical upload: that one is the evidence
+        await appendCustody(trx, {
+          evidenceId: row.id,
+          action: 'ingest.verified',
+          actor,
+          details: { sha256: digests.sha256, sm3: digests.sm3, size, station: session.station, bay: session.bay, sessionId: session.id, uploadId: upload.id, storageKey: key },
+        });
+        await trx.insertInto('outbox').values({ kind: 'transcode', payload: JSON.stringify({ evidenceId: row.id }) }).execute();
+        await trx.updateTable('uploads').set({ state: 'verified', evidence_id: row.id, updated_at: new Date() }).where('id', '=', upload.id).execute();
+        return row.id;
+      });
+    } catch (error) {
+      await store.delete(key).catch(() => undefined);
+      throw error;
+    }
+    if (!evidenceId) {
+      await store.delete(key);
+      const winner = await this.findEvidence(upload, digests.sha256);
+      if (!winner) throw new Error('evidence insert conflicted but no evidence row was found');
+      await this.finishUpload(upload.id, winner);
+      return this.existing(winner, digests, true);
+    }
+    this.hashers.delete(upload.id);
+    log.info({ evidenceId, uploadId: upload.id, size, sha256: digests.sha256 }, 'evidence verified and committed');
+    return { evidenceId, duplicate: false, mayPurge: true, ...digests };
+  }
+
+  private async reject(upload: UploadRow, declared: Digests, computed: Digests): Promise<never> {
+    const rejection = { reason: 'hash mismatch', declared, computed, at: new Date().toISOString() };
+    await this.deps.db
+      .updateTable('uploads')
+      .set({ state: 'rejected', rejection: JSON.stringify(rejection), updated_at: new Date() })
+      .where('id', '=', upload.id)
+      .execute();
+    await this.discardStaging(upload.id);
+    this.deps.log.warn({ uploadId: upload.id, path: upload.original_path, ...rejection }, 'upload refused: hashes do not match');
+    throw new Problem(422, 'Hash Mismatch', 'the bytes received do not match the declared hashes; nothing was stored. Send the file again.', {
+      declared,
+      computed,
+    });
+  }
+
+  private async findEvidence(upload: UploadRow, sha256: string): Promise<string | undefined> {
+    const row = await this.deps.db
+      .selectFrom('evidence')
+      .innerJoin('recorders', 'recorders.serial', 'evidence.device_serial')
+      .select('evidence.id')
+      .where('recorders.id', '=', upload.recorder_id)
+      .where('evidence.original_path_bytes', '=', upload.original_path_bytes)
+      .where('evidence.size', '=', upload.size)
+      .where('evidence.sha256', '=', sha256)
+      .executeTakeFirst();
+    return row?.id;
+  }
+
+  private async finishUpload(uploadId: string, evidenceId: string): Promise<void> {
+    await this.deps.db.updateTable('uploads').set({ state: 'verified', evidence_id: evidenceId, updated_at: new Date() }).where('id', '=', uploadId).execute();
+    await this.discardStaging(uploadId);
+  }
+
+  private async existing(evidenceId: string, declared: Digests, duplicate: boolean): Promise<CompleteResult> {
+    const row = await this.deps.db.selectFrom('evidence').select(['sha256', 'sm3']).where('id', '=', evidenceId).executeTakeFirstOrThrow();
+    if (row.sha256 !== declared.sha256.toLowerCase() || row.sm3 !== declared.sm3.toLowerCase()) {
+      throw new Problem(422, 'Hash Mismatch', 'this upload was already verified with different hashes', { evidenceId });
+    }
+    return { evidenceId, duplicate, mayPurge: true, sha256: row.sha256, sm3: row.sm3 };
+  }
+
+  private async digests(uploadId: string, size: number): Promise<Digests> {
+    const hasher = this.hashers.get(uploadId);
+    this.hashers.delete(uploadId);
+    if (hasher && hasher.bytes === size) return hasher.digest();
+    return hashFile(this.stagingPath(uploadId));
+  }
+
+  private async hasherAt(uploadId: string, held: number): Promise<DualHasher> {
+    const known = this.hashers.get(uploadId);
+    if (known && known.bytes === held) return known;
+    // After a restart (or another replica took the earlier chunks) re-read what is staged.
+    const hasher = new DualHasher();
+    if (held > 0) {
+      for await (const chunk of createReadStream(this.stagingPath(uploadId), { end: held - 1, highWaterMark: 1 << 20 })) {
+        hasher.update(chunk as Buffer);
+      }
+    }
+    this.hashers.set(uploadId, hasher);
+    return hasher;
+  }
+
+  private async upload(uploadId: string): Promise<UploadRow> {
+    const row = await this.deps.db.selectFrom('uploads').selectAll().where('id', '=', uploadId).executeTakeFirst();
+    if (!row) throw new Problem(404, 'Not Found', `upload ${uploadId} does not exist`);
+    return row;
+  }
+
+  private stagingPath(uploadId: string): string {
+    return join(this.deps.stagingDir, uploadId);
+  }
+
+  private async stagedBytes(uploadId: string): Promise<number> {
+    try {
+      return (await stat(this.stagingPath(uploadId))).size;
+    } catch {
+      return 0;
+    }
+  }
+
+  private async discardStaging(uploadId: string): Promise<void> {
+    this.hashers.delete(uploadId);
+    await rm(this.stagingPath(uploadId), { force: true });
+  }
+
+  private async exclusive<T>(uploadId: string, work: () => Promise<T>): Promise<T> {
+    if (this.busy.has(uploadId)) {
+      throw new Problem(409, 'Upload Busy', 'another request for this upload is in progress; retry shortly', { retryable: true });
+    }
+    this.busy.add(uploadId);
+    try {
+      return await work();
+    } finally {
+      this.busy.delete(uploadId);
+    }
+  }
+}
+
+async function fsync(path: string): Promise<void> {
+  const handle = await open(path, 'r+');
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}
+
+function storeProblem(error: unknown): Problem {
+  const detail = error instanceof StoreUnavailableError ? error.message : 'the object store failed';
+  return new Problem(503, 'Store Unavailable', `${detail}; nothing was committed, complete the upload again later`, { retryable: true });
+}

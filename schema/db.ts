@@ -1,0 +1,205 @@
+import type { ColumnType, Generated, Insertable, Selectable } from 'kysely';
+
+/** Table types for Kysely. Column names are snake_case as in SQL. */
+
+type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
+type NullableTimestamp = ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+/** bigint comes back from pg as a string; we keep it a string and convert at the edges. */
+type BigInt = ColumnType<string, number | string | bigint, number | string | bigint>;
+type NullableBigInt = ColumnType<string | null, number | string | bigint | null | undefined, number | string | bigint | null>;
+
+export const ROLES = ['handler', 'unit_head', 'overseer', 'auditor', 'complainant', 'admin', 'station'] as const;
+export type Role = (typeof ROLES)[number];
+
+export interface UnitsTable {
+  id: Generated<string>;
+  code: string;
+  name: string;
+  kind: Generated<'agency' | 'supervisor'>;
+  parent_id: string | null;
+  created_at: Generated<Date>;
+}
+
+export interface UsersTable {
+  id: Generated<string>;
+  username: string;
+  password_hash: string | null;
+  role: Role;
+  unit_id: string | null;
+  officer_no: string | null;
+  display_name: string | null;
+  created_at: Generated<Date>;
+  disabled_at: NullableTimestamp;
+}
+
+export interface UserOverseesTable {
+  user_id: string;
+  unit_id: string;
+}
+
+export interface ApiTokensTable {
+  id: Generated<string>;
+  name: string;
+  token_hash: string;
+  role: Role;
+  user_id: string | null;
+  station_id: string | null;
+  created_at: Generated<Date>;
+  revoked_at: NullableTimestamp;
+  last_used_at: NullableTimestamp;
+}
+
+export interface RecordersTable {
+  id: Generated<string>;
+  serial: string;
+  vid_pid: string | null;
+  officer_no: string | null;
+  created_at: Generated<Date>;
+  last_docked_at: NullableTimestamp;
+}
+
+export interface StationsTable {
+  id: Generated<string>;
+  code: string;
+  name: string;
+  unit_id: string | null;
+  created_at: Generated<Date>;
+  last_seen_at: NullableTimestamp;
+}
+
+export interface BaysTable {
+  id: Generated<string>;
+  station_id: string;
+  number: number;
+}
+
+export interface OffloadSessionsTable {
+  id: Generated<string>;
+  station_id: string;
+  bay_id: string;
+  recorder_id: string;
+  officer_no: string | null;
+  recorder_clock: NullableTimestamp;
+  station_clock: NullableTimestamp;
+  clock_skew_ms: NullableBigInt;
+  opened_at: Generated<Date>;
+  closed_at: NullableTimestamp;
+}
+
+/** What the dock told us about a file, kept verbatim with the upload and copied onto the evidence. */
+export interface FileMetadata {
+  officerNo: string | null;
+  deviceSerial: string | null;
+  recordedAt: string | null;
+  stationTime: string | null;
+  important: boolean;
+}
+
+export type UploadState = 'receiving' | 'verified' | 'rejected';
+
+export interface UploadsTable {
+  id: Generated<string>;
+  session_id: string;
+  recorder_id: string;
+  original_path: string;
+  original_path_bytes: Buffer;
+  size: BigInt;
+  metadata: ColumnType<FileMetadata, string, string>;
+  state: Generated<UploadState>;
+  rejection: ColumnType<Record<string, unknown> | null, string | null | undefined, string | null>;
+  evidence_id: string | null;
+  created_at: Generated<Date>;
+  updated_at: Generated<Date>;
+}
+
+export interface EvidenceTable {
+  id: Generated<string>;
+  recorder_id: string;
+  session_id: string;
+  upload_id: string;
+  size: BigInt;
+  sha256: string;
+  sm3: string;
+  original_path: string;
+  original_path_bytes: Buffer;
+  original_name: string;
+  officer_no: string | null;
+  device_serial: string;
+  unit_id: string | null;
+  recorded_at: NullableTimestamp;
+  station_time: NullableTimestamp;
+  received_at: Generated<Date>;
+  clock_skew_ms: NullableBigInt;
+  important: boolean;
+  storage_key: string;
+  state: Generated<string>;
+  playback_state: Generated<PlaybackState>;
+  playback_reason: string | null;
+  playback_progress: Generated<number>;
+}
+
+export const PLAYBACK_STATES = ['queued', 'processing', 'ready', 'unplayable', 'failed'] as const;
+export type PlaybackState = (typeof PLAYBACK_STATES)[number];
+
+export interface DerivativesTable {
+  id: Generated<string>;
+  evidence_id: string;
+  kind: string;
+  name: string;
+  storage_key: string;
+  size: BigInt;
+  sha256: string;
+  mime_type: string;
+  source_sha256: string;
+  created_at: Generated<Date>;
+}
+
+export interface ChainRow {
+  seq: BigInt;
+  prev_hash: string;
+  hash: string;
+}
+
+export interface CustodyEventsTable extends ChainRow {
+  evidence_id: string;
+  action: string;
+  actor: string;
+  at: Timestamp;
+  details: ColumnType<Record<string, unknown>, string, never>;
+}
+
+export interface ChainHeadsTable {
+  chain: string;
+  seq: BigInt;
+  hash: string;
+}
+
+export interface OutboxTable {
+  id: Generated<string>;
+  kind: string;
+  payload: ColumnType<Record<string, unknown>, string, string>;
+  created_at: Generated<Date>;
+  dispatched_at: NullableTimestamp;
+}
+
+export interface Database {
+  units: UnitsTable;
+  users: UsersTable;
+  user_oversees: UserOverseesTable;
+  api_tokens: ApiTokensTable;
+  recorders: RecordersTable;
+  stations: StationsTable;
+  bays: BaysTable;
+  offload_sessions: OffloadSessionsTable;
+  uploads: UploadsTable;
+  evidence: EvidenceTable;
+  custody_events: CustodyEventsTable;
+  chain_heads: ChainHeadsTable;
+  outbox: OutboxTable;
+  derivatives: DerivativesTable;
+}
+
+export type EvidenceRow = Selectable<EvidenceTable>;
+export type UploadRow = Selectable<UploadsTable>;
+export type NewOutbox = Insertable<OutboxTable>;
+export type DerivativeRow = Selectable<DerivativesTable>;

@@ -1,0 +1,100 @@
+/**
+ * npm run bench:ingest — dock 1 GiB of generated files through the real HTTP path into the
+ * filesystem store and into S3 (Ceph RGW started by scripts/s3-server.sh), and time sha256sum over
+ * the same files in the same run. The server runs as its own process (`evidence up`) so its peak
+ * RSS (VmHWM) is measured alone. BENCH_GIB overrides the total size.
+ */
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdir, mkdtemp, open, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { offloadVolume } from '../../dock-agent/offload';
+import { generateToken } from '../../core/tokens';
+
+const run = promisify(execFile);
+const total = Number(process.env.BENCH_GIB ?? 1) * 1024 ** 3;
+const FILES = 8;
+
+async function makeVolume(dir: string): Promise<void> {
+  const each = Math.floor(total / FILES);
+  const block = randomBytes(16 * 1024 * 1024);
+  for (let i = 0; i < FILES; i++) {
+    const path = join(dir, 'DCIM', 'normal', `010203_DSJBENCH_2026112509${String(i).padStart(2, '0')}00_${i + 1}.mp4`);
+    await mkdir(join(dir, 'DCIM', 'normal'), { recursive: true });
+    const fh = await open(path, 'w');
+    for (let written = 0; written < each; written += block.length) {
+      block.writeUInt32LE(i * 1_000_003 + written, 0); // vary content between blocks
+      await fh.write(block, 0, Math.min(block.length, each - written));
+    }
+    await fh.close();
+  }
+}
+
+async function startServer(home: string, port: number, env: Record<string, string>): Promise<{ child: ChildProcess; url: string; token: string }> {
+  const token = generateToken();
+  const child = spawn(process.execPath, ['bin/evidence.js', 'up'], {
+    env: { ...process.env, ...env, EVIDENCE_HOME: home, EVIDENCE_PORT: String(port), EVIDENCE_PG_PORT: String(port + 1), EVIDENCE_REDIS_PORT: String(port + 2), EVIDENCE_ADMIN_TOKEN: token, EVIDENCE_LOG_LEVEL: 'warn' },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  await new Promise<void>((resolve, reject) => {
+    child.stdout!.on('data', (d: Buffer) => d.toString().includes('listening on') && resolve());
+    child.once('exit', (code) => reject(new Error(`server exited with ${code}`)));
+  });
+  return { child, url: `http://127.0.0.1:${port}`, token };
+}
+
+async function peakRssMb(pid: number): Promise<number> {
+  const status = await readFile(`/proc/${pid}/status`, 'utf8');
+  return Number(/VmHWM:\s+(\d+)/.exec(status)![1]) / 1024;
+}
+
+async function dockInto(label: string, volume: string, home: string, port: number, env: Record<string, string> = {}) {
+  const server = await startServer(home, port, env);
+  try {
+    const summary = await offloadVolume(volume, {
+      server: server.url,
+      token: server.token,
+      station: { code: 'BENCH' },
+      bay: 1,
+      recorder: { serial: `DSJBENCH-${label}` },
+      utcOffsetMinutes: 480,
+    });
+    if (summary.failed.length > 0) throw new Error(`${label}: ${summary.failed.length} files failed: ${summary.failed[0]!.error}`);
+    return { mbps: summary.bytes / 1e6 / summary.seconds, seconds: summary.seconds, rss: await peakRssMb(server.child.pid!) };
+  } finally {
+    server.child.kill('SIGTERM');
+    await new Promise((r) => server.child.once('exit', r));
+  }
+}
+
+const work = await mkdtemp(join(tmpdir(), 'bench-ingest-'));
+try {
+  const volume = join(work, 'volume');
+  console.log(`generating ${FILES} files, ${(total / 1024 ** 3).toFixed(2)} GiB in all…`);
+  await makeVolume(volume);
+
+  const t0 = process.hrtime.bigint();
+  await run('bash', ['-c', `find ${volume} -type f -print0 | xargs -0 sha256sum > /dev/null`]);
+  const shaSeconds = Number(process.hrtime.bigint() - t0) / 1e9;
+  const shaMbps = total / 1e6 / shaSeconds;
+
+  const fs = await dockInto('fs', volume, join(work, 'home-fs'), 18080);
+  const s3env = Object.fromEntries(
+    (await run('bash', ['scripts/s3-server.sh', 'start'])).stdout
+      .split('\n')
+      .filter((l) => l.includes('='))
+      .map((l) => l.split('=') as [string, string]),
+  );
+  const s3 = await dockInto('s3', volume, join(work, 'home-s3'), 18090, { ...s3env, S3_BUCKET: `bench-${Date.now()}` });
+
+  const line = (name: string, r: { mbps: number; seconds: number; rss: number }) =>
+    `${name.padEnd(28)} ${r.mbps.toFixed(1).padStart(7)} MB/s  ${r.seconds.toFixed(1).padStart(6)} s  ratio to sha256sum ${(r.mbps / shaMbps).toFixed(2)}x  server peak RSS ${r.rss.toFixed(0)} MB`;
+  console.log(`\nsha256sum (same files)       ${shaMbps.toFixed(1).padStart(7)} MB/s  ${shaSeconds.toFixed(1).padStart(6)} s`);
+  console.log(line('ingest → filesystem store', fs));
+  console.log(line('ingest → S3 (Ceph RGW)', s3));
+  console.log('\ngoals: filesystem ingest >= 0.5x sha256sum; server RSS < 200 MB');
+} finally {
+  await rm(work, { recursive: true, force: true });
+}

@@ -1,0 +1,109 @@
+// Transcode benchmark: node bin/run-ts.js tests/bench/transcode.bench.ts
+// Clips are generated once (cached by recipe in test-artifacts/transcode-bench); the rest runs each time.
+import { spawn } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { availableParallelism, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { mp4Job, thumbnailFramesJob, toArgv } from '../../transcode/args';
+import type { FfmpegJob } from '../../transcode/args';
+import { makeDerivatives } from '../../transcode/media';
+import { decidePlayback } from '../../transcode/policy';
+import { probe } from '../../transcode/probe';
+import { runFfmpeg } from '../../transcode/runner';
+import { makeClip, tone, video } from '../fixtures/make-clips';
+
+const OPTS = { hlsMinSeconds: 3600, maxLines: 720 } as const;
+const H264_SECONDS = 60;
+const HEVC_SECONDS = 20;
+
+async function seconds(work: () => Promise<unknown>): Promise<number> {
+  const started = performance.now();
+  await work();
+  return (performance.now() - started) / 1000;
+}
+
+/** The same command line, spawned directly: the baseline for the runner's overhead. */
+function byHand(job: FfmpegJob): Promise<void> {
+  return new Promise((done, fail) => {
+    spawn('ffmpeg', toArgv(job), { stdio: 'ignore' })
+      .on('error', fail)
+      .on('exit', (code) => (code === 0 ? done() : fail(new Error(`ffmpeg exited with ${code}`))));
+  });
+}
+
+async function mediaOf(path: string) {
+  const probed = await probe(path);
+  if (!probed.playable) throw new Error(`${path}: ${probed.reason}`);
+  return probed.info;
+}
+
+const row = (label: string, value: string): void => console.log(`${label.padEnd(58)} ${value}`);
+
+console.log(`transcode bench: ${availableParallelism()} CPUs; generating/reusing clips...`);
+const clipsDir = 'test-artifacts/transcode-bench';
+const generation = performance.now();
+const h264 = await makeClip(clipsDir, 'h264-1080p30-8M', {
+  ext: '.mp4',
+  steps: [{
+    ffmpeg: [
+      ...video('1920x1080', 30, H264_SECONDS), ...tone(H264_SECONDS),
+      '-c:v', 'libx264', '-preset', 'ultrafast', '-b:v', '8M', '-maxrate', '8M', '-bufsize', '16M', '-g', '60',
+      '-pix_fmt', 'yuv420p', '-c:a', 'aac', '{out}',
+    ],
+  }],
+});
+const hevc = await makeClip(clipsDir, 'hevc-1080p30', {
+  ext: '.mp4',
+  steps: [{
+    ffmpeg: [
+      ...video('1920x1080', 30, HEVC_SECONDS), ...tone(HEVC_SECONDS),
+      '-c:v', 'libx265', '-preset', 'ultrafast', '-x265-params', 'log-level=error:keyint=60', '-pix_fmt', 'yuv420p',
+      '-tag:v', 'hvc1', '-c:a', 'aac', '{out}',
+    ],
+  }],
+});
+console.log(`clips ready in ${((performance.now() - generation) / 1000).toFixed(1)} s\n`);
+
+const work = await mkdtemp(join(tmpdir(), 'transcode-bench-'));
+try {
+  // (a) + (c): H.265 1080p -> 720p H.264, by hand vs through the runner vs the whole pipeline.
+  const hevcInfo = await mediaOf(hevc);
+  const hevcJob = mp4Job(hevc, join(work, 'hevc.mp4'), decidePlayback(hevcInfo, OPTS));
+  const hand: number[] = [];
+  const runner: number[] = [];
+  for (let round = 0; round < 2; round++) {
+    hand.push(await seconds(() => byHand(hevcJob)));
+    const progress = { durationSeconds: hevcInfo.durationSeconds, onProgress: () => {} };
+    runner.push(await seconds(() => runFfmpeg(hevcJob, progress)));
+  }
+  const pipeline = await seconds(() => makeDerivatives(hevc, work, OPTS, () => {}));
+  const best = (times: number[]): number => Math.min(...times);
+  row(`(a) transcode by hand (child_process), best of 2`, `${best(hand).toFixed(2)} s`);
+  const ratio = (time: number): string => `${time.toFixed(2)} s  ratio ${(time / best(hand)).toFixed(3)}`;
+  row(`(a) same job through runFfmpeg (fluent-ffmpeg), best of 2`, ratio(best(runner)));
+  row(`(a) makeDerivatives (probe+transcode+poster+thumbnails)`, ratio(pipeline));
+  row(`(c) H.265 1080p -> 720p H.264 (${HEVC_SECONDS} s clip, runner)`, `${(HEVC_SECONDS / best(runner)).toFixed(2)}x realtime`);
+
+  // (b) remux path on the 60 s 1080p H.264 (moov at the end, so 'remux').
+  const h264Info = await mediaOf(h264);
+  const remuxDecision = decidePlayback(h264Info, OPTS);
+  const remuxJob = mp4Job(h264, join(work, 'remux.mp4'), remuxDecision);
+  const remux = await seconds(() => runFfmpeg(remuxJob, { durationSeconds: h264Info.durationSeconds }));
+  const remuxPipeline = await seconds(() => makeDerivatives(h264, work, OPTS, () => {}));
+  const realtime = (time: number): string => `${(H264_SECONDS / time).toFixed(1)}x realtime (${time.toFixed(2)} s)`;
+  row(`(b) remux ${H264_SECONDS} s 1080p H.264 8 Mb/s (decision: ${remuxDecision.action})`, realtime(remux));
+  row(`(b) makeDerivatives on it (remux+poster+thumbnails)`, realtime(remuxPipeline));
+
+  // (d) thumbnails every 2 s (the GOP) from the same clip: keyframes only vs decoding everything.
+  const thumbs = async (keyframesOnly: boolean): Promise<number> => {
+    const dir = await mkdtemp(join(work, 'frames-'));
+    const job = thumbnailFramesJob(h264, dir, { intervalSeconds: 2, tileWidth: 160, keyframesOnly });
+    return seconds(() => runFfmpeg(job));
+  };
+  const keyframes = await thumbs(true);
+  const full = await thumbs(false);
+  row(`(d) thumbnails, keyframes only`, `${keyframes.toFixed(2)} s`);
+  row(`(d) thumbnails, full decode`, `${full.toFixed(2)} s  keyframe speed-up ${(full / keyframes).toFixed(1)}x`);
+} finally {
+  await rm(work, { recursive: true, force: true });
+}

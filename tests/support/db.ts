@@ -1,0 +1,33 @@
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import { inject } from 'vitest';
+import { connect, type Db } from '../../schema/database';
+
+export const TEMPLATE_DB = 'evidence_template';
+
+/** A fresh, migrated database for one test file (cloned from the template the global setup made). */
+export async function createTestDatabase(): Promise<{ db: Db; url: string; drop(): Promise<void> }> {
+  const adminUrl = inject('pgUrl');
+  const name = `test_${randomBytes(6).toString('hex')}`;
+  await withAdmin(adminUrl, (c) => c.query(`create database ${name} template ${TEMPLATE_DB}`));
+  const url = adminUrl.replace(/\/postgres$/, `/${name}`);
+  const db = connect(url);
+  return {
+    db,
+    url,
+    drop: async () => {
+      await db.destroy();
+      await withAdmin(adminUrl, (c) => c.query(`drop database if exists ${name} with (force)`));
+    },
+  };
+}
+
+async function withAdmin<T>(url: string, work: (client: pg.Client) => Promise<T>): Promise<T> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    return await work(client);
+  } finally {
+    await client.end();
+  }
+}

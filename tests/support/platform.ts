@@ -1,0 +1,52 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { FilesystemStore } from '../../core/store/fs';
+import type { ObjectStore } from '../../core/store/port';
+import { createToken } from '../../core/tokens';
+import type { HttpServer } from '../../core/http';
+import { buildServer } from '../../cli/server';
+import type { Db } from '../../schema/database';
+import { createTestDatabase } from './db';
+
+export interface TestPlatform {
+  app: HttpServer;
+  db: Db;
+  databaseUrl: string;
+  store: ObjectStore;
+  dir: string;
+  /** Base URL when started with `listen: true` (dock clients need a real socket). */
+  url: string;
+  adminToken: string;
+  stationToken: string;
+  close(): Promise<void>;
+}
+
+/** A real server on a fresh database; the filesystem store unless another store is given. */
+export async function startTestPlatform(options: { store?: ObjectStore; listen?: boolean; maxFileBytes?: number } = {}): Promise<TestPlatform> {
+  const dir = await mkdtemp(join(tmpdir(), 'evidence-platform-'));
+  const database = await createTestDatabase();
+  const store = options.store ?? new FilesystemStore(join(dir, 'objects'));
+  await store.ensureReady();
+  const app = await buildServer({ db: database.db, store, stagingDir: join(dir, 'staging'), maxFileBytes: options.maxFileBytes ?? 1024 ** 4 });
+  const url = options.listen ? await app.listen({ host: '127.0.0.1', port: 0 }) : 'http://inject.invalid';
+  const adminToken = (await createToken(database.db, { name: 'test-admin', role: 'admin' })).token;
+  const stationToken = (await createToken(database.db, { name: 'test-station', role: 'station' })).token;
+  return {
+    app,
+    db: database.db,
+    databaseUrl: database.url,
+    store,
+    dir,
+    url,
+    adminToken,
+    stationToken,
+    close: async () => {
+      await app.close();
+      await database.drop();
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+export const bearer = (token: string) => ({ authorization: `Bearer ${token}` });

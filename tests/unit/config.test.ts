@@ -1,0 +1,37 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, readConfig } from '../../core/config';
+
+describe('readConfig', () => {
+  it('defaults to the embedded services under ./.evidence on port 8080', () => {
+    const config = readConfig({});
+    expect(config.port).toBe(8080);
+    expect(config.home).toMatch(/\.evidence$/);
+    expect(config.database.kind).toBe('embedded');
+    expect(config.redis.kind).toBe('private');
+    expect(config.store.kind).toBe('filesystem');
+    expect(Object.isFrozen(config)).toBe(true);
+  });
+
+  it('chooses external services by environment only', () => {
+    const config = readConfig({
+      DATABASE_URL: 'postgres://u:p@db/evidence',
+      REDIS_URL: 'redis://cache:6379',
+      S3_ENDPOINT: 'http://minio:9000',
+      S3_ACCESS_KEY: 'a',
+      S3_SECRET_KEY: 'b',
+      EVIDENCE_PORT: '9090',
+    });
+    expect(config.database).toEqual({ kind: 'external', url: 'postgres://u:p@db/evidence' });
+    expect(config.redis).toEqual({ kind: 'external', url: 'redis://cache:6379' });
+    expect(config.store).toEqual({ kind: 's3', s3: { endpoint: 'http://minio:9000', accessKey: 'a', secretKey: 'b', region: 'us-east-1', bucket: 'evidence' } });
+    expect(config.port).toBe(9090);
+  });
+
+  it.each([
+    [{ EVIDENCE_PORT: 'eighty' }, /EVIDENCE_PORT/],
+    [{ S3_ENDPOINT: 'http://minio:9000' }, /S3_ACCESS_KEY and S3_SECRET_KEY/],
+  ])('explains bad settings: %o', (env, message) => {
+    expect(() => readConfig(env)).toThrow(ConfigError);
+    expect(() => readConfig(env)).toThrow(message);
+  });
+});

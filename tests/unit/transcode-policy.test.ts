@@ -1,0 +1,160 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { decidePlayback } from '../../transcode/policy';
+import type { PlaybackDecision } from '../../transcode/policy';
+import { interpretProbe } from '../../transcode/probe';
+import type { MediaInfo, ProbeRecord } from '../../transcode/probe';
+
+const FIXTURES = join(import.meta.dirname, '../fixtures/ffprobe');
+const OPTS = { hlsMinSeconds: 600, maxLines: 720 } as const;
+
+function recorded(name: string): ProbeRecord {
+  return JSON.parse(readFileSync(join(FIXTURES, `${name}.json`), 'utf8')) as ProbeRecord;
+}
+
+function infoOf(name: string): MediaInfo {
+  const result = interpretProbe(recorded(name));
+  if (!result.playable) throw new Error(`${name} is unplayable: ${result.reason}`);
+  return result.info;
+}
+
+describe('interpretProbe on recorded ffprobe output', () => {
+  it.each([
+    // name, codec, pixel format, width, height, rotation, VFR, audio codec
+    ['h264-aac', 'h264', 'yuv420p', 320, 240, 0, false, 'aac'],
+    ['h264-noaudio', 'h264', 'yuv420p', 320, 240, 0, false, null],
+    ['hevc-aac', 'hevc', 'yuv420p', 320, 240, 0, false, 'aac'],
+    ['mjpeg-pcm', 'mjpeg', 'yuvj422p', 321, 241, 0, false, 'pcm_s16le'],
+    ['rotated', 'h264', 'yuv420p', 320, 240, 90, false, 'aac'],
+    ['h264-1918x1078', 'h264', 'yuv420p', 1918, 1078, 0, false, 'aac'],
+    ['h264-pcm', 'h264', 'yuv420p', 320, 240, 0, false, 'pcm_s16le'],
+    ['vfr', 'h264', 'yuv420p', 320, 240, 0, true, 'aac'],
+  ] as const)('%s', (name, codec, pixelFormat, width, height, rotation, variableFrameRate, audioCodec) => {
+    const info = infoOf(name);
+    expect(info.video).toMatchObject({ codec, pixelFormat, width, height, rotation, variableFrameRate });
+    expect(info.audio?.codec ?? null).toBe(audioCodec);
+    expect(info.durationSeconds).toBeGreaterThan(2.5);
+  });
+
+  it('reads the HEVC fourcc and faststart layout', () => {
+    expect(infoOf('hevc-aac').video.codecTag).toBe('hvc1');
+    expect(infoOf('h264-aac').moovBeforeMdat).toBe(true);
+    expect(infoOf('h264-noaudio').moovBeforeMdat).toBe(false);
+  });
+
+  it.each([
+    ['truncated', /moov atom not found/],
+    ['empty', /Invalid data found/],
+    ['random', /Invalid data found/],
+  ])('%s is unplayable with ffprobe’s reason, free of paths and addresses', (name, reason) => {
+    const result = interpretProbe(recorded(name));
+    expect(result.playable).toBe(false);
+    if (result.playable) return;
+    expect(result.reason).toMatch(reason);
+    expect(result.reason).not.toMatch(/\/|0x[0-9a-f]/);
+  });
+
+  it('honours the legacy clockwise rotate tag when there is no display matrix', () => {
+    const record = recorded('h264-aac');
+    const output = structuredClone(record.output) as { streams: Array<Record<string, unknown>> };
+    const video = output.streams[0];
+    if (!video) throw new Error('fixture has no streams');
+    video.tags = { rotate: '270' };
+    const result = interpretProbe({ ...record, output });
+    expect(result.playable && result.info.video.rotation).toBe(270);
+  });
+
+  it('treats a file without a video stream as unplayable', () => {
+    const record = recorded('h264-aac');
+    const output = structuredClone(record.output) as { streams: Array<Record<string, unknown>> };
+    output.streams = output.streams.filter((stream) => stream.codec_type !== 'video');
+    expect(interpretProbe({ ...record, output })).toEqual({ playable: false, reason: 'no video stream' });
+  });
+});
+
+describe('decidePlayback on recorded clips', () => {
+  it.each<[string, PlaybackDecision['action'], PlaybackDecision['video'], PlaybackDecision['audio'], RegExp[]]>([
+    ['h264-aac', 'none', { mode: 'copy' }, { mode: 'copy' }, []],
+    ['h264-noaudio', 'remux', { mode: 'copy' }, { mode: 'none' }, [/no faststart/]],
+    ['h264-1918x1078', 'remux', { mode: 'copy' }, { mode: 'copy' }, [/container matroska/]],
+    ['hevc-aac', 'transcode', { mode: 'encode', width: 320, height: 240, frameRate: null }, { mode: 'copy' }, [/video codec hevc/]],
+    [
+      'mjpeg-pcm',
+      'transcode',
+      { mode: 'encode', width: 320, height: 240, frameRate: null },
+      { mode: 'encode', channels: 1 },
+      [/video codec mjpeg/, /pixel format yuvj422p/, /odd dimensions 321x241/, /audio codec pcm_s16le/, /container avi/],
+    ],
+    [
+      'rotated',
+      'transcode',
+      { mode: 'encode', width: 240, height: 320, frameRate: null },
+      { mode: 'copy' },
+      [/rotation 90/, /container quicktime/],
+    ],
+    ['h264-pcm', 'transcode', { mode: 'copy' }, { mode: 'encode', channels: 1 }, [/audio codec pcm_s16le/, /container quicktime/]],
+    [
+      'vfr',
+      'transcode',
+      { mode: 'encode', width: 320, height: 240, frameRate: 30 },
+      { mode: 'copy' },
+      [/variable frame rate/, /no faststart/],
+    ],
+  ])('%s: %s', (name, action, video, audio, reasons) => {
+    const decision = decidePlayback(infoOf(name), OPTS);
+    expect(decision).toMatchObject({ action, video, audio, hls: false });
+    expect(decision.reasons).toHaveLength(reasons.length);
+    reasons.forEach((reason, i) => expect(decision.reasons[i]).toMatch(reason));
+  });
+});
+
+describe('decidePlayback rules', () => {
+  const base = infoOf('h264-aac');
+  const withVideo = (video: Partial<MediaInfo['video']>): MediaInfo => ({ ...base, video: { ...base.video, ...video } });
+
+  it('makes HLS from hlsMinSeconds on', () => {
+    expect(decidePlayback(base, { hlsMinSeconds: 3, maxLines: 720 }).hls).toBe(true);
+    expect(decidePlayback(base, { hlsMinSeconds: 3.01, maxLines: 720 }).hls).toBe(false);
+    expect(decidePlayback({ ...base, durationSeconds: null }, { hlsMinSeconds: 0, maxLines: 720 }).hls).toBe(false);
+  });
+
+  it.each([
+    // source (after rotation) -> target: short side at most 720, aspect kept, even, never upscaled
+    [{ codec: 'hevc', width: 1920, height: 1080 }, 1280, 720],
+    [{ codec: 'hevc', width: 1918, height: 1078 }, 1280, 720],
+    [{ codec: 'hevc', width: 3840, height: 2160 }, 1280, 720],
+    [{ codec: 'hevc', width: 1920, height: 1080, rotation: 90 as const }, 720, 1280],
+    [{ codec: 'hevc', width: 1440, height: 1080, rotation: 270 as const }, 720, 960],
+    [{ codec: 'hevc', width: 1280, height: 1080, rotation: 180 as const }, 852, 720],
+    [{ codec: 'hevc', width: 720, height: 576, sampleAspectRatio: 16 / 15 }, 768, 576],
+    [{ codec: 'mjpeg', width: 641, height: 479 }, 640, 478],
+    [{ codec: 'hevc', width: 3, height: 1 }, 2, 2],
+  ])('scales %o to %ix%i', (video, width, height) => {
+    expect(decidePlayback(withVideo(video), OPTS).video).toMatchObject({ mode: 'encode', width, height });
+  });
+
+  it('encodes high bit depth and 4:2:2 H.264 but copies browser-safe MP3', () => {
+    expect(decidePlayback(withVideo({ pixelFormat: 'yuv420p10le' }), OPTS).action).toBe('transcode');
+    expect(decidePlayback(withVideo({ pixelFormat: 'yuv422p' }), OPTS).action).toBe('transcode');
+    const mp3 = decidePlayback({ ...base, audio: { codec: 'mp3', channels: 2, sampleRate: 44100 } }, OPTS);
+    expect(mp3).toMatchObject({ action: 'none', audio: { mode: 'copy' } });
+  });
+
+  it('downmixes encoded audio to at most two channels', () => {
+    const surround = decidePlayback({ ...base, audio: { codec: 'pcm_s24le', channels: 6, sampleRate: 48000 } }, OPTS);
+    expect(surround.audio).toEqual({ mode: 'encode', channels: 2 });
+  });
+
+  it('caps frame rates above 60 and keeps every frame of VFR below it', () => {
+    expect(decidePlayback(withVideo({ frameRate: 120, realFrameRate: 120 }), OPTS).video).toMatchObject({ frameRate: 60 });
+    const vfr = withVideo({ variableFrameRate: true, frameRate: 24.5, realFrameRate: 30000 / 1001 });
+    expect(decidePlayback(vfr, OPTS).video).toMatchObject({ frameRate: 29.97 });
+    const vfrHigh = withVideo({ variableFrameRate: true, frameRate: 29, realFrameRate: 90000 });
+    expect(decidePlayback(vfrHigh, OPTS).video).toMatchObject({ frameRate: 60 });
+  });
+
+  it('remuxes a QuickTime-branded file with safe streams', () => {
+    expect(decidePlayback({ ...base, majorBrand: 'qt' }, OPTS)).toMatchObject({ action: 'remux', reasons: ['container quicktime'] });
+  });
+});

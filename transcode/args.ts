@@ -1,0 +1,152 @@
+import { join, resolve } from 'node:path';
+import type { AudioPlan, VideoPlan } from './policy';
+
+/**
+ * One ffmpeg invocation, kept structured (not one flat list) so the runner can hand inputs and
+ * outputs to fluent-ffmpeg as they are; toArgv gives the equivalent command line.
+ */
+export interface FfmpegJob {
+  global: string[];
+  inputs: Array<{ options: string[]; path: string }>;
+  outputs: Array<{ options: string[]; path: string }>;
+}
+
+/**
+ * Errors only on stderr plus machine-readable progress blocks ("out_time_us=...") there too,
+ * which the runner turns into percentages.
+ */
+export const GLOBAL_OPTIONS: readonly string[] = [
+  '-nostdin', '-y', '-hide_banner', '-v', 'error', '-nostats', '-progress', 'pipe:2',
+];
+
+/** Keyframe spacing of encoded video: seek granularity and the HLS segment grid. */
+export const KEYFRAME_SECONDS = 2;
+
+export function toArgv(job: FfmpegJob): string[] {
+  return [
+    ...job.global,
+    ...job.inputs.flatMap((input) => [...input.options, '-i', input.path]),
+    ...job.outputs.flatMap((output) => [...output.options, output.path]),
+  ];
+}
+
+/**
+ * Inputs may only read local files: demuxers such as HLS or concat would otherwise follow URLs
+ * found inside an untrusted file. The file: prefix (inputs and outputs) keeps a ':' in a name
+ * from selecting a protocol.
+ */
+function fileInput(path: string, options: string[] = []): { options: string[]; path: string } {
+  return { options: ['-protocol_whitelist', 'file', ...options], path: fileUrl(path) };
+}
+
+function fileUrl(path: string): string {
+  return `file:${resolve(path)}`;
+}
+
+function job(input: { options: string[]; path: string }, outputOptions: string[], output: string): FfmpegJob {
+  return { global: [...GLOBAL_OPTIONS], inputs: [input], outputs: [{ options: outputOptions, path: fileUrl(output) }] };
+}
+
+/**
+ * Browser-playable MP4 with the movie header first. With both plans 'copy' this is a remux;
+ * otherwise H.264 yuv420p / AAC for whatever must be encoded. Only the first video and audio
+ * streams are kept: data and timecode tracks confuse players.
+ */
+export function mp4Job(input: string, output: string, plan: { video: VideoPlan; audio: AudioPlan }): FfmpegJob {
+  const { video, audio } = plan;
+  return job(
+    fileInput(input),
+    [
+      '-map', '0:V:0', // capital V: video streams except attached pictures (cover art)
+      ...(audio.mode === 'none' ? ['-an'] : ['-map', '0:a:0']),
+      '-sn', '-dn',
+      ...videoOptions(video),
+      ...audioOptions(audio),
+      '-movflags', '+faststart',
+      '-f', 'mp4',
+    ],
+    output,
+  );
+}
+
+function videoOptions(video: VideoPlan): string[] {
+  if (video.mode === 'copy') return ['-c:v', 'copy'];
+  // ffmpeg's autorotate has already turned the frames upright before these filters run.
+  const filters = [
+    ...(video.frameRate === null ? [] : [`fps=${video.frameRate}`]),
+    `scale=${video.width}:${video.height}`,
+    'setsar=1',
+  ];
+  return [
+    '-vf', filters.join(','),
+    ...(video.frameRate === null ? [] : ['-fps_mode', 'cfr']),
+    '-c:v', 'libx264', '-preset', 'veryfast', '-crf', '23', '-profile:v', 'high', '-pix_fmt', 'yuv420p',
+    '-force_key_frames', `expr:gte(t,n_forced*${KEYFRAME_SECONDS})`,
+  ];
+}
+
+function audioOptions(audio: AudioPlan): string[] {
+  if (audio.mode === 'none') return [];
+  if (audio.mode === 'copy') return ['-c:a', 'copy'];
+  return ['-c:a', 'aac', '-b:a', audio.channels > 1 ? '128k' : '64k', '-ac', String(audio.channels)];
+}
+
+export const HLS_PLAYLIST = 'index.m3u8';
+export const HLS_INIT = 'init.mp4';
+
+/** VOD HLS with fMP4 segments, stream-copied from the MP4 derivative (cut at its keyframes). */
+export function hlsJob(mp4: string, dir: string, segmentSeconds = 2 * KEYFRAME_SECONDS): FfmpegJob {
+  return job(
+    fileInput(mp4),
+    [
+      '-map', '0', '-c', 'copy',
+      '-f', 'hls',
+      '-hls_segment_type', 'fmp4',
+      '-hls_time', String(segmentSeconds),
+      '-hls_playlist_type', 'vod',
+      '-hls_list_size', '0',
+      '-hls_flags', 'independent_segments',
+      '-hls_fmp4_init_filename', HLS_INIT,
+      '-start_number', '1',
+      '-hls_segment_filename', fileUrl(join(dir, 'seg-%04d.m4s')),
+    ],
+    join(dir, HLS_PLAYLIST),
+  );
+}
+
+/**
+ * One PNG of the keyframe at or before `seconds`. Without -noaccurate_seek ffmpeg would discard
+ * that keyframe (it precedes the seek point) and, in a clip with a single keyframe, output nothing.
+ */
+export function posterJob(input: string, output: string, seconds: number): FfmpegJob {
+  return job(
+    fileInput(input, ['-skip_frame', 'nokey', '-ss', seconds.toFixed(3), '-noaccurate_seek']),
+    ['-map', '0:V:0', '-frames:v', '1', '-c:v', 'png', '-f', 'image2', '-update', '1'],
+    output,
+  );
+}
+
+/**
+ * Small frames at least `intervalSeconds` apart, named by their time in milliseconds
+ * (<ms>.png) so the sprite knows where each tile sits on the timeline.
+ * keyframesOnly decodes only keyframes (-skip_frame nokey): far cheaper, and the way the
+ * pipeline runs; full decoding exists for the benchmark's comparison.
+ */
+export function thumbnailFramesJob(
+  input: string,
+  dir: string,
+  opts: { intervalSeconds: number; tileWidth: number; keyframesOnly: boolean },
+): FfmpegJob {
+  const select = `select=isnan(prev_selected_t)+gte(t-prev_selected_t\\,${opts.intervalSeconds.toFixed(3)})`;
+  return job(
+    fileInput(input, opts.keyframesOnly ? ['-skip_frame', 'nokey'] : []),
+    [
+      '-map', '0:V:0',
+      '-vf', `${select},scale=${opts.tileWidth}:-2`,
+      '-fps_mode', 'passthrough',
+      '-enc_time_base', '1/1000', '-frame_pts', '1',
+      '-c:v', 'png', '-f', 'image2',
+    ],
+    join(dir, '%d.png'),
+  );
+}

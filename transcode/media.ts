@@ -1,0 +1,161 @@
+import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { HLS_PLAYLIST, hlsJob, mp4Job, posterJob, thumbnailFramesJob } from './args';
+import type { FfmpegJob } from './args';
+import { decidePlayback } from './policy';
+import type { PlaybackDecision, PlaybackOptions } from './policy';
+import { probe } from './probe';
+import type { MediaInfo } from './probe';
+import { runFfmpeg } from './runner';
+import { buildPoster, buildSprite, readFrames } from './thumbnails';
+
+export interface DerivativeOptions extends PlaybackOptions {
+  /** Upper bound on sprite tiles; they are spread evenly over the recording. */
+  maxTiles?: number;
+  tileWidth?: number;
+  signal?: AbortSignal;
+  /** Per ffmpeg run; by default 10 minutes plus 3x the recording's duration. */
+  timeoutMs?: number;
+}
+
+export type DerivativeKind = 'mp4' | 'hls' | 'poster' | 'thumbnails';
+
+export interface DerivativeFile {
+  /** Absolute local path. */
+  path: string;
+  /** Name within the derivative, e.g. 'index.m3u8', 'seg-0001.m4s', 'video.mp4'. */
+  name: string;
+  mimeType: string;
+}
+
+export interface Derivative {
+  kind: DerivativeKind;
+  files: DerivativeFile[];
+}
+
+export type DerivativesResult =
+  | { state: 'ready'; info: MediaInfo; decision: PlaybackDecision; derivatives: Derivative[] }
+  | { state: 'unplayable'; reason: string };
+
+const MIME_TYPES: Record<string, string> = {
+  '.mp4': 'video/mp4',
+  '.m4s': 'video/iso.segment',
+  '.m3u8': 'application/vnd.apple.mpegurl',
+  '.webp': 'image/webp',
+  '.json': 'application/json',
+};
+
+/** Tile spacing when the container does not tell the duration. */
+const UNKNOWN_DURATION_TILE_SECONDS = 10;
+
+/** Share of the overall percentage each ffmpeg stage reports into (the MP4 step dominates). */
+const STAGES = { mp4: [0, 85], hls: [85, 90], images: [90, 98] } as const;
+
+/**
+ * Makes the browser-playable derivatives of one original, which is only ever read.
+ * Everything is written into a fresh directory under workDir, so no output can collide with
+ * (or overwrite) the original even if it lives in workDir too.
+ *
+ * An MP4 derivative is always produced, also when the decision is 'none': the copy is a remux
+ * (hundreds of times realtime), so players never need the original itself (access to it can
+ * stay reserved to export and audit) and every MP4 derivative has the same shape: first video
+ * and first audio stream only.
+ *
+ * Bad media found by probing gives 'unplayable'. ffmpeg failing afterwards throws (FfmpegError),
+ * leaving the retry decision to the caller.
+ */
+export async function makeDerivatives(
+  inputPath: string,
+  workDir: string,
+  opts: DerivativeOptions,
+  onProgress: (percent: number) => void = () => {},
+): Promise<DerivativesResult> {
+  const probed = await probe(inputPath);
+  if (!probed.playable) return { state: 'unplayable', reason: probed.reason };
+  const { info } = probed;
+  const decision = decidePlayback(info, opts);
+  const outDir = await mkdtemp(join(resolve(workDir), 'derivatives-'));
+  let reported = -1;
+  const report = (span: readonly [number, number]) => (percent: number) => {
+    const overall = Math.floor(span[0] + ((span[1] - span[0]) * percent) / 100);
+    if (overall > reported) onProgress((reported = overall));
+  };
+  const run: Run = (job, span) =>
+    runFfmpeg(job, {
+      durationSeconds: info.durationSeconds,
+      onProgress: span && report(span),
+      signal: opts.signal,
+      // A hung ffmpeg (pathological input) must not hold the worker forever.
+      timeoutMs: opts.timeoutMs ?? 600_000 + 3_000 * (info.durationSeconds ?? 3600),
+    });
+
+  try {
+    const mp4 = join(await dir(outDir, 'mp4'), 'video.mp4');
+    await run(mp4Job(inputPath, mp4, decision), STAGES.mp4);
+    const derivatives: Derivative[] = [{ kind: 'mp4', files: [file(mp4, 'video.mp4')] }];
+    if (decision.hls) {
+      const hlsDir = await dir(outDir, 'hls');
+      await run(hlsJob(mp4, hlsDir), STAGES.hls);
+      derivatives.push({ kind: 'hls', files: await filesIn(hlsDir) });
+    }
+    derivatives.push(...(await makeImages(mp4, outDir, info.durationSeconds, opts, run)));
+    onProgress(100); // the images stage stops short of it: sprite assembly follows ffmpeg
+    return { state: 'ready', info, decision, derivatives };
+  } catch (error) {
+    await rm(outDir, { recursive: true, force: true });
+    throw error;
+  }
+}
+
+type Run = (job: FfmpegJob, progressSpan?: readonly [number, number]) => Promise<void>;
+
+/**
+ * Poster and thumbnail sprite, taken from the MP4 derivative: already upright, 8-bit 4:2:0
+ * and cheaper to decode than many originals. Only keyframes are decoded.
+ */
+async function makeImages(
+  mp4: string,
+  outDir: string,
+  duration: number | null,
+  opts: DerivativeOptions,
+  run: Run,
+): Promise<Derivative[]> {
+  const framesDir = await dir(outDir, 'frames');
+  const posterPng = join(framesDir, 'poster.png');
+  await run(posterJob(mp4, posterPng, Math.min((duration ?? 0) * 0.1, 5)));
+  const tilesDir = await dir(framesDir, 'tiles');
+  const intervalSeconds = duration ? duration / (opts.maxTiles ?? 100) : UNKNOWN_DURATION_TILE_SECONDS;
+  const tiles = { intervalSeconds, tileWidth: opts.tileWidth ?? 160, keyframesOnly: true };
+  await run(thumbnailFramesJob(mp4, tilesDir, tiles), STAGES.images);
+
+  const poster = join(await dir(outDir, 'poster'), 'poster.webp');
+  await buildPoster(posterPng, poster);
+  const thumbnailsDir = await dir(outDir, 'thumbnails');
+  const sheet = await buildSprite(await readFrames(tilesDir), join(thumbnailsDir, 'sprite.webp'));
+  await writeFile(join(thumbnailsDir, 'thumbnails.json'), JSON.stringify(sheet));
+  await rm(framesDir, { recursive: true });
+  return [
+    { kind: 'poster', files: [file(poster, 'poster.webp')] },
+    { kind: 'thumbnails', files: await filesIn(thumbnailsDir) },
+  ];
+}
+
+async function dir(parent: string, name: string): Promise<string> {
+  const path = join(parent, name);
+  await mkdir(path);
+  return path;
+}
+
+function file(path: string, name: string): DerivativeFile {
+  const extension = name.slice(name.lastIndexOf('.'));
+  return { path, name, mimeType: MIME_TYPES[extension] ?? 'application/octet-stream' };
+}
+
+/** In name order, except that an HLS playlist comes first. */
+async function filesIn(directory: string): Promise<DerivativeFile[]> {
+  const names = (await readdir(directory)).sort();
+  const ordered = names.includes(HLS_PLAYLIST)
+    ? [HLS_PLAYLIST, ...names.filter((name) => name !== HLS_PLAYLIST)]
+    : names;
+  return ordered.map((name) => file(join(directory, name), name));
+}

@@ -1,0 +1,73 @@
+import { readdir } from 'node:fs/promises';
+import { basename, join } from 'node:path';
+import sharp from 'sharp';
+
+export interface Frame {
+  path: string;
+  seconds: number;
+}
+
+/** What a player's seek bar needs: tile i covers [tiles[i].seconds, tiles[i+1].seconds). */
+export interface ThumbnailSheet {
+  image: string;
+  tileWidth: number;
+  tileHeight: number;
+  columns: number;
+  rows: number;
+  tiles: Array<{ seconds: number; x: number; y: number }>;
+}
+
+/** Frames written by thumbnailFramesJob (<milliseconds>.png), in time order. */
+export async function readFrames(dir: string): Promise<Frame[]> {
+  const names = (await readdir(dir)).filter((name) => /^\d+\.png$/.test(name));
+  return names
+    .map((name) => ({ path: join(dir, name), seconds: Number.parseInt(name, 10) / 1000 }))
+    .sort((a, b) => a.seconds - b.seconds);
+}
+
+/** Pure: a grid at most `maxColumns` wide, filled row by row. */
+export function spriteLayout(
+  count: number,
+  tile: { width: number; height: number },
+  maxColumns: number,
+): { columns: number; rows: number; positions: Array<{ x: number; y: number }> } {
+  const columns = Math.max(1, Math.min(count, maxColumns));
+  const positions = Array.from({ length: count }, (_, i) => ({
+    x: (i % columns) * tile.width,
+    y: Math.floor(i / columns) * tile.height,
+  }));
+  return { columns, rows: Math.ceil(count / columns), positions };
+}
+
+/** Assembles the frames into one WebP sprite; the tile size is the first frame's. */
+export async function buildSprite(frames: Frame[], output: string, maxColumns = 10): Promise<ThumbnailSheet> {
+  const first = frames[0];
+  if (!first) throw new Error('no thumbnail frames to assemble');
+  const { width, height } = await sharp(first.path).metadata();
+  const { columns, rows, positions } = spriteLayout(frames.length, { width, height }, maxColumns);
+  const tiles = frames.map((frame, i) => ({ frame, x: 0, y: 0, ...positions[i] }));
+  const overlays = await Promise.all(
+    tiles.map(async ({ frame, x, y }) => ({
+      // A source may change resolution mid-stream; every tile gets the grid's size.
+      input: await sharp(frame.path).resize(width, height, { fit: 'fill' }).toBuffer(),
+      left: x,
+      top: y,
+    })),
+  );
+  await sharp({ create: { width: columns * width, height: rows * height, channels: 3, background: '#000' } })
+    .composite(overlays)
+    .webp({ quality: 70 })
+    .toFile(output);
+  return {
+    image: basename(output),
+    tileWidth: width,
+    tileHeight: height,
+    columns,
+    rows,
+    tiles: tiles.map(({ frame, x, y }) => ({ seconds: frame.seconds, x, y })),
+  };
+}
+
+export async function buildPoster(frame: string, output: string): Promise<void> {
+  await sharp(frame).webp({ quality: 80 }).toFile(output);
+}

@@ -1,0 +1,142 @@
+import { createHash, randomUUID } from 'node:crypto';
+import { createReadStream, createWriteStream } from 'node:fs';
+import { mkdtemp, rm, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import { Worker, type Job } from 'bullmq';
+import type { Redis } from 'ioredis';
+import { appendCustody } from '../core/chain';
+import { JOB_OPTIONS, QUEUE_NAME, type JobKind, type JobPayloads } from '../core/queue';
+import type { ObjectStore } from '../core/store/port';
+import type { Db } from '../schema/database';
+import { makeDerivatives, type Derivative } from './media';
+
+export interface TranscodeDeps {
+  db: Db;
+  store: ObjectStore;
+  /** Local scratch space for the original's copy and the derivatives being made. */
+  workDir: string;
+  hlsMinSeconds: number;
+  log: { info(o: object, m: string): void; warn(o: object, m: string): void };
+}
+
+/** Where a derivative file lives: per evidence and per attempt, so attempts never overwrite each other. */
+const derivedPrefix = (evidenceId: string) => `derived/${evidenceId}/`;
+
+/**
+ * Makes and stores the browser derivatives of one original. Idempotent: a job delivered again
+ * after success does nothing; an attempt killed midway leaves objects that the next attempt removes,
+ * so exactly one set of derivatives remains. The original is only read.
+ */
+export async function transcodeEvidence(deps: TranscodeDeps, evidenceId: string, onProgress: (percent: number) => Promise<void>): Promise<void> {
+  const { db, store, log } = deps;
+  const evidence = await db.selectFrom('evidence').select(['id', 'storage_key', 'sha256', 'size', 'playback_state']).where('id', '=', evidenceId).executeTakeFirst();
+  if (!evidence) {
+    log.warn({ evidenceId }, 'transcode job for unknown evidence; dropped');
+    return;
+  }
+  if (evidence.playback_state === 'ready' || evidence.playback_state === 'unplayable') return;
+  await db.updateTable('evidence').set({ playback_state: 'processing', playback_progress: 0 }).where('id', '=', evidenceId).execute();
+  await removeUncommitted(deps, evidenceId);
+
+  const work = await mkdtemp(join(deps.workDir, 'transcode-'));
+  try {
+    const input = join(work, 'original');
+    await pipeline(await store.get(evidence.storage_key), createWriteStream(input));
+    let lastSaved = 0;
+    const result = await makeDerivatives(input, work, { hlsMinSeconds: deps.hlsMinSeconds, maxLines: 720 }, (percent) => {
+      void onProgress(percent);
+      if (percent - lastSaved >= 5 || percent === 100) {
+        lastSaved = percent;
+        void db.updateTable('evidence').set({ playback_progress: percent }).where('id', '=', evidenceId).execute().catch(() => {});
+      }
+    });
+    if (result.state === 'unplayable') {
+      await db.transaction().execute(async (trx) => {
+        await trx.updateTable('evidence').set({ playback_state: 'unplayable', playback_reason: result.reason }).where('id', '=', evidenceId).execute();
+        await appendCustody(trx, { evidenceId, action: 'playback.unplayable', actor: 'transcode-worker', details: { reason: result.reason } });
+      });
+      log.info({ evidenceId, reason: result.reason }, 'original is not playable; kept as is');
+      return;
+    }
+    const attempt = randomUUID();
+    const stored = await storeDerivatives(deps, evidenceId, attempt, result.derivatives, evidence.sha256);
+    await db.transaction().execute(async (trx) => {
+      await trx.deleteFrom('derivatives').where('evidence_id', '=', evidenceId).execute();
+      await trx.insertInto('derivatives').values(stored).execute();
+      await trx.updateTable('evidence').set({ playback_state: 'ready', playback_reason: null, playback_progress: 100 }).where('id', '=', evidenceId).execute();
+      await appendCustody(trx, {
+        evidenceId,
+        action: 'playback.derived',
+        actor: 'transcode-worker',
+        details: { action: result.decision.action, reasons: result.decision.reasons, sourceSha256: evidence.sha256, files: stored.map((s) => ({ kind: s.kind, name: s.name, sha256: s.sha256, size: s.size })) },
+      });
+    });
+    await removeUncommitted(deps, evidenceId);
+    log.info({ evidenceId, action: result.decision.action, files: stored.length }, 'derivatives ready');
+  } finally {
+    await rm(work, { recursive: true, force: true });
+  }
+}
+
+async function storeDerivatives(deps: TranscodeDeps, evidenceId: string, attempt: string, derivatives: Derivative[], sourceSha256: string) {
+  const rows = [];
+  for (const derivative of derivatives) {
+    for (const file of derivative.files) {
+      const { size } = await stat(file.path);
+      const sha256 = await sha256File(file.path);
+      const key = `${derivedPrefix(evidenceId)}${attempt}/${derivative.kind}/${file.name}`;
+      await deps.store.put(key, createReadStream(file.path), size, file.mimeType);
+      rows.push({ evidence_id: evidenceId, kind: derivative.kind, name: file.name, storage_key: key, size, sha256, mime_type: file.mimeType, source_sha256: sourceSha256 });
+    }
+  }
+  return rows;
+}
+
+/** Deletes derivative objects of this evidence that no committed row points to (left by killed attempts). */
+async function removeUncommitted(deps: TranscodeDeps, evidenceId: string): Promise<void> {
+  const committed = new Set((await deps.db.selectFrom('derivatives').select('storage_key').where('evidence_id', '=', evidenceId).execute()).map((r) => r.storage_key));
+  for await (const key of deps.store.list(derivedPrefix(evidenceId))) {
+    if (!committed.has(key)) await deps.store.delete(key);
+  }
+}
+
+async function sha256File(path: string): Promise<string> {
+  const hash = createHash('sha256');
+  for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
+  return hash.digest('hex');
+}
+
+type Handlers = { [K in JobKind]: (payload: JobPayloads[K], job: Job) => Promise<void> };
+
+/**
+ * A BullMQ worker with one handler per job kind (the type makes a missing handler a compile error).
+ * After the last failed attempt the evidence shows playback state `failed`.
+ */
+export function startWorker(deps: TranscodeDeps, connection: Redis, options: { concurrency?: number; lockDurationMs?: number } = {}): Worker {
+  const handlers: Handlers = {
+    transcode: (payload, job) => transcodeEvidence(deps, payload.evidenceId, (percent) => job.updateProgress(percent)),
+  };
+  const worker = new Worker(
+    QUEUE_NAME,
+    async (job: Job) => {
+      const handler = handlers[job.name as JobKind];
+      if (!handler) throw new Error(`no handler for job kind ${job.name}`);
+      await handler(job.data, job);
+    },
+    { connection, concurrency: options.concurrency ?? 1, lockDuration: options.lockDurationMs ?? 30_000, stalledInterval: options.lockDurationMs ?? 30_000 },
+  );
+  worker.on('failed', (job, error) => {
+    if (!job) return;
+    const attempts = JOB_OPTIONS[job.name as JobKind]?.attempts ?? 1;
+    deps.log.warn({ job: job.id, attempt: job.attemptsMade, err: error.message }, 'job failed');
+    if (job.name === 'transcode' && job.attemptsMade >= attempts) {
+      void deps.db
+        .updateTable('evidence')
+        .set({ playback_state: 'failed', playback_reason: error.message.slice(0, 2000) })
+        .where('id', '=', (job.data as JobPayloads['transcode']).evidenceId)
+        .execute();
+    }
+  });
+  return worker;
+}
