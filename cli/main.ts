@@ -99,7 +99,7 @@ program
   .option('--exit', 'stop after the summary instead of serving')
   .action(async (opts: { exit?: boolean }) => {
     const config = readConfig();
-    const { url, adminToken, close } = await serve(config, 'warn');
+    const { url, adminToken, close, db } = await serve(config, 'warn');
     console.log(`evidence platform listening on ${url}`);
     const dir = await mkdtemp(join(tmpdir(), 'recorder-'));
     try {
@@ -108,6 +108,10 @@ program
       const summary = await dock(recorder.volume, { server: url, token: adminToken, station: 'DEMO-STATION', bay: 1, officer: recorder.officerNo }, printEvent);
       printSummary(summary);
       if (summary.failed.length > 0) process.exitCode = 1;
+      console.log('\ntranscoding for the browser…');
+      for (const row of await waitForPlayback(db, summary.results.map((r) => r.evidenceId))) {
+        console.log(`  ${row.id}  ${row.playback_state}${row.playback_reason ? ` (${row.playback_reason})` : ''}`);
+      }
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
@@ -129,6 +133,7 @@ async function serve(config: Readonly<Config>, logLevel: string) {
   return {
     url: `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${config.port}`,
     adminToken: admin.token,
+    db: runtime.db,
     close: async () => {
       await app.close();
       await stopJobs();
@@ -155,6 +160,16 @@ async function serialFromNames(volume: string): Promise<string> {
   const serials = new Set(files.map((f) => parseRecorderName(f.display, 480).deviceSerial).filter((s): s is string => s !== null));
   if (serials.size === 1) return [...serials][0]!;
   return volume.replace(/\/+$/, '').split('/').pop() || 'unknown-recorder';
+}
+
+/** Waits until every given evidence is playable or known not to be (at most two minutes). */
+async function waitForPlayback(db: Db, ids: string[]) {
+  const deadline = Date.now() + 120_000;
+  for (;;) {
+    const rows = ids.length === 0 ? [] : await db.selectFrom('evidence').select(['id', 'playback_state', 'playback_reason']).where('id', 'in', ids).execute();
+    if (rows.every((r) => ['ready', 'unplayable', 'failed'].includes(r.playback_state)) || Date.now() > deadline) return rows;
+    await new Promise((r) => setTimeout(r, 500));
+  }
 }
 
 function printEvent(event: OffloadEvent): void {

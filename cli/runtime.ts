@@ -79,11 +79,15 @@ export async function ensureAdminToken(db: Db, config: Readonly<Config>): Promis
  * Returns the stop function.
  */
 export async function startJobs(runtime: Runtime, config: Readonly<Config>, log: { info(o: object, m: string): void; warn(o: object, m: string): void }, withWorker: boolean): Promise<() => Promise<void>> {
-  const queue = jobQueue(runtime.redis);
+  const queue = jobQueue(runtime.redis, config.queuePrefix);
   const stopDispatcher = startOutboxDispatcher(runtime.db, queue, log);
   await mkdir(config.transcode.workDir, { recursive: true });
   const worker = withWorker
-    ? startWorker({ db: runtime.db, store: runtime.store, workDir: config.transcode.workDir, hlsMinSeconds: config.transcode.hlsMinSeconds, log }, runtime.redis, { concurrency: config.transcode.concurrency })
+    ? startWorker({ db: runtime.db, store: runtime.store, workDir: config.transcode.workDir, hlsMinSeconds: config.transcode.hlsMinSeconds, log }, runtime.redis, {
+        prefix: config.queuePrefix,
+        concurrency: config.transcode.concurrency,
+        lockSeconds: config.transcode.lockSeconds,
+      })
     : undefined;
   return async () => {
     await stopDispatcher();

@@ -20,7 +20,11 @@ export interface Config {
     /** Recordings at least this long also get HLS. */
     hlsMinSeconds: number;
     concurrency: number;
+    /** A job whose worker stops renewing its lock this long is handed to another worker. */
+    lockSeconds: number;
   };
+  /** Redis key prefix of the job queues, so several platforms can share one Redis. */
+  queuePrefix: string;
 }
 
 export interface S3Settings {
@@ -59,7 +63,9 @@ export function readConfig(env: Env = process.env): Readonly<Config> {
       workDir: env.EVIDENCE_WORK_DIR ? resolve(env.EVIDENCE_WORK_DIR) : join(home, 'work'),
       hlsMinSeconds: integer(env, 'EVIDENCE_HLS_MIN_SECONDS', 300),
       concurrency: integer(env, 'EVIDENCE_WORKER_CONCURRENCY', 1),
+      lockSeconds: integer(env, 'EVIDENCE_JOB_LOCK_SECONDS', 30),
     }),
+    queuePrefix: env.EVIDENCE_QUEUE_PREFIX ?? 'evidence',
   });
 }
 

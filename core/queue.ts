@@ -33,8 +33,8 @@ export async function assertNoEviction(redis: Redis): Promise<void> {
   }
 }
 
-export function jobQueue(redis: Redis): Queue {
-  return new Queue(QUEUE_NAME, { connection: redis });
+export function jobQueue(redis: Redis, prefix: string): Queue {
+  return new Queue(QUEUE_NAME, { connection: redis, prefix });
 }
 
 /**

@@ -240,6 +240,7 @@ export class IngestService {
     const size = Number(upload.size);
     const key = `originals/${randomUUID()}`;
     try {
+      if (size === 0) await this.ensureStaged(upload.id); // a zero-byte file never got a chunk
       await store.putFile(key, this.stagingPath(upload.id), size);
     } catch (error) {
       log.warn({ uploadId: upload.id, err: String(error) }, 'object store refused the original; upload kept for retry');
@@ -390,6 +391,11 @@ export class IngestService {
     } catch {
       return 0;
     }
+  }
+
+  private async ensureStaged(uploadId: string): Promise<void> {
+    await mkdir(this.deps.stagingDir, { recursive: true });
+    await (await open(this.stagingPath(uploadId), 'a')).close();
   }
 
   private async discardStaging(uploadId: string): Promise<void> {

@@ -26,7 +26,6 @@ S3_OSD_GB=${S3_OSD_GB:-10}
 D=$S3_DIR
 export CEPH_CONF=$D/ceph.conf
 ENDPOINT=http://127.0.0.1:$S3_PORT
-DAEMONS="client.rgw osd.0 mon.a"
 # A cluster made with other settings is rebuilt rather than reused.
 STAMP="$S3_PORT $S3_MON_PORT $S3_OSD_GB $S3_ACCESS_KEY $S3_SECRET_KEY"
 PACKAGES="ceph-mon ceph-osd radosgw curl"
@@ -53,6 +52,14 @@ stop_daemon() { # $1 = name, $2 = signal; only ever the pid from our own pid fil
     kill -0 "$pid" 2>/dev/null && kill -9 "$pid"
   fi
   rm -f "$f"
+}
+
+# radosgw takes up to its 120 s exit timeout to honour TERM, and holds no state of its
+# own (everything is in RADOS), so it is killed outright; mon and osd exit cleanly in ~2 s.
+stop_all() {
+  stop_daemon client.rgw KILL
+  stop_daemon osd.0 TERM
+  stop_daemon mon.a TERM
 }
 
 install_packages() {
@@ -145,10 +152,10 @@ EOF
 start() {
   if [ "${S3_RESET:-0}" != 1 ] && alive mon.a && alive osd.0 && stamp_ok; then
     alive client.rgw && answering && { print_env; return; }
-    stop_daemon client.rgw TERM   # hung or half-dead gateway: restart just that
+    stop_daemon client.rgw KILL   # hung or half-dead gateway: restart just that
     start_gateway; print_env; return
   fi
-  for n in $DAEMONS; do stop_daemon "$n" TERM; done
+  stop_all
   if answering; then echo "s3-server: port $S3_PORT is already in use by something else" >&2; exit 1; fi
   install_packages
 
@@ -191,7 +198,7 @@ fi
 case "$cmd" in
   start) start ;;
   stop)
-    for n in $DAEMONS; do stop_daemon "$n" TERM; done
+    stop_all
     [ "${S3_PURGE:-0}" = 1 ] && rm -rf "$D"
     echo "s3-server: stopped" >&2 ;;
   stop-gateway) stop_daemon client.rgw KILL ;;   # KILL: an abrupt outage, like a crash

@@ -113,7 +113,7 @@ type Handlers = { [K in JobKind]: (payload: JobPayloads[K], job: Job) => Promise
  * A BullMQ worker with one handler per job kind (the type makes a missing handler a compile error).
  * After the last failed attempt the evidence shows playback state `failed`.
  */
-export function startWorker(deps: TranscodeDeps, connection: Redis, options: { concurrency?: number; lockDurationMs?: number } = {}): Worker {
+export function startWorker(deps: TranscodeDeps, connection: Redis, options: { prefix: string; concurrency: number; lockSeconds: number }): Worker {
   const handlers: Handlers = {
     transcode: (payload, job) => transcodeEvidence(deps, payload.evidenceId, (percent) => job.updateProgress(percent)),
   };
@@ -124,7 +124,13 @@ export function startWorker(deps: TranscodeDeps, connection: Redis, options: { c
       if (!handler) throw new Error(`no handler for job kind ${job.name}`);
       await handler(job.data, job);
     },
-    { connection, concurrency: options.concurrency ?? 1, lockDuration: options.lockDurationMs ?? 30_000, stalledInterval: options.lockDurationMs ?? 30_000 },
+    {
+      connection,
+      prefix: options.prefix,
+      concurrency: options.concurrency,
+      lockDuration: options.lockSeconds * 1000,
+      stalledInterval: options.lockSeconds * 1000,
+    },
   );
   worker.on('failed', (job, error) => {
     if (!job) return;

@@ -1,9 +1,11 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { request } from 'node:http';
-import { readdir } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyCustodyChain } from '../../core/chain';
+import { offloadVolume } from '../../dock-agent/offload';
 import { bearer, startTestPlatform, type TestPlatform } from '../support/platform';
 
 const digests = (bytes: Buffer) => ({
@@ -131,16 +133,23 @@ describe('offload protocol', () => {
   });
 
   it('makes one piece of evidence when the same file is sent twice at once', async () => {
-    const bytes = randomBytes(1_000_000);
-    const [s1, s2] = await Promise.all([openSession('DSJ7003', 1), openSession('DSJ7003', 2)]);
+    // The same recorder docked in two bays at once: two docks race over the same file.
+    const volume = await mkdtemp(join(tmpdir(), 'twice-'));
+    await mkdir(join(volume, 'DCIM'));
+    await writeFile(join(volume, 'DCIM', 'x.mp4'), randomBytes(3_000_000));
     const before = await evidenceCount();
-    const [a, b] = await Promise.all([sendAll(s1, 'DCIM/x.mp4', bytes), sendAll(s2, 'DCIM/x.mp4', bytes)]);
-    const ids = [a.res, b.res].map((r) => (r.statusCode === 200 ? r.json().evidenceId : r.statusCode));
-    expect(ids[0]).toBe(ids[1]);
+    const dock = (bay: number) =>
+      offloadVolume(volume, { server: p.url, token: p.stationToken, station: { code: 'ST-1' }, bay, recorder: { serial: 'DSJ7003' }, utcOffsetMinutes: 480 });
+    const [a, b] = await Promise.all([dock(1), dock(2)]);
+    expect(a.failed).toEqual([]);
+    expect(b.failed).toEqual([]);
+    expect(a.results[0]!.evidenceId).toBe(b.results[0]!.evidenceId);
     expect(await evidenceCount()).toBe(before + 1);
-    // And sending it again later returns the existing evidence.
-    const later = await sendAll(s1, 'DCIM/x.mp4', bytes);
-    expect(later.res.json()).toMatchObject({ evidenceId: ids[0], duplicate: true, mayPurge: true });
+    // And docking it again later returns the existing evidence.
+    const later = await dock(3);
+    expect(later).toMatchObject({ verified: 1, duplicates: 1 });
+    expect(later.results[0]!.evidenceId).toBe(a.results[0]!.evidenceId);
+    await rm(volume, { recursive: true, force: true });
   });
 
   it('keeps two files with identical bytes under different names as two pieces of evidence', async () => {

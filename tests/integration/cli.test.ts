@@ -1,0 +1,96 @@
+import { execFile } from 'node:child_process';
+import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { makeSimulatedRecorder } from '../../dock-agent/simulated-recorder';
+import { bearer, startTestPlatform, type TestPlatform } from '../support/platform';
+
+const run = promisify(execFile);
+
+/** Runs the real `evidence` command; never throws, returns what a shell would see. */
+async function evidence(args: string[], env: Record<string, string> = {}) {
+  try {
+    const { stdout, stderr } = await run(process.execPath, ['bin/evidence.js', ...args], { env: { ...process.env, ...env }, timeout: 120_000 });
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const e = error as { code: number; stdout: string; stderr: string };
+    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
+  }
+}
+
+let p: TestPlatform;
+let work: string;
+beforeAll(async () => {
+  p = await startTestPlatform({ listen: true, maxFileBytes: 5_000_000 });
+  work = await mkdtemp(join(tmpdir(), 'cli-'));
+});
+afterAll(async () => {
+  await p.close();
+  await rm(work, { recursive: true, force: true });
+});
+
+describe('evidence dock', () => {
+  it('verifies every regular file, skips symlinks and special files with a warning, and exits 0', async () => {
+    const recorder = await makeSimulatedRecorder(join(work, 'rec1'), { serial: 'DSJ4401', clips: 2, seconds: 1 });
+    await symlink('/etc/passwd', join(recorder.volume, 'DCIM', 'normal', 'passwd-link.mp4'));
+    await run('mkfifo', [join(recorder.volume, 'DCIM', 'pipe.mp4')]);
+    const result = await evidence(['dock', '--volume', recorder.volume, '--server', p.url, '--token', p.stationToken, '--station', 'PS-1', '--bay', '2']);
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stderr).toMatch(/skipped DCIM\/normal\/passwd-link\.mp4: symbolic link/);
+    expect(result.stderr).toMatch(/skipped DCIM\/pipe\.mp4: special file/);
+    expect(result.stdout).toMatch(/2\/2 files verified/);
+    expect(result.stdout).toMatch(/MB\/s/);
+
+    const list = (await p.app.inject({ url: '/api/evidence?limit=10', headers: bearer(p.adminToken) })).json();
+    const mine = list.items.filter((i: { deviceSerial: string }) => i.deviceSerial === 'DSJ4401');
+    expect(mine).toHaveLength(2);
+    // Metadata from the GA/T 947 names; the IMP clip is flagged important.
+    expect(mine.map((i: { officerNo: string }) => i.officerNo)).toEqual(['010203', '010203']);
+    expect(mine.filter((i: { important: boolean }) => i.important)).toHaveLength(1);
+
+    const again = await evidence(['dock', '--volume', recorder.volume, '--server', p.url, '--token', p.stationToken, '--json']);
+    expect(again.code).toBe(0);
+    expect(JSON.parse(again.stdout)).toMatchObject({ verified: 2, duplicates: 2 });
+  });
+
+  it('exits 1 and names the file when a file cannot be verified', async () => {
+    const volume = join(work, 'rec2');
+    await mkdir(join(volume, 'DCIM'), { recursive: true });
+    await writeFile(join(volume, 'DCIM', 'small.mp4'), 'x');
+    await writeFile(join(volume, 'DCIM', 'huge.mp4'), Buffer.alloc(6_000_000));
+    const result = await evidence(['dock', '--volume', volume, '--server', p.url, '--token', p.stationToken, '--serial', 'DSJ4402']);
+    expect(result.code).toBe(1);
+    expect(result.stdout).toMatch(/1\/2 files verified/);
+    expect(result.stdout).toMatch(/DCIM\/huge\.mp4: 413/);
+  });
+
+  it('exits 2 with a clear message for an unknown token or an unreachable server', async () => {
+    const volume = join(work, 'rec3');
+    await mkdir(volume, { recursive: true });
+    const badToken = await evidence(['dock', '--volume', volume, '--server', p.url, '--token', 'evd_wrong']);
+    expect(badToken.code).toBe(2);
+    expect(badToken.stderr).toMatch(/401.*bearer token/);
+    const noServer = await evidence(['dock', '--volume', volume, '--server', 'http://127.0.0.1:9', '--token', p.stationToken]);
+    expect(noServer.code).toBe(2);
+    expect(noServer.stderr).toMatch(/ECONNREFUSED/);
+  });
+});
+
+describe('evidence demo (the README main job)', () => {
+  it('starts the embedded platform, docks a generated recorder and prints a summary with hashes', async () => {
+    const home = join(work, 'demo-home');
+    const result = await evidence(['demo', '--exit'], {
+      EVIDENCE_HOME: home,
+      EVIDENCE_PORT: '18480',
+      EVIDENCE_PG_PORT: '18481',
+      EVIDENCE_REDIS_PORT: '18482',
+    });
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout).toMatch(/4\/4 files verified/);
+    expect(result.stdout).toMatch(/sha256 [0-9a-f]{64}/);
+    expect(result.stdout).toMatch(/sm3 +[0-9a-f]{64}/);
+    expect(result.stdout.match(/ ready$/gm)).toHaveLength(4);
+  });
+});

@@ -1,0 +1,67 @@
+import { randomBytes } from 'node:crypto';
+import { sql } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { appendCustody, verifyCustodyChain } from '../../core/chain';
+import { migrateDown, migrateToLatest } from '../../schema/database';
+import { bearer, startTestPlatform, type TestPlatform } from '../support/platform';
+
+let p: TestPlatform;
+beforeAll(async () => {
+  p = await startTestPlatform();
+});
+afterAll(() => p.close());
+
+async function someEvidence(): Promise<string> {
+  const headers = bearer(p.stationToken);
+  const s = await p.app.inject({ method: 'POST', url: '/ingest/v1/sessions', headers, payload: { station: { code: 'S' }, bay: 1, recorder: { serial: `R-${randomBytes(3).toString('hex')}` } } });
+  const u = await p.app.inject({ method: 'POST', url: `/ingest/v1/sessions/${s.json().sessionId}/files`, headers, payload: { pathBase64: Buffer.from('a.mp4').toString('base64'), size: 0 } });
+  const c = await p.app.inject({
+    method: 'POST',
+    url: `/ingest/v1/uploads/${u.json().uploadId}/complete`,
+    headers,
+    payload: { sha256: 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855', sm3: '1ab21d8355cfa17f8e61194831e81a8f22bec8c728fefb747ed035eb5082aa2b' },
+  });
+  expect(c.statusCode, c.body).toBe(200);
+  return c.json().evidenceId;
+}
+
+describe('custody chain', () => {
+  it('refuses updates and deletes from the application', async () => {
+    const id = await someEvidence();
+    await expect(sql`update custody_events set actor = 'someone else' where evidence_id = ${id}`.execute(p.db)).rejects.toThrow(/append-only/);
+    await expect(sql`delete from custody_events where evidence_id = ${id}`.execute(p.db)).rejects.toThrow(/append-only/);
+  });
+
+  it('names the first row a database superuser edited, deleted or reordered', async () => {
+    const id = await someEvidence();
+    for (let i = 0; i < 3; i++) await p.db.transaction().execute((trx) => appendCustody(trx, { evidenceId: id, action: 'original.read', actor: `reader-${i}`, details: { i } }));
+    expect(await verifyCustodyChain(p.db)).toMatchObject({ ok: true });
+    const rows = await p.db.selectFrom('custody_events').select(['seq']).where('evidence_id', '=', id).orderBy('seq').execute();
+    const target = rows[2]!.seq;
+
+    // A superuser can switch the trigger off; the chain still tells.
+    await sql`alter table custody_events disable trigger custody_events_append_only`.execute(p.db);
+    await sql`update custody_events set actor = 'nobody' where seq = ${target}`.execute(p.db);
+    expect(await verifyCustodyChain(p.db)).toMatchObject({ ok: false, brokenAt: Number(target), reason: expect.stringMatching(/content/) });
+    await sql`update custody_events set actor = 'reader-1' where seq = ${target}`.execute(p.db);
+    expect(await verifyCustodyChain(p.db)).toMatchObject({ ok: true });
+
+    await sql`delete from custody_events where seq = ${target}`.execute(p.db);
+    expect(await verifyCustodyChain(p.db)).toMatchObject({ ok: false, brokenAt: Number(target) });
+    await sql`alter table custody_events enable trigger custody_events_append_only`.execute(p.db);
+  });
+});
+
+describe('migrations', () => {
+  it('go all the way down and up again', async () => {
+    const other = await startTestPlatform();
+    try {
+      while (await migrateDown(other.db));
+      const tables = await sql<{ n: number }>`select count(*)::int as n from information_schema.tables where table_schema = 'public' and table_name not like 'kysely_%'`.execute(other.db);
+      expect(tables.rows[0]!.n).toBe(0);
+      expect(await migrateToLatest(other.db)).toEqual(['0001_foundation', '0002_playback']);
+    } finally {
+      await other.close();
+    }
+  });
+});
