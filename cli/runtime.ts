@@ -7,7 +7,7 @@ import { startWorker } from '../transcode/worker';
 import { createStore } from '../core/store/factory';
 import type { ObjectStore } from '../core/store/port';
 import { createToken, generateToken } from '../core/tokens';
-import { connect, migrateToLatest, type Db } from '../schema/database';
+import { APP_ROLE, connect, migrateToLatest, type Db } from '../schema/database';
 import { startEmbeddedPostgres, startPrivateRedis, type RunningService } from './embedded';
 
 /** The running platform's shared parts: database (migrated), Redis, object store. */
@@ -32,9 +32,11 @@ export async function startRuntime(config: Readonly<Config>): Promise<Runtime> {
     const connection = redisConnection(redis.url);
     stops.push({ url: redis.url, stop: async () => void connection.disconnect() });
     await assertNoEviction(connection);
-    const db = connect(database.url);
+    const owner = connect(database.url, { max: 1 });
+    await migrateToLatest(owner).finally(() => owner.destroy());
+    // From here on the platform works as the application role: it cannot rewrite the trails.
+    const db = connect(database.url, { role: APP_ROLE });
     stops.push({ url: database.url, stop: () => db.destroy() });
-    await migrateToLatest(db);
     const store = createStore(config);
     await store.ensureReady();
     return {

@@ -1,5 +1,6 @@
 import type { FastifyServerOptions } from 'fastify';
-import { apiRoutes } from '../api/app';
+import { apiRoutes, registerApiPlugins } from '../api/app';
+import { authenticate } from '../api/identity';
 import { createHttpServer, type HttpServer } from '../core/http';
 import type { ObjectStore } from '../core/store/port';
 import { IngestService } from '../ingest/service';
@@ -11,13 +12,17 @@ export interface ServerDeps {
   store: ObjectStore;
   stagingDir: string;
   maxFileBytes: number;
+  now?: () => Date;
+  secureCookies?: boolean;
 }
 
 /** One HTTP server carrying the API (/api) and the dock offload protocol (/ingest/v1). Tests use inject. */
 export async function buildServer(deps: ServerDeps, options: FastifyServerOptions = {}): Promise<HttpServer> {
-  const app = createHttpServer(deps.db, options);
+  const now = deps.now ?? (() => new Date());
+  const app = await createHttpServer((request) => authenticate(deps.db, request, now()), options);
+  await registerApiPlugins(app);
   const ingest = new IngestService({ ...deps, log: app.log });
-  await app.register(apiRoutes(deps), { prefix: '/api' });
+  await app.register(apiRoutes({ db: deps.db, store: deps.store, now, secureCookies: deps.secureCookies ?? false }), { prefix: '/api' });
   await app.register(ingestRoutes(ingest), { prefix: '/ingest/v1' });
   return app;
 }

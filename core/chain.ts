@@ -1,13 +1,14 @@
+/* eslint-disable @typescript-eslint/no-explicit-any -- the two chains share one append/verify over differently shaped tables */
 import { createHash } from 'node:crypto';
 import canonicalize from 'canonicalize';
-import { sql, type Transaction } from 'kysely';
+import { sql, type Kysely, type Transaction } from 'kysely';
 import type { Database } from '../schema/db';
 import type { Db } from '../schema/database';
 
 /**
- * Hash chains over append-only tables. Each row stores hash = sha256(prev_hash || canonical(row)),
- * where canonical is RFC 8785 JSON of the row's content (seq included), so editing, deleting or
- * reordering any row breaks every hash after it.
+ * Hash chains over the append-only tables (custody events, audit events). Each row stores
+ * hash = sha256(prev_hash || canonical(row)), where canonical is RFC 8785 JSON of the row's
+ * content with its seq, so editing, deleting or reordering any row breaks every hash after it.
  */
 export const GENESIS_HASH = '0'.repeat(64);
 
@@ -25,72 +26,94 @@ export interface CustodyEvent {
   at?: Date;
 }
 
-function custodyContent(seq: number, e: Required<CustodyEvent>): Record<string, unknown> {
-  return { seq, evidenceId: e.evidenceId, action: e.action, actor: e.actor, at: e.at.toISOString(), details: e.details };
+export interface AuditEvent {
+  actorId: string | null;
+  actorName: string;
+  role: string | null;
+  unitId: string | null;
+  action: string;
+  objectType: string | null;
+  objectId: string | null;
+  objectUnitId: string | null;
+  client: string | null;
+  outcome: 'allowed' | 'denied' | 'failed';
+  details: Record<string, unknown>;
+  at?: Date;
 }
 
+/** How each chained table maps between rows and the content that is hashed. */
+const CHAINS = {
+  custody: {
+    table: 'custody_events',
+    content: (seq: number, e: Required<CustodyEvent>) => ({ seq, evidenceId: e.evidenceId, action: e.action, actor: e.actor, at: e.at.toISOString(), details: e.details }),
+    row: (e: Required<CustodyEvent>) => ({ evidence_id: e.evidenceId, action: e.action, actor: e.actor, at: e.at, details: JSON.stringify(e.details) }),
+    fromRow: (r: any): Required<CustodyEvent> => ({ evidenceId: r.evidence_id, action: r.action, actor: r.actor, at: r.at, details: r.details }),
+  },
+  audit: {
+    table: 'audit_events',
+    content: (seq: number, e: Required<AuditEvent>) => ({ seq, ...e, at: e.at.toISOString() }),
+    row: (e: Required<AuditEvent>) => ({
+      at: e.at, actor_id: e.actorId, actor_name: e.actorName, role: e.role, unit_id: e.unitId, action: e.action, object_type: e.objectType,
+      object_id: e.objectId, object_unit_id: e.objectUnitId, client: e.client, outcome: e.outcome, details: JSON.stringify(e.details),
+    }),
+    fromRow: (r: any): Required<AuditEvent> => ({
+      actorId: r.actor_id, actorName: r.actor_name, role: r.role, unitId: r.unit_id, action: r.action, objectType: r.object_type,
+      objectId: r.object_id, objectUnitId: r.object_unit_id, client: r.client, outcome: r.outcome, details: r.details, at: r.at,
+    }),
+  },
+} as const;
+export type ChainName = keyof typeof CHAINS;
+
 /** Appends one custody event inside the caller's transaction (the head row lock serializes writers). */
-export async function appendCustody(trx: Transaction<Database>, event: CustodyEvent): Promise<number> {
-  const head = await lockHead(trx, 'custody');
-  const full = { ...event, at: event.at ?? new Date() };
+export function appendCustody(trx: Transaction<Database>, event: CustodyEvent): Promise<number> {
+  return append(trx, 'custody', { ...event, at: event.at ?? new Date() });
+}
+
+export function appendAudit(trx: Transaction<Database>, event: AuditEvent): Promise<number> {
+  return append(trx, 'audit', { ...event, at: event.at ?? new Date() });
+}
+
+async function append<C extends ChainName>(trx: Transaction<Database>, chain: C, event: any): Promise<number> {
+  const spec = CHAINS[chain];
+  await sql`insert into chain_heads (chain, seq, hash) values (${chain}, 0, ${GENESIS_HASH}) on conflict do nothing`.execute(trx);
+  const head = await trx.selectFrom('chain_heads').select(['seq', 'hash']).where('chain', '=', chain).forUpdate().executeTakeFirstOrThrow();
   const seq = Number(head.seq) + 1;
-  const hash = chainHash(head.hash, custodyContent(seq, full));
-  await trx
-    .insertInto('custody_events')
-    .values({
-      seq,
-      evidence_id: full.evidenceId,
-      action: full.action,
-      actor: full.actor,
-      at: full.at,
-      details: JSON.stringify(full.details),
-      prev_hash: head.hash,
-      hash,
-    })
-    .execute();
-  await trx.updateTable('chain_heads').set({ seq, hash }).where('chain', '=', 'custody').execute();
+  const hash = chainHash(head.hash, spec.content(seq, event));
+  await (trx as Kysely<any>).insertInto(spec.table).values({ seq, ...spec.row(event), prev_hash: head.hash, hash }).execute();
+  await trx.updateTable('chain_heads').set({ seq, hash }).where('chain', '=', chain).execute();
   return seq;
 }
 
-async function lockHead(trx: Transaction<Database>, chain: string): Promise<{ seq: string; hash: string }> {
-  await sql`insert into chain_heads (chain, seq, hash) values (${chain}, 0, ${GENESIS_HASH}) on conflict do nothing`.execute(trx);
-  return trx.selectFrom('chain_heads').select(['seq', 'hash']).where('chain', '=', chain).forUpdate().executeTakeFirstOrThrow();
-}
+export type ChainVerdict =
+  | { ok: true; rows: number; head: string }
+  | { ok: false; rows: number; brokenAt: number; reason: string };
 
-export type ChainVerdict = { ok: true; rows: number } | { ok: false; rows: number; brokenAt: number; reason: string };
-
-/** Walks the whole custody chain in order and names the first row that does not hold. */
-export async function verifyCustodyChain(db: Db): Promise<ChainVerdict> {
+/** Walks a whole chain in order and names the first row that does not hold. */
+export async function verifyChain(db: Db, chain: ChainName): Promise<ChainVerdict> {
+  const spec = CHAINS[chain];
   let prev = GENESIS_HASH;
-  let expectedSeq = 1;
+  let expected = 1;
   const pageSize = 5000;
   for (;;) {
-    const rows = await db
-      .selectFrom('custody_events')
-      .selectAll()
-      .where('seq', '>=', String(expectedSeq))
-      .orderBy('seq')
-      .limit(pageSize)
-      .execute();
+    const rows = await (db as Kysely<any>).selectFrom(spec.table).selectAll().where('seq', '>=', String(expected)).orderBy('seq').limit(pageSize).execute();
     for (const row of rows) {
       const seq = Number(row.seq);
-      if (seq !== expectedSeq) return broken(expectedSeq, seq, `row ${expectedSeq} is missing`);
-      const content = custodyContent(seq, { evidenceId: row.evidence_id, action: row.action, actor: row.actor, at: row.at, details: row.details });
-      if (row.prev_hash !== prev) return broken(expectedSeq, seq, 'prev_hash does not match the row before');
-      if (chainHash(prev, content) !== row.hash) return broken(expectedSeq, seq, 'row content does not match its hash');
+      if (seq !== expected) return broken(expected, `row ${expected} is missing`);
+      if (row.prev_hash !== prev) return broken(seq, 'prev_hash does not match the row before');
+      if (chainHash(prev, spec.content(seq, spec.fromRow(row) as any)) !== row.hash) return broken(seq, 'row content does not match its hash');
       prev = row.hash;
-      expectedSeq += 1;
+      expected += 1;
     }
     if (rows.length < pageSize) break;
   }
-  const head = await db.selectFrom('chain_heads').select(['seq', 'hash']).where('chain', '=', 'custody').executeTakeFirst();
-  const count = expectedSeq - 1;
+  const count = expected - 1;
+  const head = await db.selectFrom('chain_heads').select(['seq', 'hash']).where('chain', '=', chain).executeTakeFirst();
   if (head && (Number(head.seq) !== count || head.hash !== prev)) {
-    return broken(count, count, `chain head says row ${head.seq}, the table ends at row ${count}`);
+    return broken(Math.min(Number(head.seq), count + 1), `the chain head says row ${head.seq}, the table ends at row ${count}`);
   }
-  return { ok: true, rows: count };
+  return { ok: true, rows: count, head: prev };
 }
 
-function broken(count: number, seq: number, reason: string): ChainVerdict {
-  return { ok: false, rows: count - 1, brokenAt: seq, reason };
+function broken(seq: number, reason: string): ChainVerdict {
+  return { ok: false, rows: seq - 1, brokenAt: seq, reason };
 }

@@ -1,8 +1,9 @@
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest, type FastifyServerOptions } from 'fastify';
+import cookie from '@fastify/cookie';
+import helmet from '@fastify/helmet';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Problem } from './errors';
-import { authenticateToken, type Principal } from './tokens';
-import type { Db } from '../schema/database';
+import type { Principal } from './principal';
 import type { Role } from '../schema/db';
 
 declare module 'fastify' {
@@ -12,37 +13,42 @@ declare module 'fastify' {
   interface FastifyContextConfig {
     /** Roles allowed on the route; absent means the route is public. */
     roles?: readonly Role[];
+    /** The route group a scoped token must name to use the route. */
+    scope?: string;
   }
 }
 
 export type HttpServer = FastifyInstance<any, any, any, any, TypeBoxTypeProvider>;
+export type Authenticate = (request: FastifyRequest) => Promise<Principal | null>;
 
 /**
- * The shared HTTP shell: problem+json errors that never leak internals, and bearer-token
- * authentication enforced from each route's `config.roles`.
+ * The shared HTTP shell: security headers, cookies, problem+json errors that never leak
+ * internals, and authentication enforced from each route's `config.roles`.
  */
-export function createHttpServer(db: Db, options: FastifyServerOptions = {}): HttpServer {
+export async function createHttpServer(authenticate: Authenticate, options: FastifyServerOptions = {}): Promise<HttpServer> {
   const app = Fastify({ ...options, trustProxy: true }).withTypeProvider<TypeBoxTypeProvider>();
+  await app.register(cookie);
+  await app.register(helmet, {
+    // The reviewer page and the API docs are served from here; nothing is loaded from elsewhere.
+    contentSecurityPolicy: { directives: { defaultSrc: ["'self'"], imgSrc: ["'self'", 'data:', 'blob:'], mediaSrc: ["'self'", 'blob:'], scriptSrc: ["'self'"], styleSrc: ["'self'", "'unsafe-inline'"] } },
+  });
   app.decorateRequest('principal', null);
 
   app.addHook('onRequest', async (request) => {
-    const roles = request.routeOptions.config.roles;
+    const { roles, scope } = request.routeOptions.config;
     if (!roles) return;
-    const principal = await principalFrom(db, request);
-    if (!principal) throw new Problem(401, 'Unauthorized', 'a valid, unrevoked bearer token is required');
-    if (!roles.includes(principal.role)) throw new Problem(403, 'Forbidden', `the ${principal.role} role may not do this`);
+    const principal = await authenticate(request);
+    if (!principal) throw new Problem(401, 'Unauthorized', 'log in, or send a valid, unrevoked bearer token');
     request.principal = principal;
+    if (!roles.includes(principal.role)) throw new Problem(403, 'Forbidden', `the ${principal.role} role may not do this`);
+    if (principal.scopes.length > 0 && !(scope && principal.scopes.includes(scope))) {
+      throw new Problem(403, 'Forbidden', `this token is limited to: ${principal.scopes.join(', ')}`);
+    }
   });
 
   app.setErrorHandler((error, request, reply) => sendProblem(error, request, reply));
-  app.setNotFoundHandler((request, reply) => sendProblem(new Problem(404, 'Not Found', `no route ${request.method} ${request.url}`), request, reply));
+  app.setNotFoundHandler((request, reply) => sendProblem(new Problem(404, 'Not Found', `no route ${request.method} ${request.url.split('?')[0]}`), request, reply));
   return app;
-}
-
-async function principalFrom(db: Db, request: FastifyRequest): Promise<Principal | null> {
-  const header = request.headers.authorization;
-  const match = header ? /^Bearer\s+(\S+)$/i.exec(header) : null;
-  return match ? authenticateToken(db, match[1]!) : null;
 }
 
 function sendProblem(error: unknown, request: FastifyRequest, reply: FastifyReply) {
@@ -52,13 +58,17 @@ function sendProblem(error: unknown, request: FastifyRequest, reply: FastifyRepl
   return reply
     .code(status)
     .type('application/problem+json')
-    .send({ type: 'about:blank', title, status, ...(detail ? { detail } : {}), instance: request.url, ...extra });
+    .send({ type: 'about:blank', title, status, ...(detail ? { detail } : {}), instance: request.url.split('?')[0], ...extra });
 }
+
+/** PostgreSQL / network error codes that mean "the database went away": worth a retry, not a bug. */
+const UNAVAILABLE = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', '57P01', '57P02', '57P03', '08000', '08001', '08003', '08006']);
 
 function toProblem(error: unknown): Problem {
   if (error instanceof Problem) return error;
   const e = error as { statusCode?: number; validation?: unknown; message?: string; code?: string };
   if (e.validation) return new Problem(400, 'Bad Request', e.message);
-  if (e.statusCode && e.statusCode >= 400 && e.statusCode < 500) return new Problem(e.statusCode, 'Bad Request', e.message);
+  if (e.statusCode && e.statusCode >= 400 && e.statusCode < 500) return new Problem(e.statusCode, e.statusCode === 429 ? 'Too Many Requests' : 'Bad Request', e.message);
+  if (e.code && UNAVAILABLE.has(e.code)) return new Problem(503, 'Service Unavailable', 'the database is unreachable; nothing was changed, try again shortly', { retryable: true });
   return new Problem(500, 'Internal Server Error', 'the server failed; the error is in its log');
 }

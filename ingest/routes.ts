@@ -2,7 +2,7 @@ import { Type } from 'typebox';
 import type { HttpServer } from '../core/http';
 import type { IngestService } from './service';
 
-const STATION = { roles: ['station', 'admin'] } as const;
+const STATION = { roles: ['station', 'admin'], scope: 'ingest' } as const;
 const Hex64 = Type.String({ pattern: '^[0-9a-fA-F]{64}$' });
 const Id = Type.Object({ id: Type.String({ format: 'uuid' }) });
 const ProblemBody = Type.Object({ title: Type.String(), status: Type.Integer(), detail: Type.Optional(Type.String()) }, { additionalProperties: true });
@@ -95,5 +95,14 @@ export function ingestRoutes(ingest: IngestService) {
         },
       },
     }, async (request) => ingest.complete(request.params.id, request.body, request.principal!.name));
+
+    app.post('/uploads/:id/purged', {
+      config: { ...STATION, roles: ['station'] },
+      schema: {
+        params: Id,
+        body: Type.Object({ at: Type.Optional(Type.String({ format: 'date-time' })) }),
+        response: { 200: Type.Object({ evidenceId: Type.String(), recorded: Type.Boolean() }), ...errors },
+      },
+    }, async (request) => ingest.recordPurge(request.params.id, request.body.at ? new Date(request.body.at) : undefined, request.principal!.name));
   };
 }

@@ -221,6 +221,7 @@ export class IngestService {
       const size = Number(upload.size);
       const held = await this.stagedBytes(uploadId);
       if (held !== size) throw new Problem(409, 'Upload Incomplete', `the server holds ${held} of ${size} bytes`, { offset: held });
+      if (size === 0) await this.ensureStaged(uploadId); // a zero-byte file never got a chunk
 
       const computed = await this.digests(uploadId, size);
       if (computed.sha256 !== declared.sha256.toLowerCase() || computed.sm3 !== declared.sm3.toLowerCase()) {
@@ -235,12 +236,43 @@ export class IngestService {
     });
   }
 
+  /**
+   * A station deleted a verified file from the recorder: one 'recorder.purged' custody event per
+   * upload (a repeated report, e.g. a retry after a lost answer, records nothing new).
+   */
+  async recordPurge(uploadId: string, purgedAt: Date | undefined, actor: string): Promise<{ evidenceId: string; recorded: boolean }> {
+    const upload = await this.upload(uploadId);
+    if (upload.state !== 'verified' || !upload.evidence_id) {
+      throw new Problem(409, 'Not Verified', `upload is ${upload.state}: a file may be purged from a recorder only after the platform verified it`, { state: upload.state });
+    }
+    const evidenceId = upload.evidence_id;
+    const recorded = await this.deps.db.transaction().execute(async (trx) => {
+      await sql`select pg_advisory_xact_lock(hashtextextended(${`purge:${uploadId}`}, 0))`.execute(trx);
+      const earlier = await trx
+        .selectFrom('custody_events')
+        .select('seq')
+        .where('evidence_id', '=', evidenceId)
+        .where('action', '=', 'recorder.purged')
+        .where(sql<string>`details->>'uploadId'`, '=', uploadId)
+        .executeTakeFirst();
+      if (earlier) return false;
+      await appendCustody(trx, {
+        evidenceId,
+        action: 'recorder.purged',
+        actor,
+        details: { uploadId, sessionId: upload.session_id, path: upload.original_path, size: Number(upload.size), purgedAt: (purgedAt ?? new Date()).toISOString() },
+      });
+      return true;
+    });
+    if (recorded) this.deps.log.info({ uploadId, evidenceId, actor }, 'file purged from the recorder');
+    return { evidenceId, recorded };
+  }
+
   private async commit(upload: UploadRow, digests: Digests, actor: string): Promise<CompleteResult> {
     const { db, store, log } = this.deps;
     const size = Number(upload.size);
     const key = `originals/${randomUUID()}`;
     try {
-      if (size === 0) await this.ensureStaged(upload.id); // a zero-byte file never got a chunk
       await store.putFile(key, this.stagingPath(upload.id), size);
     } catch (error) {
       log.warn({ uploadId: upload.id, err: String(error) }, 'object store refused the original; upload kept for retry');

@@ -1,8 +1,10 @@
-import { Kysely, Migrator, PostgresDialect, type Migration } from 'kysely';
+import { Kysely, Migrator, PostgresDialect, sql, type Migration } from 'kysely';
 import pg from 'pg';
 import type { Database } from './db';
 import * as foundation from './migrations/0001_foundation';
 import * as playback from './migrations/0002_playback';
+import * as access from './migrations/0003_access';
+import * as timestamps from './migrations/0004_timestamps';
 
 export type Db = Kysely<Database>;
 
@@ -10,12 +12,24 @@ export type Db = Kysely<Database>;
 const migrations: Record<string, Migration> = {
   '0001_foundation': foundation,
   '0002_playback': playback,
+  '0003_access': access,
+  '0004_timestamps': timestamps,
 };
 
-export function connect(url: string, options: { max?: number } = {}): Db {
+/**
+ * The role the running application uses: it may read and append the custody and audit trails
+ * but never update or delete them. Migrations run as the connecting (owner) user.
+ */
+export const APP_ROLE = 'evidence_app';
+
+export function connect(url: string, options: { max?: number; role?: string } = {}): Db {
   const pool = new pg.Pool({ connectionString: url, max: options.max ?? 10 });
   // A dropped connection in the pool must not crash the process; the next query reconnects.
   pool.on('error', () => {});
+  if (options.role) {
+    const role = options.role;
+    pool.on('connect', (client) => void client.query(`set role ${pg.escapeIdentifier(role)}`).catch(() => {}));
+  }
   return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
 }
 
@@ -27,7 +41,23 @@ function migrator(db: Kysely<any>): Migrator {
 export async function migrateToLatest(db: Kysely<any>): Promise<string[]> {
   const { error, results } = await migrator(db).migrateToLatest();
   if (error) throw new Error(`database migration failed: ${(error as Error).message}`, { cause: error });
+  await grantAppRole(db);
   return (results ?? []).map((r) => r.migrationName);
+}
+
+/** (Re)creates the application role's privileges over every table, after each migration run. */
+async function grantAppRole(db: Kysely<any>): Promise<void> {
+  await sql`do $$ begin
+    if not exists (select from pg_roles where rolname = ${sql.lit(APP_ROLE)}) then
+      create role ${sql.id(APP_ROLE)} nologin;
+    end if;
+  end $$`.execute(db);
+  await sql`grant usage on schema public to ${sql.id(APP_ROLE)}`.execute(db);
+  await sql`grant select, insert, update, delete on all tables in schema public to ${sql.id(APP_ROLE)}`.execute(db);
+  await sql`grant usage, select on all sequences in schema public to ${sql.id(APP_ROLE)}`.execute(db);
+  await sql`revoke update, delete, truncate on custody_events, audit_events from ${sql.id(APP_ROLE)}`.execute(db);
+  // The connecting user must be able to become the role (true for superusers and members).
+  await sql`grant ${sql.id(APP_ROLE)} to current_user`.execute(db).catch(() => {});
 }
 
 /** Undoes the newest migration (used by tests that prove every migration has a working down). */

@@ -1,4 +1,4 @@
-import type { ColumnType, Generated, Insertable, Selectable } from 'kysely';
+import type { ColumnType, Generated, Selectable } from 'kysely';
 
 /** Table types for Kysely. Column names are snake_case as in SQL. */
 
@@ -30,6 +30,8 @@ export interface UsersTable {
   display_name: string | null;
   created_at: Generated<Date>;
   disabled_at: NullableTimestamp;
+  failed_logins: Generated<number>;
+  locked_until: NullableTimestamp;
 }
 
 export interface UserOverseesTable {
@@ -47,6 +49,7 @@ export interface ApiTokensTable {
   created_at: Generated<Date>;
   revoked_at: NullableTimestamp;
   last_used_at: NullableTimestamp;
+  scopes: Generated<string[]>;
 }
 
 export interface RecordersTable {
@@ -182,6 +185,105 @@ export interface OutboxTable {
   dispatched_at: NullableTimestamp;
 }
 
+export interface UserSessionsTable {
+  id: Generated<string>;
+  token_hash: string;
+  user_id: string;
+  created_at: Timestamp;
+  last_seen_at: Timestamp;
+  revoked_at: NullableTimestamp;
+  client: string | null;
+}
+
+export const CASE_STATES = ['立案', '办理中', '结案', '移送'] as const;
+export type CaseState = (typeof CASE_STATES)[number];
+
+export interface CasesTable {
+  id: Generated<string>;
+  number: string;
+  title: string;
+  description: string | null;
+  unit_id: string;
+  state: Generated<CaseState>;
+  reporter_id: string | null;
+  created_by: string | null;
+  created_at: Generated<Date>;
+  updated_at: Generated<Date>;
+}
+
+export interface CaseHandlersTable {
+  case_id: string;
+  user_id: string;
+}
+
+export interface CaseEvidenceTable {
+  case_id: string;
+  evidence_id: string;
+  linked_by: string | null;
+  linked_at: Generated<Date>;
+}
+
+export interface BookmarksTable {
+  id: Generated<string>;
+  evidence_id: string;
+  offset_ms: BigInt;
+  label: string;
+  author_id: string | null;
+  author_name: string;
+  created_at: Generated<Date>;
+}
+
+export interface ViewSessionsTable {
+  viewer: string;
+  object: string;
+  started_at: Timestamp;
+  last_seen_at: Timestamp;
+}
+
+export interface AuditEventsTable extends ChainRow {
+  at: Timestamp;
+  actor_id: string | null;
+  actor_name: string;
+  role: string | null;
+  unit_id: string | null;
+  action: string;
+  object_type: string | null;
+  object_id: string | null;
+  object_unit_id: string | null;
+  client: string | null;
+  outcome: string;
+  details: ColumnType<Record<string, unknown>, string, never>;
+}
+
+export interface TimestampBatchesTable {
+  id: Generated<string>;
+  /** Hex of the RFC 9162 Merkle tree root over the batch's file digests. */
+  root: string;
+  tree_size: number;
+  state: Generated<'pending' | 'stamped'>;
+  attempts: Generated<number>;
+  last_error: string | null;
+  next_attempt_at: Timestamp;
+  created_at: Timestamp;
+  stamped_at: NullableTimestamp;
+  /** The DER TimeStampResp (.tsr) for the root. */
+  token: Buffer | null;
+  gen_time: NullableTimestamp;
+  authority: string | null;
+  policy: string | null;
+  serial: string | null;
+  chain_pem: string | null;
+}
+
+export interface TimestampLeavesTable {
+  evidence_id: string;
+  queued_at: Generated<Date>;
+  batch_id: string | null;
+  leaf_index: number | null;
+  /** Hex sibling hashes, leaf to root (RFC 9162 PATH). */
+  audit_path: string[] | null;
+}
+
 export interface Database {
   units: UnitsTable;
   users: UsersTable;
@@ -197,9 +299,17 @@ export interface Database {
   chain_heads: ChainHeadsTable;
   outbox: OutboxTable;
   derivatives: DerivativesTable;
+  user_sessions: UserSessionsTable;
+  cases: CasesTable;
+  case_handlers: CaseHandlersTable;
+  case_evidence: CaseEvidenceTable;
+  bookmarks: BookmarksTable;
+  view_sessions: ViewSessionsTable;
+  audit_events: AuditEventsTable;
+  timestamp_batches: TimestampBatchesTable;
+  timestamp_leaves: TimestampLeavesTable;
 }
 
 export type EvidenceRow = Selectable<EvidenceTable>;
 export type UploadRow = Selectable<UploadsTable>;
-export type NewOutbox = Insertable<OutboxTable>;
 export type DerivativeRow = Selectable<DerivativesTable>;

@@ -119,8 +119,10 @@ export function hlsJob(mp4: string, dir: string, segmentSeconds = 2 * KEYFRAME_S
  * that keyframe (it precedes the seek point) and, in a clip with a single keyframe, output nothing.
  */
 export function posterJob(input: string, output: string, seconds: number): FfmpegJob {
+  // Accurate seek: decodes at most one GOP. Keyframes only would find no frame when the
+  // clip's only keyframe lies before the poster time (short recorder segments).
   return job(
-    fileInput(input, ['-skip_frame', 'nokey', '-ss', seconds.toFixed(3), '-noaccurate_seek']),
+    fileInput(input, ['-ss', seconds.toFixed(3)]),
     ['-map', '0:V:0', '-frames:v', '1', '-c:v', 'png', '-f', 'image2', '-update', '1'],
     output,
   );

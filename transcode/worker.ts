@@ -45,7 +45,7 @@ export async function transcodeEvidence(deps: TranscodeDeps, evidenceId: string,
     await pipeline(await store.get(evidence.storage_key), createWriteStream(input));
     let lastSaved = 0;
     const result = await makeDerivatives(input, work, { hlsMinSeconds: deps.hlsMinSeconds, maxLines: 720 }, (percent) => {
-      void onProgress(percent);
+      onProgress(percent).catch(() => {}); // progress is best effort; the job result is what counts
       if (percent - lastSaved >= 5 || percent === 100) {
         lastSaved = percent;
         void db.updateTable('evidence').set({ playback_progress: percent }).where('id', '=', evidenceId).execute().catch(() => {});

@@ -1,33 +1,138 @@
 import { Type } from 'typebox';
-import { notFound } from '../../core/errors';
+import { Problem, notFound } from '../../core/errors';
 import type { HttpServer } from '../../core/http';
+import { hashPassword } from '../../core/passwords';
 import { createToken, revokeToken } from '../../core/tokens';
 import type { Db } from '../../schema/database';
 import { ROLES } from '../../schema/db';
+import { IdParams, Nullable, StringEnum, Uuid, errors } from '../schemas';
 
-const ADMIN = { roles: ['admin'] } as const;
-const ProblemBody = Type.Object({ title: Type.String(), status: Type.Integer() }, { additionalProperties: true });
-const errors = { 400: ProblemBody, 401: ProblemBody, 403: ProblemBody, 404: ProblemBody };
+const ADMIN = { roles: ['admin'], scope: 'admin' } as const;
 
-/** Platform administration: API tokens for stations and platform systems. */
+const Unit = Type.Object({ id: Type.String(), code: Type.String(), name: Type.String(), kind: StringEnum(['agency', 'supervisor'] as const), parentId: Nullable(Type.String()) });
+const User = Type.Object({
+  id: Type.String(),
+  username: Type.String(),
+  role: StringEnum(ROLES),
+  unitId: Nullable(Type.String()),
+  officerNo: Nullable(Type.String()),
+  displayName: Nullable(Type.String()),
+  oversees: Type.Array(Type.String()),
+});
+
+/** Platform administration: units, users and roles, recorder bindings, API tokens. */
 export function adminRoutes(deps: { db: Db }) {
+  const { db } = deps;
+  const unitExists = async (id: string) => !!(await db.selectFrom('units').select('id').where('id', '=', id).executeTakeFirst());
+
   return async (app: HttpServer) => {
-    app.post('/tokens', {
-      config: ADMIN,
+    app.post('/units', {
+      config: { ...ADMIN, audit: 'unit.create' },
       schema: {
-        body: Type.Object({ name: Type.String({ minLength: 1, maxLength: 200 }), role: Type.Union(ROLES.map((r) => Type.Literal(r))) }),
+        body: Type.Object({ code: Type.String({ minLength: 1, maxLength: 32 }), name: Type.String({ minLength: 1, maxLength: 200 }), kind: Type.Optional(StringEnum(['agency', 'supervisor'] as const)), parentId: Type.Optional(Uuid) }),
+        response: { 201: Unit, ...errors },
+      },
+    }, async (request, reply) => {
+      const b = request.body;
+      if (b.parentId && !(await unitExists(b.parentId))) throw notFound(`unit ${b.parentId}`);
+      const row = await db
+        .insertInto('units')
+        .values({ code: b.code, name: b.name, kind: b.kind ?? 'agency', parent_id: b.parentId ?? null })
+        .onConflict((oc) => oc.column('code').doNothing())
+        .returningAll()
+        .executeTakeFirst();
+      if (!row) throw new Problem(409, 'Conflict', `unit code ${b.code} already exists`);
+      reply.code(201);
+      return { id: row.id, code: row.code, name: row.name, kind: row.kind, parentId: row.parent_id };
+    });
+
+    // Unit names are not secret: every signed-in role may list them (the reviewer page needs them).
+    app.get('/units', {
+      config: { roles: ['admin', 'auditor', 'unit_head', 'overseer', 'handler'], scope: 'cases' },
+      schema: { response: { 200: Type.Object({ items: Type.Array(Unit) }), ...errors } },
+    }, async () => {
+      const rows = await db.selectFrom('units').selectAll().orderBy('code').execute();
+      return { items: rows.map((u) => ({ id: u.id, code: u.code, name: u.name, kind: u.kind, parentId: u.parent_id })) };
+    });
+
+    app.post('/users', {
+      config: { ...ADMIN, audit: 'user.create' },
+      schema: {
+        body: Type.Object({
+          username: Type.String({ minLength: 1, maxLength: 64 }),
+          password: Type.String({ minLength: 10, maxLength: 256 }),
+          role: StringEnum(ROLES),
+          unitId: Type.Optional(Uuid),
+          officerNo: Type.Optional(Type.String({ minLength: 1, maxLength: 32 })),
+          displayName: Type.Optional(Type.String({ maxLength: 100 })),
+          oversees: Type.Optional(Type.Array(Uuid, { maxItems: 200 })),
+        }),
+        response: { 201: User, ...errors },
+      },
+    }, async (request, reply) => {
+      const b = request.body;
+      for (const unit of [...(b.unitId ? [b.unitId] : []), ...(b.oversees ?? [])]) if (!(await unitExists(unit))) throw notFound(`unit ${unit}`);
+      if ((b.role === 'handler' || b.role === 'unit_head') && !b.unitId) throw new Problem(400, 'Bad Request', `a ${b.role} belongs to a unit: give unitId`);
+      if (b.role === 'overseer' && !b.oversees?.length) throw new Problem(400, 'Bad Request', 'an overseer needs the units in their charge: give oversees');
+      const passwordHash = await hashPassword(b.password);
+      const user = await db.transaction().execute(async (trx) => {
+        const row = await trx
+          .insertInto('users')
+          .values({ username: b.username, password_hash: passwordHash, role: b.role, unit_id: b.unitId ?? null, officer_no: b.officerNo ?? null, display_name: b.displayName ?? null })
+          .onConflict((oc) => oc.doNothing())
+          .returningAll()
+          .executeTakeFirst();
+        if (!row) throw new Problem(409, 'Conflict', 'that user name or officer number is taken');
+        if (b.oversees?.length) await trx.insertInto('user_oversees').values(b.oversees.map((unit_id) => ({ user_id: row.id, unit_id }))).execute();
+        return row;
+      });
+      request.auditDetails = { userId: user.id, username: user.username, role: user.role };
+      request.auditObject = { unitId: user.unit_id };
+      reply.code(201);
+      return { id: user.id, username: user.username, role: user.role, unitId: user.unit_id, officerNo: user.officer_no, displayName: user.display_name, oversees: b.oversees ?? [] };
+    });
+
+    app.post('/recorders', {
+      config: { ...ADMIN, audit: 'recorder.bind' },
+      schema: {
+        body: Type.Object({ serial: Type.String({ minLength: 1, maxLength: 64 }), vidPid: Type.Optional(Type.String({ pattern: '^[0-9a-fA-F]{4}:[0-9a-fA-F]{4}$' })), officerNo: Nullable(Type.String({ maxLength: 32 })) }),
+        response: { 200: Type.Object({ id: Type.String(), serial: Type.String(), officerNo: Nullable(Type.String()) }), ...errors },
+      },
+    }, async (request) => {
+      const b = request.body;
+      const row = await db
+        .insertInto('recorders')
+        .values({ serial: b.serial, vid_pid: b.vidPid ?? null, officer_no: b.officerNo })
+        .onConflict((oc) => oc.column('serial').doUpdateSet({ officer_no: b.officerNo }))
+        .returning(['id', 'serial', 'officer_no'])
+        .executeTakeFirstOrThrow();
+      request.auditDetails = { serial: row.serial, officerNo: row.officer_no };
+      return { id: row.id, serial: row.serial, officerNo: row.officer_no };
+    });
+
+    app.post('/tokens', {
+      config: { ...ADMIN, audit: 'token.create' },
+      schema: {
+        body: Type.Object({
+          name: Type.String({ minLength: 1, maxLength: 200 }),
+          role: StringEnum(ROLES),
+          userId: Type.Optional(Uuid),
+          scopes: Type.Optional(Type.Array(StringEnum(['ingest', 'evidence', 'cases', 'audit', 'admin'] as const), { maxItems: 5 })),
+        }),
         response: { 201: Type.Object({ id: Type.String(), token: Type.String() }), ...errors },
       },
     }, async (request, reply) => {
+      const made = await createToken(db, request.body);
+      request.auditDetails = { tokenId: made.id, name: request.body.name, role: request.body.role };
       reply.code(201);
-      return createToken(deps.db, request.body);
+      return made;
     });
 
     app.delete('/tokens/:id', {
-      config: ADMIN,
-      schema: { params: Type.Object({ id: Type.String({ format: 'uuid' }) }), response: { 204: Type.Null(), ...errors } },
+      config: { ...ADMIN, audit: 'token.revoke' },
+      schema: { params: IdParams, response: { 204: Type.Null(), ...errors } },
     }, async (request, reply) => {
-      if (!(await revokeToken(deps.db, request.params.id))) throw notFound(`token ${request.params.id}`);
+      if (!(await revokeToken(db, request.params.id))) throw notFound(`token ${request.params.id}`);
       return reply.code(204).send(null);
     });
   };

@@ -1,18 +1,17 @@
-import type { Readable } from 'node:stream';
 import { Type, type Static } from 'typebox';
 import { appendCustody } from '../../core/chain';
 import { Problem, notFound } from '../../core/errors';
 import type { HttpServer } from '../../core/http';
 import type { ObjectStore } from '../../core/store/port';
 import type { Db } from '../../schema/database';
-import { PLAYBACK_STATES, type DerivativeRow, type EvidenceRow, type PlaybackState } from '../../schema/db';
+import { PLAYBACK_STATES, type DerivativeRow, type EvidenceRow } from '../../schema/db';
+import { may } from '../access';
+import { startsViewing } from '../audit';
+import { loadEvidence, visibleEvidence } from '../scoped';
+import { Bytes, IdParams, Nullable, ProblemBody, StringEnum, Uuid, decodeCursor, encodeCursor, errors } from '../schemas';
 import { sendObject } from '../send-object';
 
-const READERS = { roles: ['admin', 'auditor'] } as const;
-const ProblemBody = Type.Object({ title: Type.String(), status: Type.Integer() }, { additionalProperties: true });
-const errors = { 400: ProblemBody, 401: ProblemBody, 403: ProblemBody, 404: ProblemBody };
-const Bytes = Type.Unsafe<Readable | string>({ type: 'string', format: 'binary' });
-const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) => Type.Union([t, Type.Null()]);
+const READERS = { roles: ['admin', 'auditor', 'unit_head', 'overseer', 'handler', 'complainant', 'station'], scope: 'evidence' } as const;
 
 // Field names are a contract other tools rely on (issue 2).
 const EvidenceItem = Type.Object({
@@ -24,52 +23,30 @@ const EvidenceItem = Type.Object({
   originalName: Type.String(),
   officerNo: Nullable(Type.String()),
   deviceSerial: Type.String(),
+  unitId: Nullable(Type.String()),
   recordedAt: Nullable(Type.String()),
   stationTime: Nullable(Type.String()),
   receivedAt: Type.String(),
   clockSkewMs: Nullable(Type.Integer()),
   important: Type.Boolean(),
   state: Type.String(),
+  playbackState: StringEnum(PLAYBACK_STATES),
 });
 type EvidenceItem = Static<typeof EvidenceItem>;
 
 const DerivativeFile = Type.Object({ name: Type.String(), href: Type.String(), sha256: Type.String(), size: Type.Integer(), mimeType: Type.String() });
 const Playback = Type.Object({
-  state: Type.Unsafe<PlaybackState>({ type: 'string', enum: [...PLAYBACK_STATES] }),
+  state: StringEnum(PLAYBACK_STATES),
   reason: Type.Optional(Type.String()),
   progress: Type.Integer(),
   derivatives: Type.Array(Type.Object({ kind: Type.String(), href: Type.String(), sha256: Type.String(), size: Type.Integer(), mimeType: Type.String(), files: Type.Array(DerivativeFile) })),
 });
-const EvidenceDetail = Type.Intersect([EvidenceItem, Type.Object({ playback: Playback })]);
-
-/** The file a player opens first for each kind of derivative; the others are reached from it. */
-const MAIN_FILE: Record<string, string> = { mp4: 'video.mp4', hls: 'index.m3u8', poster: 'poster.webp', thumbnails: 'thumbnails.json' };
-
-function playbackOf(row: EvidenceRow, files: DerivativeRow[]): Static<typeof Playback> {
-  const href = (f: DerivativeRow) => `/api/evidence/${row.id}/derivatives/${f.kind}/${encodeURIComponent(f.name)}`;
-  const kinds = [...new Set(files.map((f) => f.kind))];
-  return {
-    state: row.playback_state,
-    ...(row.playback_reason ? { reason: row.playback_reason } : {}),
-    progress: row.playback_progress,
-    derivatives: kinds.map((kind) => {
-      const own = files.filter((f) => f.kind === kind);
-      const main = own.find((f) => f.name === MAIN_FILE[kind]) ?? own[0]!;
-      const describe = (f: DerivativeRow) => ({ name: f.name, href: href(f), sha256: f.sha256, size: Number(f.size), mimeType: f.mime_type });
-      const { name: _name, ...mainFields } = describe(main);
-      return { kind, ...mainFields, files: own.map(describe) };
-    }),
-  };
-}
-
-const CustodyItem = Type.Object({
-  seq: Type.Integer(),
-  action: Type.String(),
-  actor: Type.String(),
-  at: Type.String(),
-  details: Type.Record(Type.String(), Type.Unknown()),
-  hash: Type.String(),
-});
+const EvidenceDetail = Type.Intersect([
+  EvidenceItem,
+  Type.Object({ playback: Playback, cases: Type.Array(Type.Object({ id: Type.String(), number: Type.String(), title: Type.String(), state: Type.String() })) }),
+]);
+const CustodyItem = Type.Object({ seq: Type.Integer(), action: Type.String(), actor: Type.String(), at: Type.String(), details: Type.Record(Type.String(), Type.Unknown()), hash: Type.String() });
+const Bookmark = Type.Object({ id: Type.String(), offsetMs: Type.Integer(), label: Type.String(), author: Type.String(), createdAt: Type.String() });
 
 export function toEvidenceItem(row: EvidenceRow): EvidenceItem {
   return {
@@ -81,108 +58,190 @@ export function toEvidenceItem(row: EvidenceRow): EvidenceItem {
     originalName: row.original_name,
     officerNo: row.officer_no,
     deviceSerial: row.device_serial,
+    unitId: row.unit_id,
     recordedAt: row.recorded_at?.toISOString() ?? null,
     stationTime: row.station_time?.toISOString() ?? null,
     receivedAt: row.received_at.toISOString(),
     clockSkewMs: row.clock_skew_ms === null ? null : Number(row.clock_skew_ms),
     important: row.important,
     state: row.state,
+    playbackState: row.playback_state,
   };
 }
 
-const encodeCursor = (row: EvidenceRow) => Buffer.from(`${row.received_at.toISOString()}|${row.id}`).toString('base64url');
+/** The file a player opens first for each kind of derivative; the others are reached from it. */
+const MAIN_FILE: Record<string, string> = { mp4: 'video.mp4', hls: 'index.m3u8', poster: 'poster.webp', thumbnails: 'thumbnails.json' };
 
-function decodeCursor(cursor: string): { receivedAt: Date; id: string } {
-  const [at, id] = Buffer.from(cursor, 'base64url').toString().split('|');
-  const receivedAt = new Date(at ?? '');
-  if (!id || Number.isNaN(receivedAt.getTime())) throw new Problem(400, 'Bad Request', 'the cursor is not one this server gave out');
-  return { receivedAt, id };
+function playbackOf(row: EvidenceRow, files: DerivativeRow[]): Static<typeof Playback> {
+  const describe = (f: DerivativeRow) => ({
+    name: f.name,
+    href: `/api/evidence/${row.id}/derivatives/${f.kind}/${encodeURIComponent(f.name)}`,
+    sha256: f.sha256,
+    size: Number(f.size),
+    mimeType: f.mime_type,
+  });
+  const kinds = [...new Set(files.map((f) => f.kind))];
+  return {
+    state: row.playback_state,
+    ...(row.playback_reason ? { reason: row.playback_reason } : {}),
+    progress: row.playback_progress,
+    derivatives: kinds.map((kind) => {
+      const own = files.filter((f) => f.kind === kind);
+      const { name: _main, ...main } = describe(own.find((f) => f.name === MAIN_FILE[kind]) ?? own[0]!);
+      return { kind, ...main, files: own.map(describe) };
+    }),
+  };
 }
 
-export function evidenceRoutes(deps: { db: Db; store: ObjectStore }) {
-  const { db, store } = deps;
-  const load = async (id: string) => {
-    const row = await db.selectFrom('evidence').selectAll().where('id', '=', id).executeTakeFirst();
-    if (!row) throw notFound(`evidence ${id}`);
-    return row;
-  };
+const SearchQuery = Type.Object({
+  limit: Type.Integer({ minimum: 1, maximum: 500, default: 50 }),
+  cursor: Type.Optional(Type.String({ maxLength: 200 })),
+  officerNo: Type.Optional(Type.String({ maxLength: 32 })),
+  deviceSerial: Type.Optional(Type.String({ maxLength: 64 })),
+  unitId: Type.Optional(Uuid),
+  caseId: Type.Optional(Uuid),
+  from: Type.Optional(Type.String({ format: 'date-time' })),
+  to: Type.Optional(Type.String({ format: 'date-time' })),
+  important: Type.Optional(Type.Boolean()),
+  state: Type.Optional(StringEnum(PLAYBACK_STATES)),
+});
+
+export function evidenceRoutes(deps: { db: Db; store: ObjectStore; now: () => Date }) {
+  const { db, store, now } = deps;
 
   return async (app: HttpServer) => {
     app.get('/evidence', {
-      config: READERS,
-      schema: {
-        querystring: Type.Object({ limit: Type.Integer({ minimum: 1, maximum: 500, default: 50 }), cursor: Type.Optional(Type.String({ maxLength: 200 })) }),
-        response: { 200: Type.Object({ items: Type.Array(EvidenceItem), nextCursor: Nullable(Type.String()) }), ...errors },
-      },
+      config: { ...READERS, audit: 'evidence.search' },
+      schema: { querystring: SearchQuery, response: { 200: Type.Object({ items: Type.Array(EvidenceItem), nextCursor: Nullable(Type.String()) }), ...errors } },
     }, async (request) => {
-      const { limit, cursor } = request.query;
-      let query = db.selectFrom('evidence').selectAll().orderBy('received_at', 'desc').orderBy('id', 'desc').limit(limit + 1);
-      if (cursor) {
-        const after = decodeCursor(cursor);
-        query = query.where((eb) =>
-          eb.or([eb('received_at', '<', after.receivedAt), eb.and([eb('received_at', '=', after.receivedAt), eb('id', '<', after.id)])]),
-        );
+      const q = request.query;
+      let query = visibleEvidence(db, request.principal!).selectAll('evidence').orderBy('evidence.received_at', 'desc').orderBy('evidence.id', 'desc').limit(q.limit + 1);
+      if (q.officerNo) query = query.where('evidence.officer_no', '=', q.officerNo);
+      if (q.deviceSerial) query = query.where('evidence.device_serial', '=', q.deviceSerial);
+      if (q.unitId) query = query.where('evidence.unit_id', '=', q.unitId);
+      if (q.from) query = query.where('evidence.recorded_at', '>=', new Date(q.from));
+      if (q.to) query = query.where('evidence.recorded_at', '<', new Date(q.to));
+      if (q.important !== undefined) query = query.where('evidence.important', '=', q.important);
+      if (q.state) query = query.where('evidence.playback_state', '=', q.state);
+      if (q.caseId) {
+        const caseId = q.caseId;
+        query = query.where((eb) => eb.exists(eb.selectFrom('case_evidence').select(eb.lit(1).as('one')).whereRef('case_evidence.evidence_id', '=', 'evidence.id').where('case_evidence.case_id', '=', caseId)));
       }
+      if (q.cursor) {
+        const after = decodeCursor(q.cursor);
+        if (!after) throw new Problem(400, 'Bad Request', 'the cursor is not one this server gave out');
+        query = query.where((eb) => eb.or([eb('evidence.received_at', '<', after.at), eb.and([eb('evidence.received_at', '=', after.at), eb('evidence.id', '<', after.id)])]));
+      }
+      request.auditDetails = { filters: { ...q, limit: undefined, cursor: undefined } };
       const rows = await query.execute();
-      const page = rows.slice(0, limit);
-      return { items: page.map(toEvidenceItem), nextCursor: rows.length > limit ? encodeCursor(page[page.length - 1]!) : null };
+      const page = rows.slice(0, q.limit);
+      const last = page[page.length - 1];
+      return { items: page.map(toEvidenceItem), nextCursor: rows.length > q.limit && last ? encodeCursor(last.received_at, last.id) : null };
     });
 
     app.get('/evidence/:id', {
-      config: READERS,
-      schema: { params: Type.Object({ id: Type.String({ format: 'uuid' }) }), response: { 200: EvidenceDetail, ...errors } },
+      config: { ...READERS, audit: 'evidence.read' },
+      schema: { params: IdParams, response: { 200: EvidenceDetail, ...errors } },
     }, async (request) => {
-      const row = await load(request.params.id);
+      const row = await loadEvidence(db, request.principal!, request.params.id);
+      request.auditObject = { unitId: row.unit_id };
       const files = await db.selectFrom('derivatives').selectAll().where('evidence_id', '=', row.id).orderBy('kind').orderBy('name').execute();
-      return { ...toEvidenceItem(row), playback: playbackOf(row, files) };
+      const cases = await db
+        .selectFrom('case_evidence')
+        .innerJoin('cases', 'cases.id', 'case_evidence.case_id')
+        .select(['cases.id', 'cases.number', 'cases.title', 'cases.state'])
+        .where('case_evidence.evidence_id', '=', row.id)
+        .orderBy('cases.number')
+        .execute();
+      return { ...toEvidenceItem(row), playback: playbackOf(row, files), cases };
     });
 
     app.get('/evidence/:id/custody', {
-      config: READERS,
-      schema: { params: Type.Object({ id: Type.String({ format: 'uuid' }) }), response: { 200: Type.Object({ items: Type.Array(CustodyItem) }), ...errors } },
+      config: { ...READERS, audit: 'evidence.custody' },
+      schema: { params: IdParams, response: { 200: Type.Object({ items: Type.Array(CustodyItem) }), ...errors } },
     }, async (request) => {
-      await load(request.params.id);
-      const rows = await db.selectFrom('custody_events').selectAll().where('evidence_id', '=', request.params.id).orderBy('seq').execute();
+      const row = await loadEvidence(db, request.principal!, request.params.id);
+      request.auditObject = { unitId: row.unit_id };
+      const rows = await db.selectFrom('custody_events').selectAll().where('evidence_id', '=', row.id).orderBy('seq').execute();
       return { items: rows.map((r) => ({ seq: Number(r.seq), action: r.action, actor: r.actor, at: r.at.toISOString(), details: r.details, hash: r.hash })) };
     });
 
-    // The exact bytes that left the recorder. Every read is a custody event.
+    // The exact bytes that left the recorder. One viewing (all its Range requests) is one custody and audit event.
     app.get('/evidence/:id/original', {
-      config: READERS,
-      schema: { params: Type.Object({ id: Type.String({ format: 'uuid' }) }), response: { 200: Bytes, 206: Bytes, 416: ProblemBody, ...errors } },
+      config: { ...READERS, audit: 'evidence.view-original' },
+      schema: { params: IdParams, response: { 200: Bytes, 206: Bytes, 416: ProblemBody, ...errors } },
     }, async (request, reply) => {
-      const row = await load(request.params.id);
+      const p = request.principal!;
+      const row = await loadEvidence(db, p, request.params.id);
+      request.auditObject = { unitId: row.unit_id };
       return sendObject(store, reply, request.headers.range, {
         key: row.storage_key,
         size: Number(row.size),
         sha256: row.sha256,
         contentType: 'application/octet-stream',
         disposition: `attachment; filename*=UTF-8''${encodeURIComponent(row.original_name)}`,
-        beforeSend: (range) =>
-          db.transaction().execute((trx) =>
-            appendCustody(trx, {
-              evidenceId: row.id,
-              action: 'original.read',
-              actor: request.principal!.name,
-              details: { client: request.ip, range },
-            }),
-          ),
+        beforeSend: async (range) => {
+          if (!(await startsViewing(db, p.sessionKey, `original:${row.id}`, now()))) {
+            request.auditSkip = true;
+            return;
+          }
+          request.auditDetails = { range };
+          await db.transaction().execute((trx) =>
+            appendCustody(trx, { evidenceId: row.id, action: 'original.read', actor: p.name, details: { client: request.ip, range, role: p.role } }),
+          );
+        },
       });
     });
 
     // Browser derivatives (MP4, HLS playlist and segments, poster, thumbnail sprite), with Range.
     app.get('/evidence/:id/derivatives/:kind/:name', {
-      config: READERS,
+      config: { ...READERS, audit: 'evidence.view' },
       schema: {
-        params: Type.Object({ id: Type.String({ format: 'uuid' }), kind: Type.String({ maxLength: 20 }), name: Type.String({ maxLength: 200 }) }),
+        params: Type.Object({ id: Uuid, kind: Type.String({ maxLength: 20 }), name: Type.String({ maxLength: 200 }) }),
         response: { 200: Bytes, 206: Bytes, 416: ProblemBody, ...errors },
       },
     }, async (request, reply) => {
       const { id, kind, name } = request.params;
-      await load(id);
+      const p = request.principal!;
+      const row = await loadEvidence(db, p, id);
+      request.auditObject = { unitId: row.unit_id };
       const file = await db.selectFrom('derivatives').selectAll().where('evidence_id', '=', id).where('kind', '=', kind).where('name', '=', name).executeTakeFirst();
       if (!file) throw notFound(`derivative ${kind}/${name} of evidence ${id}`);
+      // Posters and thumbnails are part of browsing; the video is what is "watched".
+      const watched = kind === 'mp4' || kind === 'hls';
+      if (!watched || !(await startsViewing(db, p.sessionKey, `view:${id}`, now()))) request.auditSkip = true;
       return sendObject(store, reply, request.headers.range, { key: file.storage_key, size: Number(file.size), sha256: file.sha256, contentType: file.mime_type });
+    });
+
+    app.get('/evidence/:id/bookmarks', {
+      config: { ...READERS, audit: 'evidence.bookmarks' },
+      schema: { params: IdParams, response: { 200: Type.Object({ items: Type.Array(Bookmark) }), ...errors } },
+    }, async (request) => {
+      const row = await loadEvidence(db, request.principal!, request.params.id);
+      request.auditObject = { unitId: row.unit_id };
+      const rows = await db.selectFrom('bookmarks').selectAll().where('evidence_id', '=', row.id).orderBy('offset_ms').execute();
+      return { items: rows.map((b) => ({ id: b.id, offsetMs: Number(b.offset_ms), label: b.label, author: b.author_name, createdAt: b.created_at.toISOString() })) };
+    });
+
+    app.post('/evidence/:id/bookmarks', {
+      config: { ...READERS, audit: 'evidence.bookmark' },
+      schema: {
+        params: IdParams,
+        body: Type.Object({ offsetMs: Type.Integer({ minimum: 0 }), label: Type.String({ minLength: 1, maxLength: 500 }) }),
+        response: { 201: Bookmark, ...errors },
+      },
+    }, async (request, reply) => {
+      const p = request.principal!;
+      const row = await loadEvidence(db, p, request.params.id);
+      request.auditObject = { unitId: row.unit_id };
+      if (!may.bookmark(p)) throw new Problem(403, 'Forbidden', `the ${p.role} role may not add bookmarks`);
+      const b = await db
+        .insertInto('bookmarks')
+        .values({ evidence_id: row.id, offset_ms: request.body.offsetMs, label: request.body.label, author_id: p.userId, author_name: p.name })
+        .returningAll()
+        .executeTakeFirstOrThrow();
+      reply.code(201);
+      return { id: b.id, offsetMs: Number(b.offset_ms), label: b.label, author: b.author_name, createdAt: b.created_at.toISOString() };
     });
   };
 }

@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -25,6 +25,7 @@ let work: string;
 beforeAll(async () => {
   p = await startTestPlatform({ listen: true, maxFileBytes: 5_000_000 });
   work = await mkdtemp(join(tmpdir(), 'cli-'));
+  await chmod(work, 0o755); // the embedded PostgreSQL runs as the postgres user and must reach its data
 });
 afterAll(async () => {
   await p.close();

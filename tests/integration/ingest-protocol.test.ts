@@ -4,7 +4,7 @@ import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { verifyCustodyChain } from '../../core/chain';
+import { verifyChain } from '../../core/chain';
 import { offloadVolume } from '../../dock-agent/offload';
 import { bearer, startTestPlatform, type TestPlatform } from '../support/platform';
 
@@ -71,7 +71,7 @@ describe('offload protocol', () => {
     expect(original.rawPayload.equals(bytes)).toBe(true);
     const custody = (await p.app.inject({ url: `/api/evidence/${body.evidenceId}/custody`, headers: bearer(p.adminToken) })).json();
     expect(custody.items.map((e: { action: string }) => e.action)).toEqual(['ingest.verified', 'original.read']);
-    expect(await verifyCustodyChain(p.db)).toMatchObject({ ok: true });
+    expect(await verifyChain(p.db, 'custody')).toMatchObject({ ok: true });
   });
 
   it('refuses a wrong declared hash, stores nothing, logs the rejection, and accepts the file sent again', async () => {

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { appendCustody, verifyCustodyChain } from '../../core/chain';
+import { appendCustody, verifyChain } from '../../core/chain';
 import { migrateDown, migrateToLatest } from '../../schema/database';
 import { bearer, startTestPlatform, type TestPlatform } from '../support/platform';
 
@@ -26,29 +26,33 @@ async function someEvidence(): Promise<string> {
 }
 
 describe('custody chain', () => {
-  it('refuses updates and deletes from the application', async () => {
+  it('refuses updates and deletes: the application role has no right to, and a trigger stops even the owner', async () => {
     const id = await someEvidence();
-    await expect(sql`update custody_events set actor = 'someone else' where evidence_id = ${id}`.execute(p.db)).rejects.toThrow(/append-only/);
-    await expect(sql`delete from custody_events where evidence_id = ${id}`.execute(p.db)).rejects.toThrow(/append-only/);
+    for (const table of ['custody_events', 'audit_events']) {
+      await expect(sql`update ${sql.table(table)} set details = '{}'`.execute(p.db)).rejects.toThrow(/permission denied/);
+      await expect(sql`delete from ${sql.table(table)}`.execute(p.db)).rejects.toThrow(/permission denied/);
+    }
+    await expect(sql`update custody_events set actor = 'someone else' where evidence_id = ${id}`.execute(p.ownerDb)).rejects.toThrow(/append-only/);
+    await expect(sql`delete from custody_events where evidence_id = ${id}`.execute(p.ownerDb)).rejects.toThrow(/append-only/);
   });
 
   it('names the first row a database superuser edited, deleted or reordered', async () => {
     const id = await someEvidence();
     for (let i = 0; i < 3; i++) await p.db.transaction().execute((trx) => appendCustody(trx, { evidenceId: id, action: 'original.read', actor: `reader-${i}`, details: { i } }));
-    expect(await verifyCustodyChain(p.db)).toMatchObject({ ok: true });
+    expect(await verifyChain(p.db, 'custody')).toMatchObject({ ok: true });
     const rows = await p.db.selectFrom('custody_events').select(['seq']).where('evidence_id', '=', id).orderBy('seq').execute();
     const target = rows[2]!.seq;
 
     // A superuser can switch the trigger off; the chain still tells.
-    await sql`alter table custody_events disable trigger custody_events_append_only`.execute(p.db);
-    await sql`update custody_events set actor = 'nobody' where seq = ${target}`.execute(p.db);
-    expect(await verifyCustodyChain(p.db)).toMatchObject({ ok: false, brokenAt: Number(target), reason: expect.stringMatching(/content/) });
-    await sql`update custody_events set actor = 'reader-1' where seq = ${target}`.execute(p.db);
-    expect(await verifyCustodyChain(p.db)).toMatchObject({ ok: true });
+    await sql`alter table custody_events disable trigger custody_events_append_only`.execute(p.ownerDb);
+    await sql`update custody_events set actor = 'nobody' where seq = ${target}`.execute(p.ownerDb);
+    expect(await verifyChain(p.db, 'custody')).toMatchObject({ ok: false, brokenAt: Number(target), reason: expect.stringMatching(/content/) });
+    await sql`update custody_events set actor = 'reader-1' where seq = ${target}`.execute(p.ownerDb);
+    expect(await verifyChain(p.db, 'custody')).toMatchObject({ ok: true });
 
-    await sql`delete from custody_events where seq = ${target}`.execute(p.db);
-    expect(await verifyCustodyChain(p.db)).toMatchObject({ ok: false, brokenAt: Number(target) });
-    await sql`alter table custody_events enable trigger custody_events_append_only`.execute(p.db);
+    await sql`delete from custody_events where seq = ${target}`.execute(p.ownerDb);
+    expect(await verifyChain(p.db, 'custody')).toMatchObject({ ok: false, brokenAt: Number(target) });
+    await sql`alter table custody_events enable trigger custody_events_append_only`.execute(p.ownerDb);
   });
 });
 
@@ -56,10 +60,10 @@ describe('migrations', () => {
   it('go all the way down and up again', async () => {
     const other = await startTestPlatform();
     try {
-      while (await migrateDown(other.db));
-      const tables = await sql<{ n: number }>`select count(*)::int as n from information_schema.tables where table_schema = 'public' and table_name not like 'kysely_%'`.execute(other.db);
+      while (await migrateDown(other.ownerDb));
+      const tables = await sql<{ n: number }>`select count(*)::int as n from information_schema.tables where table_schema = 'public' and table_name not like 'kysely_%'`.execute(other.ownerDb);
       expect(tables.rows[0]!.n).toBe(0);
-      expect(await migrateToLatest(other.db)).toEqual(['0001_foundation', '0002_playback']);
+      expect(await migrateToLatest(other.ownerDb)).toEqual(expect.arrayContaining(['0001_foundation', '0002_playback', '0003_access']));
     } finally {
       await other.close();
     }

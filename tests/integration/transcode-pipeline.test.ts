@@ -124,7 +124,7 @@ describe('transcode pipeline: outbox → BullMQ → worker → API', () => {
       await w.close();
       await queue.close();
     }
-  });
+  }, 180_000);
 
   it('recovers from a worker killed mid-job: the job runs again and exactly one set of derivatives remains', async () => {
     const long = await makeClip(CLIP_DIR, 'hevc-long', {
@@ -163,7 +163,7 @@ describe('transcode pipeline: outbox → BullMQ → worker → API', () => {
       await w.close();
       await queue.close();
     }
-  });
+  }, 240_000);
 
   it('refuses a Redis that may evict keys, with a clear message', async () => {
     const port = 63000 + Math.floor(Math.random() * 900);

@@ -1,22 +1,26 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { inject } from 'vitest';
-import { connect, type Db } from '../../schema/database';
+import { APP_ROLE, connect, type Db } from '../../schema/database';
 
 export const TEMPLATE_DB = 'evidence_template';
 
 /** A fresh, migrated database for one test file (cloned from the template the global setup made). */
-export async function createTestDatabase(): Promise<{ db: Db; url: string; drop(): Promise<void> }> {
+export async function createTestDatabase(): Promise<{ db: Db; ownerDb: Db; url: string; drop(): Promise<void> }> {
   const adminUrl = inject('pgUrl');
   const name = `test_${randomBytes(6).toString('hex')}`;
   await withAdmin(adminUrl, (c) => c.query(`create database ${name} template ${TEMPLATE_DB}`));
   const url = adminUrl.replace(/\/postgres$/, `/${name}`);
-  const db = connect(url);
+  // `db` works as the application role, like the platform; `ownerDb` is the superuser a test may need.
+  const db = connect(url, { role: APP_ROLE });
+  const ownerDb = connect(url, { max: 2 });
   return {
     db,
+    ownerDb,
     url,
     drop: async () => {
       await db.destroy();
+      await ownerDb.destroy();
       await withAdmin(adminUrl, (c) => c.query(`drop database if exists ${name} with (force)`));
     },
   };

@@ -12,6 +12,8 @@ import { createTestDatabase } from './db';
 export interface TestPlatform {
   app: HttpServer;
   db: Db;
+  /** The database superuser, for tests that play an attacker with full rights. */
+  ownerDb: Db;
   databaseUrl: string;
   store: ObjectStore;
   dir: string;
@@ -23,18 +25,19 @@ export interface TestPlatform {
 }
 
 /** A real server on a fresh database; the filesystem store unless another store is given. */
-export async function startTestPlatform(options: { store?: ObjectStore; listen?: boolean; maxFileBytes?: number } = {}): Promise<TestPlatform> {
+export async function startTestPlatform(options: { store?: ObjectStore; listen?: boolean; maxFileBytes?: number; now?: () => Date } = {}): Promise<TestPlatform> {
   const dir = await mkdtemp(join(tmpdir(), 'evidence-platform-'));
   const database = await createTestDatabase();
   const store = options.store ?? new FilesystemStore(join(dir, 'objects'));
   await store.ensureReady();
-  const app = await buildServer({ db: database.db, store, stagingDir: join(dir, 'staging'), maxFileBytes: options.maxFileBytes ?? 1024 ** 4 });
+  const app = await buildServer({ db: database.db, store, stagingDir: join(dir, 'staging'), maxFileBytes: options.maxFileBytes ?? 1024 ** 4, ...(options.now ? { now: options.now } : {}) });
   const url = options.listen ? await app.listen({ host: '127.0.0.1', port: 0 }) : 'http://inject.invalid';
   const adminToken = (await createToken(database.db, { name: 'test-admin', role: 'admin' })).token;
   const stationToken = (await createToken(database.db, { name: 'test-station', role: 'station' })).token;
   return {
     app,
     db: database.db,
+    ownerDb: database.ownerDb,
     databaseUrl: database.url,
     store,
     dir,

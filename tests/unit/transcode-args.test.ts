@@ -107,9 +107,9 @@ describe('hlsJob', () => {
 });
 
 describe('posterJob', () => {
-  it('decodes one keyframe at or before the time', () => {
+  it('seeks accurately to the time, so a clip whose only keyframe lies before it still has a poster', () => {
     const job = posterJob('/v.mp4', '/p.png', 1.25);
-    expect(job.inputs[0]?.options).toEqual(['-protocol_whitelist', 'file', '-skip_frame', 'nokey', '-ss', '1.250', '-noaccurate_seek']);
+    expect(job.inputs[0]?.options).toEqual(['-protocol_whitelist', 'file', '-ss', '1.250']);
     const argv = toArgv(job);
     expect(valueOf(argv, '-frames:v')).toBe('1');
     expect(valueOf(argv, '-c:v')).toBe('png');

@@ -1,0 +1,74 @@
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { appendAudit } from '../core/chain';
+import type { HttpServer } from '../core/http';
+import type { Db } from '../schema/database';
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** The audited action of the route, e.g. 'evidence.read'; absent means not audited. */
+    audit?: string;
+  }
+  interface FastifyRequest {
+    /** Set by a handler once it knows the object's unit, so unit heads can see the event. */
+    auditObject?: { unitId: string | null };
+    /** Set when this request continues a viewing session that was already audited. */
+    auditSkip?: boolean;
+    auditDetails?: Record<string, unknown>;
+  }
+}
+
+/**
+ * Writes one audit event for every audited route, allowed or not, before the response leaves:
+ * if the event cannot be written, the request fails rather than go unrecorded.
+ */
+export function registerAuditTrail(app: HttpServer, db: Db): void {
+  app.addHook('onSend', async (request: FastifyRequest, reply: FastifyReply, payload: unknown) => {
+    const action = request.routeOptions.config.audit;
+    if (!action || request.auditSkip) return payload;
+    const p = request.principal;
+    const status = reply.statusCode;
+    const params = (request.params ?? {}) as Record<string, string>;
+    await db.transaction().execute((trx) =>
+      appendAudit(trx, {
+        actorId: p?.userId ?? p?.id ?? null,
+        actorName: p?.name ?? 'anonymous',
+        role: p?.role ?? null,
+        unitId: p?.unitId ?? null,
+        action,
+        objectType: action.split('.')[0] ?? null,
+        objectId: params.id ?? null,
+        objectUnitId: request.auditObject?.unitId ?? null,
+        client: request.ip,
+        outcome: status < 400 ? 'allowed' : [401, 403, 404].includes(status) ? 'denied' : 'failed',
+        details: { method: request.method, route: request.routeOptions.url ?? request.url, status, ...request.auditDetails },
+      }),
+    );
+    return payload;
+  });
+}
+
+const VIEWING_IDLE_MS = 30 * 60_000;
+
+/**
+ * True when this request starts a new viewing of `object` by this caller (first request, or the
+ * last one was over 30 minutes ago); the Range requests of one playback are one viewing.
+ */
+export async function startsViewing(db: Db, viewer: string, object: string, now: Date): Promise<boolean> {
+  const row = await db
+    .insertInto('view_sessions')
+    .values({ viewer, object, started_at: now, last_seen_at: now })
+    .onConflict((oc) =>
+      oc.columns(['viewer', 'object']).doUpdateSet((eb) => ({
+        started_at: eb
+          .case()
+          .when('view_sessions.last_seen_at', '<', new Date(now.getTime() - VIEWING_IDLE_MS))
+          .then(now)
+          .else(eb.ref('view_sessions.started_at'))
+          .end(),
+        last_seen_at: now,
+      })),
+    )
+    .returning('started_at')
+    .executeTakeFirstOrThrow();
+  return row.started_at.getTime() === now.getTime();
+}

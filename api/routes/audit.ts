@@ -1,0 +1,76 @@
+import { Type } from 'typebox';
+import { verifyChain } from '../../core/chain';
+import type { HttpServer } from '../../core/http';
+import type { Db } from '../../schema/database';
+import { visibleAudit } from '../scoped';
+import { Nullable, errors } from '../schemas';
+
+const AUDIT_READERS = { roles: ['auditor', 'admin', 'unit_head'], scope: 'audit' } as const;
+
+const AuditEvent = Type.Object({
+  seq: Type.Integer(),
+  at: Type.String(),
+  actorId: Nullable(Type.String()),
+  actorName: Type.String(),
+  role: Nullable(Type.String()),
+  unitId: Nullable(Type.String()),
+  action: Type.String(),
+  objectType: Nullable(Type.String()),
+  objectId: Nullable(Type.String()),
+  client: Nullable(Type.String()),
+  outcome: Type.String(),
+  details: Type.Record(Type.String(), Type.Unknown()),
+  hash: Type.String(),
+});
+
+export function auditRoutes(deps: { db: Db }) {
+  const { db } = deps;
+  return async (app: HttpServer) => {
+    app.get('/audit', {
+      config: { ...AUDIT_READERS, audit: 'audit.search' },
+      schema: {
+        querystring: Type.Object({
+          objectId: Type.Optional(Type.String({ maxLength: 100 })),
+          userId: Type.Optional(Type.String({ maxLength: 100 })),
+          from: Type.Optional(Type.String({ format: 'date-time' })),
+          to: Type.Optional(Type.String({ format: 'date-time' })),
+          limit: Type.Integer({ minimum: 1, maximum: 1000, default: 100 }),
+          before: Type.Optional(Type.Integer({ minimum: 1 })),
+        }),
+        response: { 200: Type.Object({ items: Type.Array(AuditEvent), nextBefore: Nullable(Type.Integer()) }), ...errors },
+      },
+    }, async (request) => {
+      const q = request.query;
+      let query = visibleAudit(db, request.principal!).selectAll('audit_events').orderBy('audit_events.seq', 'desc').limit(q.limit + 1);
+      if (q.objectId) query = query.where('audit_events.object_id', '=', q.objectId);
+      if (q.userId) query = query.where('audit_events.actor_id', '=', q.userId);
+      if (q.from) query = query.where('audit_events.at', '>=', new Date(q.from));
+      if (q.to) query = query.where('audit_events.at', '<', new Date(q.to));
+      if (q.before) query = query.where('audit_events.seq', '<', String(q.before));
+      const rows = await query.execute();
+      const page = rows.slice(0, q.limit);
+      return {
+        items: page.map((r) => ({
+          seq: Number(r.seq), at: r.at.toISOString(), actorId: r.actor_id, actorName: r.actor_name, role: r.role, unitId: r.unit_id, action: r.action,
+          objectType: r.object_type, objectId: r.object_id, client: r.client, outcome: r.outcome, details: r.details, hash: r.hash,
+        })),
+        nextBefore: rows.length > q.limit ? Number(page[page.length - 1]!.seq) : null,
+      };
+    });
+
+    // `evidence audit verify --server URL --token T` calls this: the walk happens next to the data.
+    app.get('/audit/verify', {
+      config: { roles: ['auditor', 'admin'], scope: 'audit', audit: 'audit.verify' },
+      schema: {
+        querystring: Type.Object({ chain: Type.Union([Type.Literal('audit'), Type.Literal('custody')], { default: 'audit' }) }),
+        response: {
+          200: Type.Object({ chain: Type.String(), ok: Type.Boolean(), rows: Type.Integer(), head: Type.Optional(Type.String()), brokenAt: Type.Optional(Type.Integer()), reason: Type.Optional(Type.String()) }),
+          ...errors,
+        },
+      },
+    }, async (request) => {
+      const verdict = await verifyChain(db, request.query.chain);
+      return { chain: request.query.chain, ...verdict };
+    });
+  };
+}

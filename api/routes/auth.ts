@@ -1,0 +1,58 @@
+import { Type } from 'typebox';
+import type { HttpServer } from '../../core/http';
+import type { Db } from '../../schema/database';
+import { ROLES } from '../../schema/db';
+import { SESSION_COOKIE, SESSION_POLICY, login, logout } from '../identity';
+import { Nullable, ProblemBody, StringEnum, errors } from '../schemas';
+
+const Me = Type.Object({
+  id: Type.String(),
+  name: Type.String(),
+  role: StringEnum(ROLES),
+  unitId: Nullable(Type.String()),
+  officerNo: Nullable(Type.String()),
+  oversees: Type.Array(Type.String()),
+});
+
+/** Local accounts with server-side sessions. An OIDC login would be one more route issuing the same session. */
+export function authRoutes(deps: { db: Db; now: () => Date; secureCookies: boolean }) {
+  const { db, now } = deps;
+  return async (app: HttpServer) => {
+    app.post('/auth/login', {
+      config: { rateLimit: { max: 10, timeWindow: '1 minute' }, audit: 'user.login' },
+      schema: {
+        body: Type.Object({ username: Type.String({ minLength: 1, maxLength: 64 }), password: Type.String({ minLength: 1, maxLength: 256 }) }),
+        response: { 200: Me, 401: ProblemBody, 423: ProblemBody, 429: ProblemBody, 400: ProblemBody },
+      },
+    }, async (request, reply) => {
+      request.auditDetails = { username: request.body.username };
+      const { token, principal } = await login(db, request.body.username, request.body.password, now(), request.ip);
+      request.principal = principal;
+      reply.setCookie(SESSION_COOKIE, token, {
+        httpOnly: true,
+        sameSite: 'strict',
+        secure: deps.secureCookies,
+        path: '/',
+        maxAge: SESSION_POLICY.absoluteMs / 1000,
+      });
+      return { id: principal.id, name: principal.name, role: principal.role, unitId: principal.unitId, officerNo: principal.officerNo, oversees: principal.oversees };
+    });
+
+    app.post('/auth/logout', {
+      config: { roles: ROLES, audit: 'user.logout' },
+      schema: { response: { 204: Type.Null(), ...errors } },
+    }, async (request, reply) => {
+      await logout(db, request.cookies[SESSION_COOKIE], now());
+      reply.clearCookie(SESSION_COOKIE, { path: '/' });
+      return reply.code(204).send(null);
+    });
+
+    app.get('/auth/me', {
+      config: { roles: ROLES },
+      schema: { response: { 200: Me, ...errors } },
+    }, async (request) => {
+      const p = request.principal!;
+      return { id: p.id, name: p.name, role: p.role, unitId: p.unitId, officerNo: p.officerNo, oversees: p.oversees };
+    });
+  };
+}

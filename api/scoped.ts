@@ -1,0 +1,86 @@
+import type { ExpressionBuilder, SelectQueryBuilder } from 'kysely';
+import { notFound } from '../core/errors';
+import type { Principal } from '../core/principal';
+import type { Db } from '../schema/database';
+import type { Database } from '../schema/db';
+import { auditScope, caseScope, evidenceScope } from './access';
+
+/**
+ * The data layer of access control: every query for evidence, cases or audit events starts
+ * from one of these, so a route cannot forget the caller's scope. Out of scope reads as absent.
+ */
+type EvidenceEb = ExpressionBuilder<Database, 'evidence'>;
+
+export function evidenceFilter(p: Principal) {
+  const scope = evidenceScope(p);
+  return (eb: EvidenceEb) => {
+    switch (scope.kind) {
+      case 'all':
+        return eb.lit(true);
+      case 'none':
+        return eb.lit(false);
+      case 'units':
+        return scope.unitIds.length === 0 ? eb.lit(false) : eb('evidence.unit_id', 'in', scope.unitIds);
+      case 'handler': {
+        const linked = eb.exists(
+          eb
+            .selectFrom('case_evidence as ce')
+            .innerJoin('case_handlers as ch', 'ch.case_id', 'ce.case_id')
+            .select(eb.lit(1).as('one'))
+            .whereRef('ce.evidence_id', '=', 'evidence.id')
+            .where('ch.user_id', '=', scope.userId),
+        );
+        return scope.officerNo ? eb.or([eb('evidence.officer_no', '=', scope.officerNo), linked]) : linked;
+      }
+    }
+  };
+}
+
+export function visibleEvidence(db: Db, p: Principal): SelectQueryBuilder<Database, 'evidence', {}> {
+  return db.selectFrom('evidence').where(evidenceFilter(p));
+}
+
+export async function loadEvidence(db: Db, p: Principal, id: string) {
+  const row = await visibleEvidence(db, p).selectAll('evidence').where('evidence.id', '=', id).executeTakeFirst();
+  if (!row) throw notFound(`evidence ${id}`);
+  return row;
+}
+
+type CaseEb = ExpressionBuilder<Database, 'cases'>;
+
+export function caseFilter(p: Principal) {
+  const scope = caseScope(p);
+  return (eb: CaseEb) => {
+    switch (scope.kind) {
+      case 'all':
+        return eb.lit(true);
+      case 'none':
+        return eb.lit(false);
+      case 'units':
+        return scope.unitIds.length === 0 ? eb.lit(false) : eb('cases.unit_id', 'in', scope.unitIds);
+      case 'handled':
+        return eb.exists(eb.selectFrom('case_handlers as ch').select(eb.lit(1).as('one')).whereRef('ch.case_id', '=', 'cases.id').where('ch.user_id', '=', scope.userId));
+      case 'reported':
+        return eb('cases.reporter_id', '=', scope.userId);
+    }
+  };
+}
+
+export function visibleCases(db: Db, p: Principal): SelectQueryBuilder<Database, 'cases', {}> {
+  return db.selectFrom('cases').where(caseFilter(p));
+}
+
+export async function loadCase(db: Db, p: Principal, id: string) {
+  const row = await visibleCases(db, p).selectAll('cases').where('cases.id', '=', id).executeTakeFirst();
+  if (!row) throw notFound(`case ${id}`);
+  return row;
+}
+
+export function visibleAudit(db: Db, p: Principal): SelectQueryBuilder<Database, 'audit_events', {}> {
+  const scope = auditScope(p);
+  return db.selectFrom('audit_events').where((eb) => {
+    if (scope.kind === 'all') return eb.lit(true);
+    if (scope.kind === 'none' || scope.unitIds.length === 0) return eb.lit(false);
+    return eb.or([eb('audit_events.unit_id', 'in', scope.unitIds), eb('audit_events.object_unit_id', 'in', scope.unitIds)]);
+  });
+}
