@@ -105,6 +105,44 @@ token
     finish();
   });
 
+const audit = program.command('audit').description('The tamper-evident audit and custody trails');
+audit
+  .command('verify')
+  .description('Walk the audit and custody hash chains and name the first broken row; exit 0 only when both hold')
+  .option('--server <url>', 'check a remote platform through its API (needs an auditor or admin token)')
+  .option('--token <token>', 'API token for --server')
+  .action(async (opts: { server?: string; token?: string }) => {
+    const verdicts = opts.server ? await remoteVerdicts(opts.server, opts.token) : await localVerdicts();
+    for (const v of verdicts) {
+      console.log(v.ok ? `${v.chain}: OK, ${v.rows} rows, head ${v.head}` : `${v.chain}: BROKEN at row ${v.brokenAt}: ${v.reason} (${v.rows} rows verified before it)`);
+    }
+    finish(verdicts.every((v) => v.ok) ? 0 : 1);
+  });
+
+type Verdict = { chain: string; ok: boolean; rows: number; head?: string; brokenAt?: number; reason?: string };
+
+async function localVerdicts(): Promise<Verdict[]> {
+  const { openDatabase, verifyChain } = await platform();
+  const { db, close } = await openDatabase(readConfig());
+  try {
+    return [{ chain: 'audit', ...(await verifyChain(db, 'audit')) }, { chain: 'custody', ...(await verifyChain(db, 'custody')) }];
+  } finally {
+    await close();
+  }
+}
+
+async function remoteVerdicts(server: string, token: string | undefined): Promise<Verdict[]> {
+  if (!token) throw new InvalidArgumentError('--server needs --token');
+  const verdicts: Verdict[] = [];
+  for (const chain of ['audit', 'custody']) {
+    const res = await fetch(new URL(`/api/audit/verify?chain=${chain}`, server), { headers: { authorization: `Bearer ${token}` } });
+    const body = (await res.json()) as Verdict & { title?: string; detail?: string };
+    if (!res.ok) throw new Error(`${res.status} ${body.title ?? ''}: ${body.detail ?? ''}`);
+    verdicts.push(body);
+  }
+  return verdicts;
+}
+
 program
   .command('demo')
   .description('Start the platform, dock a generated recorder into it, print the summary, and keep serving')

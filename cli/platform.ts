@@ -1,4 +1,5 @@
 /** Everything that runs the platform itself, loaded lazily by the CLI (see cli/main.ts). */
 export { createToken, revokeToken } from '../core/tokens';
-export { ensureAdminToken, startJobs, startRuntime } from './runtime';
+export { verifyChain } from '../core/chain';
+export { ensureAdminToken, openDatabase, startJobs, startRuntime } from './runtime';
 export { buildServer } from './server';

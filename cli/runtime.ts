@@ -19,13 +19,29 @@ export interface Runtime {
   close(): Promise<void>;
 }
 
+function startDatabase(config: Readonly<Config>): Promise<RunningService> {
+  return config.database.kind === 'external'
+    ? Promise.resolve({ url: config.database.url, stop: async () => {} })
+    : startEmbeddedPostgres(config.database.dir, config.database.port);
+}
+
+/** Only the database, as the owner (for offline checks such as `evidence audit verify`). */
+export async function openDatabase(config: Readonly<Config>): Promise<{ db: Db; close(): Promise<void> }> {
+  const database = await startDatabase(config);
+  const db = connect(database.url, { max: 2 });
+  return {
+    db,
+    close: async () => {
+      await db.destroy();
+      await database.stop();
+    },
+  };
+}
+
 export async function startRuntime(config: Readonly<Config>): Promise<Runtime> {
   const stops: RunningService[] = [];
   try {
-    const database =
-      config.database.kind === 'external'
-        ? { url: config.database.url, stop: async () => {} }
-        : await startEmbeddedPostgres(config.database.dir, config.database.port);
+    const database = await startDatabase(config);
     stops.push(database);
     const redis = config.redis.kind === 'external' ? { url: config.redis.url, stop: async () => {} } : await startPrivateRedis(config.redis.dir, config.redis.port);
     stops.push(redis);

@@ -1,6 +1,7 @@
 import { Type } from 'typebox';
 import type { HttpServer } from '../core/http';
-import type { IngestService } from './service';
+import type { FastifyRequest } from 'fastify';
+import type { Dock, IngestService } from './service';
 
 const STATION = { roles: ['station', 'admin'], scope: 'ingest' } as const;
 const Hex64 = Type.String({ pattern: '^[0-9a-fA-F]{64}$' });
@@ -15,6 +16,11 @@ const UploadStatus = Type.Object({
 });
 const errors = { 400: ProblemBody, 401: ProblemBody, 403: ProblemBody, 404: ProblemBody, 409: ProblemBody, 413: ProblemBody, 422: ProblemBody, 503: ProblemBody };
 const CHUNK_TYPE = 'application/offset+octet-stream';
+
+const dockOf = (request: FastifyRequest): Dock => {
+  const p = request.principal!;
+  return { credential: p.sessionKey, name: p.name, admin: p.role === 'admin' };
+};
 
 /** The dock offload protocol (docs/offload-protocol.md), under /ingest/v1. */
 export function ingestRoutes(ingest: IngestService) {
@@ -40,7 +46,7 @@ export function ingestRoutes(ingest: IngestService) {
       },
     }, async (request, reply) => {
       reply.code(201);
-      return ingest.openSession(request.body, request.principal!.name);
+      return ingest.openSession(request.body, dockOf(request));
     });
 
     app.post('/sessions/:id/files', {
@@ -60,13 +66,13 @@ export function ingestRoutes(ingest: IngestService) {
         }),
         response: { 200: UploadStatus, ...errors },
       },
-    }, async (request) => ingest.createUpload(request.params.id, { ...request.body, metadata: request.body.metadata ?? {} }));
+    }, async (request) => ingest.createUpload(request.params.id, { ...request.body, metadata: request.body.metadata ?? {} }, dockOf(request)));
 
     app.get('/uploads/:id', {
       config: STATION,
       schema: { params: Id, response: { 200: UploadStatus, ...errors } },
     }, async (request, reply) => {
-      const status = await ingest.status(request.params.id);
+      const status = await ingest.status(request.params.id, dockOf(request));
       reply.header('upload-offset', String(status.offset));
       return status;
     });
@@ -79,7 +85,7 @@ export function ingestRoutes(ingest: IngestService) {
         response: { 200: UploadStatus, ...errors },
       },
     }, async (request, reply) => {
-      const status = await ingest.writeChunk(request.params.id, request.headers['upload-offset'], request.raw);
+      const status = await ingest.writeChunk(request.params.id, request.headers['upload-offset'], request.raw, dockOf(request));
       reply.header('upload-offset', String(status.offset));
       return status;
     });
@@ -94,7 +100,7 @@ export function ingestRoutes(ingest: IngestService) {
           ...errors,
         },
       },
-    }, async (request) => ingest.complete(request.params.id, request.body, request.principal!.name));
+    }, async (request) => ingest.complete(request.params.id, request.body, dockOf(request)));
 
     app.post('/uploads/:id/purged', {
       config: { ...STATION, roles: ['station'] },
@@ -103,6 +109,6 @@ export function ingestRoutes(ingest: IngestService) {
         body: Type.Object({ at: Type.Optional(Type.String({ format: 'date-time' })) }),
         response: { 200: Type.Object({ evidenceId: Type.String(), recorded: Type.Boolean() }), ...errors },
       },
-    }, async (request) => ingest.recordPurge(request.params.id, request.body.at ? new Date(request.body.at) : undefined, request.principal!.name));
+    }, async (request) => ingest.recordPurge(request.params.id, request.body.at ? new Date(request.body.at) : undefined, dockOf(request)));
   };
 }

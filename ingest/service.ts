@@ -37,6 +37,13 @@ export interface FileRequest {
   metadata: Partial<FileMetadata>;
 }
 
+/** The dock calling: sessions and uploads belong to the credential that opened them (admins see all). */
+export interface Dock {
+  credential: string;
+  name: string;
+  admin: boolean;
+}
+
 export interface UploadStatus {
   uploadId: string;
   offset: number;
@@ -66,7 +73,7 @@ export class IngestService {
 
   constructor(private readonly deps: IngestDeps) {}
 
-  async openSession(req: SessionRequest, actor: string): Promise<{ sessionId: string; clockSkewMs: number | null }> {
+  async openSession(req: SessionRequest, dock: Dock): Promise<{ sessionId: string; clockSkewMs: number | null }> {
     const { db } = this.deps;
     const stationClock = req.stationClock ? new Date(req.stationClock) : new Date();
     const recorderClock = req.recorder.clock ? new Date(req.recorder.clock) : null;
@@ -105,25 +112,31 @@ export class IngestService {
           recorder_clock: recorderClock,
           station_clock: stationClock,
           clock_skew_ms: skew,
+          opened_by: dock.credential,
         })
         .returning('id')
         .executeTakeFirstOrThrow();
       return session.id;
     });
-    this.deps.log.info({ sessionId, station: req.station.code, bay: req.bay, recorder: req.recorder.serial, actor }, 'offload session opened');
+    this.deps.log.info({ sessionId, station: req.station.code, bay: req.bay, recorder: req.recorder.serial, dock: dock.name }, 'offload session opened');
     return { sessionId, clockSkewMs: skew };
   }
 
   /** Starts receiving a file, or returns the upload already under way for the same recorder, path and size. */
-  async createUpload(sessionId: string, req: FileRequest): Promise<UploadStatus> {
+  async createUpload(sessionId: string, req: FileRequest, dock: Dock): Promise<UploadStatus> {
     const { db, maxFileBytes } = this.deps;
     if (req.size > maxFileBytes) {
       throw new Problem(413, 'File Too Large', `${req.size} bytes is over the limit of ${maxFileBytes} bytes`);
     }
     const pathBytes = Buffer.from(req.pathBase64, 'base64');
     if (pathBytes.length === 0) throw new Problem(400, 'Bad Request', 'the file path is empty');
-    const session = await db.selectFrom('offload_sessions').select(['id', 'recorder_id', 'closed_at']).where('id', '=', sessionId).executeTakeFirst();
-    if (!session) throw new Problem(404, 'Not Found', `offload session ${sessionId} does not exist`);
+    const session = await db
+      .selectFrom('offload_sessions')
+      .select(['id', 'recorder_id'])
+      .where('id', '=', sessionId)
+      .$if(!dock.admin, (q) => q.where('opened_by', '=', dock.credential))
+      .executeTakeFirst();
+    if (!session) throw new Problem(404, 'Not Found', `offload session ${sessionId} does not exist or was opened by another dock`);
     const metadata: FileMetadata = {
       officerNo: req.metadata.officerNo ?? null,
       deviceSerial: req.metadata.deviceSerial ?? null,
@@ -156,11 +169,11 @@ export class IngestService {
           .where('state', '=', 'receiving')
           .executeTakeFirstOrThrow()
       ).id;
-    return this.status(uploadId);
+    return this.status(uploadId, dock);
   }
 
-  async status(uploadId: string): Promise<UploadStatus> {
-    const upload = await this.upload(uploadId);
+  async status(uploadId: string, dock: Dock): Promise<UploadStatus> {
+    const upload = await this.upload(uploadId, dock);
     return {
       uploadId,
       offset: upload.state === 'receiving' ? await this.stagedBytes(uploadId) : Number(upload.size),
@@ -171,9 +184,9 @@ export class IngestService {
   }
 
   /** Appends bytes at `offset`; the offset must equal what the server already holds. */
-  async writeChunk(uploadId: string, offset: number, body: Readable): Promise<UploadStatus> {
+  async writeChunk(uploadId: string, offset: number, body: Readable, dock: Dock): Promise<UploadStatus> {
     return this.exclusive(uploadId, async () => {
-      const upload = await this.upload(uploadId);
+      const upload = await this.upload(uploadId, dock);
       if (upload.state !== 'receiving') throw new Problem(409, 'Upload Finished', `upload is ${upload.state}`, { state: upload.state });
       const held = await this.stagedBytes(uploadId);
       if (offset !== held) {
@@ -211,9 +224,9 @@ export class IngestService {
   }
 
   /** Compares the dock's hashes with ours; only a match becomes evidence, in one transaction. */
-  async complete(uploadId: string, declared: Digests, actor: string): Promise<CompleteResult> {
+  async complete(uploadId: string, declared: Digests, dock: Dock): Promise<CompleteResult> {
     return this.exclusive(uploadId, async () => {
-      const upload = await this.upload(uploadId);
+      const upload = await this.upload(uploadId, dock);
       if (upload.state === 'verified' && upload.evidence_id) {
         return this.existing(upload.evidence_id, declared, true);
       }
@@ -232,7 +245,7 @@ export class IngestService {
         await this.finishUpload(uploadId, known);
         return this.existing(known, declared, true);
       }
-      return this.commit(upload, computed, actor);
+      return this.commit(upload, computed, dock.name);
     });
   }
 
@@ -240,8 +253,9 @@ export class IngestService {
    * A station deleted a verified file from the recorder: one 'recorder.purged' custody event per
    * upload (a repeated report, e.g. a retry after a lost answer, records nothing new).
    */
-  async recordPurge(uploadId: string, purgedAt: Date | undefined, actor: string): Promise<{ evidenceId: string; recorded: boolean }> {
-    const upload = await this.upload(uploadId);
+  async recordPurge(uploadId: string, purgedAt: Date | undefined, dock: Dock): Promise<{ evidenceId: string; recorded: boolean }> {
+    const actor = dock.name;
+    const upload = await this.upload(uploadId, dock);
     if (upload.state !== 'verified' || !upload.evidence_id) {
       throw new Problem(409, 'Not Verified', `upload is ${upload.state}: a file may be purged from a recorder only after the platform verified it`, { state: upload.state });
     }
@@ -407,9 +421,15 @@ export class IngestService {
     return hasher;
   }
 
-  private async upload(uploadId: string): Promise<UploadRow> {
-    const row = await this.deps.db.selectFrom('uploads').selectAll().where('id', '=', uploadId).executeTakeFirst();
-    if (!row) throw new Problem(404, 'Not Found', `upload ${uploadId} does not exist`);
+  private async upload(uploadId: string, dock: Dock): Promise<UploadRow> {
+    const row = await this.deps.db
+      .selectFrom('uploads')
+      .innerJoin('offload_sessions', 'offload_sessions.id', 'uploads.session_id')
+      .selectAll('uploads')
+      .where('uploads.id', '=', uploadId)
+      .$if(!dock.admin, (q) => q.where('offload_sessions.opened_by', '=', dock.credential))
+      .executeTakeFirst();
+    if (!row) throw new Problem(404, 'Not Found', `upload ${uploadId} does not exist or belongs to another dock`);
     return row;
   }
 

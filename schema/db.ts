@@ -87,6 +87,7 @@ export interface OffloadSessionsTable {
   clock_skew_ms: NullableBigInt;
   opened_at: Generated<Date>;
   closed_at: NullableTimestamp;
+  opened_by: string | null;
 }
 
 /** What the dock told us about a file, kept verbatim with the upload and copied onto the evidence. */

@@ -12,6 +12,8 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('failed_logins', 'integer', (c) => c.notNull().defaultTo(0))
     .addColumn('locked_until', 'timestamptz')
     .execute();
+  // Sessions (and their uploads) belong to the credential that opened them.
+  await db.schema.alterTable('offload_sessions').addColumn('opened_by', 'text').execute();
   await db.schema.alterTable('api_tokens').addColumn('scopes', sql`text[]`, (c) => c.notNull().defaultTo(sql`'{}'`)).execute();
 
   // Server-side login sessions; the cookie holds a random token, the table only its hash.
@@ -118,5 +120,6 @@ export async function down(db: Kysely<any>): Promise<void> {
     await db.schema.dropTable(table).execute();
   }
   await db.schema.alterTable('api_tokens').dropColumn('scopes').execute();
+  await db.schema.alterTable('offload_sessions').dropColumn('opened_by').execute();
   await db.schema.alterTable('users').dropColumn('failed_logins').dropColumn('locked_until').execute();
 }

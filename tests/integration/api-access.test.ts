@@ -1,0 +1,166 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { bearer, startTestPlatform, type TestPlatform } from '../support/platform';
+import { seedWorld, type World } from '../support/seed';
+
+let p: TestPlatform;
+let w: World;
+beforeAll(async () => {
+  p = await startTestPlatform();
+  w = await seedWorld(p);
+});
+afterAll(() => p.close());
+
+const get = (url: string, token: string) => p.app.inject({ url, headers: bearer(token) });
+const visibleIds = async (token: string) => ((await get('/api/evidence?limit=500', token)).json().items ?? []).map((i: { id: string }) => i.id);
+
+describe('who sees which evidence', () => {
+  it.each([
+    ['handlerA', ['a'], ['a2', 'b']],
+    ['handlerA2', ['a2'], ['a', 'b']],
+    ['unitHeadA', ['a', 'a2'], ['b']],
+    ['overseerA', ['a', 'a2'], ['b']],
+    ['unitHeadB', ['b'], ['a', 'a2']],
+    ['handlerB', ['b'], ['a', 'a2']],
+    ['auditor', ['a', 'a2', 'b'], []],
+    ['complainant', [], ['a', 'a2', 'b']],
+    ['station', [], ['a', 'a2', 'b']],
+  ] as const)('%s sees %j and not %j', async (who, seen, unseen) => {
+    const token = w.tokens[who];
+    const ids = await visibleIds(token);
+    for (const key of seen) {
+      expect(ids).toContain(w.evidence[key]);
+      expect((await get(`/api/evidence/${w.evidence[key]}`, token)).statusCode).toBe(200);
+    }
+    for (const key of unseen) {
+      expect(ids).not.toContain(w.evidence[key]);
+      expect((await get(`/api/evidence/${w.evidence[key]}`, token)).statusCode).toBe(404);
+    }
+  });
+
+  it('lets a handler see evidence linked to a case they handle, and only while it is linked', async () => {
+    expect((await get(`/api/evidence/${w.evidence.a2}`, w.tokens.handlerA)).statusCode).toBe(404);
+    const link = await p.app.inject({ method: 'POST', url: `/api/cases/${w.cases.a}/evidence`, headers: bearer(w.tokens.unitHeadA), payload: { evidenceId: w.evidence.a2 } });
+    expect(link.json()).toMatchObject({ linked: true });
+    expect((await get(`/api/evidence/${w.evidence.a2}`, w.tokens.handlerA)).statusCode).toBe(200);
+    const unlink = await p.app.inject({ method: 'DELETE', url: `/api/cases/${w.cases.a}/evidence/${w.evidence.a2}`, headers: bearer(w.tokens.unitHeadA) });
+    expect(unlink.statusCode).toBe(204);
+    expect((await get(`/api/evidence/${w.evidence.a2}`, w.tokens.handlerA)).statusCode).toBe(404);
+  });
+
+  it('shows a complainant the status of the case they reported and nothing else', async () => {
+    const mine = await get(`/api/cases/${w.cases.a}`, w.tokens.complainant);
+    expect(mine.statusCode).toBe(200);
+    expect(Object.keys(mine.json()).sort()).toEqual(['id', 'number', 'state', 'title', 'updatedAt']);
+    expect((await get(`/api/cases/${w.cases.b}`, w.tokens.complainant)).statusCode).toBe(404);
+    expect((await get(`/api/evidence?caseId=${w.cases.a}`, w.tokens.complainant)).json().items).toEqual([]);
+  });
+
+  it('audits a denial', async () => {
+    expect((await get(`/api/evidence/${w.evidence.b}`, w.tokens.handlerA)).statusCode).toBe(404);
+    const events = (await get(`/api/audit?objectId=${w.evidence.b}`, w.tokens.auditor)).json().items;
+    expect(events.find((e: { actorId: string; outcome: string }) => e.actorId === w.users.handlerA && e.outcome === 'denied')).toMatchObject({ action: 'evidence.read', role: 'handler' });
+  });
+
+  it('searches by officer, device, unit, time, importance, case and playback state with a cursor', async () => {
+    const q = (query: string) => get(`/api/evidence?${query}`, w.tokens.auditor).then((r) => r.json().items.map((i: { id: string }) => i.id));
+    expect(await q(`caseId=${w.cases.b}`)).toEqual([w.evidence.b]);
+    expect(await q(`unitId=${w.units.a}`)).toEqual(expect.arrayContaining([w.evidence.a, w.evidence.a2]));
+    expect(await q(`unitId=${w.units.a}`)).not.toContain(w.evidence.b);
+    expect(await q('important=true')).toEqual([]);
+    expect(await q('state=queued')).toHaveLength(3);
+    const first = (await get('/api/evidence?limit=2', w.tokens.auditor)).json();
+    const second = (await get(`/api/evidence?limit=2&cursor=${first.nextCursor}`, w.tokens.auditor)).json();
+    expect(new Set([...first.items, ...second.items].map((i: { id: string }) => i.id)).size).toBe(3);
+    expect(second.nextCursor).toBeNull();
+  });
+});
+
+describe('IDOR: every route, called by every role against objects outside its scope', () => {
+  it('leaks nothing', async () => {
+    const spec = p.app.swagger() as { paths: Record<string, Record<string, unknown>> };
+    const upload = await p.db.selectFrom('uploads').select('id').where('evidence_id', '=', w.evidence.b).executeTakeFirstOrThrow();
+    const params: Record<string, string> = { id: w.evidence.b, evidenceId: w.evidence.b, kind: 'mp4', name: 'video.mp4' };
+    const idFor = (path: string) =>
+      path.startsWith('/api/cases') ? w.cases.b : path.startsWith('/api/tokens') ? w.users.handlerB! : path.startsWith('/ingest/v1/uploads') ? upload.id : path.startsWith('/ingest/v1/sessions') ? w.units.b : w.evidence.b;
+    const bodies: Record<string, object> = {
+      'POST /api/cases': { number: 'X-1', title: 'x', unitId: w.units.b },
+      'PATCH /api/cases/{id}': { title: '改名' },
+      'POST /api/cases/{id}/evidence': { evidenceId: w.evidence.b },
+      'POST /api/evidence/{id}/bookmarks': { offsetMs: 1, label: 'x' },
+      'POST /api/units': { code: 'EVIL', name: 'x' },
+      'POST /api/users': { username: 'evil', password: 'long enough password', role: 'auditor' },
+      'POST /api/tokens': { name: 'evil', role: 'admin' },
+      'POST /api/recorders': { serial: 'R-B', officerNo: 'X' },
+    };
+    // Ids of B's objects may appear in A's own audit trail (A's staff sent them); content never.
+    const secrets = (path: string) => [w.evidence.bSha256, '纠纷案', '冲突开始', ...(path.startsWith('/api/audit') ? [] : [w.evidence.b, w.cases.b])];
+    const attackers = ['handlerA', 'handlerA2', 'unitHeadA', 'overseerA', 'complainant', 'otherStation'] as const;
+    let calls = 0;
+    for (const [path, methods] of Object.entries(spec.paths)) {
+      if (path === '/api/auth/login' || path === '/api/health') continue;
+      for (const method of Object.keys(methods).map((m) => m.toUpperCase())) {
+        const url = path.replace(/\{(\w+)\}/g, (_, name: string) => (name === 'id' ? idFor(path) : params[name]!));
+        for (const who of attackers) {
+          const body = bodies[`${method} ${path}`];
+          const res = await p.app.inject({ method: method as 'GET', url, headers: bearer(w.tokens[who]), ...(body ? { payload: body } : {}) });
+          calls += 1;
+          const where = `${who} ${method} ${path} → ${res.statusCode} ${res.body.slice(0, 200)}`;
+          expect(res.statusCode, where).toBeLessThan(500);
+          if (res.statusCode < 300) for (const secret of secrets(path)) expect(res.body, where).not.toContain(secret);
+          // Changes outside one's scope never succeed.
+          if (method !== 'GET' && !path.startsWith('/api/auth')) expect(res.statusCode, where).toBeGreaterThanOrEqual(400);
+        }
+      }
+    }
+    expect(calls).toBeGreaterThan(100);
+    // And nothing changed on unit B's side.
+    const caseB = await get(`/api/cases/${w.cases.b}`, w.tokens.auditor);
+    expect(caseB.json()).toMatchObject({ title: '纠纷案', evidenceCount: 1 });
+  });
+});
+
+describe('logins', () => {
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  const login = (username: string, password: string) => p.app.inject({ method: 'POST', url: '/api/auth/login', payload: { username, password } });
+  const username = () => p.db.selectFrom('users').select('username').where('id', '=', w.users.handlerA2!).executeTakeFirstOrThrow().then((u) => u.username);
+
+  it('opens an HttpOnly session, expires it after 30 idle minutes, and logs out', async () => {
+    vi.useFakeTimers({ toFake: ['Date'] });
+    vi.setSystemTime(new Date('2026-11-26T08:00:00Z'));
+    const res = await login(await username(), w.password);
+    expect(res.statusCode).toBe(200);
+    const cookie = res.cookies.find((c) => c.name === 'evidence_session')!;
+    expect(cookie).toMatchObject({ httpOnly: true, sameSite: 'Strict' });
+    const me = () => p.app.inject({ url: '/api/auth/me', cookies: { evidence_session: cookie.value } });
+    expect((await me()).json()).toMatchObject({ role: 'handler' });
+    vi.setSystemTime(new Date('2026-11-26T08:29:00Z'));
+    expect((await me()).statusCode).toBe(200); // activity keeps it alive
+    vi.setSystemTime(new Date('2026-11-26T09:00:01Z'));
+    expect((await me()).statusCode).toBe(401);
+
+    const again = (await login(await username(), w.password)).cookies.find((c) => c.name === 'evidence_session')!;
+    const out = await p.app.inject({ method: 'POST', url: '/api/auth/logout', cookies: { evidence_session: again.value } });
+    expect(out.statusCode).toBe(204);
+    expect((await p.app.inject({ url: '/api/auth/me', cookies: { evidence_session: again.value } })).statusCode).toBe(401);
+  });
+
+  it('locks an account for 15 minutes after 5 failures, without saying whether the user exists', async () => {
+    vi.useFakeTimers({ toFake: ['Date'] });
+    vi.setSystemTime(new Date('2026-11-26T10:00:00Z'));
+    const name = await username();
+    const unknownUser = await login('nobody-at-all', 'wrong password');
+    for (let i = 0; i < 5; i++) {
+      const failed = await login(name, 'wrong password');
+      expect(failed.statusCode).toBe(401);
+      expect(failed.json().detail).toBe(unknownUser.json().detail);
+    }
+    expect((await login(name, w.password)).statusCode).toBe(423);
+    vi.setSystemTime(new Date('2026-11-26T10:14:00Z'));
+    expect((await login(name, w.password)).statusCode).toBe(423);
+    vi.setSystemTime(new Date('2026-11-26T10:15:01Z'));
+    expect((await login(name, w.password)).statusCode).toBe(200);
+  });
+});
