@@ -4,6 +4,8 @@ import type { Redis } from 'ioredis';
 import type { Config } from '../core/config';
 import { assertNoEviction, jobQueue, redisConnection, startOutboxDispatcher } from '../core/queue';
 import { startWorker } from '../transcode/worker';
+import { openTimestamping } from '../core/timestamp/client';
+import { startTimestamping } from '../core/timestamp/batcher';
 import { createStore } from '../core/store/factory';
 import type { ObjectStore } from '../core/store/port';
 import { createToken, generateToken } from '../core/tokens';
@@ -93,12 +95,17 @@ export async function ensureAdminToken(db: Db, config: Readonly<Config>): Promis
 }
 
 /**
- * Background work: the outbox dispatcher (always) and, when asked, a transcode worker.
- * Returns the stop function.
+ * Background work: the outbox dispatcher and trusted time-stamping (always) and, when asked, a
+ * transcode worker. Every part is safe to run in several processes. Returns the stop function.
  */
 export async function startJobs(runtime: Runtime, config: Readonly<Config>, log: { info(o: object, m: string): void; warn(o: object, m: string): void }, withWorker: boolean): Promise<() => Promise<void>> {
   const queue = jobQueue(runtime.redis, config.queuePrefix);
   const stopDispatcher = startOutboxDispatcher(runtime.db, queue, log);
+  const { client } = await openTimestamping(config.timestamps);
+  const stopTimestamping = startTimestamping(
+    { db: runtime.db, client, clock: () => new Date(), log, maxBatch: config.timestamps.batchMax },
+    { intervalMs: config.timestamps.intervalMs },
+  );
   await mkdir(config.transcode.workDir, { recursive: true });
   const worker = withWorker
     ? startWorker({ db: runtime.db, store: runtime.store, workDir: config.transcode.workDir, hlsMinSeconds: config.transcode.hlsMinSeconds, log }, runtime.redis, {
@@ -108,6 +115,7 @@ export async function startJobs(runtime: Runtime, config: Readonly<Config>, log:
       })
     : undefined;
   return async () => {
+    await stopTimestamping();
     await stopDispatcher();
     await worker?.close();
     await queue.close();

@@ -1,4 +1,5 @@
 import { resolve, join } from 'node:path';
+import { readTimestampConfig, type TimestampConfig } from './timestamp/config';
 
 /** Everything the services read from the environment, read once at start and frozen. */
 export interface Config {
@@ -25,6 +26,7 @@ export interface Config {
   };
   /** Redis key prefix of the job queues, so several platforms can share one Redis. */
   queuePrefix: string;
+  timestamps: Readonly<TimestampConfig>;
 }
 
 export interface S3Settings {
@@ -66,6 +68,7 @@ export function readConfig(env: Env = process.env): Readonly<Config> {
       lockSeconds: integer(env, 'EVIDENCE_JOB_LOCK_SECONDS', 30),
     }),
     queuePrefix: env.EVIDENCE_QUEUE_PREFIX ?? 'evidence',
+    timestamps: readTimestampConfig(env, home),
   });
 }
 

@@ -5,6 +5,7 @@ import type { HttpServer } from '../../core/http';
 import type { ObjectStore } from '../../core/store/port';
 import type { Db } from '../../schema/database';
 import { PLAYBACK_STATES, type DerivativeRow, type EvidenceRow } from '../../schema/db';
+import { timestampOf } from '../../core/timestamp/batcher';
 import { may } from '../access';
 import { startsViewing } from '../audit';
 import { loadEvidence, visibleEvidence } from '../scoped';
@@ -41,10 +42,37 @@ const Playback = Type.Object({
   progress: Type.Integer(),
   derivatives: Type.Array(Type.Object({ kind: Type.String(), href: Type.String(), sha256: Type.String(), size: Type.Integer(), mimeType: Type.String(), files: Type.Array(DerivativeFile) })),
 });
+/** When the original provably existed: its RFC 3161 time-stamp, or why it has none yet. */
+const Timestamp = Type.Object({
+  state: StringEnum(['pending', 'stamped'] as const),
+  time: Type.Optional(Type.String()),
+  authority: Type.Optional(Type.String()),
+  tokenRef: Type.Optional(Type.String()),
+  root: Type.Optional(Type.String()),
+  leafIndex: Type.Optional(Type.Integer()),
+  treeSize: Type.Optional(Type.Integer()),
+  auditPath: Type.Optional(Type.Array(Type.String())),
+  pendingSince: Type.Optional(Type.String()),
+  attempts: Type.Optional(Type.Integer()),
+  lastError: Type.Optional(Nullable(Type.String())),
+});
 const EvidenceDetail = Type.Intersect([
   EvidenceItem,
-  Type.Object({ playback: Playback, cases: Type.Array(Type.Object({ id: Type.String(), number: Type.String(), title: Type.String(), state: Type.String() })) }),
+  Type.Object({
+    playback: Playback,
+    timestamp: Nullable(Timestamp),
+    cases: Type.Array(Type.Object({ id: Type.String(), number: Type.String(), title: Type.String(), state: Type.String() })),
+  }),
 ]);
+
+async function timestampView(db: Db, id: string): Promise<Static<typeof Timestamp> | null> {
+  const t = await timestampOf(db, id);
+  if (!t) return null;
+  const position = t.tokenRef ? { tokenRef: t.tokenRef, root: t.root, leafIndex: t.leafIndex, treeSize: t.treeSize, auditPath: t.auditPath } : {};
+  return t.state === 'stamped'
+    ? { state: 'stamped', time: t.genTime.toISOString(), authority: t.authority, ...position }
+    : { state: 'pending', pendingSince: t.pendingSince.toISOString(), attempts: t.attempts, lastError: t.lastError, ...position };
+}
 const CustodyItem = Type.Object({ seq: Type.Integer(), action: Type.String(), actor: Type.String(), at: Type.String(), details: Type.Record(Type.String(), Type.Unknown()), hash: Type.String() });
 const Bookmark = Type.Object({ id: Type.String(), offsetMs: Type.Integer(), label: Type.String(), author: Type.String(), createdAt: Type.String() });
 
@@ -153,7 +181,7 @@ export function evidenceRoutes(deps: { db: Db; store: ObjectStore; now: () => Da
         .where('case_evidence.evidence_id', '=', row.id)
         .orderBy('cases.number')
         .execute();
-      return { ...toEvidenceItem(row), playback: playbackOf(row, files), cases };
+      return { ...toEvidenceItem(row), playback: playbackOf(row, files), timestamp: await timestampView(db, row.id), cases };
     });
 
     app.get('/evidence/:id/custody', {

@@ -84,7 +84,7 @@ export class FilesystemStore implements ObjectStore {
       await pipeline(exactly(body, size), createWriteStream(temp, { flags: 'wx', flush: true }));
       await this.publish(temp, key);
     } catch (err) {
-      body.destroy();
+      body.destroy(); // release the caller's stream even when we failed before reading it
       await rm(temp, { force: true });
       throw err;
     }

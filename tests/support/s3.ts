@@ -1,4 +1,6 @@
 import { execFile, spawn } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { Client } from 'minio';
@@ -56,10 +58,6 @@ export async function startS3(instance: S3Instance = {}): Promise<S3TestConfig> 
   return { endpoint: get('S3_ENDPOINT'), accessKey: get('S3_ACCESS_KEY'), secretKey: get('S3_SECRET_KEY'), region: get('S3_REGION') };
 }
 
-export async function stopS3(instance: S3Instance = {}): Promise<void> {
-  await runScript('stop', instance);
-}
-
 /** Kills radosgw only (like a crash); the cluster behind it keeps its data. */
 export async function stopS3Gateway(instance: S3Instance = {}): Promise<void> {
   await runScript('stop-gateway', instance);
@@ -85,6 +83,13 @@ export async function lockS3Instance(instance: S3Instance & { dir: string }): Pr
     holder.once('exit', (code) => reject(new Error(`flock on ${instance.dir}.tests.lock exited with ${code}`)));
   });
   return () => holder.stdin.end(); // cat ends, flock exits, the lock is free
+}
+
+/** Freezes radosgw (SIGSTOP): connections are accepted but never answered. Returns the thaw. */
+export async function pauseS3Gateway(instance: S3Instance & { dir: string }): Promise<() => void> {
+  const pid = Number(await readFile(join(instance.dir, 'run', 'client.rgw.pid'), 'utf8'));
+  process.kill(pid, 'SIGSTOP');
+  return () => process.kill(pid, 'SIGCONT');
 }
 
 /** A bucket name no other test or run uses. */

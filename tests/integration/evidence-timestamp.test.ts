@@ -1,0 +1,40 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runTimestampCycle } from '../../core/timestamp/batcher';
+import { openTimestamping } from '../../core/timestamp/client';
+import { verifyInclusionProof } from '../../core/timestamp/verify';
+import { bearer, startTestPlatform, type TestPlatform } from '../support/platform';
+import { seedWorld, type World } from '../support/seed';
+
+let p: TestPlatform;
+let w: World;
+let tsaDir: string;
+beforeAll(async () => {
+  p = await startTestPlatform();
+  w = await seedWorld(p);
+  tsaDir = await mkdtemp(join(tmpdir(), 'tsa-'));
+});
+afterAll(async () => {
+  await p.close();
+  await rm(tsaDir, { recursive: true, force: true });
+});
+
+describe('GET /api/evidence/:id shows the trusted timestamp', () => {
+  it('pending until the batch is stamped, then the time, authority, token and inclusion proof', async () => {
+    const read = async () => (await p.app.inject({ url: `/api/evidence/${w.evidence.b}`, headers: bearer(w.tokens.auditor) })).json();
+    expect((await read()).timestamp).toMatchObject({ state: 'pending' });
+
+    const { client } = await openTimestamping({ authority: { kind: 'built-in', dir: tsaDir, platformName: '测试平台' }, policy: undefined, intervalMs: 60_000, batchMax: 100, requestTimeoutMs: 5000 });
+    const quiet = { info: () => {}, warn: () => {} };
+    expect(await runTimestampCycle({ db: p.db, client, clock: () => new Date(), log: quiet, maxBatch: 100 })).toMatchObject({ stamped: 1 });
+
+    const { sha256, timestamp } = await read();
+    expect(timestamp).toMatchObject({ state: 'stamped', authority: expect.stringContaining('测试平台'), treeSize: 3 });
+    expect(Date.now() - new Date(timestamp.time).getTime()).toBeLessThan(60_000);
+    const proof = { token: timestamp.tokenRef, root: timestamp.root, leafIndex: timestamp.leafIndex, treeSize: timestamp.treeSize, auditPath: timestamp.auditPath };
+    expect(await verifyInclusionProof(sha256, proof)).toMatchObject({ ok: true });
+    expect(await verifyInclusionProof(w.evidence.bSha256.replace(/^./, (c) => (c === '0' ? '1' : '0')), proof)).toMatchObject({ ok: false });
+  });
+});
