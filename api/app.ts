@@ -12,6 +12,9 @@ import { auditRoutes } from './routes/audit';
 import { authRoutes } from './routes/auth';
 import { caseRoutes } from './routes/cases';
 import { evidenceRoutes } from './routes/evidence';
+import { stationRoutes } from './routes/stations';
+import { exportRoutes } from './routes/exports';
+import type { SigningKey } from '../core/signing-key';
 
 export interface ApiDeps {
   db: Db;
@@ -20,6 +23,12 @@ export interface ApiDeps {
   now: () => Date;
   /** Send the session cookie with Secure (behind HTTPS). */
   secureCookies: boolean;
+  /** Where partial uploads are staged, for live offload progress. */
+  stagingDir: string;
+  /** The platform key that signs court export manifests. */
+  signingKey: SigningKey;
+  /** Scratch space for export packages being written. */
+  workDir: string;
 }
 
 /** Plugins that must sit at the server's root (documentation covers every route). */
@@ -50,6 +59,8 @@ export function apiRoutes(deps: ApiDeps) {
     await app.register(evidenceRoutes(deps));
     await app.register(caseRoutes(deps));
     await app.register(auditRoutes(deps));
+    await app.register(stationRoutes(deps));
+    await app.register(exportRoutes(deps));
     await app.register(adminRoutes(deps));
   };
 }

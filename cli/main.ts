@@ -174,14 +174,17 @@ program
   });
 
 async function serve(config: Readonly<Config>, logLevel: string) {
-  const { startRuntime, ensureAdminToken, buildServer, startJobs } = await platform();
+  const { startRuntime, ensureAdminToken, buildServer, startJobs, loadOrCreateSigningKey, failInterruptedExports } = await platform();
   const runtime = await startRuntime(config);
   const admin = await ensureAdminToken(runtime.db, config);
   if (admin.generated) console.log(`generated the platform-admin token (kept in ${join(config.home, 'admin-token')}): ${admin.token}`);
+  const signingKey = await loadOrCreateSigningKey(join(config.home, 'keys'));
+  await failInterruptedExports(runtime.db);
   const app = await buildServer(
-    { db: runtime.db, store: runtime.store, stagingDir: config.stagingDir, maxFileBytes: config.maxFileBytes },
+    { db: runtime.db, store: runtime.store, stagingDir: config.stagingDir, maxFileBytes: config.maxFileBytes, signingKey, workDir: config.transcode.workDir },
     { logger: { level: logLevel } },
   );
+  console.log(`court exports are signed with Ed25519 key ${signingKey.fingerprint}`);
   const stopJobs = await startJobs(runtime, config, app.log, true);
   await app.listen({ host: config.host, port: config.port });
   return {

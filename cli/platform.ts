@@ -3,3 +3,5 @@ export { createToken, revokeToken } from '../core/tokens';
 export { verifyChain } from '../core/chain';
 export { ensureAdminToken, openDatabase, startJobs, startRuntime } from './runtime';
 export { buildServer } from './server';
+export { loadOrCreateSigningKey } from '../core/signing-key';
+export { failInterruptedExports } from '../api/routes/exports';

@@ -1,3 +1,7 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import fastifyStatic from '@fastify/static';
 import type { FastifyServerOptions } from 'fastify';
 import { apiRoutes, registerApiPlugins } from '../api/app';
 import { authenticate } from '../api/identity';
@@ -6,15 +10,23 @@ import type { ObjectStore } from '../core/store/port';
 import { IngestService } from '../ingest/service';
 import { ingestRoutes } from '../ingest/routes';
 import type { Db } from '../schema/database';
+import type { SigningKey } from '../core/signing-key';
 
 export interface ServerDeps {
   db: Db;
   store: ObjectStore;
   stagingDir: string;
   maxFileBytes: number;
+  signingKey: SigningKey;
+  /** Scratch space (export packages being written). */
+  workDir: string;
   now?: () => Date;
   secureCookies?: boolean;
+  /** The built reviewer page, served at / (default: dist/web once `npm run build:web` has run). */
+  webRoot?: string;
 }
+
+const BUILT_PAGE = fileURLToPath(new URL('../dist/web/', import.meta.url));
 
 /** One HTTP server carrying the API (/api) and the dock offload protocol (/ingest/v1). Tests use inject. */
 export async function buildServer(deps: ServerDeps, options: FastifyServerOptions = {}): Promise<HttpServer> {
@@ -22,7 +34,25 @@ export async function buildServer(deps: ServerDeps, options: FastifyServerOption
   const app = await createHttpServer((request) => authenticate(deps.db, request, now()), options);
   await registerApiPlugins(app);
   const ingest = new IngestService({ ...deps, log: app.log });
-  await app.register(apiRoutes({ db: deps.db, store: deps.store, now, secureCookies: deps.secureCookies ?? false }), { prefix: '/api' });
+  await app.register(
+    apiRoutes({ db: deps.db, store: deps.store, now, secureCookies: deps.secureCookies ?? false, stagingDir: deps.stagingDir, signingKey: deps.signingKey, workDir: deps.workDir }),
+    { prefix: '/api' },
+  );
   await app.register(ingestRoutes(ingest), { prefix: '/ingest/v1' });
+  await servePage(app, deps.webRoot ?? BUILT_PAGE);
   return app;
+}
+
+/** The reviewer page: its files, and index.html for its own routes (/evidence/…); unknown API and asset paths stay 404 problems. */
+async function servePage(app: HttpServer, root: string): Promise<void> {
+  if (!existsSync(join(root, 'index.html'))) {
+    app.log.warn({ root }, 'the reviewer page is not built (npm run build:web); serving the API only');
+    return;
+  }
+  await app.register(fastifyStatic, {
+    root,
+    wildcard: false,
+    setHeaders: (reply, path) => reply.header('cache-control', path.endsWith('index.html') ? 'no-cache' : 'public, max-age=31536000, immutable'),
+  });
+  app.get('/*', { schema: { hide: true } }, (request, reply) => (/^\/(api|ingest|assets)(\/|$)/.test(request.url) ? reply.callNotFound() : reply.sendFile('index.html')));
 }

@@ -5,6 +5,7 @@ import * as foundation from './migrations/0001_foundation';
 import * as playback from './migrations/0002_playback';
 import * as access from './migrations/0003_access';
 import * as timestamps from './migrations/0004_timestamps';
+import * as exportsMigration from './migrations/0005_exports';
 
 export type Db = Kysely<Database>;
 
@@ -14,6 +15,7 @@ const migrations: Record<string, Migration> = {
   '0002_playback': playback,
   '0003_access': access,
   '0004_timestamps': timestamps,
+  '0005_exports': exportsMigration,
 };
 
 /**

@@ -285,6 +285,29 @@ export interface TimestampLeavesTable {
   audit_path: string[] | null;
 }
 
+export type ExportStatus = 'building' | 'ready' | 'failed';
+
+export interface CaseExportsTable {
+  id: string;
+  case_id: string;
+  requested_by: string;
+  exporter_name: string;
+  exporter_role: string;
+  reason: string;
+  receiver: string | null;
+  status: Generated<ExportStatus>;
+  bytes_done: ColumnType<string, number | string | undefined, number | string>;
+  bytes_total: ColumnType<string, number | string | undefined, number | string>;
+  storage_key: string | null;
+  size: NullableBigInt;
+  sha256: string | null;
+  manifest_sha256: string | null;
+  key_fingerprint: string;
+  error: string | null;
+  created_at: Generated<Date>;
+  finished_at: NullableTimestamp;
+}
+
 export interface Database {
   units: UnitsTable;
   users: UsersTable;
@@ -307,6 +330,7 @@ export interface Database {
   bookmarks: BookmarksTable;
   view_sessions: ViewSessionsTable;
   audit_events: AuditEventsTable;
+  case_exports: CaseExportsTable;
   timestamp_batches: TimestampBatchesTable;
   timestamp_leaves: TimestampLeavesTable;
 }

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { FilesystemStore } from '../../core/store/fs';
 import type { ObjectStore } from '../../core/store/port';
 import { createToken } from '../../core/tokens';
+import { loadOrCreateSigningKey } from '../../core/signing-key';
 import type { HttpServer } from '../../core/http';
 import { buildServer } from '../../cli/server';
 import type { Db } from '../../schema/database';
@@ -30,7 +31,16 @@ export async function startTestPlatform(options: { store?: ObjectStore; listen?:
   const database = await createTestDatabase();
   const store = options.store ?? new FilesystemStore(join(dir, 'objects'));
   await store.ensureReady();
-  const app = await buildServer({ db: database.db, store, stagingDir: join(dir, 'staging'), maxFileBytes: options.maxFileBytes ?? 1024 ** 4, ...(options.now ? { now: options.now } : {}) });
+  const signingKey = await loadOrCreateSigningKey(join(dir, 'keys'));
+  const app = await buildServer({
+    db: database.db,
+    store,
+    stagingDir: join(dir, 'staging'),
+    maxFileBytes: options.maxFileBytes ?? 1024 ** 4,
+    signingKey,
+    workDir: join(dir, 'work'),
+    ...(options.now ? { now: options.now } : {}),
+  });
   const url = options.listen ? await app.listen({ host: '127.0.0.1', port: 0 }) : 'http://inject.invalid';
   const adminToken = (await createToken(database.db, { name: 'test-admin', role: 'admin' })).token;
   const stationToken = (await createToken(database.db, { name: 'test-station', role: 'station' })).token;

@@ -1,0 +1,175 @@
+import { randomUUID } from 'node:crypto';
+import { Type, type Static } from 'typebox';
+import { Problem, notFound } from '../../core/errors';
+import type { HttpServer } from '../../core/http';
+import type { Principal } from '../../core/principal';
+import type { SigningKey } from '../../core/signing-key';
+import type { ObjectStore } from '../../core/store/port';
+import { createCaseExport } from '../../export/case-export';
+import type { Db } from '../../schema/database';
+import { may } from '../access';
+import { loadCase, visibleEvidence } from '../scoped';
+import { Bytes, IdParams, Nullable, ProblemBody, StringEnum, errors } from '../schemas';
+import { sendObject } from '../send-object';
+
+const EXPORTERS = { roles: ['admin', 'auditor', 'unit_head', 'overseer', 'handler'], scope: 'cases' } as const;
+
+const ExportStatus = Type.Object({
+  exportId: Type.String(),
+  caseId: Type.String(),
+  status: StringEnum(['building', 'ready', 'failed'] as const),
+  reason: Type.String(),
+  receiver: Nullable(Type.String()),
+  exporter: Type.String(),
+  bytesDone: Type.Integer(),
+  bytesTotal: Type.Integer(),
+  sha256: Nullable(Type.String()),
+  size: Nullable(Type.Integer()),
+  keyFingerprint: Type.String(),
+  href: Type.String(),
+  error: Type.Optional(Type.String()),
+  createdAt: Type.String(),
+  finishedAt: Nullable(Type.String()),
+});
+
+export interface ExportDeps {
+  db: Db;
+  store: ObjectStore;
+  signingKey: SigningKey;
+  /** Scratch space for packages being written. */
+  workDir: string;
+}
+
+/** A package whose builder died with its process can never finish: say so instead of "building" forever. */
+export async function failInterruptedExports(db: Db): Promise<void> {
+  await db.updateTable('case_exports').set({ status: 'failed', error: 'the platform stopped while the package was being built; export again', finished_at: new Date() }).where('status', '=', 'building').execute();
+}
+
+/** Court exports (docs/export-format.md): built in the background, downloadable with Range, recorded on the case. */
+export function exportRoutes(deps: ExportDeps) {
+  const { db, store } = deps;
+
+  async function describe(id: string): Promise<Static<typeof ExportStatus>> {
+    const row = await db.selectFrom('case_exports').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
+    return {
+      exportId: row.id, caseId: row.case_id, status: row.status, reason: row.reason, receiver: row.receiver, exporter: row.exporter_name,
+      bytesDone: Number(row.bytes_done), bytesTotal: Number(row.bytes_total), sha256: row.sha256, size: row.size === null ? null : Number(row.size),
+      keyFingerprint: row.key_fingerprint, href: `/api/exports/${row.id}/package.zip`, ...(row.error ? { error: row.error } : {}),
+      createdAt: row.created_at.toISOString(), finishedAt: row.finished_at?.toISOString() ?? null,
+    };
+  }
+
+  /** The export row, if its case is in the caller's scope. */
+  async function loadExport(p: Principal, id: string) {
+    const row = await db.selectFrom('case_exports').select(['id', 'case_id', 'status', 'storage_key', 'size', 'sha256']).where('id', '=', id).executeTakeFirst();
+    if (!row) throw notFound(`export ${id}`);
+    await loadCase(db, p, row.case_id).catch(() => {
+      throw notFound(`export ${id}`);
+    });
+    return row;
+  }
+
+  async function build(p: Principal, caseRow: { id: string; number: string; title: string; unit_id: string }, exportId: string, evidenceIds: string[], body: { reason: string; receiver?: string }) {
+    const unit = await db.selectFrom('units').select(['code', 'name']).where('id', '=', caseRow.unit_id).executeTakeFirst();
+    let lastSaved = 0;
+    try {
+      await createCaseExport(
+        { db, store, signingKey: deps.signingKey, workDir: deps.workDir },
+        {
+          exportId,
+          case: { id: caseRow.id, number: caseRow.number, title: caseRow.title, unit: unit ? `${unit.name} (${unit.code})` : caseRow.unit_id },
+          exporter: { name: p.name, role: p.role },
+          reason: body.reason,
+          receiver: body.receiver ?? null,
+          evidenceIds,
+          onProgress: ({ bytesDone, bytesTotal }) => {
+            if (Date.now() - lastSaved < 1000) return; // progress is for people: once a second is plenty
+            lastSaved = Date.now();
+            void db.updateTable('case_exports').set({ bytes_done: bytesDone, bytes_total: bytesTotal }).where('id', '=', exportId).execute().catch(() => {});
+          },
+          record: async (trx, result) => {
+            await trx
+              .updateTable('case_exports')
+              .set({ status: 'ready', storage_key: result.key, size: result.size, sha256: result.sha256, manifest_sha256: result.manifestSha256, bytes_done: result.size, bytes_total: result.size, finished_at: new Date() })
+              .where('id', '=', exportId)
+              .execute();
+          },
+        },
+      );
+    } catch (error) {
+      await db.updateTable('case_exports').set({ status: 'failed', error: error instanceof Error ? error.message : String(error), finished_at: new Date() }).where('id', '=', exportId).execute();
+    }
+  }
+
+  return async (app: HttpServer) => {
+    app.get('/export-signing-key', {
+      config: { roles: ['admin', 'auditor', 'unit_head', 'overseer', 'handler', 'complainant', 'station'] },
+      schema: { response: { 200: Type.Object({ algorithm: Type.Literal('Ed25519'), fingerprint: Type.String(), publicKeyPem: Type.String() }), ...errors } },
+    }, async () => ({ algorithm: 'Ed25519' as const, fingerprint: deps.signingKey.fingerprint, publicKeyPem: deps.signingKey.publicKeyPem }));
+
+    app.post('/cases/:id/exports', {
+      config: { ...EXPORTERS, audit: 'case.export' },
+      schema: {
+        params: IdParams,
+        body: Type.Object({ reason: Type.String({ minLength: 2, maxLength: 2000 }), receiver: Type.Optional(Type.String({ maxLength: 500 })) }),
+        response: { 202: ExportStatus, ...errors },
+      },
+    }, async (request, reply) => {
+      const p = request.principal!;
+      const caseRow = await loadCase(db, p, request.params.id);
+      request.auditObject = { unitId: caseRow.unit_id };
+      if (!may.export(p)) throw new Problem(403, 'Forbidden', `the ${p.role} role may not export`);
+      const linked = await db.selectFrom('case_evidence').select('evidence_id').where('case_id', '=', caseRow.id).orderBy('linked_at').execute();
+      if (linked.length === 0) throw new Problem(409, 'Nothing To Export', 'the case has no evidence linked');
+      const ids = linked.map((l) => l.evidence_id);
+      const visible = await visibleEvidence(db, p).select('evidence.id').where('evidence.id', 'in', ids).execute();
+      if (visible.length !== ids.length) {
+        throw new Problem(403, 'Forbidden', `${ids.length - visible.length} of the case's files are outside your scope; a supervising role must export this case`);
+      }
+      const exportId = randomUUID();
+      await db
+        .insertInto('case_exports')
+        .values({ id: exportId, case_id: caseRow.id, requested_by: p.userId ?? p.id, exporter_name: p.name, exporter_role: p.role, reason: request.body.reason, receiver: request.body.receiver ?? null, key_fingerprint: deps.signingKey.fingerprint })
+        .execute();
+      request.auditDetails = { exportId, reason: request.body.reason, receiver: request.body.receiver ?? null, files: ids.length };
+      void build(p, caseRow, exportId, ids, request.body);
+      reply.code(202);
+      return describe(exportId);
+    });
+
+    app.get('/cases/:id/exports', {
+      config: { ...EXPORTERS, audit: 'case.exports' },
+      schema: { params: IdParams, response: { 200: Type.Object({ items: Type.Array(ExportStatus) }), ...errors } },
+    }, async (request) => {
+      const caseRow = await loadCase(db, request.principal!, request.params.id);
+      request.auditObject = { unitId: caseRow.unit_id };
+      const rows = await db.selectFrom('case_exports').select('id').where('case_id', '=', caseRow.id).orderBy('created_at', 'desc').execute();
+      return { items: await Promise.all(rows.map((r) => describe(r.id))) };
+    });
+
+    app.get('/exports/:id', {
+      config: { ...EXPORTERS, audit: 'export.status' },
+      schema: { params: IdParams, response: { 200: ExportStatus, ...errors } },
+    }, async (request) => {
+      await loadExport(request.principal!, request.params.id);
+      return describe(request.params.id);
+    });
+
+    app.get('/exports/:id/package.zip', {
+      config: { ...EXPORTERS, audit: 'export.download' },
+      schema: { params: IdParams, response: { 200: Bytes, 206: Bytes, 416: ProblemBody, ...errors } },
+    }, async (request, reply) => {
+      const row = await loadExport(request.principal!, request.params.id);
+      if (row.status !== 'ready' || !row.storage_key || row.size === null || !row.sha256) {
+        throw new Problem(409, 'Not Ready', `the package is ${row.status}`, { status: row.status });
+      }
+      return sendObject(store, reply, request.headers.range, {
+        key: row.storage_key,
+        size: Number(row.size),
+        sha256: row.sha256,
+        contentType: 'application/zip',
+        disposition: `attachment; filename="export-${row.id}.zip"`,
+      });
+    });
+  };
+}
