@@ -122,10 +122,13 @@ audit
 type Verdict = { chain: string; ok: boolean; rows: number; head?: string; brokenAt?: number; reason?: string };
 
 async function localVerdicts(): Promise<Verdict[]> {
-  const { openDatabase, verifyChain } = await platform();
-  const { db, close } = await openDatabase(readConfig());
+  const { openDatabase, verifyTrail, createStore, loadOrCreateSigningKey } = await platform();
+  const config = readConfig();
+  const { db, close } = await openDatabase(config);
   try {
-    return [{ chain: 'audit', ...(await verifyChain(db, 'audit')) }, { chain: 'custody', ...(await verifyChain(db, 'custody')) }];
+    const key = await loadOrCreateSigningKey(join(config.home, 'keys'));
+    const store = createStore(config);
+    return [await verifyTrail(db, store, key.publicKeyPem, 'audit'), await verifyTrail(db, store, key.publicKeyPem, 'custody')];
   } finally {
     await close();
   }

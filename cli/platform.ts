@@ -1,7 +1,8 @@
 /** Everything that runs the platform itself, loaded lazily by the CLI (see cli/main.ts). */
 export { createToken, revokeToken } from '../core/tokens';
-export { verifyChain } from '../core/chain';
 export { ensureAdminToken, openDatabase, startJobs, startRuntime } from './runtime';
 export { buildServer } from './server';
 export { loadOrCreateSigningKey } from '../core/signing-key';
 export { failInterruptedExports } from '../api/routes/exports';
+export { verifyTrail } from '../core/checkpoints';
+export { createStore } from '../core/store/factory';

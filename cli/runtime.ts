@@ -6,6 +6,8 @@ import { assertNoEviction, jobQueue, redisConnection, startOutboxDispatcher } fr
 import { startWorker } from '../transcode/worker';
 import { openTimestamping } from '../core/timestamp/client';
 import { startTimestamping } from '../core/timestamp/batcher';
+import { startCheckpoints } from '../core/checkpoints';
+import { loadOrCreateSigningKey } from '../core/signing-key';
 import { createStore } from '../core/store/factory';
 import type { ObjectStore } from '../core/store/port';
 import { createToken, generateToken } from '../core/tokens';
@@ -102,6 +104,8 @@ export async function startJobs(runtime: Runtime, config: Readonly<Config>, log:
   const queue = jobQueue(runtime.redis, config.queuePrefix);
   const stopDispatcher = startOutboxDispatcher(runtime.db, queue, log);
   const { client } = await openTimestamping(config.timestamps);
+  const signingKey = await loadOrCreateSigningKey(join(config.home, 'keys'));
+  const stopCheckpoints = startCheckpoints({ db: runtime.db, store: runtime.store, signingKey, timestamps: client, now: () => new Date(), log }, config.checkpointIntervalMs);
   const stopTimestamping = startTimestamping(
     { db: runtime.db, client, clock: () => new Date(), log, maxBatch: config.timestamps.batchMax },
     { intervalMs: config.timestamps.intervalMs },
@@ -115,6 +119,7 @@ export async function startJobs(runtime: Runtime, config: Readonly<Config>, log:
       })
     : undefined;
   return async () => {
+    await stopCheckpoints();
     await stopTimestamping();
     await stopDispatcher();
     await worker?.close();

@@ -27,6 +27,8 @@ export interface Config {
   /** Redis key prefix of the job queues, so several platforms can share one Redis. */
   queuePrefix: string;
   timestamps: Readonly<TimestampConfig>;
+  /** How often signed checkpoints of the audit and custody chains are written to the store. */
+  checkpointIntervalMs: number;
 }
 
 export interface S3Settings {
@@ -69,6 +71,7 @@ export function readConfig(env: Env = process.env): Readonly<Config> {
     }),
     queuePrefix: env.EVIDENCE_QUEUE_PREFIX ?? 'evidence',
     timestamps: readTimestampConfig(env, home),
+    checkpointIntervalMs: integer(env, 'EVIDENCE_CHECKPOINT_SECONDS', 300) * 1000,
   });
 }
 

@@ -1,5 +1,7 @@
 import { Type } from 'typebox';
-import { verifyChain } from '../../core/chain';
+import { verifyTrail } from '../../core/checkpoints';
+import type { SigningKey } from '../../core/signing-key';
+import type { ObjectStore } from '../../core/store/port';
 import type { HttpServer } from '../../core/http';
 import type { Db } from '../../schema/database';
 import { visibleAudit } from '../scoped';
@@ -23,7 +25,7 @@ const AuditEvent = Type.Object({
   hash: Type.String(),
 });
 
-export function auditRoutes(deps: { db: Db }) {
+export function auditRoutes(deps: { db: Db; store: ObjectStore; signingKey: SigningKey }) {
   const { db } = deps;
   return async (app: HttpServer) => {
     app.get('/audit', {
@@ -64,13 +66,20 @@ export function auditRoutes(deps: { db: Db }) {
       schema: {
         querystring: Type.Object({ chain: Type.Union([Type.Literal('audit'), Type.Literal('custody')], { default: 'audit' }) }),
         response: {
-          200: Type.Object({ chain: Type.String(), ok: Type.Boolean(), rows: Type.Integer(), head: Type.Optional(Type.String()), brokenAt: Type.Optional(Type.Integer()), reason: Type.Optional(Type.String()) }),
+          200: Type.Object({
+            chain: Type.String(),
+            ok: Type.Boolean(),
+            rows: Type.Integer(),
+            head: Type.Optional(Type.String()),
+            brokenAt: Type.Optional(Type.Integer()),
+            reason: Type.Optional(Type.String()),
+            checkpoints: Type.Integer(),
+          }),
           ...errors,
         },
       },
     }, async (request) => {
-      const verdict = await verifyChain(db, request.query.chain);
-      return { chain: request.query.chain, ...verdict };
+      return verifyTrail(db, deps.store, deps.signingKey.publicKeyPem, request.query.chain);
     });
   };
 }
