@@ -1,10 +1,17 @@
-# One image, role by command: `evidence up` (API + ingest), `evidence worker` (transcode), `evidence migrate`.
-FROM node:20.20-bookworm-slim
+# One image, role by command: `evidence up` (API, ingest, reviewer page), `evidence worker` (transcode),
+# `evidence migrate`. Sources run through tsx; only the reviewer page is built ahead.
+FROM node:20.20-bookworm-slim AS page
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm ci --no-audit --no-fund
+COPY tsconfig.json vite.config.ts ./
+COPY api/web ./api/web
+RUN npm run build:web
 
+FROM node:20.20-bookworm-slim
 RUN apt-get update \
  && apt-get install -y --no-install-recommends ffmpeg ca-certificates tini \
  && rm -rf /var/lib/apt/lists/*
-
 WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --no-audit --no-fund
@@ -15,8 +22,10 @@ COPY ingest ./ingest
 COPY api ./api
 COPY dock-agent ./dock-agent
 COPY transcode ./transcode
+COPY export ./export
 COPY cli ./cli
 COPY tsconfig.json ./
+COPY --from=page /app/dist/web ./dist/web
 
 ENV NODE_ENV=production \
     EVIDENCE_HOME=/var/lib/evidence \

@@ -6,7 +6,7 @@
  */
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdir, mkdtemp, open, readFile, rm } from 'node:fs/promises';
+import { chmod, mkdir, mkdtemp, open, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -70,6 +70,7 @@ async function dockInto(label: string, volume: string, home: string, port: numbe
 }
 
 const work = await mkdtemp(join(tmpdir(), 'bench-ingest-'));
+await chmod(work, 0o755); // the embedded PostgreSQL runs as the postgres user
 try {
   const volume = join(work, 'volume');
   console.log(`generating ${FILES} files, ${(total / 1024 ** 3).toFixed(2)} GiB in all…`);
