@@ -1,4 +1,3 @@
-import { verifyFileTimestamp } from '../core/timestamp/verify';
 import { createHash, createPublicKey, verify as verifySignature } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
 import { lstat, mkdir, readdir, stat } from 'node:fs/promises';
@@ -7,6 +6,7 @@ import { Writable, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import yauzl from 'yauzl';
 import { DualHasher } from '../core/hashing';
+import { checkTimestamps, isTimestampDocument } from './timestamps';
 import {
   ENVELOPE, MANIFEST, PUBLIC_KEY, SHA256SUMS, SIGNATURE, SM3SUMS, SUMS_FILES, groupFingerprint, isSafePackagePath, judgePackage,
   type FileStatus, type Manifest, type Observed, type Verdict,
@@ -137,7 +137,7 @@ async function check(reader: PackageReader, options: VerifyOptions): Promise<Rep
   const text = (name: string) => kept.get(name)?.toString('utf8') ?? null;
   const verdict = judgePackage({ manifest, signature, fingerprint, sha256sums: text(SHA256SUMS), sm3sums: text(SM3SUMS), observed });
 
-  if (typeof manifest !== 'string') problems.push(...(await checkTimestamps(manifest, kept)));
+  if (typeof manifest !== 'string') problems.push(...(await checkTimestamps(manifest, async (path) => kept.get(path))).problems);
   const wanted = options.expectFingerprint?.replace(/\s+/g, '').toLowerCase();
   if (wanted && wanted !== fingerprint) problems.push(`the package is signed by key ${fingerprint ? groupFingerprint(fingerprint) : '(none)'}, not the expected ${groupFingerprint(wanted)}`);
   return {
@@ -148,27 +148,6 @@ async function check(reader: PackageReader, options: VerifyOptions): Promise<Rep
     fingerprint,
     manifest: typeof manifest === 'string' ? null : manifest,
   };
-}
-
-const CHAIN = 'tsa-chain.pem';
-const isTimestampDocument = (path: string) => path === CHAIN || /^timestamps\/[\w-]+\.tsr$/.test(path);
-
-/** Each stamped file: its hash is in the tree whose root the token time-stamps, and the token chains to tsa-chain.pem. */
-async function checkTimestamps(manifest: Manifest, kept: Map<string, Buffer>): Promise<string[]> {
-  const problems: string[] = [];
-  const chainPem = kept.get(CHAIN)?.toString('utf8');
-  for (const file of manifest.files ?? []) {
-    const timestamp = file.timestamp;
-    if (!timestamp) continue;
-    const tsr = kept.get(timestamp.token);
-    if (!tsr || !chainPem) {
-      problems.push(`${file.path}: its timestamp token ${timestamp.token} or ${CHAIN} is missing`);
-      continue;
-    }
-    const verdict = await verifyFileTimestamp({ sha256: file.sha256, timestamp, tsr, chainPem });
-    if (!verdict.ok) problems.push(`${file.path}: timestamp does not hold: ${verdict.reason}`);
-  }
-  return problems;
 }
 
 function checkSignature(manifest: Buffer | undefined, signature: Buffer | undefined, pem: Buffer | undefined): { signature: boolean | string; fingerprint: string | null } {

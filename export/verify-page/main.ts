@@ -11,6 +11,7 @@ import {
   MANIFEST, PUBLIC_KEY, SHA256SUMS, SIGNATURE, SM3SUMS, groupFingerprint, judgePackage,
   type FileStatus, type Manifest, type Observed,
 } from '../format';
+import { checkTimestamps } from '../timestamps';
 
 const SLICE = 8 * 1024 * 1024;
 const LABELS: Record<FileStatus, [string, string]> = {
@@ -104,12 +105,16 @@ async function verify(picked: File[]): Promise<void> {
   progress.value = progress.max;
 
   const text = async (name: string) => (files.has(name) ? files.get(name)!.text() : null);
-  const verdict = judgePackage({ manifest, signature, fingerprint, sha256sums: await text(SHA256SUMS), sm3sums: await text(SM3SUMS), observed });
-  render(verdict, typeof manifest === 'string' ? null : manifest, signature, fingerprint);
+  const judged = judgePackage({ manifest, signature, fingerprint, sha256sums: await text(SHA256SUMS), sm3sums: await text(SM3SUMS), observed });
+  status.textContent = '正在核验可信时间戳 · checking trusted timestamps';
+  const read = async (path: string) => (files.has(path) ? new Uint8Array(await files.get(path)!.arrayBuffer()) : undefined);
+  const stamps = typeof manifest === 'string' ? { problems: [], stamped: 0 } : await checkTimestamps(manifest, read);
+  const verdict = { ...judged, ok: judged.ok && stamps.problems.length === 0, problems: [...judged.problems, ...stamps.problems] };
+  render(verdict, typeof manifest === 'string' ? null : manifest, signature, fingerprint, stamps.stamped);
   status.textContent = verdict.ok ? '校验完成：全部一致 · Verified: every file is intact' : '校验完成：发现问题 · Verification FAILED';
 }
 
-function render(verdict: ReturnType<typeof judgePackage>, manifest: Manifest | null, signature: boolean | string, fingerprint: string | null): void {
+function render(verdict: ReturnType<typeof judgePackage>, manifest: Manifest | null, signature: boolean | string, fingerprint: string | null, stamped: number): void {
   const line = byId<HTMLParagraphElement>('verdict');
   line.className = `verdict ${verdict.ok ? 'ok' : 'bad'}`;
   line.textContent = verdict.ok ? '全部通过：签名有效，每个文件与清单一致 · PASSED: valid signature, every file matches' : '未通过 · FAILED';
@@ -128,6 +133,7 @@ function render(verdict: ReturnType<typeof judgePackage>, manifest: Manifest | n
   }
   fact('签名', 'signature', signature === true ? '有效 valid' : signature === false ? '无效 INVALID' : `无法核验 not checked: ${signature}`);
   fact('公钥指纹', 'key fingerprint: compare with the cover sheet and the platform', fingerprint ? groupFingerprint(fingerprint) : '—').className = 'fingerprint';
+  fact('可信时间戳', 'trusted timestamps (RFC 3161) that hold', `${stamped} / ${manifest?.files?.length ?? 0}`);
 
   const problems = byId<HTMLUListElement>('problems');
   problems.replaceChildren();
