@@ -32,3 +32,4 @@ if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
   npm ci --no-audit --no-fund
   echo "$want" > "$stamp"
 fi
+npm run --silent build:web >/dev/null  # the reviewer page that `evidence up` serves at / (dist/web)

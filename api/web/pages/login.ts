@@ -1,0 +1,27 @@
+import { ApiError, api, type Me } from '../api';
+import { formValues, h } from '../dom';
+import { t } from '../i18n';
+
+export async function loginPage(signedIn: (me: Me) => void): Promise<Node[]> {
+  const message = h('p', { class: 'error', role: 'alert' });
+  const submit = h('button', { type: 'submit' }, t('login'));
+  const form = h('form', { class: 'login panel', onsubmit: (event) => void send(event) },
+    h('label', {}, t('username'), h('input', { name: 'username', autocomplete: 'username', required: true, autofocus: true, maxlength: 64 })),
+    h('label', {}, t('password'), h('input', { name: 'password', type: 'password', autocomplete: 'current-password', required: true, maxlength: 256 })),
+    submit,
+    message,
+  );
+  async function send(event: Event) {
+    event.preventDefault();
+    submit.disabled = true;
+    message.textContent = '';
+    try {
+      signedIn(await api<Me>('/api/auth/login', { method: 'POST', body: formValues(form) }));
+    } catch (error) {
+      const status = error instanceof ApiError ? error.status : 0;
+      message.textContent = status === 401 ? t('loginFailed') : status === 423 ? t('loginLocked') : status === 429 ? t('loginTooMany') : t('loginError');
+      submit.disabled = false;
+    }
+  }
+  return [h('h1', {}, t('loginTitle')), form];
+}

@@ -1,0 +1,104 @@
+import { ApiError, PLAYBACK_STATES, api, query, type Case, type Evidence, type Page, type Unit } from '../api';
+import { formValues, h, present } from '../dom';
+import { dateTime, fromLocalInput, toLocalInput } from '../format';
+import { t, tx } from '../i18n';
+import { managesCases, type View } from '../view';
+
+const FILTERS = ['officerNo', 'deviceSerial', 'unitId', 'caseId', 'from', 'to', 'important', 'state'] as const;
+const PAGE_SIZE = 24;
+
+/** Where a ready item's poster is (the transcode pipeline names it poster.webp). */
+const posterOf = (e: Evidence) => `/api/evidence/${e.id}/derivatives/poster/poster.webp`;
+
+/** One search result: poster, name and the facts a handler scans for; `action` adds a button. */
+export function evidenceCard(e: Evidence, units: Map<string, Unit>, action?: Node): HTMLElement {
+  const poster = e.playbackState === 'ready'
+    ? h('img', { src: posterOf(e), alt: '', loading: 'lazy', width: 320, height: 180, onerror: (ev) => (ev.target as HTMLElement).replaceWith(h('span', { class: 'no-poster' })) })
+    : h('span', { class: 'no-poster' }, tx(`playback.${e.playbackState}`));
+  return h('li', { class: 'card' },
+    h('a', { href: `/evidence/${e.id}`, class: 'card-link' }, poster, h('span', { class: 'card-title' }, e.originalName)),
+    h('dl', { class: 'facts' },
+      h('dt', {}, t('officerNo')), h('dd', {}, e.officerNo ?? '—'),
+      h('dt', {}, t('device')), h('dd', {}, e.deviceSerial),
+      h('dt', {}, t('unit')), h('dd', {}, (e.unitId && units.get(e.unitId)?.name) ?? '—'),
+      h('dt', {}, t('recordedAt')), h('dd', {}, dateTime(e.recordedAt)),
+    ),
+    h('p', { class: 'badges' }, e.important && h('span', { class: 'badge important' }, t('important')), h('span', { class: `badge ${e.playbackState}` }, tx(`playback.${e.playbackState}`))),
+    action,
+  );
+}
+
+/** The search: the API's filters in the URL (so Back and links work), results with posters. */
+export async function searchPage(view: View): Promise<Node[]> {
+  const s = view.search;
+  const linkTo = s.get('linkTo');
+  const [units, cases, target] = await Promise.all([
+    view.units(),
+    api<Page<Case>>('/api/cases?limit=200').then((r) => r.items, () => [] as Case[]),
+    linkTo ? api<Case>(`/api/cases/${linkTo}`) : null,
+  ]);
+
+  const field = (label: string, input: HTMLElement) => h('label', {}, label, input);
+  const select = (name: string, options: [string, string][]) =>
+    h('select', { name }, h('option', { value: '' }, t('any')), options.map(([value, label]) => h('option', { value, selected: s.get(name) === value }, label)));
+  const form = h('form', { class: 'filters panel', role: 'search', 'aria-label': t('searchFilters'), onsubmit: (event) => {
+    event.preventDefault();
+    const values = formValues(form);
+    for (const key of ['from', 'to'] as const) if (values[key]) values[key] = fromLocalInput(values[key]);
+    view.navigate(`/evidence${query(values)}`);
+  } },
+    linkTo && h('input', { type: 'hidden', name: 'linkTo', value: linkTo }),
+    field(t('officerNo'), h('input', { name: 'officerNo', value: s.get('officerNo'), maxlength: 32 })),
+    field(t('device'), h('input', { name: 'deviceSerial', value: s.get('deviceSerial'), maxlength: 64 })),
+    units.size > 0 && field(t('unit'), select('unitId', [...units.values()].map((u) => [u.id, u.name]))),
+    cases.length > 0 && field(t('case'), select('caseId', cases.map((c) => [c.id, `${c.number} ${c.title}`]))),
+    field(t('from'), h('input', { name: 'from', type: 'datetime-local', value: toLocalInput(s.get('from')) })),
+    field(t('to'), h('input', { name: 'to', type: 'datetime-local', value: toLocalInput(s.get('to')) })),
+    field(t('important'), select('important', [['true', t('yes')], ['false', t('no')]])),
+    field(t('playbackState'), select('state', PLAYBACK_STATES.map((st) => [st, tx(`playback.${st}`)]))),
+    h('div', { class: 'actions' }, h('button', { type: 'submit' }, t('search')), h('a', { href: linkTo ? `/evidence?linkTo=${linkTo}` : '/evidence' }, t('clearFilters'))),
+  );
+
+  const filters = Object.fromEntries(FILTERS.map((k) => [k, s.get(k)]));
+  const list = h('ul', { class: 'cards', 'aria-label': t('results') });
+  const status = h('p', { role: 'status' });
+  const more = h('button', { type: 'button', hidden: true }, t('more'));
+  let cursor: string | null = null;
+
+  const linkButton = (e: Evidence) => {
+    if (!target || !managesCases(view.me.role)) return undefined;
+    const button = h('button', { type: 'button' }, t('linkToThisCase'));
+    button.addEventListener('click', async () => {
+      button.disabled = true;
+      try {
+        await api(`/api/cases/${target.id}/evidence`, { method: 'POST', body: { evidenceId: e.id } });
+        button.textContent = t('linked');
+      } catch (error) {
+        button.disabled = false;
+        button.textContent = error instanceof ApiError ? `${t('linkFailed')} (${error.status})` : t('linkFailed');
+      }
+    });
+    return button;
+  };
+
+  async function load() {
+    more.disabled = true;
+    const page = await api<Page<Evidence>>(`/api/evidence${query({ ...filters, limit: PAGE_SIZE, cursor })}`, { signal: view.signal });
+    list.append(...page.items.map((e) => evidenceCard(e, units, linkButton(e))));
+    cursor = page.nextCursor;
+    more.hidden = cursor === null;
+    more.disabled = false;
+    status.textContent = list.children.length === 0 ? t('noResults') : t('resultCount', { n: list.children.length, more: cursor ? '+' : '' });
+  }
+  more.addEventListener('click', () => void load());
+  await load();
+
+  return present(
+    h('h1', {}, target ? t('addEvidenceTo', { case: `${target.number} ${target.title}` }) : t('searchTitle')),
+    target && h('p', {}, h('a', { href: `/cases/${target.id}` }, t('backToCase'))),
+    form,
+    status,
+    list,
+    more,
+  );
+}

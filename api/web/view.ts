@@ -1,0 +1,15 @@
+import type { Me, Role, Unit } from './api';
+
+/** What a page gets: who is signed in, the route, and a signal that fires when the user leaves. */
+export interface View {
+  me: Me;
+  params: string[];
+  search: URLSearchParams;
+  signal: AbortSignal;
+  navigate(path: string, replace?: boolean): void;
+  units(): Promise<Map<string, Unit>>;
+}
+export type PageRender = (view: View) => Promise<Node[]>;
+
+/** Roles that may open, change and link cases (the API decides; the page only hides what would fail). */
+export const managesCases = (role: Role) => ['handler', 'unit_head', 'overseer', 'admin'].includes(role);

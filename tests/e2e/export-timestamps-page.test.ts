@@ -1,0 +1,65 @@
+import { execFile } from 'node:child_process';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { promisify } from 'node:util';
+import { chromium, type Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runTimestampCycle } from '../../core/timestamp/batcher';
+import { openTimestamping } from '../../core/timestamp/client';
+import { startTestPlatform, type TestPlatform } from '../support/platform';
+import { seedWorld, type World } from '../support/seed';
+
+const run = promisify(execFile);
+let p: TestPlatform;
+let w: World;
+let work: string;
+let browser: Browser;
+
+beforeAll(async () => {
+  p = await startTestPlatform({ listen: true });
+  w = await seedWorld(p);
+  work = await mkdtemp(join(tmpdir(), 'export-ts-page-'));
+  const { client } = await openTimestamping({ authority: { kind: 'built-in', dir: join(work, 'tsa'), platformName: 'test' }, policy: undefined, intervalMs: 60_000, batchMax: 100, requestTimeoutMs: 5000 });
+  await runTimestampCycle({ db: p.db, client, clock: () => new Date(), log: { info: () => {}, warn: () => {} }, maxBatch: 100 });
+  await run(process.execPath, ['bin/evidence.js', 'export', '--server', p.url, '--token', w.tokens.auditor, '--case', w.cases.b, '--reason', '法院调取', '--out', join(work, 'pkg')]);
+  browser = await chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+  });
+});
+afterAll(async () => {
+  await browser?.close();
+  await p.close();
+  await rm(work, { recursive: true, force: true });
+});
+
+async function check(pkg: string) {
+  const page = await browser.newPage();
+  await page.goto(pathToFileURL(join(pkg, 'verify.html')).href);
+  await page.getByLabel(/选择导出包文件夹/).setInputFiles(pkg);
+  await page.locator('#report').waitFor({ state: 'visible', timeout: 60_000 });
+  const result = { verdict: await page.locator('#verdict').textContent(), facts: await page.locator('#facts').textContent(), problems: await page.locator('#problems').textContent() };
+  await page.close();
+  return result;
+}
+
+describe('verify.html checks trusted timestamps offline', () => {
+  it('accepts the stamped file, then names a token that does not hold', async () => {
+    const pkg = join(work, 'pkg');
+    const intact = await check(pkg);
+    expect(intact.verdict).toContain('全部通过');
+    expect(intact.facts).toContain('1 / 1');
+
+    // Swap in a token of another root: the manifest's signature still holds, the timestamp must not.
+    const [token] = await readdir(join(pkg, 'timestamps'));
+    const manifest = JSON.parse(await readFile(join(pkg, 'manifest.json'), 'utf8'));
+    manifest.files[0].timestamp.root = 'ab'.repeat(32);
+    await writeFile(join(pkg, 'manifest.json'), JSON.stringify(manifest));
+    const forged = await check(pkg);
+    expect(forged.verdict).toContain('未通过');
+    expect(forged.problems).toMatch(/timestamp does not hold/);
+    expect(token).toMatch(/\.tsr$/);
+  });
+});
