@@ -1,4 +1,5 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
@@ -168,10 +169,12 @@ program
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
+    const reviewer = await demoReviewer(url, adminToken, config.home);
     if (opts.exit) {
       await close();
       return finish();
     }
+    console.log(`\nReviewer page: ${url}/  (user ${reviewer.username}, password ${reviewer.password})`);
     console.log(`\nServing on ${url} (admin token: ${adminToken}). Try:\n  curl -H "Authorization: Bearer ${adminToken}" ${url}/api/evidence\nCtrl-C stops.`);
     onShutdown(close);
   });
@@ -220,6 +223,25 @@ async function serialFromNames(volume: string): Promise<string> {
   const serials = new Set(files.map((f) => parseRecorderName(f.display, 480).deviceSerial).filter((s): s is string => s !== null));
   if (serials.size === 1) return [...serials][0]!;
   return volume.replace(/\/+$/, '').split('/').pop() || 'unknown-recorder';
+}
+
+/**
+ * A reviewer login for the demo (an auditor: sees everything), made once through the admin API;
+ * its password is kept next to the admin token so later demos print it again.
+ */
+async function demoReviewer(server: string, adminToken: string, home: string): Promise<{ username: string; password: string }> {
+  const file = join(home, 'demo-reviewer');
+  const kept = await readFile(file, 'utf8').then((t) => JSON.parse(t) as { username: string; password: string }, () => undefined);
+  if (kept) return kept;
+  const account = { username: 'reviewer', password: randomBytes(9).toString('base64url') };
+  const response = await fetch(new URL('/api/users', server), {
+    method: 'POST',
+    headers: { authorization: `Bearer ${adminToken}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ ...account, role: 'auditor', displayName: '演示审查员' }),
+  });
+  if (!response.ok) throw new Error(`could not create the demo reviewer: ${response.status} ${await response.text()}`);
+  await writeFile(file, JSON.stringify(account), { mode: 0o600 });
+  return account;
 }
 
 /** Waits until every given evidence is playable or known not to be (at most two minutes). */

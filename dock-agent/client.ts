@@ -37,12 +37,17 @@ export interface Completion {
 export class IngestClient {
   private readonly base: URL;
 
-  constructor(server: string, private readonly token: string) {
+  /** `timeoutMs`: a request with no traffic for this long fails (a platform that hangs counts as unreachable). */
+  constructor(server: string, private readonly token: string, private readonly timeoutMs = 60_000) {
     this.base = new URL('/ingest/v1/', server);
   }
 
   openSession(body: object): Promise<{ sessionId: string; clockSkewMs: number | null }> {
     return this.json('POST', 'sessions', body);
+  }
+
+  closeSession(sessionId: string): Promise<unknown> {
+    return this.json('POST', `sessions/${sessionId}/close`);
   }
 
   createUpload(sessionId: string, body: object): Promise<UploadStatus> {
@@ -61,6 +66,22 @@ export class IngestClient {
 
   complete(uploadId: string, digests: { sha256: string; sm3: string }): Promise<Completion> {
     return this.json('POST', `uploads/${uploadId}/complete`, digests);
+  }
+
+  /** Asks something harmless; resolves with the HTTP status answered (404 from a platform that accepts the token), rejects when unreachable. */
+  async probe(): Promise<number> {
+    try {
+      await this.status('00000000-0000-0000-0000-000000000000');
+      return 200;
+    } catch (error) {
+      if (error instanceof ServerProblem) return error.status;
+      throw error;
+    }
+  }
+
+  /** Tells the platform a verified file was deleted from the recorder (a custody event). */
+  purged(uploadId: string, at: Date): Promise<{ evidenceId: string; recorded: boolean }> {
+    return this.json('POST', `uploads/${uploadId}/purged`, { at: at.toISOString() });
   }
 
   private json<T>(method: string, path: string, body?: object): Promise<T> {
@@ -83,6 +104,7 @@ export class IngestClient {
         }, reject);
       });
       req.on('error', reject);
+      req.setTimeout(this.timeoutMs, () => req.destroy(Object.assign(new Error(`no answer from ${url.host} in ${this.timeoutMs / 1000} s`), { code: 'ETIMEDOUT' })));
       write(req).catch((error: unknown) => {
         req.destroy(error as Error);
         reject(error);

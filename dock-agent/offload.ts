@@ -1,10 +1,7 @@
-import { createReadStream } from 'node:fs';
-import { Transform } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
-import { DualHasher, type Digests } from '../core/hashing';
 import { IngestClient, ServerProblem, type Completion } from './client';
 import { parseRecorderName } from './names';
-import { listVolume, type SkippedEntry, type VolumeFile } from './volume';
+import { fileSource, hashAndSend } from './transfer';
+import { directoryVolume, listVolume, type MountedVolume, type SkippedEntry, type VolumeFile } from './volume';
 
 export interface OffloadOptions {
   server: string;
@@ -45,6 +42,7 @@ export async function offloadVolume(volume: string, options: OffloadOptions): Pr
   const client = new IngestClient(options.server, options.token);
   const emit = options.onEvent ?? (() => {});
   const { files, skipped } = await listVolume(volume);
+  const mounted = directoryVolume(volume);
   for (const s of skipped) emit({ kind: 'skipped', path: s.display, reason: s.reason });
 
   const planned = files
@@ -63,7 +61,7 @@ export async function offloadVolume(volume: string, options: OffloadOptions): Pr
     const metadata = { officerNo: meta.officerNo, deviceSerial: meta.deviceSerial, recordedAt: meta.recordedAt, important: meta.important };
     try {
       const result = await withRetries(options.attempts ?? 5, (attempt, error) => emit({ kind: 'retry', path: file.display, attempt, error }), () =>
-        sendFile(client, sessionId, file, metadata),
+        sendFile(client, sessionId, mounted, file, metadata),
       );
       summary.verified += 1;
       if (result.duplicate) summary.duplicates += 1;
@@ -76,43 +74,20 @@ export async function offloadVolume(volume: string, options: OffloadOptions): Pr
       emit({ kind: 'failed', path: file.display, error: message });
     }
   }
+  // The bay shows as free on the station page; a failure here loses nothing.
+  await client.closeSession(sessionId).catch(() => {});
   summary.seconds = Number(process.hrtime.bigint() - started) / 1e9;
   return summary;
 }
 
-async function sendFile(client: IngestClient, sessionId: string, file: VolumeFile, metadata: object): Promise<Completion> {
+async function sendFile(client: IngestClient, sessionId: string, mounted: MountedVolume, file: VolumeFile, metadata: object): Promise<Completion> {
   const upload = await client.createUpload(sessionId, {
     pathBase64: file.relative.toString('base64'),
     size: file.size,
     metadata: { ...metadata, stationTime: new Date().toISOString() },
   });
-  const digests = await readAndSend(client, upload.uploadId, file, upload.offset);
+  const digests = await hashAndSend(client, upload.uploadId, fileSource(mounted, file), upload.offset);
   return client.complete(upload.uploadId, digests);
-}
-
-/**
- * One read of the file: bytes before `offset` (already on the server) are only hashed, the rest
- * are hashed and sent in the same pass.
- */
-async function readAndSend(client: IngestClient, uploadId: string, file: VolumeFile, offset: number): Promise<Digests> {
-  const hasher = new DualHasher();
-  if (offset > 0) {
-    for await (const chunk of createReadStream(file.absolute, { end: offset - 1, highWaterMark: 1 << 20 })) hasher.update(chunk as Buffer);
-  }
-  if (offset < file.size) {
-    const hashing = new Transform({
-      transform(chunk: Buffer, _enc, done) {
-        hasher.update(chunk);
-        done(null, chunk);
-      },
-    });
-    const reading = pipeline(createReadStream(file.absolute, { start: offset, end: file.size - 1, highWaterMark: 1 << 20 }), hashing);
-    reading.catch(() => {}); // a read error destroys `hashing`, which fails the send below
-    await client.sendBytes(uploadId, offset, hashing, file.size - offset);
-    await reading;
-  }
-  if (hasher.bytes !== file.size) throw new Error(`the file changed while it was read (${hasher.bytes} of ${file.size} bytes)`);
-  return hasher.digest();
 }
 
 async function withRetries<T>(attempts: number, onRetry: (attempt: number, error: string) => void, work: () => Promise<T>): Promise<T> {

@@ -49,6 +49,14 @@ export function ingestRoutes(ingest: IngestService) {
       return ingest.openSession(request.body, dockOf(request));
     });
 
+    app.post('/sessions/:id/close', {
+      config: STATION,
+      schema: { params: Id, response: { 204: Type.Null(), ...errors } },
+    }, async (request, reply) => {
+      await ingest.closeSession(request.params.id, dockOf(request));
+      return reply.code(204).send(null);
+    });
+
     app.post('/sessions/:id/files', {
       config: STATION,
       schema: {

@@ -122,6 +122,18 @@ export class IngestService {
     return { sessionId, clockSkewMs: skew };
   }
 
+  /** The dock is done with this docking (every file sent or given up): the bay is free again. */
+  async closeSession(sessionId: string, dock: Dock): Promise<void> {
+    const result = await this.deps.db
+      .updateTable('offload_sessions')
+      .set({ closed_at: new Date() })
+      .where('id', '=', sessionId)
+      .where('closed_at', 'is', null)
+      .$if(!dock.admin, (q) => q.where('opened_by', '=', dock.credential))
+      .executeTakeFirst();
+    if (result.numUpdatedRows === 0n) throw new Problem(404, 'Not Found', `no open offload session ${sessionId} of this dock`);
+  }
+
   /** Starts receiving a file, or returns the upload already under way for the same recorder, path and size. */
   async createUpload(sessionId: string, req: FileRequest, dock: Dock): Promise<UploadStatus> {
     const { db, maxFileBytes } = this.deps;
