@@ -13,7 +13,8 @@ export type EvidenceScope =
   /** A case handler: what they recorded, and what is linked to cases they handle. */
   | { kind: 'handler'; userId: string; officerNo: string | null };
 
-export function evidenceScope(p: Principal): EvidenceScope {
+/** What follows from the supervision level alone; undefined for roles scoped to their own work. */
+function supervised(p: Principal): { kind: 'all' } | { kind: 'none' } | { kind: 'units'; unitIds: string[] } | undefined {
   switch (p.role) {
     case 'admin':
     case 'auditor':
@@ -22,12 +23,19 @@ export function evidenceScope(p: Principal): EvidenceScope {
       return p.unitId ? { kind: 'units', unitIds: [p.unitId] } : { kind: 'none' };
     case 'overseer':
       return { kind: 'units', unitIds: p.oversees };
-    case 'handler':
-      return p.userId ? { kind: 'handler', userId: p.userId, officerNo: p.officerNo } : { kind: 'none' };
-    case 'complainant':
     case 'station':
       return { kind: 'none' };
+    case 'handler':
+    case 'complainant':
+      return undefined;
   }
+}
+
+export function evidenceScope(p: Principal): EvidenceScope {
+  const byLevel = supervised(p);
+  if (byLevel) return byLevel;
+  // A complainant never sees footage.
+  return p.role === 'handler' && p.userId ? { kind: 'handler', userId: p.userId, officerNo: p.officerNo } : { kind: 'none' };
 }
 
 export type CaseScope =
@@ -39,21 +47,10 @@ export type CaseScope =
   | { kind: 'reported'; userId: string };
 
 export function caseScope(p: Principal): CaseScope {
-  switch (p.role) {
-    case 'admin':
-    case 'auditor':
-      return { kind: 'all' };
-    case 'unit_head':
-      return p.unitId ? { kind: 'units', unitIds: [p.unitId] } : { kind: 'none' };
-    case 'overseer':
-      return { kind: 'units', unitIds: p.oversees };
-    case 'handler':
-      return p.userId ? { kind: 'handled', userId: p.userId } : { kind: 'none' };
-    case 'complainant':
-      return p.userId ? { kind: 'reported', userId: p.userId } : { kind: 'none' };
-    case 'station':
-      return { kind: 'none' };
-  }
+  const byLevel = supervised(p);
+  if (byLevel) return byLevel;
+  if (!p.userId) return { kind: 'none' };
+  return p.role === 'handler' ? { kind: 'handled', userId: p.userId } : { kind: 'reported', userId: p.userId };
 }
 
 /** Audit trail readers: auditors everything; a unit head events by or about their unit. */

@@ -10,29 +10,29 @@ import { auditScope, caseScope, evidenceScope } from './access';
  * from one of these, so a route cannot forget the caller's scope. Out of scope reads as absent.
  */
 type EvidenceEb = ExpressionBuilder<Database, 'evidence'>;
+type CaseEb = ExpressionBuilder<Database, 'cases'>;
+type LevelScope = { kind: 'all' } | { kind: 'none' } | { kind: 'units'; unitIds: string[] };
+
+/** The clause for scopes that follow from the supervision level: everything, nothing, or some units. */
+function levelClause(eb: EvidenceEb | CaseEb, scope: LevelScope, unitColumn: 'evidence.unit_id' | 'cases.unit_id') {
+  if (scope.kind === 'all') return eb.lit(true);
+  if (scope.kind === 'none' || scope.unitIds.length === 0) return eb.lit(false);
+  return (eb as ExpressionBuilder<Database, 'evidence' | 'cases'>)(unitColumn, 'in', scope.unitIds);
+}
 
 export function evidenceFilter(p: Principal) {
   const scope = evidenceScope(p);
   return (eb: EvidenceEb) => {
-    switch (scope.kind) {
-      case 'all':
-        return eb.lit(true);
-      case 'none':
-        return eb.lit(false);
-      case 'units':
-        return scope.unitIds.length === 0 ? eb.lit(false) : eb('evidence.unit_id', 'in', scope.unitIds);
-      case 'handler': {
-        const linked = eb.exists(
-          eb
-            .selectFrom('case_evidence as ce')
-            .innerJoin('case_handlers as ch', 'ch.case_id', 'ce.case_id')
-            .select(eb.lit(1).as('one'))
-            .whereRef('ce.evidence_id', '=', 'evidence.id')
-            .where('ch.user_id', '=', scope.userId),
-        );
-        return scope.officerNo ? eb.or([eb('evidence.officer_no', '=', scope.officerNo), linked]) : linked;
-      }
-    }
+    if (scope.kind !== 'handler') return levelClause(eb, scope, 'evidence.unit_id');
+    const linked = eb.exists(
+      eb
+        .selectFrom('case_evidence as ce')
+        .innerJoin('case_handlers as ch', 'ch.case_id', 'ce.case_id')
+        .select(eb.lit(1).as('one'))
+        .whereRef('ce.evidence_id', '=', 'evidence.id')
+        .where('ch.user_id', '=', scope.userId),
+    );
+    return scope.officerNo ? eb.or([eb('evidence.officer_no', '=', scope.officerNo), linked]) : linked;
   };
 }
 
@@ -46,18 +46,14 @@ export async function loadEvidence(db: Db, p: Principal, id: string) {
   return row;
 }
 
-type CaseEb = ExpressionBuilder<Database, 'cases'>;
-
 export function caseFilter(p: Principal) {
   const scope = caseScope(p);
   return (eb: CaseEb) => {
     switch (scope.kind) {
       case 'all':
-        return eb.lit(true);
       case 'none':
-        return eb.lit(false);
       case 'units':
-        return scope.unitIds.length === 0 ? eb.lit(false) : eb('cases.unit_id', 'in', scope.unitIds);
+        return levelClause(eb, scope, 'cases.unit_id');
       case 'handled':
         return eb.exists(eb.selectFrom('case_handlers as ch').select(eb.lit(1).as('one')).whereRef('ch.case_id', '=', 'cases.id').where('ch.user_id', '=', scope.userId));
       case 'reported':

@@ -1,5 +1,8 @@
-import { lstat, readdir } from 'node:fs/promises';
+import { createReadStream } from 'node:fs';
+import { lstat, open, readdir, unlink } from 'node:fs/promises';
+import type { Readable } from 'node:stream';
 import { displayName } from '../core/names';
+import type { ConnectedDevice } from './devices';
 
 export interface VolumeFile {
   /** Absolute path as raw bytes: names on a recorder volume need not be valid UTF-8. */
@@ -15,6 +18,22 @@ export interface VolumeFile {
 export interface SkippedEntry {
   display: string;
   reason: string;
+}
+
+/** A recorder's files, reachable as a directory once the recorder is in disk mode. */
+export interface MountedVolume {
+  readonly root: string;
+  /** The bytes [start, end) of a listed file; end > start. */
+  open(file: VolumeFile, start: number, end: number): Readable;
+  /** Deletes a file: only ever for a purge after the platform verified it. */
+  remove(file: VolumeFile): Promise<void>;
+  /** Gives the volume back (unmounts it if the agent mounted it). */
+  release(): Promise<void>;
+}
+
+/** Finds (and waits for) the volume of a connected recorder: sysfs and mounts for real devices, a directory for simulated ones. */
+export interface VolumeSource {
+  resolve(device: ConnectedDevice, signal: AbortSignal): Promise<MountedVolume>;
 }
 
 const SLASH = Buffer.from('/');
@@ -42,4 +61,23 @@ export async function listVolume(root: string): Promise<{ files: VolumeFile[]; s
   };
   await walk(Buffer.from(root.replace(/\/+$/, '') || '/'), null);
   return { files, skipped };
+}
+
+/** A mounted directory read with plain file I/O. */
+export function directoryVolume(root: string, release: () => Promise<void> = async () => {}): MountedVolume {
+  return {
+    root,
+    open: (file, start, end) => createReadStream(file.absolute, { start, end: end - 1, highWaterMark: 1 << 20 }),
+    remove: async (file) => {
+      await unlink(file.absolute);
+      // The deletion must be on the medium before the platform is told about it.
+      const dir = await open(file.absolute.subarray(0, file.absolute.lastIndexOf(SLASH[0]!)), 'r');
+      try {
+        await dir.sync();
+      } finally {
+        await dir.close();
+      }
+    },
+    release,
+  };
 }

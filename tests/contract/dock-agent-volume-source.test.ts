@@ -1,4 +1,6 @@
-import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
+import { execFile } from 'node:child_process';
+import { mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
+import { promisify } from 'node:util';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { text } from 'node:stream/consumers';
@@ -21,6 +23,8 @@ interface Rig {
   appear(): Promise<void>;
 }
 
+const run = promisify(execFile);
+
 let work: string;
 beforeAll(async () => {
   work = await mkdtemp(join(tmpdir(), 'dock-agent-source-'));
@@ -30,18 +34,7 @@ afterAll(() => rm(work, { recursive: true, force: true }));
 let n = 0;
 const adapters: Record<string, (timeoutMs: number) => Promise<Rig>> = {
   sysfs: async (timeoutMs) => {
-    const root = join(work, `sysfs${++n}`);
-    const device = join(root, 'sys/devices/pci0000:00/0000:00:14.0/usb1/1-1/1-1.3');
-    const attrs = { idVendor: '4255', idProduct: '1000', busnum: '1', devnum: '7', serial: 'DSJ0001' };
-    await mkdir(device, { recursive: true });
-    for (const [name, value] of Object.entries(attrs)) await writeFile(join(device, name), `${value}\n`);
-    const disk = join(device, '1-1.3:1.0/host6/target6:0:0/6:0:0:0/block/sdb');
-    await mkdir(join(disk, 'sdb1'), { recursive: true });
-    await writeFile(join(disk, 'dev'), '8:16\n');
-    await writeFile(join(disk, 'sdb1/dev'), '8:17\n');
-    await writeFile(join(disk, 'sdb1/partition'), '1\n');
-    await mkdir(join(root, 'sys/bus/usb/devices'), { recursive: true });
-    await symlink(device, join(root, 'sys/bus/usb/devices/1-1.3'));
+    const root = await sysfsFixture(join(work, `sysfs${++n}`), 'sdb', '8:16', '8:17');
     const mountinfo = join(root, 'mountinfo');
     await writeFile(mountinfo, '22 1 254:1 / / rw,relatime shared:1 - ext4 /dev/vda1 rw\n');
     const mountPoint = join(root, 'media/DSJ 0001');
@@ -65,6 +58,25 @@ const adapters: Record<string, (timeoutMs: number) => Promise<Rig>> = {
     };
   },
 };
+
+/** A recorded sysfs tree: the USB device on port 1-1.3 with one disk, optionally with a first partition. */
+async function sysfsFixture(root: string, disk: string, diskDev: string, partitionDev?: string): Promise<string> {
+  const device = join(root, 'sys/devices/pci0000:00/0000:00:14.0/usb1/1-1/1-1.3');
+  const attrs = { idVendor: '4255', idProduct: '1000', busnum: '1', devnum: '7', serial: 'DSJ0001' };
+  await mkdir(device, { recursive: true });
+  for (const [name, value] of Object.entries(attrs)) await writeFile(join(device, name), `${value}\n`);
+  const block = join(device, `1-1.3:1.0/host6/target6:0:0/6:0:0:0/block/${disk}`);
+  await mkdir(block, { recursive: true });
+  await writeFile(join(block, 'dev'), `${diskDev}\n`);
+  if (partitionDev) {
+    await mkdir(join(block, `${disk}1`));
+    await writeFile(join(block, `${disk}1/dev`), `${partitionDev}\n`);
+    await writeFile(join(block, `${disk}1/partition`), '1\n');
+  }
+  await mkdir(join(root, 'sys/bus/usb/devices'), { recursive: true });
+  await symlink(device, join(root, 'sys/bus/usb/devices/1-1.3'));
+  return root;
+}
 
 describe.each(Object.keys(adapters))('recorder volume source: %s', (name) => {
   const rig = adapters[name]!;
@@ -101,5 +113,36 @@ describe.each(Object.keys(adapters))('recorder volume source: %s', (name) => {
     const unplugged = new AbortController();
     setTimeout(() => unplugged.abort(new Error('the recorder was unplugged')), 200);
     await expect(r.source.resolve(r.device, unplugged.signal)).rejects.toThrow('the recorder was unplugged');
+  });
+});
+
+describe('recorder volume source: sysfs, mounting itself (--mount-dir)', () => {
+  it('mounts an unmounted recorder disk read-only, nosuid, nodev, noexec, and unmounts it when released', async (ctx) => {
+    // A real block device (a loop device over an ext4 image with a recorder's files); only sysfs is recorded.
+    const files = join(work, 'image-files');
+    await mkdir(join(files, 'DCIM'), { recursive: true });
+    await writeFile(join(files, 'DCIM/a.mp4'), 'footage');
+    const image = join(work, 'recorder.img');
+    const loop = await run('truncate', ['-s', '4M', image])
+      .then(() => run('mkfs.ext4', ['-q', '-F', '-d', files, image]))
+      .then(() => run('losetup', ['-f', '--show', image]))
+      .then((r) => r.stdout.trim(), () => null);
+    if (!loop) return ctx.skip('needs root and loop devices');
+    try {
+      const name = loop.replace('/dev/', '');
+      const root = await sysfsFixture(join(work, 'sysfs-mount'), name, (await readFile(`/sys/block/${name}/dev`, 'utf8')).trim());
+      const mountDir = join(work, 'mounts');
+      const source = new SysfsVolumeSource({ sysRoot: join(root, 'sys'), mountInfoPath: '/proc/self/mountinfo', mountDir, writable: false, timeoutMs: 5000 });
+      const volume = await source.resolve({ key: 'usb:1', vidPid: '4255:1000', serial: 'DSJ0001', portPath: '1-1.3', bay: null }, new AbortController().signal);
+      expect(volume.root).toBe(join(mountDir, 'port-1-1.3'));
+      expect((await listVolume(volume.root)).files.map((f) => f.display)).toContain('DCIM/a.mp4');
+      const line = (await readFile('/proc/self/mountinfo', 'utf8')).split('\n').find((l) => l.split(' ')[4] === volume.root);
+      expect(line?.split(' ')[5]?.split(',')).toEqual(expect.arrayContaining(['ro', 'nosuid', 'nodev', 'noexec']));
+      await expect(writeFile(join(volume.root, 'DCIM/b.mp4'), 'x')).rejects.toMatchObject({ code: 'EROFS' });
+      await volume.release();
+      expect((await readFile('/proc/self/mountinfo', 'utf8')).includes(volume.root)).toBe(false);
+    } finally {
+      await run('losetup', ['-d', loop]).catch(() => undefined);
+    }
   });
 });

@@ -1,5 +1,8 @@
 import type { TestProject } from 'vitest/node';
-import { rm } from 'node:fs/promises';
+import { chmod, mkdtemp, rm } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import pg from 'pg';
 import { startEmbeddedPostgres, startPrivateRedis, type RunningService } from '../../cli/embedded';
 import { connect, migrateToLatest } from '../../schema/database';
@@ -18,10 +21,11 @@ declare module 'vitest' {
  * Ceph RADOS Gateway. Each test file clones its own database from a migrated template.
  */
 export default async function setup(project: TestProject) {
-  const root = process.env.EVIDENCE_TEST_DIR ?? '/tmp/evidence-test';
-  await rm(`${root}/postgres`, { recursive: true, force: true });
-  const postgres: RunningService = await startEmbeddedPostgres(`${root}/postgres`, 55433);
-  const redis = await startPrivateRedis(`${root}/redis`, 63790);
+  // Everything of this run is its own (folder, ports), so two runs on one machine never collide.
+  const root = await mkdtemp(join(tmpdir(), 'evidence-test-'));
+  await chmod(root, 0o755); // the embedded PostgreSQL runs as the postgres user when we are root
+  const postgres: RunningService = await startEmbeddedPostgres(join(root, 'postgres'), await freePort());
+  const redis = await startPrivateRedis(join(root, 'redis'), await freePort());
   const s3 = await startS3();
 
   const admin = new pg.Client({ connectionString: postgres.url });
@@ -39,5 +43,17 @@ export default async function setup(project: TestProject) {
   return async () => {
     await redis.stop();
     await postgres.stop();
+    await rm(root, { recursive: true, force: true });
   };
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
 }

@@ -1,0 +1,127 @@
+import { execFile } from 'node:child_process';
+import { mkdir, mkdtemp, readdir, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { plugSimulated, unplugSimulated } from '../../dock-agent/simulated';
+import { listVolume } from '../../dock-agent/volume';
+import { bay, evidenceOf, expectExactlyOnce, Outage, RECORDER, startAgent, writeVolume } from '../support/dock-agent-harness';
+import { startTestPlatform, type TestPlatform } from '../support/platform';
+
+const run = promisify(execFile);
+
+let p: TestPlatform;
+let work: string;
+let outage: Outage;
+beforeAll(async () => {
+  p = await startTestPlatform({ listen: true });
+  work = await mkdtemp(join(tmpdir(), 'dock-agent-outage-'));
+  outage = new Outage(Number(new URL(p.url).port));
+  await outage.up();
+});
+afterAll(async () => {
+  await outage.down();
+  await p.close();
+  await rm(work, { recursive: true, force: true });
+});
+
+/** What the recorder holds: the agent must never change it while spooling. */
+const contents = async (volume: string) => (await listVolume(volume)).files.map((f) => `${f.display} ${f.size} ${f.mtimeMs}`).sort();
+
+describe('store-and-forward', () => {
+  it('spools while the platform is down, says "you may undock" only once the spool holds verified copies, and uploads them when it is back', async () => {
+    const volume = join(work, 'rec-outage');
+    const files = await writeVolume(volume, Array.from({ length: 6 }, (_, i) => ({ path: `DCIM/normal/010203_DSJ3001_2026112509300${i}_000${i}.mp4`, size: 400_000 })));
+    const before = await contents(volume);
+    const control = join(work, 'control-outage');
+    const agent = startAgent({ server: outage.url, token: p.stationToken, home: join(work, 'home-outage'), control });
+    try {
+      await plugSimulated(control, 'r', { vidPid: RECORDER, serial: 'DSJ3001', bay: 5, volume, readBytesPerSecond: 2_000_000 });
+      await agent.waitFor('two files on the platform', (s) => (bay(s, 5)?.files.verified ?? 0) >= 2);
+      await outage.down(); // mid-offload: a file is usually under way
+
+      const spooled = await agent.waitFor('bay 5 done through the spool', (s) => bay(s, 5)?.state === 'done');
+      expect(spooled.platform.reachable).toBe(false);
+      const b = bay(spooled, 5)!;
+      expect(b.mayUndock).toBe(true);
+      expect(b.files.spooled).toBeGreaterThan(0);
+      expect(b.files.verified + b.files.spooled).toBe(6);
+      expect(b.message).toMatch(/held as verified copies at the station until the platform is reachable\)\. You may undock/);
+      expect(spooled.spool.files).toBe(b.files.spooled);
+      expect(await readdir(join(agent.home, 'spool'))).toHaveLength(b.files.spooled);
+      expect((await evidenceOf(p.db, 'DSJ3001')).length).toBe(b.files.verified);
+      expect(await contents(volume)).toEqual(before);
+
+      // The officer leaves with the recorder; the spool alone completes the offload.
+      await unplugSimulated(control, 'r');
+      await outage.up();
+      const sent = await agent.waitFor('spool emptied', (s) => s.platform.reachable && s.spool.files === 0);
+      expect(sent.spool.bytes).toBe(0);
+      expect(expectExactlyOnce(await evidenceOf(p.db, 'DSJ3001'), files)).toEqual([]);
+      expect(await readdir(join(agent.home, 'spool'))).toEqual([]);
+      expect(agent.output()).toMatch(/platform unreachable \(.*\): files go to the station spool/);
+      expect(agent.output()).toMatch(/spool: verified DCIM\/normal\/010203_DSJ3001_/);
+    } finally {
+      await agent.stop();
+      await outage.up();
+    }
+  });
+
+  it('stops cleanly when the spool disk is full: keeps everything on the recorder, says do not undock, and finishes once the platform is back', async (ctx) => {
+    const spoolDir = join(work, 'small-spool');
+    const mounted = await smallFilesystem(spoolDir);
+    if (!mounted.ok) return ctx.skip(mounted.reason);
+    try {
+      const volume = join(work, 'rec-full');
+      const files = await writeVolume(volume, Array.from({ length: 3 }, (_, i) => ({ path: `DCIM/normal/010203_DSJ3002_2026112509300${i}_000${i}.mp4`, size: 800_000 })));
+      const before = await contents(volume);
+      await outage.down();
+      const control = join(work, 'control-full');
+      const agent = startAgent({ server: outage.url, token: p.stationToken, home: join(work, 'home-full'), control, args: ['--spool-dir', spoolDir] });
+      try {
+        await plugSimulated(control, 'r', { vidPid: RECORDER, serial: 'DSJ3002', bay: 6, volume });
+        const full = await agent.waitFor('spool full', (s) => bay(s, 6)?.state === 'spool-full');
+        const b = bay(full, 6)!;
+        expect(b.mayUndock).toBe(false);
+        expect(b.message).toMatch(/the spool disk .* is full .*files not yet copied stay on the recorder\. DO NOT UNDOCK/);
+        expect(b.files.spooled).toBe(2);
+        expect(await contents(volume)).toEqual(before);
+        expect((await readdir(spoolDir)).filter((f) => !f.startsWith('lost+found'))).toHaveLength(2); // no partial copy left behind
+
+        await outage.up();
+        const done = await agent.waitFor('bay 6 done and spool emptied', (s) => bay(s, 6)?.state === 'done' && s.spool.files === 0);
+        expect(bay(done, 6)!.mayUndock).toBe(true);
+        expect(expectExactlyOnce(await evidenceOf(p.db, 'DSJ3002'), files)).toEqual([]);
+        expect(await contents(volume)).toEqual(before);
+      } finally {
+        await agent.stop();
+      }
+    } finally {
+      await outage.up();
+      await mounted.unmount();
+    }
+  }, 120_000);
+});
+
+/** A 2 MiB filesystem: tmpfs, else a loop-mounted ext4 image. */
+async function smallFilesystem(dir: string): Promise<{ ok: true; unmount(): Promise<void> } | { ok: false; reason: string }> {
+  await mkdir(dir, { recursive: true });
+  const unmount = async () => {
+    await run('umount', [dir]).catch(() => undefined);
+  };
+  try {
+    await run('mount', ['-t', 'tmpfs', '-o', 'size=2m', 'tmpfs', dir]);
+    return { ok: true, unmount };
+  } catch (tmpfsError) {
+    const image = `${dir}.img`;
+    try {
+      await run('truncate', ['-s', '2M', image]);
+      await run('mkfs.ext4', ['-q', '-F', '-m', '0', image]);
+      await run('mount', ['-o', 'loop', image, dir]);
+      return { ok: true, unmount };
+    } catch (loopError) {
+      return { ok: false, reason: `needs root to mount a small filesystem (tmpfs: ${(tmpfsError as Error).message.split('\n')[0]}; loop ext4: ${(loopError as Error).message.split('\n')[0]})` };
+    }
+  }
+}
