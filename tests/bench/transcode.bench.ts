@@ -1,9 +1,13 @@
 // Transcode benchmark: node bin/run-ts.js tests/bench/transcode.bench.ts
 // Clips are generated once (cached by recipe in test-artifacts/transcode-bench); the rest runs each time.
-import { spawn } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { execFile, spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
 import { availableParallelism, tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
+import { promisify } from 'node:util';
+import { FilesystemStore } from '../../core/store/fs';
 import { mp4Job, thumbnailFramesJob, toArgv } from '../../transcode/args';
 import type { FfmpegJob } from '../../transcode/args';
 import { makeDerivatives } from '../../transcode/media';
@@ -13,6 +17,7 @@ import { runFfmpeg } from '../../transcode/runner';
 import { makeClip, tone, video } from '../fixtures/make-clips';
 
 const OPTS = { hlsMinSeconds: 3600, maxLines: 720 } as const;
+const exec = promisify(execFile);
 const H264_SECONDS = 60;
 const HEVC_SECONDS = 20;
 
@@ -104,6 +109,27 @@ try {
   const full = await thumbs(false);
   row(`(d) thumbnails, keyframes only`, `${keyframes.toFixed(2)} s`);
   row(`(d) thumbnails, full decode`, `${full.toFixed(2)} s  keyframe speed-up ${(full / keyframes).toFixed(1)}x`);
+
+  // (e) A 10-minute 1080p H.264 recording (the 60 s clip ten times, joined without re-encoding),
+  // with production options (HLS from 300 s): derivatives made, hashed and stored as the worker does.
+  const list = join(work, 'ten.txt');
+  await writeFile(list, Array.from({ length: 10 }, () => `file '${resolve(h264)}'`).join('\n'));
+  const ten = join(work, 'ten-minutes.mp4');
+  await exec('ffmpeg', ['-nostdin', '-v', 'error', '-f', 'concat', '-safe', '0', '-i', list, '-c', 'copy', ten]);
+  const store = new FilesystemStore(join(work, 'store'));
+  await store.ensureReady();
+  const playable = await seconds(async () => {
+    const made = await makeDerivatives(ten, work, { hlsMinSeconds: 300, maxLines: 720 }, () => {});
+    if (made.state !== 'ready') throw new Error(made.state);
+    for (const derivative of made.derivatives) {
+      for (const file of derivative.files) {
+        const hash = createHash('sha256');
+        for await (const chunk of createReadStream(file.path)) hash.update(chunk as Buffer);
+        await store.put(`derived/bench/${derivative.kind}/${file.name}`, createReadStream(file.path), (await stat(file.path)).size);
+      }
+    }
+  });
+  row('(e) 10-minute 1080p H.264: verified to playable (mp4 + HLS + images, stored)', `${playable.toFixed(1)} s`);
 } finally {
   await rm(work, { recursive: true, force: true });
 }

@@ -50,7 +50,11 @@ describe('store-and-forward', () => {
       expect(b.message).toMatch(/held as verified copies at the station until the platform is reachable\)\. You may undock/);
       expect(spooled.spool.files).toBe(b.files.spooled);
       expect(await readdir(join(agent.home, 'spool'))).toHaveLength(b.files.spooled);
-      expect((await evidenceOf(p.db, 'DSJ3001')).length).toBe(b.files.verified);
+      // The file in flight when the link dropped may be committed without the dock hearing it: it
+      // is then spooled too, and the platform's dedup makes its later upload the same evidence.
+      const committed = (await evidenceOf(p.db, 'DSJ3001')).length;
+      expect(committed).toBeGreaterThanOrEqual(b.files.verified);
+      expect(committed).toBeLessThanOrEqual(b.files.verified + 1);
       expect(await contents(volume)).toEqual(before);
 
       // The officer leaves with the recorder; the spool alone completes the offload.
