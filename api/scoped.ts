@@ -24,13 +24,11 @@ export function evidenceFilter(p: Principal) {
   const scope = evidenceScope(p);
   return (eb: EvidenceEb) => {
     if (scope.kind !== 'handler') return levelClause(eb, scope, 'evidence.unit_id');
-    const linked = eb.exists(
-      eb
-        .selectFrom('case_evidence as ce')
-        .innerJoin('case_handlers as ch', 'ch.case_id', 'ce.case_id')
-        .select(eb.lit(1).as('one'))
-        .whereRef('ce.evidence_id', '=', 'evidence.id')
-        .where('ch.user_id', '=', scope.userId),
+    // IN (subquery), not a correlated EXISTS: under OR, PostgreSQL hashes the subquery once.
+    const linked = eb(
+      'evidence.id',
+      'in',
+      eb.selectFrom('case_evidence as ce').innerJoin('case_handlers as ch', 'ch.case_id', 'ce.case_id').select('ce.evidence_id').where('ch.user_id', '=', scope.userId),
     );
     return scope.officerNo ? eb.or([eb('evidence.officer_no', '=', scope.officerNo), linked]) : linked;
   };

@@ -66,6 +66,12 @@ try {
   await db.query(`insert into case_handlers (case_id, user_id) select id, $1 from cases where number like 'AJ%' and (substr(number, 3)::int % 100) = 0`, [handler.id]);
   await db.query(`insert into case_evidence (case_id, evidence_id) select c.id, e.id from (select id, row_number() over () n from cases) c join (select id, row_number() over () n from evidence) e on e.n = c.n * 2`);
   await db.query('analyze');
+  // Seeding queued 100,000 originals for trusted time-stamping at once; measure the steady state.
+  for (let waited = 0; waited < 300; waited += 2) {
+    const { rows } = await db.query(`select (select count(*) from timestamp_leaves where batch_id is null) + (select count(*) from timestamp_batches where state <> 'stamped') as n`);
+    if (Number(rows[0].n) === 0) break;
+    await new Promise((r) => setTimeout(r, 2000));
+  }
 
   const load = async (label: string, token: string, path: string) => {
     const result = await autocannon({ url: base + path, connections: 8, duration: 10, headers: { authorization: `Bearer ${token}` } });
