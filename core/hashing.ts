@@ -23,11 +23,8 @@ export class DualHasher {
   }
 }
 
-export async function hashFile(path: string, start = 0): Promise<Digests & { bytes: number }> {
+export async function hashFile(path: string): Promise<Digests & { bytes: number }> {
   const hasher = new DualHasher();
-  for await (const chunk of createReadStream(path, { start, highWaterMark: 1 << 20 })) hasher.update(chunk as Buffer);
+  for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20 })) hasher.update(chunk as Buffer);
   return { ...hasher.digest(), bytes: hasher.bytes };
 }
-
-const HEX64 = /^[0-9a-f]{64}$/;
-export const isDigestHex = (value: string): boolean => HEX64.test(value);

@@ -1,5 +1,6 @@
 import { Type } from 'typebox';
 import { verifyTrail } from '../../core/checkpoints';
+import { timestampBacklog } from '../../core/timestamp/batcher';
 import type { SigningKey } from '../../core/signing-key';
 import type { ObjectStore } from '../../core/store/port';
 import type { HttpServer } from '../../core/http';
@@ -58,6 +59,20 @@ export function auditRoutes(deps: { db: Db; store: ObjectStore; signingKey: Sign
         })),
         nextBefore: rows.length > q.limit ? Number(page[page.length - 1]!.seq) : null,
       };
+    });
+
+    // How far behind trusted time-stamping is: an authority that is down shows here, nothing is lost.
+    app.get('/timestamps', {
+      config: { roles: ['auditor', 'admin'], scope: 'audit' },
+      schema: {
+        response: {
+          200: Type.Object({ queued: Type.Integer(), pendingBatches: Type.Integer(), oldestPendingSince: Nullable(Type.String()), lastError: Nullable(Type.String()) }),
+          ...errors,
+        },
+      },
+    }, async () => {
+      const backlog = await timestampBacklog(db);
+      return { ...backlog, oldestPendingSince: backlog.oldestPendingSince?.toISOString() ?? null };
     });
 
     // `evidence audit verify --server URL --token T` calls this: the walk happens next to the data.

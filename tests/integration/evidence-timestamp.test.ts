@@ -25,11 +25,14 @@ describe('GET /api/evidence/:id shows the trusted timestamp', () => {
   it('pending until the batch is stamped, then the time, authority, token and inclusion proof', async () => {
     const read = async () => (await p.app.inject({ url: `/api/evidence/${w.evidence.b}`, headers: bearer(w.tokens.auditor) })).json();
     expect((await read()).timestamp).toMatchObject({ state: 'pending' });
+    const backlog = async () => (await p.app.inject({ url: '/api/timestamps', headers: bearer(w.tokens.auditor) })).json();
+    expect(await backlog()).toMatchObject({ queued: 3, pendingBatches: 0, oldestPendingSince: expect.any(String) });
 
     const { client } = await openTimestamping({ authority: { kind: 'built-in', dir: tsaDir, platformName: '测试平台' }, policy: undefined, intervalMs: 60_000, batchMax: 100, requestTimeoutMs: 5000 });
     const quiet = { info: () => {}, warn: () => {} };
     expect(await runTimestampCycle({ db: p.db, client, clock: () => new Date(), log: quiet, maxBatch: 100 })).toMatchObject({ stamped: 1 });
 
+    expect(await backlog()).toMatchObject({ queued: 0, pendingBatches: 0, oldestPendingSince: null });
     const { sha256, timestamp } = await read();
     expect(timestamp).toMatchObject({ state: 'stamped', authority: expect.stringContaining('测试平台'), treeSize: 3 });
     expect(Date.now() - new Date(timestamp.time).getTime()).toBeLessThan(60_000);
