@@ -6,10 +6,9 @@ import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { chromium, type Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runTimestampCycle } from '../../core/timestamp/batcher';
-import { openTimestamping } from '../../core/timestamp/client';
 import { startTestPlatform, type TestPlatform } from '../support/platform';
 import { seedWorld, type World } from '../support/seed';
+import { stampEverything } from '../support/timestamp-fixtures';
 
 const run = promisify(execFile);
 let p: TestPlatform;
@@ -21,8 +20,7 @@ beforeAll(async () => {
   p = await startTestPlatform({ listen: true });
   w = await seedWorld(p);
   work = await mkdtemp(join(tmpdir(), 'export-ts-page-'));
-  const { client } = await openTimestamping({ authority: { kind: 'built-in', dir: join(work, 'tsa'), platformName: 'test' }, policy: undefined, intervalMs: 60_000, batchMax: 100, requestTimeoutMs: 5000 });
-  await runTimestampCycle({ db: p.db, client, clock: () => new Date(), log: { info: () => {}, warn: () => {} }, maxBatch: 100 });
+  await stampEverything(p.db, join(work, 'tsa'));
   await run(process.execPath, ['bin/evidence.js', 'export', '--server', p.url, '--token', w.tokens.auditor, '--case', w.cases.b, '--reason', '法院调取', '--out', join(work, 'pkg')]);
   browser = await chromium.launch({
     executablePath: '/usr/bin/chromium',

@@ -8,9 +8,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chainHash, GENESIS_HASH } from '../../core/chain';
 import { verifyTrail, writeCheckpoints } from '../../core/checkpoints';
 import { loadOrCreateSigningKey } from '../../core/signing-key';
-import { openTimestamping } from '../../core/timestamp/client';
 import { bearer, startTestPlatform, type TestPlatform } from '../support/platform';
 import { seedWorld, type World } from '../support/seed';
+import { builtInTimestamps } from '../support/timestamp-fixtures';
 
 const run = promisify(execFile);
 let p: TestPlatform;
@@ -61,7 +61,7 @@ describe('evidence audit verify', () => {
     const fresh = await startTestPlatform();
     try {
       const world = await seedWorld(fresh);
-      const { client } = await openTimestamping({ authority: { kind: 'built-in', dir: join(work, 'tsa'), platformName: 'test' }, policy: undefined, intervalMs: 60_000, batchMax: 10, requestTimeoutMs: 5000 });
+      const { client } = await builtInTimestamps(join(work, 'tsa'));
       const signingKey = await loadOrCreateSigningKey(join(work, 'keys'));
       expect(await writeCheckpoints({ db: fresh.db, store: fresh.store, signingKey, timestamps: client, now: () => new Date() })).toBe(2);
       expect(await verifyTrail(fresh.db, fresh.store, signingKey.publicKeyPem, 'custody')).toMatchObject({ ok: true, checkpoints: 2 });

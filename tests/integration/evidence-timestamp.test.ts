@@ -2,11 +2,10 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runTimestampCycle } from '../../core/timestamp/batcher';
-import { openTimestamping } from '../../core/timestamp/client';
 import { verifyInclusionProof } from '../../core/timestamp/verify';
 import { bearer, startTestPlatform, type TestPlatform } from '../support/platform';
 import { seedWorld, type World } from '../support/seed';
+import { stampEverything } from '../support/timestamp-fixtures';
 
 let p: TestPlatform;
 let w: World;
@@ -28,9 +27,7 @@ describe('GET /api/evidence/:id shows the trusted timestamp', () => {
     const backlog = async () => (await p.app.inject({ url: '/api/timestamps', headers: bearer(w.tokens.auditor) })).json();
     expect(await backlog()).toMatchObject({ queued: 3, pendingBatches: 0, oldestPendingSince: expect.any(String) });
 
-    const { client } = await openTimestamping({ authority: { kind: 'built-in', dir: tsaDir, platformName: '测试平台' }, policy: undefined, intervalMs: 60_000, batchMax: 100, requestTimeoutMs: 5000 });
-    const quiet = { info: () => {}, warn: () => {} };
-    expect(await runTimestampCycle({ db: p.db, client, clock: () => new Date(), log: quiet, maxBatch: 100 })).toMatchObject({ stamped: 1 });
+    expect(await stampEverything(p.db, tsaDir)).toMatchObject({ stamped: 1 });
 
     expect(await backlog()).toMatchObject({ queued: 0, pendingBatches: 0, oldestPendingSince: null });
     const { sha256, timestamp } = await read();

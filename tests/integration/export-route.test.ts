@@ -5,10 +5,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runTimestampCycle } from '../../core/timestamp/batcher';
-import { openTimestamping } from '../../core/timestamp/client';
 import { bearer, startTestPlatform, type TestPlatform } from '../support/platform';
 import { seedWorld, type World } from '../support/seed';
+import { stampEverything } from '../support/timestamp-fixtures';
 
 const run = promisify(execFile);
 let p: TestPlatform;
@@ -20,8 +19,7 @@ beforeAll(async () => {
   w = await seedWorld(p);
   work = await mkdtemp(join(tmpdir(), 'export-route-'));
   // Stamp what was docked, as the platform does every minute, so the package carries timestamps.
-  const { client } = await openTimestamping({ authority: { kind: 'built-in', dir: join(work, 'tsa'), platformName: '测试平台' }, policy: undefined, intervalMs: 60_000, batchMax: 100, requestTimeoutMs: 5000 });
-  await runTimestampCycle({ db: p.db, client, clock: () => new Date(), log: { info: () => {}, warn: () => {} }, maxBatch: 100 });
+  await stampEverything(p.db, join(work, 'tsa'));
 });
 afterAll(async () => {
   await p.close();

@@ -4,6 +4,9 @@ import { readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
+import { runTimestampCycle } from '../../core/timestamp/batcher';
+import { openTimestamping } from '../../core/timestamp/client';
+import type { Db } from '../../schema/database';
 
 /** Runs openssl; resolves with its exit code and output instead of throwing. */
 export function openssl(args: string[], cwd?: string): Promise<{ code: number; out: string }> {
@@ -138,4 +141,15 @@ ess_cert_id_alg = sha1
     return reply;
   });
   return { ...server, caPem: await readFile(join(dir, 'ca.pem'), 'utf8'), policy };
+}
+
+/** The built-in authority in `dir`, as a platform opens it by default. */
+export async function builtInTimestamps(dir: string) {
+  return openTimestamping({ authority: { kind: 'built-in', dir, platformName: '测试平台' }, policy: undefined, intervalMs: 60_000, batchMax: 1000, requestTimeoutMs: 5000 });
+}
+
+/** Time-stamps every verified original now, as the platform does every minute. */
+export async function stampEverything(db: Db, dir: string) {
+  const { client } = await builtInTimestamps(dir);
+  return runTimestampCycle({ db, client, clock: () => new Date(), log: { info: () => {}, warn: () => {} }, maxBatch: 1000 });
 }
