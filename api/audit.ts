@@ -48,12 +48,17 @@ export function registerAuditTrail(app: HttpServer, db: Db): void {
 }
 
 const VIEWING_IDLE_MS = 30 * 60_000;
+/** A player sends many Range requests a second; the viewing's last-seen time needs no finer grain. */
+const VIEWING_REFRESH_MS = 60_000;
 
 /**
  * True when this request starts a new viewing of `object` by this caller (first request, or the
  * last one was over 30 minutes ago); the Range requests of one playback are one viewing.
  */
 export async function startsViewing(db: Db, viewer: string, object: string, now: Date): Promise<boolean> {
+  // Streaming hot path: a read only, unless the viewing is new or its last-seen time is stale.
+  const seen = await db.selectFrom('view_sessions').select('last_seen_at').where('viewer', '=', viewer).where('object', '=', object).executeTakeFirst();
+  if (seen && now.getTime() - seen.last_seen_at.getTime() < VIEWING_REFRESH_MS) return false;
   const row = await db
     .insertInto('view_sessions')
     .values({ viewer, object, started_at: now, last_seen_at: now })

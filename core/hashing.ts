@@ -23,8 +23,15 @@ export class DualHasher {
   }
 }
 
+/** Feeds the first `bytes` bytes of a file (all of it when omitted) into `hasher`. */
+export async function hashInto(hasher: DualHasher, path: string, bytes?: number): Promise<void> {
+  if (bytes === 0) return;
+  const range = bytes === undefined ? {} : { end: bytes - 1 };
+  for await (const chunk of createReadStream(path, { ...range, highWaterMark: 1 << 20 })) hasher.update(chunk as Buffer);
+}
+
 export async function hashFile(path: string): Promise<Digests & { bytes: number }> {
   const hasher = new DualHasher();
-  for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20 })) hasher.update(chunk as Buffer);
+  await hashInto(hasher, path);
   return { ...hasher.digest(), bytes: hasher.bytes };
 }

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { createReadStream, createWriteStream } from 'node:fs';
+import { createWriteStream } from 'node:fs';
 import { mkdir, open, rm, stat, truncate } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
@@ -8,7 +8,7 @@ import { pipeline } from 'node:stream/promises';
 import { sql } from 'kysely';
 import { appendCustody } from '../core/chain';
 import { Problem } from '../core/errors';
-import { DualHasher, hashFile, type Digests } from '../core/hashing';
+import { DualHasher, hashFile, hashInto, type Digests } from '../core/hashing';
 import { baseName, displayName } from '../core/names';
 import type { ObjectStore } from '../core/store/port';
 import { StoreUnavailableError } from '../core/store/port';
@@ -424,11 +424,7 @@ export class IngestService {
     if (known && known.bytes === held) return known;
     // After a restart (or another replica took the earlier chunks) re-read what is staged.
     const hasher = new DualHasher();
-    if (held > 0) {
-      for await (const chunk of createReadStream(this.stagingPath(uploadId), { end: held - 1, highWaterMark: 1 << 20 })) {
-        hasher.update(chunk as Buffer);
-      }
-    }
+    await hashInto(hasher, this.stagingPath(uploadId), held);
     this.hashers.set(uploadId, hasher);
     return hasher;
   }
