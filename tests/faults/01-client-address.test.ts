@@ -97,7 +97,9 @@ describe('the client address on a platform behind the proxies 10.9.0.0/16', () =
     expect(untrusted).not.toHaveProperty('forwardedFor');
     expect(await custody(w.evidence.b)).toMatchObject({ client: '10.9.0.1', forwardedFor: '203.0.113.20, 10.9.0.7' });
 
-    const verify = await p.app.inject({ url: '/api/audit/verify?chain=audit', headers: bearer(w.tokens.auditor) });
-    expect(verify.json()).toMatchObject({ ok: true });
+    for (const chain of ['audit', 'custody']) {
+      const verify = await p.app.inject({ url: `/api/audit/verify?chain=${chain}`, headers: bearer(w.tokens.auditor) });
+      expect(verify.json()).toMatchObject({ chain, ok: true });
+    }
   });
 });
