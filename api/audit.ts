@@ -1,6 +1,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { appendAudit } from '../core/chain';
-import type { HttpServer } from '../core/http';
+import { recorded } from '../core/client-address';
+import { requestClient, type HttpServer } from '../core/http';
 import type { Db } from '../schema/database';
 
 declare module 'fastify' {
@@ -28,6 +29,7 @@ export function registerAuditTrail(app: HttpServer, db: Db): void {
     const p = request.principal;
     const status = reply.statusCode;
     const params = (request.params ?? {}) as Record<string, string>;
+    const { client, ...forwarded } = recordedClient(request);
     await db.transaction().execute((trx) =>
       appendAudit(trx, {
         actorId: p?.userId ?? p?.id ?? null,
@@ -38,13 +40,18 @@ export function registerAuditTrail(app: HttpServer, db: Db): void {
         objectType: action.split('.')[0] ?? null,
         objectId: params.id ?? null,
         objectUnitId: request.auditObject?.unitId ?? null,
-        client: request.ip,
+        client,
         outcome: status < 400 ? 'allowed' : [401, 403, 404].includes(status) ? 'denied' : 'failed',
-        details: { method: request.method, route: request.routeOptions.url ?? request.url, status, ...request.auditDetails },
+        details: { method: request.method, route: request.routeOptions.url ?? request.url, status, ...forwarded, ...request.auditDetails },
       }),
     );
     return payload;
   });
+}
+
+/** The request's client as the audit and custody trails record it (see `recorded`). */
+export function recordedClient(request: FastifyRequest): { client: string; forwardedFor?: string } {
+  return recorded(requestClient(request));
 }
 
 const VIEWING_IDLE_MS = 30 * 60_000;

@@ -1,6 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import type { FastifyRequest } from 'fastify';
+import { appendAudit } from '../core/chain';
+import { recorded, type ClientAddress } from '../core/client-address';
 import { Problem } from '../core/errors';
+import { bearerToken } from '../core/http';
 import { verifyPassword } from '../core/passwords';
 import { hashToken } from '../core/tokens';
 import type { Db } from '../schema/database';
@@ -18,7 +21,7 @@ export const SESSION_POLICY = {
 
 /** The caller, from a bearer token or a session cookie; null when neither is valid. */
 export async function authenticate(db: Db, request: FastifyRequest, now: Date): Promise<Principal | null> {
-  const bearer = /^Bearer\s+(\S+)$/i.exec(request.headers.authorization ?? '')?.[1];
+  const bearer = bearerToken(request);
   if (bearer) return fromToken(db, bearer);
   const cookie = request.cookies?.[SESSION_COOKIE];
   return cookie ? fromSession(db, cookie, now) : null;
@@ -66,34 +69,64 @@ export async function forUser(db: Db, userId: string, sessionKey: string): Promi
   };
 }
 
+export interface LoginState {
+  failedLogins: number;
+  lockedUntil: Date | null;
+}
+
 /**
- * Checks a password and opens a session. Five failures lock the account for 15 minutes;
- * the answer never says whether the user exists.
+ * The lockout rule for one attempt. While the account is locked nothing changes, whatever is
+ * sent; once the lock has run out, counting starts again.
  */
-export async function login(db: Db, username: string, password: string, now: Date, client: string): Promise<{ token: string; principal: Principal }> {
+export function loginAttempt(state: LoginState, passwordOk: boolean, now: Date): LoginState & { ok: boolean; locks: boolean } {
+  if (state.lockedUntil && state.lockedUntil > now) return { ok: false, failedLogins: state.failedLogins, lockedUntil: state.lockedUntil, locks: false };
+  if (passwordOk) return { ok: true, failedLogins: 0, lockedUntil: null, locks: false };
+  const failedLogins = (state.lockedUntil ? 0 : state.failedLogins) + 1;
+  const locks = failedLogins >= SESSION_POLICY.maxFailures;
+  return { ok: false, failedLogins, lockedUntil: locks ? new Date(now.getTime() + SESSION_POLICY.lockoutMs) : null, locks };
+}
+
+/**
+ * Checks a password and opens a session. Five failures lock the account for 15 minutes. Unknown,
+ * disabled and locked accounts get the wrong-password answer after the same password check, so
+ * neither the answer nor its timing tells them apart; the lock itself goes to the audit trail.
+ */
+export async function login(db: Db, username: string, password: string, now: Date, from: ClientAddress): Promise<{ token: string; principal: Principal }> {
   const refused = new Problem(401, 'Login Failed', 'wrong user name or password, or the account is locked');
-  const user = await db.selectFrom('users').select(['id', 'password_hash', 'failed_logins', 'locked_until', 'disabled_at']).where('username', '=', username).executeTakeFirst();
-  if (!user || user.disabled_at) {
-    await verifyPassword(password, null);
-    throw refused;
-  }
-  if (user.locked_until && user.locked_until > now) {
-    throw new Problem(423, 'Account Locked', `too many failed logins; try again after ${user.locked_until.toISOString()}`);
-  }
-  if (!(await verifyPassword(password, user.password_hash))) {
-    const failures = user.failed_logins + 1;
-    const lock = failures >= SESSION_POLICY.maxFailures ? new Date(now.getTime() + SESSION_POLICY.lockoutMs) : null;
-    await db.updateTable('users').set({ failed_logins: lock ? 0 : failures, locked_until: lock }).where('id', '=', user.id).execute();
-    throw refused;
-  }
-  await db.updateTable('users').set({ failed_logins: 0, locked_until: null }).where('id', '=', user.id).execute();
+  const user = await db.selectFrom('users').select(['id', 'password_hash', 'unit_id', 'disabled_at']).where('username', '=', username).executeTakeFirst();
+  const passwordOk = await verifyPassword(password, user?.password_hash ?? null);
+  if (!user || user.disabled_at) throw refused;
   const token = randomBytes(32).toString('base64url');
-  const session = await db
-    .insertInto('user_sessions')
-    .values({ token_hash: hashToken(token), user_id: user.id, created_at: now, last_seen_at: now, client })
-    .returning('id')
-    .executeTakeFirstOrThrow();
-  const principal = await forUser(db, user.id, session.id);
+  const sessionId = await db.transaction().execute(async (trx) => {
+    // Under the row lock, so parallel guesses cannot each see the count before the others.
+    const state = await trx.selectFrom('users').select(['failed_logins', 'locked_until']).where('id', '=', user.id).forUpdate().executeTakeFirstOrThrow();
+    const attempt = loginAttempt({ failedLogins: state.failed_logins, lockedUntil: state.locked_until }, passwordOk, now);
+    await trx.updateTable('users').set({ failed_logins: attempt.failedLogins, locked_until: attempt.lockedUntil }).where('id', '=', user.id).execute();
+    if (attempt.locks) {
+      const { client, ...forwarded } = recorded(from);
+      await appendAudit(trx, {
+        actorId: null,
+        actorName: 'anonymous',
+        role: null,
+        unitId: null,
+        action: 'user.locked',
+        objectType: 'user',
+        objectId: user.id,
+        objectUnitId: user.unit_id,
+        client,
+        outcome: 'denied',
+        details: { username, failedLogins: attempt.failedLogins, lockedUntil: attempt.lockedUntil!.toISOString(), ...forwarded },
+      });
+    }
+    if (!attempt.ok) return null;
+    const session = await trx
+      .insertInto('user_sessions')
+      .values({ token_hash: hashToken(token), user_id: user.id, created_at: now, last_seen_at: now, client: from.address })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    return session.id;
+  });
+  const principal = sessionId && (await forUser(db, user.id, sessionId));
   if (!principal) throw refused;
   return { token, principal };
 }

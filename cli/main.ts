@@ -182,12 +182,25 @@ program
 async function serve(config: Readonly<Config>, logLevel: string) {
   const { startRuntime, ensureAdminToken, buildServer, startJobs, loadOrCreateSigningKey, failInterruptedExports } = await platform();
   const runtime = await startRuntime(config);
-  const admin = await ensureAdminToken(runtime.db, config);
+  const admin = await ensureAdminToken(runtime.db, config).catch(async (error: unknown) => {
+    await runtime.close();
+    throw error;
+  });
   if (admin.generated) console.log(`generated the platform-admin token (kept in ${join(config.home, 'admin-token')}): ${admin.token}`);
   const signingKey = await loadOrCreateSigningKey(join(config.home, 'keys'));
   await failInterruptedExports(runtime.db);
   const app = await buildServer(
-    { db: runtime.db, store: runtime.store, stagingDir: config.stagingDir, maxFileBytes: config.maxFileBytes, signingKey, workDir: config.transcode.workDir },
+    {
+      db: runtime.db,
+      store: runtime.store,
+      stagingDir: config.stagingDir,
+      maxFileBytes: config.maxFileBytes,
+      signingKey,
+      workDir: config.transcode.workDir,
+      trustedProxies: config.trustedProxies,
+      secureCookies: config.secureCookies,
+      hsts: config.hsts,
+    },
     { logger: { level: logLevel } },
   );
   console.log(`court exports are signed with Ed25519 key ${signingKey.fingerprint}`);

@@ -1,7 +1,7 @@
 import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Redis } from 'ioredis';
-import type { Config } from '../core/config';
+import { ConfigError, type Config } from '../core/config';
 import { assertNoEviction, jobQueue, redisConnection, startOutboxDispatcher } from '../core/queue';
 import { startWorker } from '../transcode/worker';
 import { openTimestamping } from '../core/timestamp/client';
@@ -10,7 +10,7 @@ import { startCheckpoints } from '../core/checkpoints';
 import { loadOrCreateSigningKey } from '../core/signing-key';
 import { createStore } from '../core/store/factory';
 import type { ObjectStore } from '../core/store/port';
-import { createToken, generateToken } from '../core/tokens';
+import { RevokedTokenError, createToken, generateToken } from '../core/tokens';
 import { APP_ROLE, connect, migrateToLatest, type Db } from '../schema/database';
 import { startEmbeddedPostgres, startPrivateRedis, type RunningService } from './embedded';
 
@@ -76,13 +76,14 @@ export async function startRuntime(config: Readonly<Config>): Promise<Runtime> {
 
 /**
  * The platform-admin token: EVIDENCE_ADMIN_TOKEN when set, else one generated on first start and
- * kept (mode 0600) under EVIDENCE_HOME so restarts keep working with it.
+ * kept (mode 0600) under EVIDENCE_HOME so restarts keep working with it. A revoked one is refused
+ * (ConfigError), never revived: revoking it is how an admin shuts a leaked token out for good.
  */
 export async function ensureAdminToken(db: Db, config: Readonly<Config>): Promise<{ token: string; generated: boolean }> {
+  const file = join(config.home, 'admin-token');
   let token = config.adminToken;
   let generated = false;
   if (!token) {
-    const file = join(config.home, 'admin-token');
     token = await readFile(file, 'utf8').then((t) => t.trim(), () => undefined);
     if (!token) {
       token = generateToken();
@@ -92,7 +93,16 @@ export async function ensureAdminToken(db: Db, config: Readonly<Config>): Promis
       await chmod(file, 0o600);
     }
   }
-  await createToken(db, { name: 'platform-admin', role: 'admin', token });
+  try {
+    await createToken(db, { name: 'platform-admin', role: 'admin', token });
+  } catch (error) {
+    if (!(error instanceof RevokedTokenError)) throw error;
+    const source = config.adminToken ? 'EVIDENCE_ADMIN_TOKEN' : file;
+    const remedy = config.adminToken
+      ? 'set EVIDENCE_ADMIN_TOKEN to a new secret (or unset it to have one generated)'
+      : `delete ${file} (a new token is generated and printed on the next start) or set EVIDENCE_ADMIN_TOKEN to a new secret`;
+    throw new ConfigError(`the platform-admin token in ${source} was revoked (token ${error.tokenId}, ${error.revokedAt.toISOString()}) and stays revoked; to issue a new one, ${remedy}, then start again`);
+  }
   return { token, generated };
 }
 

@@ -21,7 +21,12 @@ export interface ServerDeps {
   /** Scratch space (export packages being written). */
   workDir: string;
   now?: () => Date;
+  /** Send the session cookie with Secure (EVIDENCE_PUBLIC_URL is https, or EVIDENCE_SECURE_COOKIES). */
   secureCookies?: boolean;
+  /** Send Strict-Transport-Security (EVIDENCE_PUBLIC_URL is https). */
+  hsts?: boolean;
+  /** Peers whose X-Forwarded-For is believed (EVIDENCE_TRUSTED_PROXIES). */
+  trustedProxies?: readonly string[];
   /** The built reviewer page, served at / (default: dist/web once `npm run build:web` has run). */
   webRoot?: string;
 }
@@ -31,7 +36,7 @@ const BUILT_PAGE = fileURLToPath(new URL('../dist/web/', import.meta.url));
 /** One HTTP server carrying the API (/api) and the dock offload protocol (/ingest/v1). Tests use inject. */
 export async function buildServer(deps: ServerDeps, options: FastifyServerOptions = {}): Promise<HttpServer> {
   const now = deps.now ?? (() => new Date());
-  const app = await createHttpServer((request) => authenticate(deps.db, request, now()), options);
+  const app = await createHttpServer((request) => authenticate(deps.db, request, now()), { trustedProxies: deps.trustedProxies ?? [], hsts: deps.hsts ?? false }, options);
   await registerApiPlugins(app);
   const ingest = new IngestService({ ...deps, log: app.log });
   await app.register(

@@ -1,4 +1,5 @@
 import { resolve, join } from 'node:path';
+import { trustedProxies } from './client-address';
 import { readTimestampConfig, type TimestampConfig } from './timestamp/config';
 
 /** Everything the services read from the environment, read once at start and frozen. */
@@ -29,6 +30,14 @@ export interface Config {
   timestamps: Readonly<TimestampConfig>;
   /** How often signed checkpoints of the audit and custody chains are written to the store. */
   checkpointIntervalMs: number;
+  /** Peers (addresses, CIDRs) whose X-Forwarded-For is believed; empty: nobody's. */
+  trustedProxies: readonly string[];
+  /** Where browsers reach the platform (EVIDENCE_PUBLIC_URL), when set. */
+  publicUrl: string | undefined;
+  /** Session cookie with Secure: the public URL is https, or EVIDENCE_SECURE_COOKIES=1. */
+  secureCookies: boolean;
+  /** Strict-Transport-Security: only when the public URL is https. */
+  hsts: boolean;
 }
 
 export interface S3Settings {
@@ -48,6 +57,8 @@ type Env = Record<string, string | undefined>;
 export function readConfig(env: Env = process.env): Readonly<Config> {
   const home = resolve(env.EVIDENCE_HOME ?? '.evidence');
   const s3 = readS3(env);
+  const publicUrl = readPublicUrl(env);
+  const https = publicUrl?.startsWith('https:') ?? false;
   return Object.freeze({
     home,
     host: env.EVIDENCE_HOST ?? '127.0.0.1',
@@ -72,7 +83,36 @@ export function readConfig(env: Env = process.env): Readonly<Config> {
     queuePrefix: env.EVIDENCE_QUEUE_PREFIX ?? 'evidence',
     timestamps: readTimestampConfig(env, home),
     checkpointIntervalMs: integer(env, 'EVIDENCE_CHECKPOINT_SECONDS', 300) * 1000,
+    trustedProxies: readTrustedProxies(env),
+    publicUrl,
+    secureCookies: https || flag(env, 'EVIDENCE_SECURE_COOKIES'),
+    hsts: https,
   });
+}
+
+function readTrustedProxies(env: Env): readonly string[] {
+  const list = Object.freeze((env.EVIDENCE_TRUSTED_PROXIES ?? '').split(',').map((s) => s.trim()).filter((s) => s !== ''));
+  try {
+    trustedProxies(list);
+  } catch (error) {
+    throw new ConfigError(`EVIDENCE_TRUSTED_PROXIES must list IP addresses or CIDRs, separated by commas: ${(error as Error).message}`);
+  }
+  return list;
+}
+
+function readPublicUrl(env: Env): string | undefined {
+  const raw = env.EVIDENCE_PUBLIC_URL;
+  if (!raw) return undefined;
+  const url = URL.canParse(raw) ? new URL(raw) : undefined;
+  if (!url || (url.protocol !== 'https:' && url.protocol !== 'http:')) throw new ConfigError(`EVIDENCE_PUBLIC_URL must be an http(s) URL, got "${raw}"`);
+  return url.href;
+}
+
+function flag(env: Env, name: string): boolean {
+  const raw = env[name];
+  if (raw === undefined || raw === '' || raw === '0') return false;
+  if (raw === '1') return true;
+  throw new ConfigError(`${name} must be 1 or 0, got "${raw}"`);
 }
 
 function readS3(env: Env): S3Settings | undefined {

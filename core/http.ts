@@ -2,6 +2,7 @@ import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest, 
 import cookie from '@fastify/cookie';
 import helmet from '@fastify/helmet';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { clientAddress, trustedProxies, type ClientAddress } from './client-address';
 import { Problem } from './errors';
 import type { Principal } from './principal';
 import type { Role } from '../schema/db';
@@ -15,20 +16,33 @@ declare module 'fastify' {
     roles?: readonly Role[];
     /** The route group a scoped token must name to use the route. */
     scope?: string;
+    /** Evidence bytes: the browser must not keep them (Cache-Control: no-store), whatever the answer. */
+    noStore?: boolean;
+    /** Evidence bytes: refused to a page of another origin unless the caller sent a bearer token (see refusesCrossOrigin). */
+    sameOriginReads?: boolean;
   }
 }
 
 export type HttpServer = FastifyInstance<any, any, any, any, TypeBoxTypeProvider>;
 export type Authenticate = (request: FastifyRequest) => Promise<Principal | null>;
 
+export interface ShellOptions {
+  /** Peers whose X-Forwarded-For is believed (EVIDENCE_TRUSTED_PROXIES); nobody's when empty. */
+  trustedProxies?: readonly string[];
+  /** Send Strict-Transport-Security: only when the platform is served over https. */
+  hsts?: boolean;
+}
+
 /**
  * The shared HTTP shell: security headers, cookies, problem+json errors that never leak
  * internals, and authentication enforced from each route's `config.roles`.
  */
-export async function createHttpServer(authenticate: Authenticate, options: FastifyServerOptions = {}): Promise<HttpServer> {
-  const app = Fastify({ ...options, trustProxy: true }).withTypeProvider<TypeBoxTypeProvider>();
+export async function createHttpServer(authenticate: Authenticate, shell: ShellOptions = {}, options: FastifyServerOptions = {}): Promise<HttpServer> {
+  const trusts = trustedProxies(shell.trustedProxies ?? []);
+  const app = Fastify({ ...options, trustProxy: (address: string) => trusts(address) }).withTypeProvider<TypeBoxTypeProvider>();
   await app.register(cookie);
   await app.register(helmet, {
+    hsts: shell.hsts ?? false,
     // The reviewer page and the API docs are served from here; nothing is loaded from elsewhere.
     contentSecurityPolicy: { directives: { defaultSrc: ["'self'"], imgSrc: ["'self'", 'data:', 'blob:'], mediaSrc: ["'self'", 'blob:'], scriptSrc: ["'self'"], styleSrc: ["'self'", "'unsafe-inline'"] } },
   });
@@ -44,11 +58,41 @@ export async function createHttpServer(authenticate: Authenticate, options: Fast
     if (principal.scopes.length > 0 && !(scope && principal.scopes.includes(scope))) {
       throw new Problem(403, 'Forbidden', `this token is limited to: ${principal.scopes.join(', ')}`);
     }
+    // authenticate() uses the bearer token whenever there is one, so its presence says how the caller got in.
+    const byBearer = bearerToken(request) !== undefined;
+    if (request.routeOptions.config.sameOriginReads && refusesCrossOrigin(request.headers['sec-fetch-site'] as string | undefined, byBearer)) {
+      throw new Problem(403, 'Forbidden', 'evidence is not served to a page of another origin on a session cookie: open it from the platform\'s own page, or send a bearer token');
+    }
+  });
+  app.addHook('onSend', async (request, reply, payload) => {
+    if (request.routeOptions.config.noStore) reply.header('cache-control', 'no-store');
+    return payload;
   });
 
   app.setErrorHandler((error, request, reply) => sendProblem(error, request, reply));
   app.setNotFoundHandler((request, reply) => sendProblem(new Problem(404, 'Not Found', `no route ${request.method} ${request.url.split('?')[0]}`), request, reply));
   return app;
+}
+
+/**
+ * A browser names the context of every request in Sec-Fetch-Site; bytes of evidence go only to the
+ * platform's own pages ("same-origin") or a typed-in address ("none"). Another site, or another
+ * origin of the same site, may not use the session cookie to read them. Clients that are not
+ * browsers send no Sec-Fetch-Site, and a bearer token cannot be attached by another page.
+ */
+export function refusesCrossOrigin(secFetchSite: string | undefined, byBearer: boolean): boolean {
+  if (byBearer || secFetchSite === undefined) return false;
+  return !['same-origin', 'none'].includes(secFetchSite.toLowerCase());
+}
+
+/** The token of an `Authorization: Bearer` header; a caller that sends one is authenticated by it alone. */
+export function bearerToken(request: FastifyRequest): string | undefined {
+  return /^Bearer\s+(\S+)$/i.exec(request.headers.authorization ?? '')?.[1];
+}
+
+/** The request's client address; X-Forwarded-For counts only from a trusted proxy (see createHttpServer). */
+export function requestClient(request: FastifyRequest): ClientAddress {
+  return clientAddress(request.ips ?? [request.ip]);
 }
 
 function sendProblem(error: unknown, request: FastifyRequest, reply: FastifyReply) {

@@ -19,11 +19,31 @@ const User = Type.Object({
   displayName: Nullable(Type.String()),
   oversees: Type.Array(Type.String()),
 });
+/** What admins see of an account: the lockout too (the login answer never shows it). */
+const ListedUser = Type.Object({ ...User.properties, failedLogins: Type.Integer(), lockedUntil: Nullable(Type.String()) });
 
 /** Platform administration: units, users and roles, recorder bindings, API tokens. */
-export function adminRoutes(deps: { db: Db }) {
-  const { db } = deps;
+export function adminRoutes(deps: { db: Db; now: () => Date }) {
+  const { db, now } = deps;
   const unitExists = async (id: string) => !!(await db.selectFrom('units').select('id').where('id', '=', id).executeTakeFirst());
+  const listed = async (filter: { id?: string; lockedOnly?: boolean }) => {
+    let query = db.selectFrom('users').selectAll().orderBy('username');
+    if (filter.id) query = query.where('id', '=', filter.id);
+    if (filter.lockedOnly) query = query.where('locked_until', '>', now());
+    const rows = await query.execute();
+    const oversees = rows.length === 0 ? [] : await db.selectFrom('user_oversees').select(['user_id', 'unit_id']).where('user_id', 'in', rows.map((u) => u.id)).execute();
+    return rows.map((u) => ({
+      id: u.id,
+      username: u.username,
+      role: u.role,
+      unitId: u.unit_id,
+      officerNo: u.officer_no,
+      displayName: u.display_name,
+      oversees: oversees.filter((o) => o.user_id === u.id).map((o) => o.unit_id),
+      failedLogins: u.failed_logins,
+      lockedUntil: u.locked_until?.toISOString() ?? null,
+    }));
+  };
 
   return async (app: HttpServer) => {
     app.post('/units', {
@@ -90,6 +110,27 @@ export function adminRoutes(deps: { db: Db }) {
       request.auditObject = { unitId: user.unit_id };
       reply.code(201);
       return { id: user.id, username: user.username, role: user.role, unitId: user.unit_id, officerNo: user.officer_no, displayName: user.display_name, oversees: b.oversees ?? [] };
+    });
+
+    app.get('/users', {
+      config: ADMIN,
+      schema: {
+        querystring: Type.Object({ locked: Type.Optional(Type.Boolean({ description: 'only accounts locked now' })) }),
+        response: { 200: Type.Object({ items: Type.Array(ListedUser) }), ...errors },
+      },
+    }, async (request) => ({ items: await listed({ lockedOnly: request.query.locked }) }));
+
+    // Lifts a lockout (after the officer was reached some other way); the failure count starts again.
+    app.post('/users/:id/unlock', {
+      config: { ...ADMIN, audit: 'user.unlock' },
+      schema: { params: IdParams, response: { 200: ListedUser, ...errors } },
+    }, async (request) => {
+      const row = await db.updateTable('users').set({ failed_logins: 0, locked_until: null }).where('id', '=', request.params.id).returning(['id', 'username', 'unit_id']).executeTakeFirst();
+      if (!row) throw notFound(`user ${request.params.id}`);
+      request.auditObject = { unitId: row.unit_id };
+      request.auditDetails = { username: row.username };
+      const [user] = await listed({ id: row.id });
+      return user!;
     });
 
     app.post('/recorders', {

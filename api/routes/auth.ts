@@ -1,5 +1,5 @@
 import { Type } from 'typebox';
-import type { HttpServer } from '../../core/http';
+import { requestClient, type HttpServer } from '../../core/http';
 import type { Db } from '../../schema/database';
 import { ROLES } from '../../schema/db';
 import { SESSION_COOKIE, SESSION_POLICY, login, logout } from '../identity';
@@ -22,11 +22,11 @@ export function authRoutes(deps: { db: Db; now: () => Date; secureCookies: boole
       config: { rateLimit: { max: 10, timeWindow: '1 minute' }, audit: 'user.login' },
       schema: {
         body: Type.Object({ username: Type.String({ minLength: 1, maxLength: 64 }), password: Type.String({ minLength: 1, maxLength: 256 }) }),
-        response: { 200: Me, 401: ProblemBody, 423: ProblemBody, 429: ProblemBody, 400: ProblemBody },
+        response: { 200: Me, 401: ProblemBody, 429: ProblemBody, 400: ProblemBody },
       },
     }, async (request, reply) => {
       request.auditDetails = { username: request.body.username };
-      const { token, principal } = await login(db, request.body.username, request.body.password, now(), request.ip);
+      const { token, principal } = await login(db, request.body.username, request.body.password, now(), requestClient(request));
       request.principal = principal;
       reply.setCookie(SESSION_COOKIE, token, {
         httpOnly: true,

@@ -7,12 +7,14 @@ import type { Db } from '../../schema/database';
 import { PLAYBACK_STATES, type DerivativeRow, type EvidenceRow } from '../../schema/db';
 import { timestampOf } from '../../core/timestamp/batcher';
 import { may } from '../access';
-import { startsViewing } from '../audit';
+import { recordedClient, startsViewing } from '../audit';
 import { loadEvidence, visibleEvidence } from '../scoped';
 import { Bytes, IdParams, Nullable, ProblemBody, StringEnum, Uuid, decodeCursor, encodeCursor, errors } from '../schemas';
 import { sendObject } from '../send-object';
 
 const READERS = { roles: ['admin', 'auditor', 'unit_head', 'overseer', 'handler', 'complainant', 'station'], scope: 'evidence' } as const;
+/** Originals and derivatives: never cached, never read by another origin's page on a cookie (core/http.ts). */
+const EVIDENCE_BYTES = { noStore: true, sameOriginReads: true } as const;
 
 // Field names are a contract other tools rely on (issue 2).
 const EvidenceItem = Type.Object({
@@ -196,7 +198,7 @@ export function evidenceRoutes(deps: { db: Db; store: ObjectStore; now: () => Da
 
     // The exact bytes that left the recorder. One viewing (all its Range requests) is one custody and audit event.
     app.get('/evidence/:id/original', {
-      config: { ...READERS, audit: 'evidence.view-original' },
+      config: { ...READERS, ...EVIDENCE_BYTES, audit: 'evidence.view-original' },
       schema: { params: IdParams, response: { 200: Bytes, 206: Bytes, 416: ProblemBody, ...errors } },
     }, async (request, reply) => {
       const p = request.principal!;
@@ -215,7 +217,7 @@ export function evidenceRoutes(deps: { db: Db; store: ObjectStore; now: () => Da
           }
           request.auditDetails = { range };
           await db.transaction().execute((trx) =>
-            appendCustody(trx, { evidenceId: row.id, action: 'original.read', actor: p.name, details: { client: request.ip, range, role: p.role } }),
+            appendCustody(trx, { evidenceId: row.id, action: 'original.read', actor: p.name, details: { ...recordedClient(request), range, role: p.role } }),
           );
         },
       });
@@ -223,7 +225,7 @@ export function evidenceRoutes(deps: { db: Db; store: ObjectStore; now: () => Da
 
     // Browser derivatives (MP4, HLS playlist and segments, poster, thumbnail sprite), with Range.
     app.get('/evidence/:id/derivatives/:kind/:name', {
-      config: { ...READERS, audit: 'evidence.view' },
+      config: { ...READERS, ...EVIDENCE_BYTES, audit: 'evidence.view' },
       schema: {
         params: Type.Object({ id: Uuid, kind: Type.String({ maxLength: 20 }), name: Type.String({ maxLength: 200 }) }),
         response: { 200: Bytes, 206: Bytes, 416: ProblemBody, ...errors },

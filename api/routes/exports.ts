@@ -156,7 +156,7 @@ export function exportRoutes(deps: ExportDeps) {
     });
 
     app.get('/exports/:id/package.zip', {
-      config: { ...EXPORTERS, audit: 'export.download' },
+      config: { ...EXPORTERS, noStore: true, audit: 'export.download' },
       schema: { params: IdParams, response: { 200: Bytes, 206: Bytes, 416: ProblemBody, ...errors } },
     }, async (request, reply) => {
       const row = await loadExport(request.principal!, request.params.id);

@@ -6,7 +6,7 @@ import type { ObjectStore } from '../../core/store/port';
 import { createToken } from '../../core/tokens';
 import { loadOrCreateSigningKey } from '../../core/signing-key';
 import type { HttpServer } from '../../core/http';
-import { buildServer } from '../../cli/server';
+import { buildServer, type ServerDeps } from '../../cli/server';
 import type { Db } from '../../schema/database';
 import { createTestDatabase } from './db';
 
@@ -26,7 +26,9 @@ export interface TestPlatform {
 }
 
 /** A real server on a fresh database; the filesystem store unless another store is given. */
-export async function startTestPlatform(options: { store?: ObjectStore; listen?: boolean; maxFileBytes?: number; now?: () => Date } = {}): Promise<TestPlatform> {
+export async function startTestPlatform(
+  options: { store?: ObjectStore; listen?: boolean; maxFileBytes?: number; now?: () => Date; server?: Partial<Pick<ServerDeps, 'trustedProxies' | 'secureCookies' | 'hsts'>> } = {},
+): Promise<TestPlatform> {
   const dir = await mkdtemp(join(tmpdir(), 'evidence-platform-'));
   const database = await createTestDatabase();
   const store = options.store ?? new FilesystemStore(join(dir, 'objects'));
@@ -40,6 +42,7 @@ export async function startTestPlatform(options: { store?: ObjectStore; listen?:
     signingKey,
     workDir: join(dir, 'work'),
     ...(options.now ? { now: options.now } : {}),
+    ...options.server,
   });
   const url = options.listen ? await app.listen({ host: '127.0.0.1', port: 0 }) : 'http://inject.invalid';
   const adminToken = (await createToken(database.db, { name: 'test-admin', role: 'admin' })).token;

@@ -19,7 +19,7 @@ export async function loginPage(signedIn: (me: Me) => void): Promise<Node[]> {
       signedIn(await api<Me>('/api/auth/login', { method: 'POST', body: formValues(form) }));
     } catch (error) {
       const status = error instanceof ApiError ? error.status : 0;
-      message.textContent = status === 401 ? t('loginFailed') : status === 423 ? t('loginLocked') : status === 429 ? t('loginTooMany') : t('loginError');
+      message.textContent = status === 401 ? t('loginFailed') : status === 429 ? t('loginTooMany') : t('loginError');
       submit.disabled = false;
     }
   }
