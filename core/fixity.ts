@@ -204,15 +204,17 @@ export type PassStart = { started: false } | { started: true; runId: string; don
  */
 export function runFixityPass(deps: FixityDeps, opts: { trigger: Trigger; requestedBy: string; signal?: AbortSignal }): Promise<PassStart> {
   return new Promise<PassStart>((resolve, reject) => {
-    withAdvisoryLock(deps.db, LOCKS.fixity, async () => {
+    const held = withAdvisoryLock(deps.db, LOCKS.fixity, async () => {
       const startedAt = deps.now();
       // Holding the lock, no other pass runs: an unfinished run row is one a dead process left.
       await deps.db.updateTable('fixity_runs').set({ finished_at: startedAt, error: 'interrupted: its process stopped' }).where('finished_at', 'is', null).execute();
       const run = await deps.db.insertInto('fixity_runs').values({ trigger: opts.trigger, requested_by: opts.requestedBy, started_at: startedAt }).returning('id').executeTakeFirstOrThrow();
       const done = scan(deps, run.id, dueCutoff(opts.trigger, startedAt, deps.intervalMs ?? 0), opts.signal);
-      resolve({ started: true, runId: run.id, done });
+      // `done` settles once the lock is released, so the next pass may start right after it.
+      resolve({ started: true, runId: run.id, done: held.then((h) => h?.value ?? done, () => done) });
       return done;
-    }).then((held) => held ?? resolve({ started: false }), reject);
+    });
+    held.then((h) => h ?? resolve({ started: false }), reject);
   });
 }
 

@@ -1,6 +1,8 @@
 import { execFile } from 'node:child_process';
+import { createHash, randomBytes } from 'node:crypto';
 import { readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { Readable } from 'node:stream';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runFixityPass } from '../../core/fixity';
@@ -113,5 +115,30 @@ describe('fixity scrub', () => {
 
   it('exits 2 when the pass cannot run', async () => {
     expect((await fixityCli('not-a-token')).code).toBe(2);
+  });
+
+  it('re-reads derivatives too; a scheduled pass re-reads only what was not checked within the interval', async () => {
+    const bytes = randomBytes(1000);
+    const key = `derivatives/${w.evidence.a}/test/poster.webp`;
+    await p.store.put(key, Readable.from([bytes]), bytes.length);
+    const source = (await p.db.selectFrom('evidence').select('sha256').where('id', '=', w.evidence.a).executeTakeFirstOrThrow()).sha256;
+    const sha256 = createHash('sha256').update(bytes).digest('hex');
+    await p.db.insertInto('derivatives').values({ evidence_id: w.evidence.a, kind: 'poster', name: 'poster.webp', storage_key: key, size: bytes.length, sha256, mime_type: 'image/webp', source_sha256: source }).execute();
+    const week = 7 * 24 * 3_600_000;
+    const scheduled = async (now: Date) => {
+      const start = await runFixityPass({ db: p.db, store: p.store, now: () => now, bytesPerSecond: 0, intervalMs: week }, { trigger: 'scheduled', requestedBy: 'test' });
+      if (!start.started) throw new Error('no pass');
+      return start.done;
+    };
+    expect(await scheduled(new Date())).toMatchObject({ objectsChecked: 1, failures: 0 }); // only the new derivative was due
+    const derivative = () => p.app.inject({ url: `/api/evidence/${w.evidence.a}/derivatives/poster/poster.webp`, headers: bearer(p.adminToken) });
+    expect((await derivative()).headers.etag).toBe(`"${sha256}"`);
+
+    await writeFile(join(p.dir, 'objects', key), Buffer.alloc(bytes.length));
+    expect(await scheduled(new Date())).toMatchObject({ objectsChecked: 0 }); // nothing is due yet
+    expect(await scheduled(new Date(Date.now() + week + 60_000))).toMatchObject({ objectsChecked: 4, failures: 4 });
+    const status = (await p.app.inject({ url: '/api/fixity', headers: bearer(w.tokens.auditor) })).json();
+    expect(status.failures).toContainEqual(expect.objectContaining({ evidenceId: w.evidence.a, object: 'derivative', name: 'poster/poster.webp', state: 'altered' }));
+    expect((await derivative()).headers.etag).toBeUndefined();
   });
 });
