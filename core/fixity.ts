@@ -111,13 +111,14 @@ function storedObjects(db: Db) {
 type ObjectRow = { storageKey: string; evidenceId: string; kind: string; name: string | null; size: string; sha256: string; sm3: string | null };
 const toStored = (r: ObjectRow): StoredObject => ({ ...r, kind: r.kind as StoredObject['kind'], size: Number(r.size) });
 
-async function dueObjects(db: Db, cutoff: Date, limit: number): Promise<StoredObject[]> {
+/** The next objects due (not checked since `cutoff`) after key `after`, in key order (both key columns are indexed). */
+async function dueObjects(db: Db, cutoff: Date, after: string, limit: number): Promise<StoredObject[]> {
   const rows = await db
     .selectFrom(storedObjects(db).as('o'))
     .leftJoin('fixity_objects as f', (j) => j.onRef('f.storage_key', '=', 'o.storageKey').onRef('f.sha256', '=', 'o.sha256'))
     .selectAll('o')
+    .where('o.storageKey', '>', after)
     .where((eb) => eb.or([eb('f.checked_at', 'is', null), eb('f.checked_at', '<', cutoff)]))
-    .orderBy(sql`f.checked_at nulls first`)
     .orderBy('o.storageKey')
     .limit(limit)
     .execute();
@@ -223,7 +224,7 @@ async function scan(deps: FixityDeps, runId: string, cutoff: Date, signal?: Abor
   const summary: RunSummary = { runId, objectsChecked: 0, bytesChecked: 0, failures: 0, error: null };
   const counts = () => ({ objects_checked: summary.objectsChecked, bytes_checked: summary.bytesChecked, failures: summary.failures });
   const began = performance.now();
-  const seen = new Set<string>();
+  let after = '';
   const throttle = async (bytes: number) => {
     summary.bytesChecked += bytes;
     const wait = throttleDelayMs(summary.bytesChecked, deps.bytesPerSecond, performance.now() - began);
@@ -232,11 +233,11 @@ async function scan(deps: FixityDeps, runId: string, cutoff: Date, signal?: Abor
   try {
     for (;;) {
       signal?.throwIfAborted();
-      const batch = (await dueObjects(db, cutoff, 100)).filter((o) => !seen.has(o.storageKey));
+      const batch = await dueObjects(db, cutoff, after, 500);
       if (batch.length === 0) break;
       for (const object of batch) {
         signal?.throwIfAborted();
-        seen.add(object.storageKey);
+        after = object.storageKey;
         const verdict = fixityVerdict(object, await readDigests(store, object.storageKey, throttle));
         await recordFixity(db, object, verdict, deps.now(), { actor: 'fixity-scrub', source: 'scrub' });
         summary.objectsChecked += 1;
