@@ -35,6 +35,7 @@ const checkpointSets = async (chain: string) => {
   for await (const k of p.store.list(`checkpoints/${chain}/`)) if (k.endsWith('.json')) keys.push(k);
   return keys;
 };
+const readAll = async (key: string) => Buffer.concat(await (await p.store.get(key)).toArray());
 const readOriginal = (id: string, token: string) => p.app.inject({ url: `/api/evidence/${id}/original`, headers: bearer(token) });
 
 /** What a careful attacker does after editing audit rows: recompute every hash from `from` on, and the head. */
@@ -102,5 +103,20 @@ describe('trail rewrites', () => {
     expect(status.trails).toContainEqual(expect.objectContaining({ chain: 'custody', ok: false, brokenAt: Number(head), reason: expect.any(String) }));
     const audit = (await p.app.inject({ url: '/api/audit?limit=20', headers: bearer(w.tokens.auditor) })).json().items as { action: string; outcome: string }[];
     expect(audit).toContainEqual(expect.objectContaining({ action: 'checkpoint.refused', outcome: 'failed' }));
+  });
+
+  it('refuses to sign over a rewrite at or before the last checkpoint, even with every hash recomputed', async () => {
+    await writeCheckpoints(deps);
+    const sets = await checkpointSets('audit');
+    const last = JSON.parse((await readAll(sets[sets.length - 1]!)).toString('utf8')) as { seq: number };
+    await sql`alter table audit_events disable trigger audit_events_append_only`.execute(p.ownerDb);
+    await sql`update audit_events set actor_name = 'forged' where seq = 2`.execute(p.ownerDb);
+    await rehashAudit(2);
+    await sql`alter table audit_events enable trigger audit_events_append_only`.execute(p.ownerDb);
+
+    await writeCheckpoints(deps);
+    expect(await checkpointSets('audit')).toEqual(sets);
+    const status = (await p.app.inject({ url: '/api/fixity', headers: bearer(w.tokens.auditor) })).json();
+    expect(status.trails).toContainEqual(expect.objectContaining({ chain: 'audit', ok: false, brokenAt: last.seq, reason: expect.stringMatching(/rewritten at or before/) }));
   });
 });
