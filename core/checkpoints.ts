@@ -47,13 +47,7 @@ export async function writeCheckpoints(deps: CheckpointDeps): Promise<number> {
 }
 
 async function writeCheckpoint(deps: CheckpointDeps, chain: ChainName): Promise<boolean> {
-  const publicKey = createPublicKey(deps.signingKey.publicKeyPem);
-  const sets = await checkpointSets(deps.store, chain);
-  let last: Checkpoint | undefined;
-  for (const set of sets.reverse()) {
-    last = await readSet(deps.store, publicKey, set);
-    if (last) break; // the newest set that is really ours
-  }
+  const last = await lastCheckpoint(deps, chain);
   const verdict = await verifyChain(deps.db, chain, last);
   await recordTrailStatus(deps, chain, verdict);
   if (!verdict.ok || verdict.rows === 0 || verdict.rows === last?.seq) return false;
@@ -63,7 +57,21 @@ async function writeCheckpoint(deps: CheckpointDeps, chain: ChainName): Promise<
   await putBytes(deps.store, `${base}.tsr`, Buffer.from(stamp.response));
   await putBytes(deps.store, `${base}.sig`, deps.signingKey.sign(body));
   await putBytes(deps.store, `${base}.json`, body);
+  await deps.db.updateTable('trail_status').set({ checkpoint_key: `${base}.json` }).where('chain', '=', chain).execute();
   return true;
+}
+
+/** The newest checkpoint set signed by the platform key: the one the writer noted last, else found by listing. */
+async function lastCheckpoint(deps: CheckpointDeps, chain: ChainName): Promise<Checkpoint | undefined> {
+  const publicKey = createPublicKey(deps.signingKey.publicKeyPem);
+  const noted = await deps.db.selectFrom('trail_status').select('checkpoint_key').where('chain', '=', chain).executeTakeFirst();
+  const last = noted?.checkpoint_key ? await readSet(deps.store, publicKey, noted.checkpoint_key).catch(() => undefined) : undefined;
+  if (last?.chain === chain) return last;
+  for (const set of (await checkpointSets(deps.store, chain)).reverse()) {
+    const point = await readSet(deps.store, publicKey, set);
+    if (point) return point;
+  }
+  return undefined;
 }
 
 /** Keeps the writer's verdict on a chain; a newly broken chain is audited once, not every minute. */
@@ -99,6 +107,7 @@ export function startCheckpoints(deps: CheckpointDeps & { log: { warn(o: object,
 }
 
 interface Checkpoint {
+  chain: string;
   seq: number;
   hash: string;
   at: string;

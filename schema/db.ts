@@ -339,6 +339,7 @@ export interface TrailStatusTable {
   ok: boolean;
   broken_at: NullableBigInt;
   reason: string | null;
+  checkpoint_key: string | null;
 }
 
 export interface Database {

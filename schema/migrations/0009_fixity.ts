@@ -42,6 +42,8 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('ok', 'boolean', (c) => c.notNull())
     .addColumn('broken_at', 'bigint')
     .addColumn('reason', 'text')
+    // The newest set the writer made, so it need not list every set each minute (it still verifies the set's signature).
+    .addColumn('checkpoint_key', 'text')
     .execute();
 }
 
