@@ -52,7 +52,8 @@ async function open(store: ObjectStore, object: ObjectToSend, range: { start: nu
     return await store.get(object.key, range);
   } catch (err) {
     if (!(err instanceof ObjectNotFoundError)) throw err;
-    await object.observe?.({ kind: 'missing' });
+    if (!object.observe) throw err;
+    await object.observe({ kind: 'missing' });
     throw new Problem(500, 'Internal Server Error', 'the stored bytes of this object are missing; the failure is recorded');
   }
 }

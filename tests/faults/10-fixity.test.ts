@@ -74,6 +74,11 @@ describe('fixity scrub', () => {
     expect(status.failures.map((f: { evidenceId: string; state: string }) => `${f.evidenceId}:${f.state}`).sort()).toEqual([`${w.evidence.a}:altered`, `${w.evidence.b}:missing`].sort());
     // The bytes are known not to match: the database's hash is not asserted as their ETag.
     expect((await original(w.evidence.a, { range: 'bytes=0-9' })).headers.etag).toBeUndefined();
+    // Nothing can be served of a missing original, and so no read is recorded in its custody.
+    const gone = await original(w.evidence.b);
+    expect(gone.statusCode).toBe(500);
+    expect(gone.json().detail).toMatch(/missing/);
+    expect(await actions(`/api/evidence/${w.evidence.b}/custody`)).not.toContain('original.read');
     // A second pass finding the same rot does not repeat the events.
     expect((await fixityCli(p.adminToken)).code).toBe(1);
     expect((await actions(`/api/evidence/${w.evidence.a}/custody`)).filter((a) => a === 'fixity.failed')).toHaveLength(1);
