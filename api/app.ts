@@ -14,6 +14,7 @@ import { caseRoutes } from './routes/cases';
 import { evidenceRoutes } from './routes/evidence';
 import { stationRoutes } from './routes/stations';
 import { exportRoutes } from './routes/exports';
+import { fixityRoutes } from './routes/fixity';
 import type { SigningKey } from '../core/signing-key';
 
 export interface ApiDeps {
@@ -29,6 +30,8 @@ export interface ApiDeps {
   signingKey: SigningKey;
   /** Scratch space for export packages being written. */
   workDir: string;
+  /** Read rate of fixity passes started through the API (bytes/s, 0 no limit). */
+  fixityBytesPerSecond: number;
 }
 
 /** Plugins that must sit at the server's root (documentation covers every route). */
@@ -62,5 +65,6 @@ export function apiRoutes(deps: ApiDeps) {
     await app.register(stationRoutes(deps));
     await app.register(exportRoutes(deps));
     await app.register(adminRoutes(deps));
+    await app.register(fixityRoutes({ db: deps.db, store: deps.store, now: deps.now, bytesPerSecond: deps.fixityBytesPerSecond }));
   };
 }

@@ -4,6 +4,7 @@ import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
 import { readConfig, type Config } from '../core/config';
+import { describeUnmatched, type CrossCheck } from '../core/cross-check';
 import { registerDockAgentCommand } from '../dock-agent/command';
 import { offloadVolume, type OffloadEvent, type OffloadSummary } from '../dock-agent/offload';
 import { makeSimulatedRecorder } from '../dock-agent/simulated-recorder';
@@ -109,43 +110,77 @@ token
 const audit = program.command('audit').description('The tamper-evident audit and custody trails');
 audit
   .command('verify')
-  .description('Walk the audit and custody hash chains and name the first broken row; exit 0 only when both hold')
+  .description('Walk the audit and custody hash chains and the signed checkpoints, name the first broken row and the rows no checkpoint covers yet, and cross-check the two trails; exit 0 only when all hold')
   .option('--server <url>', 'check a remote platform through its API (needs an auditor or admin token)')
   .option('--token <token>', 'API token for --server')
   .action(async (opts: { server?: string; token?: string }) => {
-    const verdicts = opts.server ? await remoteVerdicts(opts.server, opts.token) : await localVerdicts();
-    for (const v of verdicts) {
-      console.log(v.ok ? `${v.chain}: OK, ${v.rows} rows, head ${v.head}` : `${v.chain}: BROKEN at row ${v.brokenAt}: ${v.reason} (${v.rows} rows verified before it)`);
-    }
-    finish(verdicts.every((v) => v.ok) ? 0 : 1);
+    const { verdicts, cross } = opts.server ? await remoteVerdicts(opts.server, opts.token) : await localVerdicts();
+    for (const v of verdicts) console.log(v.ok ? `${v.chain}: OK, ${v.rows} rows, head ${v.head}; ${coverage(v.rows, v.covered)}` : `${v.chain}: BROKEN at row ${v.brokenAt}: ${v.reason} (${v.rows} rows verified before it)`);
+    console.log(cross.ok ? `cross-check: OK, ${cross.pairs} events recorded in both trails` : `cross-check: MISMATCH, ${cross.unmatched.length} events recorded in one trail only:`);
+    for (const u of cross.unmatched) console.log(`  ${describeUnmatched(u)}`);
+    finish(verdicts.every((v) => v.ok) && cross.ok ? 0 : 1);
   });
 
-type Verdict = { chain: string; ok: boolean; rows: number; head?: string; brokenAt?: number; reason?: string };
+type Verdict = { chain: string; ok: boolean; rows: number; head?: string; brokenAt?: number; reason?: string; covered?: { seq: number; at: string } | null };
+type Verdicts = { verdicts: Verdict[]; cross: CrossCheck };
 
-async function localVerdicts(): Promise<Verdict[]> {
-  const { openDatabase, verifyTrail, createStore, loadOrCreateSigningKey } = await platform();
+/** Rows after the newest signed checkpoint could have been rewritten without a trace yet: say so. */
+function coverage(rows: number, covered: Verdict['covered']): string {
+  const signed = covered ? `signed checkpoint covers rows 1-${covered.seq} (${covered.at})` : 'no signed checkpoint yet';
+  const rest = rows > (covered?.seq ?? 0) ? `; rows ${(covered?.seq ?? 0) + 1}-${rows} not yet covered` : '';
+  return `${signed}${rest}`;
+}
+
+async function localVerdicts(): Promise<Verdicts> {
+  const { openDatabase, verifyTrail, createStore, loadOrCreateSigningKey, crossCheckTrails } = await platform();
   const config = readConfig();
   const { db, close } = await openDatabase(config);
   try {
     const key = await loadOrCreateSigningKey(join(config.home, 'keys'));
     const store = createStore(config);
-    return [await verifyTrail(db, store, key.publicKeyPem, 'audit'), await verifyTrail(db, store, key.publicKeyPem, 'custody')];
+    return { verdicts: [await verifyTrail(db, store, key.publicKeyPem, 'audit'), await verifyTrail(db, store, key.publicKeyPem, 'custody')], cross: await crossCheckTrails(db) };
   } finally {
     await close();
   }
 }
 
-async function remoteVerdicts(server: string, token: string | undefined): Promise<Verdict[]> {
+async function remoteVerdicts(server: string, token: string | undefined): Promise<Verdicts> {
   if (!token) throw new InvalidArgumentError('--server needs --token');
   const verdicts: Verdict[] = [];
-  for (const chain of ['audit', 'custody']) {
-    const res = await fetch(new URL(`/api/audit/verify?chain=${chain}`, server), { headers: { authorization: `Bearer ${token}` } });
-    const body = (await res.json()) as Verdict & { title?: string; detail?: string };
-    if (!res.ok) throw new Error(`${res.status} ${body.title ?? ''}: ${body.detail ?? ''}`);
-    verdicts.push(body);
-  }
-  return verdicts;
+  for (const chain of ['audit', 'custody']) verdicts.push(await getJson<Verdict>(server, token, `/api/audit/verify?chain=${chain}`));
+  return { verdicts, cross: await getJson(server, token, '/api/audit/cross-check') };
 }
+
+/** One API call with a bearer token; a problem answer becomes an error (exit 2). */
+async function getJson<T>(server: string, token: string, path: string, method = 'GET'): Promise<T> {
+  const res = await fetch(new URL(path, server), { method, headers: { authorization: `Bearer ${token}` } });
+  const body = (await res.json()) as T & { title?: string; detail?: string };
+  if (!res.ok) throw new Error(`${res.status} ${body.title ?? ''}: ${body.detail ?? ''}`);
+  return body;
+}
+
+program
+  .command('fixity')
+  .description('Run a fixity pass on a platform now (every original and derivative re-read and hashed); exit 0 when all match, 1 when any is altered or missing, 2 when no pass could run')
+  .requiredOption('--server <url>', 'the platform, e.g. http://127.0.0.1:8080')
+  .requiredOption('--token <token>', 'an admin or auditor API token')
+  .action(async (opts: { server: string; token: string }) => {
+    type Run = { id: string; state: string; objectsChecked: number; bytesChecked: number; failures: number; error: string | null };
+    type Status = { failures: { evidenceId: string; object: string; name: string | null; state: string; detail: string }[] };
+    let run = await getJson<Run>(opts.server, opts.token, '/api/fixity/runs', 'POST');
+    console.log(`fixity pass ${run.id} started`);
+    while (run.state === 'running') {
+      await new Promise((r) => setTimeout(r, 1000));
+      run = await getJson<Run>(opts.server, opts.token, `/api/fixity/runs/${run.id}`);
+    }
+    console.log(`${run.objectsChecked} objects, ${run.bytesChecked} bytes checked, ${run.failures} failed`);
+    if (run.state !== 'finished') throw new Error(`the pass did not finish (${run.state}): ${run.error ?? ''}`);
+    if (run.failures === 0) finish(0);
+    for (const f of (await getJson<Status>(opts.server, opts.token, '/api/fixity')).failures) {
+      console.log(`  ${f.state.toUpperCase()} ${f.evidenceId} ${f.object}${f.name ? ` ${f.name}` : ''}: ${f.detail}`);
+    }
+    finish(1);
+  });
 
 program
   .command('demo')
@@ -200,6 +235,7 @@ async function serve(config: Readonly<Config>, logLevel: string) {
       trustedProxies: config.trustedProxies,
       secureCookies: config.secureCookies,
       hsts: config.hsts,
+      fixityBytesPerSecond: config.fixity.bytesPerSecond,
     },
     { logger: { level: logLevel } },
   );

@@ -5,4 +5,5 @@ export { buildServer } from './server';
 export { loadOrCreateSigningKey } from '../core/signing-key';
 export { failInterruptedExports } from '../api/routes/exports';
 export { verifyTrail } from '../core/checkpoints';
+export { crossCheckTrails } from '../core/cross-check';
 export { createStore } from '../core/store/factory';

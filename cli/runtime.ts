@@ -7,6 +7,7 @@ import { startWorker } from '../transcode/worker';
 import { openTimestamping } from '../core/timestamp/client';
 import { startTimestamping } from '../core/timestamp/batcher';
 import { startCheckpoints } from '../core/checkpoints';
+import { scrubTickMs, startFixity } from '../core/fixity';
 import { loadOrCreateSigningKey } from '../core/signing-key';
 import { createStore } from '../core/store/factory';
 import type { ObjectStore } from '../core/store/port';
@@ -107,7 +108,7 @@ export async function ensureAdminToken(db: Db, config: Readonly<Config>): Promis
 }
 
 /**
- * Background work: the outbox dispatcher and trusted time-stamping (always) and, when asked, a
+ * Background work: the outbox dispatcher, trusted time-stamping, trail checkpoints and the fixity scrub (always) and, when asked, a
  * transcode worker. Every part is safe to run in several processes. Returns the stop function.
  */
 export async function startJobs(runtime: Runtime, config: Readonly<Config>, log: { info(o: object, m: string): void; warn(o: object, m: string): void }, withWorker: boolean): Promise<() => Promise<void>> {
@@ -116,6 +117,8 @@ export async function startJobs(runtime: Runtime, config: Readonly<Config>, log:
   const { client } = await openTimestamping(config.timestamps);
   const signingKey = await loadOrCreateSigningKey(join(config.home, 'keys'));
   const stopCheckpoints = startCheckpoints({ db: runtime.db, store: runtime.store, signingKey, timestamps: client, now: () => new Date(), log }, config.checkpointIntervalMs);
+  const { bytesPerSecond, intervalMs } = config.fixity;
+  const stopFixity = intervalMs > 0 ? startFixity({ db: runtime.db, store: runtime.store, now: () => new Date(), bytesPerSecond, intervalMs, log }, scrubTickMs(intervalMs)) : async () => {};
   const stopTimestamping = startTimestamping(
     { db: runtime.db, client, clock: () => new Date(), log, maxBatch: config.timestamps.batchMax },
     { intervalMs: config.timestamps.intervalMs },
@@ -130,6 +133,7 @@ export async function startJobs(runtime: Runtime, config: Readonly<Config>, log:
     : undefined;
   return async () => {
     await stopCheckpoints();
+    await stopFixity();
     await stopTimestamping();
     await stopDispatcher();
     await worker?.close();

@@ -20,6 +20,8 @@ export interface ServerDeps {
   signingKey: SigningKey;
   /** Scratch space (export packages being written). */
   workDir: string;
+  /** Read rate of fixity passes started through the API (default 20 MB/s). */
+  fixityBytesPerSecond?: number;
   now?: () => Date;
   /** Send the session cookie with Secure (EVIDENCE_PUBLIC_URL is https, or EVIDENCE_SECURE_COOKIES). */
   secureCookies?: boolean;
@@ -40,7 +42,7 @@ export async function buildServer(deps: ServerDeps, options: FastifyServerOption
   await registerApiPlugins(app);
   const ingest = new IngestService({ ...deps, log: app.log });
   await app.register(
-    apiRoutes({ db: deps.db, store: deps.store, now, secureCookies: deps.secureCookies ?? false, stagingDir: deps.stagingDir, signingKey: deps.signingKey, workDir: deps.workDir }),
+    apiRoutes({ db: deps.db, store: deps.store, now, secureCookies: deps.secureCookies ?? false, stagingDir: deps.stagingDir, signingKey: deps.signingKey, workDir: deps.workDir, fixityBytesPerSecond: deps.fixityBytesPerSecond ?? 20_000_000 }),
     { prefix: '/api' },
   );
   await app.register(ingestRoutes(ingest), { prefix: '/ingest/v1' });

@@ -88,11 +88,21 @@ export type ChainVerdict =
   | { ok: true; rows: number; head: string }
   | { ok: false; rows: number; brokenAt: number; reason: string };
 
-/** Walks a whole chain in order and names the first row that does not hold. */
-export async function verifyChain(db: Db, chain: ChainName): Promise<ChainVerdict> {
+/**
+ * Walks a chain in order and names the first row that does not hold: the whole chain, or the
+ * segment after a checkpoint (`since`: a row whose hash was signed), whose row must still match.
+ * Rows appended during the walk are followed, so a busy chain is not reported broken.
+ */
+export async function verifyChain(db: Db, chain: ChainName, since?: { seq: number; hash: string }): Promise<ChainVerdict> {
   const spec = CHAINS[chain];
   let prev = GENESIS_HASH;
   let expected = 1;
+  if (since && since.seq > 0) {
+    const row = await (db as Kysely<any>).selectFrom(spec.table).select('hash').where('seq', '=', String(since.seq)).executeTakeFirst();
+    if (row?.hash !== since.hash) return broken(since.seq, `row ${since.seq} no longer has the hash its signed checkpoint recorded: the chain was rewritten at or before it`);
+    prev = since.hash;
+    expected = since.seq + 1;
+  }
   const pageSize = 5000;
   for (;;) {
     const rows = await (db as Kysely<any>).selectFrom(spec.table).selectAll().where('seq', '>=', String(expected)).orderBy('seq').limit(pageSize).execute();
@@ -104,14 +114,15 @@ export async function verifyChain(db: Db, chain: ChainName): Promise<ChainVerdic
       prev = row.hash;
       expected += 1;
     }
-    if (rows.length < pageSize) break;
+    if (rows.length === pageSize) continue;
+    const head = await db.selectFrom('chain_heads').select(['seq', 'hash']).where('chain', '=', chain).executeTakeFirst();
+    const count = expected - 1;
+    if (head && Number(head.seq) > count && rows.length > 0) continue; // appended while we walked
+    if (head && (Number(head.seq) !== count || head.hash !== prev)) {
+      return broken(Math.min(Number(head.seq), count + 1), `the chain head says row ${head.seq}, the table ends at row ${count}`);
+    }
+    return { ok: true, rows: count, head: prev };
   }
-  const count = expected - 1;
-  const head = await db.selectFrom('chain_heads').select(['seq', 'hash']).where('chain', '=', chain).executeTakeFirst();
-  if (head && (Number(head.seq) !== count || head.hash !== prev)) {
-    return broken(Math.min(Number(head.seq), count + 1), `the chain head says row ${head.seq}, the table ends at row ${count}`);
-  }
-  return { ok: true, rows: count, head: prev };
 }
 
 function broken(seq: number, reason: string): ChainVerdict {

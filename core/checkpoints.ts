@@ -1,9 +1,10 @@
-import { createHash, createPublicKey, verify, type KeyObject } from 'node:crypto';
+import { createHash, createPublicKey, randomUUID, verify, type KeyObject } from 'node:crypto';
 import canonicalize from 'canonicalize';
 import { Readable } from 'node:stream';
 import { sql } from 'kysely';
 import type { Db } from '../schema/database';
-import { verifyChain, type ChainName, type ChainVerdict } from './chain';
+import { appendAudit, verifyChain, type ChainName, type ChainVerdict } from './chain';
+import { LOCKS, withAdvisoryLock } from './locks';
 import type { SigningKey } from './signing-key';
 import type { ObjectStore } from './store/port';
 import { stampDigest, type TimestampClient } from './timestamp/rfc3161';
@@ -12,12 +13,15 @@ import { stampDigest, type TimestampClient } from './timestamp/rfc3161';
  * Signed checkpoints of the hash chains' heads, written to the object store (outside the
  * database): a database superuser who rewrites rows and recomputes every hash still cannot
  * match a checkpoint signed with the platform key and time-stamped by the authority.
- *   checkpoints/<chain>/<seq>.json  canonical {chain, seq, hash, at, keyFingerprint}
- *   checkpoints/<chain>/<seq>.sig   raw Ed25519 signature over the .json bytes
- *   checkpoints/<chain>/<seq>.tsr   RFC 3161 response for SHA-256 of the .json bytes
+ *   checkpoints/<chain>/<seq>-<set>.json  canonical {chain, seq, hash, at, keyFingerprint}
+ *   checkpoints/<chain>/<seq>-<set>.sig   raw Ed25519 signature over the .json bytes
+ *   checkpoints/<chain>/<seq>-<set>.tsr   RFC 3161 response for SHA-256 of the .json bytes
+ * Each writer names its own set (a store has no transactions: two writers can never mix their
+ * parts), and writes the .json last: its presence means the set is complete. Sets named
+ * <seq>.json are from before sets were named.
  */
 const CHAINS: ChainName[] = ['audit', 'custody'];
-const key = (chain: string, seq: number, ext: string) => `checkpoints/${chain}/${String(seq).padStart(12, '0')}.${ext}`;
+const seqPrefix = (chain: string, seq: number) => `checkpoints/${chain}/${String(seq).padStart(12, '0')}`;
 
 export interface CheckpointDeps {
   db: Db;
@@ -25,25 +29,70 @@ export interface CheckpointDeps {
   signingKey: SigningKey;
   timestamps: TimestampClient;
   now: () => Date;
+  log?: { warn(o: object, m: string): void };
 }
 
-/** Writes a checkpoint of each chain whose head moved since its last one; returns how many were written. */
+/**
+ * Writes a checkpoint of each chain whose head moved since its last one, after verifying the
+ * chain since that checkpoint: a broken segment is never signed (the refusal is recorded for
+ * GET /api/fixity and audited). One writer at a time (advisory lock); returns how many were written.
+ */
 export async function writeCheckpoints(deps: CheckpointDeps): Promise<number> {
-  let written = 0;
-  for (const chain of CHAINS) {
-    const head = await deps.db.selectFrom('chain_heads').select(['seq', 'hash']).where('chain', '=', chain).executeTakeFirst();
-    const seq = Number(head?.seq ?? 0);
-    if (!head || seq === 0 || (await deps.store.stat(key(chain, seq, 'json')))) continue;
-    const body = Buffer.from(canonicalize({ chain, seq, hash: head.hash, at: deps.now().toISOString(), keyFingerprint: deps.signingKey.fingerprint })!);
-    const stamp = await stampDigest(deps.timestamps, createHash('sha256').update(body).digest('hex'));
-    const signature = deps.signingKey.sign(body);
-    // The .json goes last: its presence means the checkpoint is complete.
-    await putBytes(deps.store, key(chain, seq, 'tsr'), Buffer.from(stamp.response));
-    await putBytes(deps.store, key(chain, seq, 'sig'), signature);
-    await putBytes(deps.store, key(chain, seq, 'json'), body);
-    written += 1;
+  const held = await withAdvisoryLock(deps.db, LOCKS.checkpoints, async () => {
+    let written = 0;
+    for (const chain of CHAINS) if (await writeCheckpoint(deps, chain)) written += 1;
+    return written;
+  });
+  return held?.value ?? 0;
+}
+
+async function writeCheckpoint(deps: CheckpointDeps, chain: ChainName): Promise<boolean> {
+  const last = await lastCheckpoint(deps, chain);
+  const verdict = await verifyChain(deps.db, chain, last);
+  await recordTrailStatus(deps, chain, verdict);
+  if (!verdict.ok || verdict.rows === 0 || verdict.rows === last?.seq) return false;
+  const body = Buffer.from(canonicalize({ chain, seq: verdict.rows, hash: verdict.head, at: deps.now().toISOString(), keyFingerprint: deps.signingKey.fingerprint })!);
+  const stamp = await stampDigest(deps.timestamps, createHash('sha256').update(body).digest('hex'));
+  const base = `${seqPrefix(chain, verdict.rows)}-${randomUUID()}`;
+  await putBytes(deps.store, `${base}.tsr`, Buffer.from(stamp.response));
+  await putBytes(deps.store, `${base}.sig`, deps.signingKey.sign(body));
+  await putBytes(deps.store, `${base}.json`, body);
+  await deps.db.updateTable('trail_status').set({ checkpoint_key: `${base}.json` }).where('chain', '=', chain).execute();
+  return true;
+}
+
+/** The newest checkpoint set signed by the platform key: the one the writer noted last, else found by listing. */
+async function lastCheckpoint(deps: CheckpointDeps, chain: ChainName): Promise<Checkpoint | undefined> {
+  const publicKey = createPublicKey(deps.signingKey.publicKeyPem);
+  const noted = await deps.db.selectFrom('trail_status').select('checkpoint_key').where('chain', '=', chain).executeTakeFirst();
+  const last = noted?.checkpoint_key ? await readSet(deps.store, publicKey, noted.checkpoint_key).catch(() => undefined) : undefined;
+  if (last?.chain === chain) return last;
+  for (const set of (await checkpointSets(deps.store, chain)).reverse()) {
+    const point = await readSet(deps.store, publicKey, set);
+    if (point) return point;
   }
-  return written;
+  return undefined;
+}
+
+/** Keeps the writer's verdict on a chain; a newly broken chain is audited once, not every minute. */
+async function recordTrailStatus(deps: CheckpointDeps, chain: ChainName, verdict: ChainVerdict): Promise<void> {
+  const values = { checked_at: deps.now(), ok: verdict.ok, broken_at: verdict.ok ? null : verdict.brokenAt, reason: verdict.ok ? null : verdict.reason };
+  await deps.db.transaction().execute(async (trx) => {
+    const before = await trx.selectFrom('trail_status').select(['ok', 'broken_at']).where('chain', '=', chain).forUpdate().executeTakeFirst();
+    await trx.insertInto('trail_status').values({ chain, ...values }).onConflict((oc) => oc.column('chain').doUpdateSet(values)).execute();
+    if (verdict.ok || (before && !before.ok && Number(before.broken_at) === verdict.brokenAt)) return;
+    deps.log?.warn({ chain, brokenAt: verdict.brokenAt, reason: verdict.reason }, 'refusing to sign a checkpoint of a broken chain');
+    await appendAudit(trx, {
+      actorId: null, actorName: 'checkpoint-writer', role: null, unitId: null, action: 'checkpoint.refused', objectType: 'trail', objectId: chain,
+      objectUnitId: null, client: null, outcome: 'failed', details: { chain, brokenAt: verdict.brokenAt, reason: verdict.reason },
+    });
+  });
+}
+
+/** The checkpoint writer's last verdict on each chain. */
+export async function trailStatus(db: Db) {
+  const rows = await db.selectFrom('trail_status').selectAll().orderBy('chain').execute();
+  return rows.map((r) => ({ chain: r.chain, ok: r.ok, checkedAt: r.checked_at.toISOString(), brokenAt: r.broken_at === null ? null : Number(r.broken_at), reason: r.reason }));
 }
 
 export function startCheckpoints(deps: CheckpointDeps & { log: { warn(o: object, m: string): void } }, intervalMs: number): () => Promise<void> {
@@ -57,33 +106,55 @@ export function startCheckpoints(deps: CheckpointDeps & { log: { warn(o: object,
   };
 }
 
-export type CheckpointVerdict = { ok: true; checked: number } | { ok: false; checked: number; chain: string; seq: number; reason: string };
+interface Checkpoint {
+  chain: string;
+  seq: number;
+  hash: string;
+  at: string;
+}
+
+/** The .json keys of a chain's checkpoint sets, oldest first. */
+async function checkpointSets(store: ObjectStore, chain: ChainName): Promise<string[]> {
+  const keys: string[] = [];
+  for await (const k of store.list(`checkpoints/${chain}/`)) if (k.endsWith('.json')) keys.push(k);
+  return keys.sort();
+}
+
+/** A set's checkpoint when its signature is the platform key's over its .json; else undefined. */
+async function readSet(store: ObjectStore, publicKey: KeyObject, jsonKey: string): Promise<Checkpoint | undefined> {
+  const body = await readBytes(store, jsonKey);
+  const signature = await readBytes(store, jsonKey.replace(/\.json$/, '.sig')).catch(() => Buffer.alloc(0));
+  return signedBy(publicKey, body, signature) ? (JSON.parse(body.toString('utf8')) as Checkpoint) : undefined;
+}
+
+export type CheckpointVerdict =
+  | { ok: true; checked: number; newest: Record<ChainName, { seq: number; at: string } | null> }
+  | { ok: false; checked: number; chain: string; seq: number; reason: string };
 
 /**
  * Checks every stored checkpoint: its signature by the platform key, and that the chain row at
- * its seq still carries its hash. Names the first checkpoint the database no longer matches.
+ * its seq still carries its hash. Names the first checkpoint the database no longer matches; else
+ * says how far each chain is covered.
  */
 export async function verifyCheckpoints(db: Db, store: ObjectStore, publicKeyPem: string): Promise<CheckpointVerdict> {
   const publicKey = createPublicKey(publicKeyPem);
   let checked = 0;
+  const newest: Record<ChainName, { seq: number; at: string } | null> = { audit: null, custody: null };
   for (const chain of CHAINS) {
     const table = chain === 'audit' ? 'audit_events' : 'custody_events';
-    const keys: string[] = [];
-    for await (const k of store.list(`checkpoints/${chain}/`)) if (k.endsWith('.json')) keys.push(k);
-    for (const k of keys.sort()) {
-      const body = await readBytes(store, k);
-      const signature = await readBytes(store, k.replace(/\.json$/, '.sig')).catch(() => Buffer.alloc(0));
-      const point = JSON.parse(body.toString('utf8')) as { seq: number; hash: string };
-      const fail = (reason: string): CheckpointVerdict => ({ ok: false, checked, chain, seq: point.seq, reason });
-      if (!signedBy(publicKey, body, signature)) return fail(`checkpoint ${k} is not signed by the platform key`);
+    for (const k of await checkpointSets(store, chain)) {
+      const point = await readSet(store, publicKey, k);
+      const name = k.split('/').pop();
+      if (!point) return { ok: false, checked, chain, seq: Number(name?.slice(0, 12)), reason: `checkpoint ${k} is not signed by the platform key` };
       const row = await sql<{ hash: string }>`select hash from ${sql.table(table)} where seq = ${point.seq}`.execute(db);
       if (row.rows[0]?.hash !== point.hash) {
-        return fail(`row ${point.seq} of the ${chain} chain no longer has the hash the signed checkpoint of ${k.split('/').pop()} recorded: the chain was rewritten at or before it`);
+        return { ok: false, checked, chain, seq: point.seq, reason: `row ${point.seq} of the ${chain} chain no longer has the hash the signed checkpoint of ${name} recorded: the chain was rewritten at or before it` };
       }
       checked += 1;
+      if (point.seq >= (newest[chain]?.seq ?? 0)) newest[chain] = { seq: point.seq, at: point.at };
     }
   }
-  return { ok: true, checked };
+  return { ok: true, checked, newest };
 }
 
 function signedBy(publicKey: KeyObject, body: Buffer, signature: Buffer): boolean {
@@ -104,16 +175,21 @@ async function readBytes(store: ObjectStore, k: string): Promise<Buffer> {
   return Buffer.concat(chunks);
 }
 
-export type TrailVerdict = ChainVerdict & { chain: ChainName; checkpoints: number };
+export type TrailVerdict = ChainVerdict & {
+  chain: ChainName;
+  checkpoints: number;
+  /** The newest row a verified signed checkpoint covers: rows after it are not yet covered. */
+  covered?: { seq: number; at: string } | null;
+};
 
 /**
  * One chain, fully: its rows must hash together, and the stored signed checkpoints must still
- * match them (which catches a rewrite that recomputed every hash).
+ * match them (which catches a rewrite that recomputed every hash) up to the newest one.
  */
 export async function verifyTrail(db: Db, store: ObjectStore, publicKeyPem: string, chain: ChainName): Promise<TrailVerdict> {
   const verdict = await verifyChain(db, chain);
   if (!verdict.ok) return { chain, ...verdict, checkpoints: 0 };
   const points = await verifyCheckpoints(db, store, publicKeyPem);
   if (!points.ok && points.chain === chain) return { chain, ok: false, rows: verdict.rows, brokenAt: points.seq, reason: points.reason, checkpoints: points.checked };
-  return { chain, ...verdict, checkpoints: points.checked };
+  return { chain, ...verdict, checkpoints: points.checked, covered: points.ok ? points.newest[chain] : null };
 }

@@ -38,6 +38,8 @@ export interface Config {
   secureCookies: boolean;
   /** Strict-Transport-Security: only when the public URL is https. */
   hsts: boolean;
+  /** The fixity scrub: read rate of a pass (bytes/s, 0 no limit) and how often each object is re-read (0: no scheduled passes). */
+  fixity: { bytesPerSecond: number; intervalMs: number };
 }
 
 export interface S3Settings {
@@ -82,11 +84,15 @@ export function readConfig(env: Env = process.env): Readonly<Config> {
     }),
     queuePrefix: env.EVIDENCE_QUEUE_PREFIX ?? 'evidence',
     timestamps: readTimestampConfig(env, home),
-    checkpointIntervalMs: integer(env, 'EVIDENCE_CHECKPOINT_SECONDS', 300) * 1000,
+    checkpointIntervalMs: integer(env, 'EVIDENCE_CHECKPOINT_SECONDS', 60) * 1000,
     trustedProxies: readTrustedProxies(env),
     publicUrl,
     secureCookies: https || flag(env, 'EVIDENCE_SECURE_COOKIES'),
     hsts: https,
+    fixity: Object.freeze({
+      bytesPerSecond: integer(env, 'EVIDENCE_FIXITY_MB_PER_S', 20) * 1_000_000,
+      intervalMs: integer(env, 'EVIDENCE_FIXITY_INTERVAL_HOURS', 168) * 3_600_000,
+    }),
   });
 }
 

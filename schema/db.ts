@@ -308,6 +308,40 @@ export interface CaseExportsTable {
   finished_at: NullableTimestamp;
 }
 
+export type FixityState = 'ok' | 'altered' | 'missing';
+
+export interface FixityObjectsTable {
+  storage_key: string;
+  evidence_id: string;
+  kind: 'original' | 'derivative';
+  sha256: string;
+  state: FixityState;
+  checked_at: Timestamp;
+  detail: string | null;
+}
+
+export interface FixityRunsTable {
+  id: Generated<string>;
+  trigger: 'scheduled' | 'manual';
+  requested_by: string;
+  started_at: Timestamp;
+  finished_at: NullableTimestamp;
+  objects_checked: ColumnType<string, number | string | undefined, number | string>;
+  bytes_checked: ColumnType<string, number | string | undefined, number | string>;
+  failures: Generated<number>;
+  error: string | null;
+}
+
+/** The checkpoint writer's last verdict on each chain (a refusal to sign stays visible here). */
+export interface TrailStatusTable {
+  chain: string;
+  checked_at: Timestamp;
+  ok: boolean;
+  broken_at: NullableBigInt;
+  reason: string | null;
+  checkpoint_key: string | null;
+}
+
 export interface Database {
   units: UnitsTable;
   users: UsersTable;
@@ -333,6 +367,9 @@ export interface Database {
   case_exports: CaseExportsTable;
   timestamp_batches: TimestampBatchesTable;
   timestamp_leaves: TimestampLeavesTable;
+  fixity_objects: FixityObjectsTable;
+  fixity_runs: FixityRunsTable;
+  trail_status: TrailStatusTable;
 }
 
 export type EvidenceRow = Selectable<EvidenceTable>;

@@ -1,5 +1,6 @@
 import { Type } from 'typebox';
 import { verifyTrail } from '../../core/checkpoints';
+import { crossCheckTrails } from '../../core/cross-check';
 import { timestampBacklog } from '../../core/timestamp/batcher';
 import type { SigningKey } from '../../core/signing-key';
 import type { ObjectStore } from '../../core/store/port';
@@ -89,6 +90,7 @@ export function auditRoutes(deps: { db: Db; store: ObjectStore; signingKey: Sign
             brokenAt: Type.Optional(Type.Integer()),
             reason: Type.Optional(Type.String()),
             checkpoints: Type.Integer(),
+            covered: Type.Optional(Nullable(Type.Object({ seq: Type.Integer(), at: Type.String() }))),
           }),
           ...errors,
         },
@@ -96,5 +98,20 @@ export function auditRoutes(deps: { db: Db; store: ObjectStore; signingKey: Sign
     }, async (request) => {
       return verifyTrail(db, deps.store, deps.signingKey.publicKeyPem, request.query.chain);
     });
+
+    // Events both trails record (original reads, fixity failures) must agree: a rewrite of one chain shows here.
+    app.get('/audit/cross-check', {
+      config: { roles: ['auditor', 'admin'], scope: 'audit', audit: 'audit.cross-check' },
+      schema: {
+        response: {
+          200: Type.Object({
+            ok: Type.Boolean(),
+            pairs: Type.Integer(),
+            unmatched: Type.Array(Type.Object({ trail: Type.String(), seq: Type.Integer(), action: Type.String(), evidenceId: Nullable(Type.String()), actor: Type.String() })),
+          }),
+          ...errors,
+        },
+      },
+    }, () => crossCheckTrails(db));
   };
 }

@@ -6,6 +6,7 @@ import type { ObjectStore } from '../../core/store/port';
 import type { Db } from '../../schema/database';
 import { PLAYBACK_STATES, type DerivativeRow, type EvidenceRow } from '../../schema/db';
 import { timestampOf } from '../../core/timestamp/batcher';
+import { fixityOfEvidence, fixityVerdict, recordFixity, verifiedOk } from '../../core/fixity';
 import { may } from '../access';
 import { recordedClient, startsViewing } from '../audit';
 import { loadEvidence, visibleEvidence } from '../scoped';
@@ -63,6 +64,8 @@ const EvidenceDetail = Type.Intersect([
   Type.Object({
     playback: Playback,
     timestamp: Nullable(Timestamp),
+    /** Whether the stored bytes were re-read and still match (fixity scrub, full reads). */
+    fixity: Type.Object({ state: StringEnum(['unchecked', 'ok', 'altered', 'missing'] as const), checkedAt: Type.Optional(Type.String()), detail: Type.Optional(Type.String()) }),
     cases: Type.Array(Type.Object({ id: Type.String(), number: Type.String(), title: Type.String(), state: Type.String() })),
   }),
 ]);
@@ -183,7 +186,7 @@ export function evidenceRoutes(deps: { db: Db; store: ObjectStore; now: () => Da
         .where('case_evidence.evidence_id', '=', row.id)
         .orderBy('cases.number')
         .execute();
-      return { ...toEvidenceItem(row), playback: playbackOf(row, files), timestamp: await timestampView(db, row.id), cases };
+      return { ...toEvidenceItem(row), playback: playbackOf(row, files), timestamp: await timestampView(db, row.id), fixity: await fixityOfEvidence(db, row.id), cases };
     });
 
     app.get('/evidence/:id/custody', {
@@ -204,10 +207,12 @@ export function evidenceRoutes(deps: { db: Db; store: ObjectStore; now: () => Da
       const p = request.principal!;
       const row = await loadEvidence(db, p, request.params.id);
       request.auditObject = { unitId: row.unit_id };
+      const stored = { storageKey: row.storage_key, evidenceId: row.id, kind: 'original' as const, name: null, size: Number(row.size), sha256: row.sha256, sm3: row.sm3 };
       return sendObject(store, reply, request.headers.range, {
         key: row.storage_key,
         size: Number(row.size),
-        sha256: row.sha256,
+        ...((await verifiedOk(db, row.storage_key, row.sha256)) ? { sha256: row.sha256 } : {}),
+        observe: (observed) => recordFixity(db, stored, fixityVerdict(stored, observed), now(), { actor: p.name, source: 'read' }),
         contentType: 'application/octet-stream',
         disposition: `attachment; filename*=UTF-8''${encodeURIComponent(row.original_name)}`,
         beforeSend: async (range) => {
@@ -215,10 +220,10 @@ export function evidenceRoutes(deps: { db: Db; store: ObjectStore; now: () => Da
             request.auditSkip = true;
             return;
           }
-          request.auditDetails = { range };
           await db.transaction().execute((trx) =>
             appendCustody(trx, { evidenceId: row.id, action: 'original.read', actor: p.name, details: { ...recordedClient(request), range, role: p.role } }),
           );
+          request.auditDetails = { range }; // only once custody has it: the audit verify cross-check pairs the two
         },
       });
     });
@@ -240,7 +245,8 @@ export function evidenceRoutes(deps: { db: Db; store: ObjectStore; now: () => Da
       // Posters and thumbnails are part of browsing; the video is what is "watched".
       const watched = kind === 'mp4' || kind === 'hls';
       if (!watched || !(await startsViewing(db, p.sessionKey, `view:${id}`, now()))) request.auditSkip = true;
-      return sendObject(store, reply, request.headers.range, { key: file.storage_key, size: Number(file.size), sha256: file.sha256, contentType: file.mime_type });
+      const verified = await verifiedOk(db, file.storage_key, file.sha256);
+      return sendObject(store, reply, request.headers.range, { key: file.storage_key, size: Number(file.size), ...(verified ? { sha256: file.sha256 } : {}), contentType: file.mime_type });
     });
 
     app.get('/evidence/:id/bookmarks', {
