@@ -8,8 +8,8 @@ import { PLAYBACK_STATES, type DerivativeRow, type EvidenceRow } from '../../sch
 import { timestampOf } from '../../core/timestamp/batcher';
 import { may } from '../access';
 import { startsViewing } from '../audit';
-import { loadEvidence, visibleEvidence } from '../scoped';
-import { Bytes, IdParams, Nullable, ProblemBody, StringEnum, Uuid, decodeCursor, encodeCursor, errors } from '../schemas';
+import { loadEvidence, visibleCases, visibleEvidence } from '../scoped';
+import { BoundedInt, Bytes, Cursor, DateTime, IdParams, Limit, Nullable, ProblemBody, StringEnum, Text, Uuid, cursorAfter, encodeCursor, errors } from '../schemas';
 import { sendObject } from '../send-object';
 
 const READERS = { roles: ['admin', 'auditor', 'unit_head', 'overseer', 'handler', 'complainant', 'station'], scope: 'evidence' } as const;
@@ -61,7 +61,10 @@ const EvidenceDetail = Type.Intersect([
   Type.Object({
     playback: Playback,
     timestamp: Nullable(Timestamp),
+    /** Only the linked cases the caller may see. */
     cases: Type.Array(Type.Object({ id: Type.String(), number: Type.String(), title: Type.String(), state: Type.String() })),
+    /** How many linked cases the caller may not see; for supervising roles only. */
+    hiddenCaseCount: Type.Optional(Type.Integer()),
   }),
 ]);
 
@@ -122,14 +125,14 @@ function playbackOf(row: EvidenceRow, files: DerivativeRow[]): Static<typeof Pla
 }
 
 const SearchQuery = Type.Object({
-  limit: Type.Integer({ minimum: 1, maximum: 500, default: 50 }),
-  cursor: Type.Optional(Type.String({ maxLength: 200 })),
-  officerNo: Type.Optional(Type.String({ maxLength: 32 })),
-  deviceSerial: Type.Optional(Type.String({ maxLength: 64 })),
+  limit: Limit(500, 50),
+  cursor: Type.Optional(Cursor),
+  officerNo: Type.Optional(Text(32)),
+  deviceSerial: Type.Optional(Text(64)),
   unitId: Type.Optional(Uuid),
   caseId: Type.Optional(Uuid),
-  from: Type.Optional(Type.String({ format: 'date-time' })),
-  to: Type.Optional(Type.String({ format: 'date-time' })),
+  from: Type.Optional(DateTime),
+  to: Type.Optional(DateTime),
   important: Type.Optional(Type.Boolean()),
   state: Type.Optional(StringEnum(PLAYBACK_STATES)),
 });
@@ -152,12 +155,12 @@ export function evidenceRoutes(deps: { db: Db; store: ObjectStore; now: () => Da
       if (q.important !== undefined) query = query.where('evidence.important', '=', q.important);
       if (q.state) query = query.where('evidence.playback_state', '=', q.state);
       if (q.caseId) {
-        const caseId = q.caseId;
-        query = query.where((eb) => eb.exists(eb.selectFrom('case_evidence').select(eb.lit(1).as('one')).whereRef('case_evidence.evidence_id', '=', 'evidence.id').where('case_evidence.case_id', '=', caseId)));
+        // Only a case the caller may see: the filter must not confirm links to other cases.
+        const caseIds = visibleCases(db, request.principal!).select('cases.id').where('cases.id', '=', q.caseId);
+        query = query.where((eb) => eb.exists(eb.selectFrom('case_evidence').select(eb.lit(1).as('one')).whereRef('case_evidence.evidence_id', '=', 'evidence.id').where('case_evidence.case_id', 'in', caseIds)));
       }
       if (q.cursor) {
-        const after = decodeCursor(q.cursor);
-        if (!after) throw new Problem(400, 'Bad Request', 'the cursor is not one this server gave out');
+        const after = cursorAfter(q.cursor);
         query = query.where((eb) => eb.or([eb('evidence.received_at', '<', after.at), eb.and([eb('evidence.received_at', '=', after.at), eb('evidence.id', '<', after.id)])]));
       }
       request.auditDetails = { filters: { ...q, limit: undefined, cursor: undefined } };
@@ -171,17 +174,15 @@ export function evidenceRoutes(deps: { db: Db; store: ObjectStore; now: () => Da
       config: { ...READERS, audit: 'evidence.read' },
       schema: { params: IdParams, response: { 200: EvidenceDetail, ...errors } },
     }, async (request) => {
-      const row = await loadEvidence(db, request.principal!, request.params.id);
+      const p = request.principal!;
+      const row = await loadEvidence(db, p, request.params.id);
       request.auditObject = { unitId: row.unit_id };
       const files = await db.selectFrom('derivatives').selectAll().where('evidence_id', '=', row.id).orderBy('kind').orderBy('name').execute();
-      const cases = await db
-        .selectFrom('case_evidence')
-        .innerJoin('cases', 'cases.id', 'case_evidence.case_id')
-        .select(['cases.id', 'cases.number', 'cases.title', 'cases.state'])
-        .where('case_evidence.evidence_id', '=', row.id)
-        .orderBy('cases.number')
-        .execute();
-      return { ...toEvidenceItem(row), playback: playbackOf(row, files), timestamp: await timestampView(db, row.id), cases };
+      const linked = db.selectFrom('case_evidence').select('case_evidence.case_id').where('case_evidence.evidence_id', '=', row.id);
+      const cases = await visibleCases(db, p).select(['cases.id', 'cases.number', 'cases.title', 'cases.state']).where('cases.id', 'in', linked).orderBy('cases.number').execute();
+      const { n } = await linked.clearSelect().select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow();
+      const hidden = may.countHiddenLinks(p) ? { hiddenCaseCount: Number(n) - cases.length } : {};
+      return { ...toEvidenceItem(row), playback: playbackOf(row, files), timestamp: await timestampView(db, row.id), cases, ...hidden };
     });
 
     app.get('/evidence/:id/custody', {
@@ -225,7 +226,7 @@ export function evidenceRoutes(deps: { db: Db; store: ObjectStore; now: () => Da
     app.get('/evidence/:id/derivatives/:kind/:name', {
       config: { ...READERS, audit: 'evidence.view' },
       schema: {
-        params: Type.Object({ id: Uuid, kind: Type.String({ maxLength: 20 }), name: Type.String({ maxLength: 200 }) }),
+        params: Type.Object({ id: Uuid, kind: Text(20), name: Text(200) }),
         response: { 200: Bytes, 206: Bytes, 416: ProblemBody, ...errors },
       },
     }, async (request, reply) => {
@@ -255,7 +256,7 @@ export function evidenceRoutes(deps: { db: Db; store: ObjectStore; now: () => Da
       config: { ...READERS, audit: 'evidence.bookmark' },
       schema: {
         params: IdParams,
-        body: Type.Object({ offsetMs: Type.Integer({ minimum: 0 }), label: Type.String({ minLength: 1, maxLength: 500 }) }),
+        body: Type.Object({ offsetMs: BoundedInt(0, Number.MAX_SAFE_INTEGER), label: Text(500, { minLength: 1 }) }),
         response: { 201: Bookmark, ...errors },
       },
     }, async (request, reply) => {

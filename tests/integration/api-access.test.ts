@@ -119,6 +119,47 @@ describe('IDOR: every route, called by every role against objects outside its sc
   });
 });
 
+describe('IDOR: embedded objects', () => {
+  it('names no evidence or case outside the caller\'s scope in any response body, whatever it embeds', async () => {
+    // A file of unit A's handler linked to a case of each unit: every view of it embeds both cases.
+    const link = (caseId: string) => p.app.inject({ method: 'POST', url: `/api/cases/${caseId}/evidence`, headers: bearer(p.adminToken), payload: { evidenceId: w.evidence.a } });
+    for (const c of [w.cases.a, w.cases.b]) expect((await link(c)).statusCode).toBe(200);
+    const spec = p.app.swagger() as { paths: Record<string, Record<string, { parameters?: { in: string; name: string; schema?: { format?: string } }[] }>> };
+    const all = { evidence: [w.evidence.a, w.evidence.a2, w.evidence.b], cases: [w.cases.a, w.cases.b] };
+    const idsOf = async (url: string, token: string) => new Set<string>(((await get(url, token)).json().items ?? []).map((i: { id: string }) => i.id));
+    let calls = 0;
+    try {
+      for (const who of Object.keys(w.tokens) as (keyof World['tokens'])[]) {
+        const token = w.tokens[who];
+        const seenEvidence = await idsOf('/api/evidence?limit=500', token);
+        const seenCases = await idsOf('/api/cases?limit=500', token);
+        const forbidden = [...all.evidence.filter((id) => !seenEvidence.has(id)), ...all.cases.filter((id) => !seenCases.has(id))];
+        if (forbidden.length === 0) continue;
+        for (const [path, methods] of Object.entries(spec.paths)) {
+          // The audit trail names what the caller's own unit acted on, in or out of scope: that is its purpose.
+          if (!methods.get || path.startsWith('/api/audit')) continue;
+          const ids = path.startsWith('/api/cases') ? all.cases : all.evidence;
+          const uuidQuery = (methods.get.parameters ?? []).filter((q) => q.in === 'query' && q.schema?.format === 'uuid').map((q) => q.name);
+          const urls = path.includes('{')
+            ? ids.map((id) => path.replace('{id}', id).replace('{evidenceId}', id).replace('{kind}', 'mp4').replace('{name}', 'video.mp4'))
+            : [path, ...uuidQuery.flatMap((name) => [...all.evidence, ...all.cases].map((id) => `${path}?${name}=${id}`))];
+          for (const url of urls) {
+            const res = await get(url, token);
+            calls += 1;
+            const where = `${who} GET ${url} → ${res.statusCode} ${res.body.slice(0, 300)}`;
+            expect(res.statusCode, where).toBeLessThan(500);
+            // A refusal may echo the id the caller sent; nothing else.
+            for (const id of forbidden) if (res.statusCode < 300 || !url.includes(id)) expect(res.body, where).not.toContain(id);
+          }
+        }
+      }
+    } finally {
+      for (const c of [w.cases.a, w.cases.b]) await p.app.inject({ method: 'DELETE', url: `/api/cases/${c}/evidence/${w.evidence.a}`, headers: bearer(p.adminToken) });
+    }
+    expect(calls).toBeGreaterThan(100);
+  });
+});
+
 describe('logins', () => {
   afterEach(() => {
     vi.useRealTimers();
