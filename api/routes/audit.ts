@@ -6,7 +6,7 @@ import type { ObjectStore } from '../../core/store/port';
 import type { HttpServer } from '../../core/http';
 import type { Db } from '../../schema/database';
 import { visibleAudit } from '../scoped';
-import { Nullable, errors } from '../schemas';
+import { BoundedInt, DateTime, Limit, Nullable, Text, errors } from '../schemas';
 
 const AUDIT_READERS = { roles: ['auditor', 'admin', 'unit_head'], scope: 'audit' } as const;
 
@@ -33,12 +33,12 @@ export function auditRoutes(deps: { db: Db; store: ObjectStore; signingKey: Sign
       config: { ...AUDIT_READERS, audit: 'audit.search' },
       schema: {
         querystring: Type.Object({
-          objectId: Type.Optional(Type.String({ maxLength: 100 })),
-          userId: Type.Optional(Type.String({ maxLength: 100 })),
-          from: Type.Optional(Type.String({ format: 'date-time' })),
-          to: Type.Optional(Type.String({ format: 'date-time' })),
-          limit: Type.Integer({ minimum: 1, maximum: 1000, default: 100 }),
-          before: Type.Optional(Type.Integer({ minimum: 1 })),
+          objectId: Type.Optional(Text(100)),
+          userId: Type.Optional(Text(100)),
+          from: Type.Optional(DateTime),
+          to: Type.Optional(DateTime),
+          limit: Limit(1000, 100),
+          before: Type.Optional(BoundedInt(1, Number.MAX_SAFE_INTEGER)),
         }),
         response: { 200: Type.Object({ items: Type.Array(AuditEvent), nextBefore: Nullable(Type.Integer()) }), ...errors },
       },
