@@ -14,6 +14,7 @@ import { caseRoutes } from './routes/cases';
 import { evidenceRoutes } from './routes/evidence';
 import { stationRoutes } from './routes/stations';
 import { exportRoutes } from './routes/exports';
+import { workQueueRoutes } from './routes/work-queue';
 import type { SigningKey } from '../core/signing-key';
 
 export interface ApiDeps {
@@ -61,6 +62,7 @@ export function apiRoutes(deps: ApiDeps) {
     await app.register(auditRoutes(deps));
     await app.register(stationRoutes(deps));
     await app.register(exportRoutes(deps));
+    await app.register(workQueueRoutes(deps));
     await app.register(adminRoutes(deps));
   };
 }

@@ -15,7 +15,7 @@ import { sendObject } from '../send-object';
 const READERS = { roles: ['admin', 'auditor', 'unit_head', 'overseer', 'handler', 'complainant', 'station'], scope: 'evidence' } as const;
 
 // Field names are a contract other tools rely on (issue 2).
-const EvidenceItem = Type.Object({
+export const EvidenceItem = Type.Object({
   id: Type.String(),
   sha256: Type.String(),
   sm3: Type.String(),
