@@ -70,6 +70,14 @@ export async function loadCase(db: Db, p: Principal, id: string) {
   return row;
 }
 
+/** Which of these ids name evidence or cases the caller may not see (other ids are not looked at). */
+export async function outOfScopeIds(db: Db, p: Principal, ids: string[]): Promise<Set<string>> {
+  if (ids.length === 0) return new Set();
+  const evidence = await db.selectFrom('evidence').select('evidence.id').where('evidence.id', 'in', ids).where((eb) => eb.not(evidenceFilter(p)(eb))).execute();
+  const cases = await db.selectFrom('cases').select('cases.id').where('cases.id', 'in', ids).where((eb) => eb.not(caseFilter(p)(eb))).execute();
+  return new Set([...evidence, ...cases].map((r) => r.id));
+}
+
 export function visibleAudit(db: Db, p: Principal): SelectQueryBuilder<Database, 'audit_events', {}> {
   const scope = auditScope(p);
   return db.selectFrom('audit_events').where((eb) => {

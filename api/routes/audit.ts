@@ -5,7 +5,8 @@ import type { SigningKey } from '../../core/signing-key';
 import type { ObjectStore } from '../../core/store/port';
 import type { HttpServer } from '../../core/http';
 import type { Db } from '../../schema/database';
-import { visibleAudit } from '../scoped';
+import { auditScope } from '../access';
+import { outOfScopeIds, visibleAudit } from '../scoped';
 import { BoundedInt, DateTime, Limit, Nullable, Text, errors } from '../schemas';
 
 const AUDIT_READERS = { roles: ['auditor', 'admin', 'unit_head'], scope: 'audit' } as const;
@@ -24,7 +25,12 @@ const AuditEvent = Type.Object({
   outcome: Type.String(),
   details: Type.Record(Type.String(), Type.Unknown()),
   hash: Type.String(),
+  /** Ids of files or cases outside the reader's scope were replaced; the hash covers the original row. */
+  redacted: Type.Optional(Type.Boolean()),
 });
+
+const UUIDS = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/gi;
+const HIDDEN = 'outside-your-scope';
 
 export function auditRoutes(deps: { db: Db; store: ObjectStore; signingKey: SigningKey }) {
   const { db } = deps;
@@ -52,11 +58,25 @@ export function auditRoutes(deps: { db: Db; store: ObjectStore; signingKey: Sign
       if (q.before) query = query.where('audit_events.seq', '<', String(q.before));
       const rows = await query.execute();
       const page = rows.slice(0, q.limit);
+      // A unit's trail names what its staff touched and who touched its objects, never another unit's files or cases.
+      const p = request.principal!;
+      const mentioned = auditScope(p).kind === 'all' ? [] : page.flatMap((r) => JSON.stringify([r.object_id, r.details]).match(UUIDS) ?? []);
+      const hidden = await outOfScopeIds(db, p, [...new Set(mentioned.map((id) => id.toLowerCase()))]);
+      const redact = <T>(value: T): { value: T; redacted: boolean } => {
+        let redacted = false;
+        const text = JSON.stringify(value).replace(UUIDS, (id) => (hidden.has(id.toLowerCase()) ? ((redacted = true), HIDDEN) : id));
+        return { value: JSON.parse(text) as T, redacted };
+      };
       return {
-        items: page.map((r) => ({
-          seq: Number(r.seq), at: r.at.toISOString(), actorId: r.actor_id, actorName: r.actor_name, role: r.role, unitId: r.unit_id, action: r.action,
-          objectType: r.object_type, objectId: r.object_id, client: r.client, outcome: r.outcome, details: r.details, hash: r.hash,
-        })),
+        items: page.map((r) => {
+          const objectId = redact(r.object_id);
+          const details = redact(r.details);
+          return {
+            seq: Number(r.seq), at: r.at.toISOString(), actorId: r.actor_id, actorName: r.actor_name, role: r.role, unitId: r.unit_id, action: r.action,
+            objectType: r.object_type, objectId: objectId.value, client: r.client, outcome: r.outcome, details: details.value, hash: r.hash,
+            ...(objectId.redacted || details.redacted ? { redacted: true } : {}),
+          };
+        }),
         nextBefore: rows.length > q.limit ? Number(page[page.length - 1]!.seq) : null,
       };
     });

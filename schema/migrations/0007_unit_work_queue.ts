@@ -13,7 +13,7 @@ const blank = (column: string) => sql<boolean>`${sql.ref(column)} !~ '[^[:space:
  * bound officer and so the footage's unit. Blanks become NULL; evidence that had one takes the
  * officer and unit the ingest now gives it (the recorder's bound officer, else the one the recorder
  * reported at docking), each correction on the file's custody trail. Footage still without a unit
- * waits on the admin work queue, which this index serves.
+ * waits on the admin work queue, which the first index serves.
  */
 export async function up(db: Kysely<any>): Promise<void> {
   for (const table of ['users', 'recorders', 'offload_sessions']) {
@@ -39,9 +39,12 @@ export async function up(db: Kysely<any>): Promise<void> {
     });
   }
   await sql`create index evidence_unassigned on evidence (received_at, id) where unit_id is null`.execute(db);
+  // Which files a court package holds, to refuse it to a caller who may not see one of them (item 4).
+  await sql`create index custody_export_packaged on custody_events ((details->>'exportId')) where action = 'export.packaged'`.execute(db);
 }
 
 /** The index goes; the corrected rows stay corrected (a blank officer number was never right). */
 export async function down(db: Kysely<any>): Promise<void> {
+  await sql`drop index custody_export_packaged`.execute(db);
   await sql`drop index evidence_unassigned`.execute(db);
 }

@@ -49,3 +49,38 @@ describe('cases linked to a file', () => {
     expect(own.json().items.map((i: { id: string }) => i.id)).toEqual([w.evidence.a]);
   });
 });
+
+describe('other responses that embed files or cases', () => {
+  it('refuses a court package holding a file outside the caller\'s scope, even of a case in scope', async () => {
+    // Case B now holds unit A's file a: an admin exports it.
+    const started = await p.app.inject({ method: 'POST', url: `/api/cases/${w.cases.b}/exports`, headers: bearer(p.adminToken), payload: { reason: '移送法院' } });
+    expect(started.statusCode, started.body).toBe(202);
+    const id = started.json().exportId as string;
+    let status = '';
+    for (let i = 0; i < 300 && status !== 'ready'; i++) {
+      status = (await p.app.inject({ url: `/api/exports/${id}`, headers: bearer(p.adminToken) })).json().status;
+      if (status === 'failed') throw new Error('export failed');
+      if (status !== 'ready') await new Promise((r) => setTimeout(r, 100));
+    }
+    const zip = (token: string) => p.app.inject({ url: `/api/exports/${id}/package.zip`, headers: bearer(token) });
+    // Unit B's head may not see file a; case B's handler may (it is linked to the case they handle).
+    const refused = await zip(w.tokens.unitHeadB);
+    expect(refused.statusCode, refused.body.slice(0, 200)).toBe(403);
+    expect(refused.headers['content-type']).toMatch(/problem\+json/);
+    expect((await zip(w.tokens.handlerB)).statusCode).toBe(200);
+    expect((await zip(w.tokens.auditor)).statusCode).toBe(200);
+  });
+
+  it('shows a unit head the audit events of their unit without naming another unit\'s files or cases', async () => {
+    // Unit A's handler tries unit B's file: the event is unit A's (its actor), the object is not.
+    expect((await p.app.inject({ url: `/api/evidence/${w.evidence.b}`, headers: bearer(w.tokens.handlerA) })).statusCode).toBe(404);
+    const res = await p.app.inject({ url: '/api/audit?limit=1000', headers: bearer(w.tokens.unitHeadA) });
+    expect(res.statusCode).toBe(200);
+    const attempt = res.json().items.find((e: { actorId: string; action: string; outcome: string }) => e.actorId === w.users.handlerA && e.action === 'evidence.read' && e.outcome === 'denied');
+    expect(attempt).toMatchObject({ objectId: 'outside-your-scope', redacted: true });
+    for (const id of [w.evidence.b, w.cases.b]) expect(res.body).not.toContain(id);
+    // The auditor sees the row as written.
+    const full = (await p.app.inject({ url: `/api/audit?objectId=${w.evidence.b}`, headers: bearer(w.tokens.auditor) })).json().items;
+    expect(full.find((e: { seq: number }) => e.seq === attempt.seq)).toMatchObject({ objectId: w.evidence.b });
+  });
+});
