@@ -29,6 +29,18 @@ export const BoundedInt = (minimum: number, maximum: number, options: { default?
 export const Limit = (maximum: number, fallback: number) => BoundedInt(1, maximum, { default: fallback });
 /** A time, as ISO 8601 with an offset; the pattern refuses the leap second JavaScript dates cannot hold. */
 export const DateTime = Type.String({ format: 'date-time', maxLength: 40, pattern: '^\\d{4}-\\d{2}-\\d{2}[Tt ]([01]\\d|2[0-3]):[0-5]\\d:[0-5]\\d(\\.\\d{1,9})?([Zz]|[+-]\\d{2}:\\d{2})$' });
+/** Where a parsed request part holds a NUL (e.g. "body.metadata.officerNo"), or null: no route can store one. */
+export function nulAt(value: unknown, path: string): string | null {
+  if (typeof value === 'string') return value.includes('\u0000') ? path : null;
+  if (value && typeof value === 'object' && !Buffer.isBuffer(value)) {
+    for (const [key, item] of Object.entries(value)) {
+      const found = key.includes('\u0000') ? `${path}.${JSON.stringify(key)}` : nulAt(item, `${path}.${key}`);
+      if (found) return found;
+    }
+  }
+  return null;
+}
+
 /** Opaque keyset cursors: the last row's sort key, base64url. */
 export const Cursor = Type.String({ pattern: '^[A-Za-z0-9_-]{1,200}$' });
 
@@ -43,7 +55,8 @@ export function decodeCursor(cursor: string): { at: Date; id: string } | null {
   const match = CURSOR_TEXT.exec(Buffer.from(cursor, 'base64url').toString());
   if (!match) return null;
   const at = new Date(match[1]!);
-  return Number.isNaN(at.getTime()) ? null : { at, id: match[2]! };
+  // Only the exact form the server wrote: no rolled-over dates (Feb 30 is not Mar 2).
+  return !Number.isNaN(at.getTime()) && at.toISOString() === match[1] ? { at, id: match[2]! } : null;
 }
 
 /** The cursor's sort key, or a 400 naming the parameter. */

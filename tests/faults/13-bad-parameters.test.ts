@@ -51,6 +51,24 @@ describe('bad query parameters', () => {
     expectHandled(res, url.slice(0, 100));
   });
 
+  it.each([
+    ['POST', '/api/auth/login', { username: 'a\u0000b', password: 'whatever it is' }],
+    ['POST', '/api/units', { code: 'X\u0000', name: 'x' }],
+    ['POST', '/api/recorders', { serial: 'R\u0000', officerNo: null }],
+  ])('%s %s with a NUL in the body answers 400', async (method, url, payload) => {
+    const res = await p.app.inject({ method: method as 'POST', url, headers: bearer(p.adminToken), payload });
+    expect(res.statusCode, res.body).toBe(400);
+    expectHandled({ status: res.statusCode, type: String(res.headers['content-type']), body: res.body }, url);
+  });
+
+  it('answers a NUL in a path parameter without a 500', async () => {
+    for (const url of ['/api/evidence/%00', `/api/evidence/${'00000000-0000-4000-8000-000000000000'}/derivatives/mp4/a%00b`, `/api/evidence/${'00000000-0000-4000-8000-000000000000'}/derivatives/${'x'.repeat(50)}/v.mp4`]) {
+      const res = await call(url, w.tokens.auditor);
+      expect(res.status, url).toBe(400);
+      expectHandled(res, url);
+    }
+  });
+
   it('survives random strings in every query parameter of every route, as every role that may call it', async () => {
     const spec = p.app.swagger() as Spec;
     const idFor = (path: string) => (path.startsWith('/api/cases') ? w.cases.a : w.evidence.a);
