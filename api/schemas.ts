@@ -50,6 +50,13 @@ export function encodeCursor(at: Date, id: string): string {
   return Buffer.from(`${at.toISOString()}|${id}`).toString('base64url');
 }
 
+/** A keyset page: the first `limit` rows (one more was fetched to learn whether more follow) and the cursor after them. */
+export function keysetPage<R extends { id: string }>(rows: R[], limit: number, sortKey: (row: R) => Date): { page: R[]; nextCursor: string | null } {
+  const page = rows.slice(0, limit);
+  const last = page[page.length - 1];
+  return { page, nextCursor: rows.length > limit && last ? encodeCursor(sortKey(last), last.id) : null };
+}
+
 /** The sort key of a cursor this server gave out; null for anything else. */
 export function decodeCursor(cursor: string): { at: Date; id: string } | null {
   const match = CURSOR_TEXT.exec(Buffer.from(cursor, 'base64url').toString());

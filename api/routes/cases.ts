@@ -7,7 +7,7 @@ import type { Db } from '../../schema/database';
 import { CASE_STATES } from '../../schema/db';
 import { decideHandlers, may } from '../access';
 import { loadCase, loadEvidence, visibleCases } from '../scoped';
-import { Cursor, IdParams, Limit, Nullable, StringEnum, Text, Uuid, cursorAfter, encodeCursor, errors } from '../schemas';
+import { Cursor, IdParams, Limit, Nullable, StringEnum, Text, Uuid, cursorAfter, errors, keysetPage } from '../schemas';
 
 const CASE_READERS = { roles: ['admin', 'auditor', 'unit_head', 'overseer', 'handler', 'complainant'], scope: 'cases' } as const;
 
@@ -123,10 +123,8 @@ export function caseRoutes(deps: { db: Db }) {
         const after = cursorAfter(q.cursor);
         query = query.where((eb) => eb.or([eb('cases.created_at', '<', after.at), eb.and([eb('cases.created_at', '=', after.at), eb('cases.id', '<', after.id)])]));
       }
-      const rows = await query.execute();
-      const page = rows.slice(0, q.limit);
-      const last = page[page.length - 1];
-      return { items: await Promise.all(page.map((r) => describe(request.principal!, r.id))), nextCursor: rows.length > q.limit && last ? encodeCursor(last.created_at, last.id) : null };
+      const { page, nextCursor } = keysetPage(await query.execute(), q.limit, (r) => r.created_at);
+      return { items: await Promise.all(page.map((r) => describe(request.principal!, r.id))), nextCursor };
     });
 
     app.get('/cases/:id', {

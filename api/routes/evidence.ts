@@ -9,7 +9,7 @@ import { timestampOf } from '../../core/timestamp/batcher';
 import { may } from '../access';
 import { startsViewing } from '../audit';
 import { loadEvidence, visibleCases, visibleEvidence } from '../scoped';
-import { BoundedInt, Bytes, Cursor, DateTime, IdParams, Limit, Nullable, ProblemBody, StringEnum, Text, Uuid, cursorAfter, encodeCursor, errors } from '../schemas';
+import { BoundedInt, Bytes, Cursor, DateTime, IdParams, Limit, Nullable, ProblemBody, StringEnum, Text, Uuid, cursorAfter, errors, keysetPage } from '../schemas';
 import { sendObject } from '../send-object';
 
 const READERS = { roles: ['admin', 'auditor', 'unit_head', 'overseer', 'handler', 'complainant', 'station'], scope: 'evidence' } as const;
@@ -164,10 +164,8 @@ export function evidenceRoutes(deps: { db: Db; store: ObjectStore; now: () => Da
         query = query.where((eb) => eb.or([eb('evidence.received_at', '<', after.at), eb.and([eb('evidence.received_at', '=', after.at), eb('evidence.id', '<', after.id)])]));
       }
       request.auditDetails = { filters: { ...q, limit: undefined, cursor: undefined } };
-      const rows = await query.execute();
-      const page = rows.slice(0, q.limit);
-      const last = page[page.length - 1];
-      return { items: page.map(toEvidenceItem), nextCursor: rows.length > q.limit && last ? encodeCursor(last.received_at, last.id) : null };
+      const { page, nextCursor } = keysetPage(await query.execute(), q.limit, (r) => r.received_at);
+      return { items: page.map(toEvidenceItem), nextCursor };
     });
 
     app.get('/evidence/:id', {

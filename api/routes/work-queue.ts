@@ -4,7 +4,7 @@ import { appendCustody } from '../../core/chain';
 import { Problem, notFound } from '../../core/errors';
 import type { HttpServer } from '../../core/http';
 import type { Db } from '../../schema/database';
-import { Cursor, IdParams, Limit, Nullable, Text, Uuid, cursorAfter, encodeCursor, errors } from '../schemas';
+import { Cursor, IdParams, Limit, Nullable, Text, Uuid, cursorAfter, errors, keysetPage } from '../schemas';
 import { EvidenceItem, toEvidenceItem } from './evidence';
 
 const ADMIN = { roles: ['admin'], scope: 'admin' } as const;
@@ -32,10 +32,8 @@ export function workQueueRoutes(deps: { db: Db }) {
         const after = cursorAfter(q.cursor);
         query = query.where((eb) => eb.or([eb(receivedMs, '>', after.at), eb.and([eb(receivedMs, '=', after.at), eb('evidence.id', '>', after.id)])]));
       }
-      const rows = await query.execute();
-      const page = rows.slice(0, q.limit);
-      const last = page[page.length - 1];
-      return { items: page.map(toEvidenceItem), nextCursor: rows.length > q.limit && last ? encodeCursor(last.received_ms, last.id) : null };
+      const { page, nextCursor } = keysetPage(await query.execute(), q.limit, (r) => r.received_ms);
+      return { items: page.map(toEvidenceItem), nextCursor };
     });
 
     app.post('/evidence/:id/unit', {
