@@ -71,11 +71,29 @@ export async function loadCase(db: Db, p: Principal, id: string) {
 }
 
 /** Which of these ids name evidence or cases the caller may not see (other ids are not looked at). */
-export async function outOfScopeIds(db: Db, p: Principal, ids: string[]): Promise<Set<string>> {
-  if (ids.length === 0) return new Set();
+async function outOfScopeIds(db: Db, p: Principal, ids: string[]): Promise<Set<string>> {
+  if (ids.length === 0 || (evidenceScope(p).kind === 'all' && caseScope(p).kind === 'all')) return new Set();
   const evidence = await db.selectFrom('evidence').select('evidence.id').where('evidence.id', 'in', ids).where((eb) => eb.not(evidenceFilter(p)(eb))).execute();
   const cases = await db.selectFrom('cases').select('cases.id').where('cases.id', 'in', ids).where((eb) => eb.not(caseFilter(p)(eb))).execute();
   return new Set([...evidence, ...cases].map((r) => r.id));
+}
+
+const UUIDS = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/gi;
+export const OUT_OF_SCOPE = 'outside-your-scope';
+export type Redactor = <T>(value: T) => { value: T; redacted: boolean };
+
+/**
+ * Trail rows (audit and custody details) name other objects, which may be files or cases the caller
+ * may not see. The redactor replaces those ids in a value with OUT_OF_SCOPE and says whether it did.
+ */
+export async function scopeRedactor(db: Db, p: Principal, values: unknown[]): Promise<Redactor> {
+  const mentioned = values.flatMap((v) => JSON.stringify(v ?? null).match(UUIDS) ?? []);
+  const hidden = await outOfScopeIds(db, p, [...new Set(mentioned.map((id) => id.toLowerCase()))]);
+  return <T>(value: T) => {
+    let redacted = false;
+    const text = JSON.stringify(value ?? null).replace(UUIDS, (id) => (hidden.has(id.toLowerCase()) ? ((redacted = true), OUT_OF_SCOPE) : id));
+    return { value: redacted ? (JSON.parse(text) as T) : value, redacted };
+  };
 }
 
 export function visibleAudit(db: Db, p: Principal): SelectQueryBuilder<Database, 'audit_events', {}> {

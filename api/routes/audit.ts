@@ -5,8 +5,7 @@ import type { SigningKey } from '../../core/signing-key';
 import type { ObjectStore } from '../../core/store/port';
 import type { HttpServer } from '../../core/http';
 import type { Db } from '../../schema/database';
-import { auditScope } from '../access';
-import { outOfScopeIds, visibleAudit } from '../scoped';
+import { scopeRedactor, visibleAudit } from '../scoped';
 import { BoundedInt, DateTime, Limit, Nullable, Text, errors } from '../schemas';
 
 const AUDIT_READERS = { roles: ['auditor', 'admin', 'unit_head'], scope: 'audit' } as const;
@@ -28,9 +27,6 @@ const AuditEvent = Type.Object({
   /** Ids of files or cases outside the reader's scope were replaced; the hash covers the original row. */
   redacted: Type.Optional(Type.Boolean()),
 });
-
-const UUIDS = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/gi;
-const HIDDEN = 'outside-your-scope';
 
 export function auditRoutes(deps: { db: Db; store: ObjectStore; signingKey: SigningKey }) {
   const { db } = deps;
@@ -59,14 +55,7 @@ export function auditRoutes(deps: { db: Db; store: ObjectStore; signingKey: Sign
       const rows = await query.execute();
       const page = rows.slice(0, q.limit);
       // A unit's trail names what its staff touched and who touched its objects, never another unit's files or cases.
-      const p = request.principal!;
-      const mentioned = auditScope(p).kind === 'all' ? [] : page.flatMap((r) => JSON.stringify([r.object_id, r.details]).match(UUIDS) ?? []);
-      const hidden = await outOfScopeIds(db, p, [...new Set(mentioned.map((id) => id.toLowerCase()))]);
-      const redact = <T>(value: T): { value: T; redacted: boolean } => {
-        let redacted = false;
-        const text = JSON.stringify(value).replace(UUIDS, (id) => (hidden.has(id.toLowerCase()) ? ((redacted = true), HIDDEN) : id));
-        return { value: JSON.parse(text) as T, redacted };
-      };
+      const redact = await scopeRedactor(db, request.principal!, page.flatMap((r) => [r.object_id, r.details]));
       return {
         items: page.map((r) => {
           const objectId = redact(r.object_id);

@@ -8,7 +8,7 @@ import { PLAYBACK_STATES, type DerivativeRow, type EvidenceRow } from '../../sch
 import { timestampOf } from '../../core/timestamp/batcher';
 import { may } from '../access';
 import { startsViewing } from '../audit';
-import { loadEvidence, visibleCases, visibleEvidence } from '../scoped';
+import { loadEvidence, scopeRedactor, visibleCases, visibleEvidence } from '../scoped';
 import { BoundedInt, Bytes, Cursor, DateTime, IdParams, Limit, Nullable, ProblemBody, StringEnum, Text, Uuid, cursorAfter, errors, keysetPage } from '../schemas';
 import { sendObject } from '../send-object';
 
@@ -76,7 +76,11 @@ async function timestampView(db: Db, id: string): Promise<Static<typeof Timestam
     ? { state: 'stamped', time: t.genTime.toISOString(), authority: t.authority, ...position }
     : { state: 'pending', pendingSince: t.pendingSince.toISOString(), attempts: t.attempts, lastError: t.lastError, ...position };
 }
-const CustodyItem = Type.Object({ seq: Type.Integer(), action: Type.String(), actor: Type.String(), at: Type.String(), details: Type.Record(Type.String(), Type.Unknown()), hash: Type.String() });
+const CustodyItem = Type.Object({
+  seq: Type.Integer(), action: Type.String(), actor: Type.String(), at: Type.String(), details: Type.Record(Type.String(), Type.Unknown()), hash: Type.String(),
+  /** The details named a case or file outside the reader's scope (e.g. another unit's court export) and are withheld. */
+  redacted: Type.Optional(Type.Boolean()),
+});
 const Bookmark = Type.Object({ id: Type.String(), offsetMs: Type.Integer(), label: Type.String(), author: Type.String(), createdAt: Type.String() });
 
 export function toEvidenceItem(row: EvidenceRow): EvidenceItem {
@@ -190,7 +194,13 @@ export function evidenceRoutes(deps: { db: Db; store: ObjectStore; now: () => Da
       const row = await loadEvidence(db, request.principal!, request.params.id);
       request.auditObject = { unitId: row.unit_id };
       const rows = await db.selectFrom('custody_events').selectAll().where('evidence_id', '=', row.id).orderBy('seq').execute();
-      return { items: rows.map((r) => ({ seq: Number(r.seq), action: r.action, actor: r.actor, at: r.at.toISOString(), details: r.details, hash: r.hash })) };
+      const redact = await scopeRedactor(db, request.principal!, rows.map((r) => r.details));
+      return {
+        items: rows.map((r) => {
+          const withheld = redact(r.details).redacted;
+          return { seq: Number(r.seq), action: r.action, actor: r.actor, at: r.at.toISOString(), details: withheld ? {} : r.details, hash: r.hash, ...(withheld ? { redacted: true } : {}) };
+        }),
+      };
     });
 
     // The exact bytes that left the recorder. One viewing (all its Range requests) is one custody and audit event.

@@ -69,6 +69,17 @@ describe('other responses that embed files or cases', () => {
     expect(refused.headers['content-type']).toMatch(/problem\+json/);
     expect((await zip(w.tokens.handlerB)).statusCode).toBe(200);
     expect((await zip(w.tokens.auditor)).statusCode).toBe(200);
+
+    // File a's custody trail records the packaging for case B: unit A's handler learns it happened, not for which case.
+    const caseB = (await p.app.inject({ url: `/api/cases/${w.cases.b}`, headers: bearer(w.tokens.auditor) })).json();
+    const custody = (token: string) => p.app.inject({ url: `/api/evidence/${w.evidence.a}/custody`, headers: bearer(token) });
+    const mine = await custody(w.tokens.handlerA);
+    expect(mine.statusCode).toBe(200);
+    for (const secret of [w.cases.b, caseB.number, '移送法院']) expect(mine.body).not.toContain(secret);
+    expect(mine.json().items.find((e: { action: string }) => e.action === 'export.packaged')).toMatchObject({ details: {}, redacted: true });
+    const theirs = (await custody(w.tokens.auditor)).json().items.find((e: { action: string }) => e.action === 'export.packaged');
+    expect(theirs).toMatchObject({ details: { caseId: w.cases.b, caseNumber: caseB.number, reason: '移送法院' } });
+    expect(theirs).not.toHaveProperty('redacted');
   });
 
   it('shows a unit head the audit events of their unit without naming another unit\'s files or cases', async () => {

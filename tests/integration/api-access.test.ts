@@ -124,6 +124,9 @@ describe('IDOR: embedded objects', () => {
     // A file of unit A's handler linked to a case of each unit: every view of it embeds both cases.
     const link = (caseId: string) => p.app.inject({ method: 'POST', url: `/api/cases/${caseId}/evidence`, headers: bearer(p.adminToken), payload: { evidenceId: w.evidence.a } });
     for (const c of [w.cases.a, w.cases.b]) expect((await link(c)).statusCode).toBe(200);
+    // And case B goes to court: file a's custody trail now names case B.
+    const exported = await p.app.inject({ method: 'POST', url: `/api/cases/${w.cases.b}/exports`, headers: bearer(p.adminToken), payload: { reason: '移送法院' } });
+    for (let i = 0; i < 300 && (await get(`/api/exports/${exported.json().exportId}`, p.adminToken)).json().status === 'building'; i++) await new Promise((r) => setTimeout(r, 100));
     const spec = p.app.swagger() as { paths: Record<string, Record<string, { parameters?: { in: string; name: string; schema?: { format?: string } }[] }>> };
     const all = { evidence: [w.evidence.a, w.evidence.a2, w.evidence.b], cases: [w.cases.a, w.cases.b] };
     const idsOf = async (url: string, token: string) => new Set<string>(((await get(url, token)).json().items ?? []).map((i: { id: string }) => i.id));
