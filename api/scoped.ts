@@ -73,9 +73,16 @@ export async function loadCase(db: Db, p: Principal, id: string) {
 /** Which of these ids name evidence or cases the caller may not see (other ids are not looked at). */
 async function outOfScopeIds(db: Db, p: Principal, ids: string[]): Promise<Set<string>> {
   if (ids.length === 0 || (evidenceScope(p).kind === 'all' && caseScope(p).kind === 'all')) return new Set();
-  const evidence = await db.selectFrom('evidence').select('evidence.id').where('evidence.id', 'in', ids).where((eb) => eb.not(evidenceFilter(p)(eb))).execute();
-  const cases = await db.selectFrom('cases').select('cases.id').where('cases.id', 'in', ids).where((eb) => eb.not(caseFilter(p)(eb))).execute();
-  return new Set([...evidence, ...cases].map((r) => r.id));
+  // Existing minus visible, not NOT(filter): the filters are NULL for a file without an officer or unit.
+  const existing = [
+    ...(await db.selectFrom('evidence').select('id').where('id', 'in', ids).execute()),
+    ...(await db.selectFrom('cases').select('id').where('id', 'in', ids).execute()),
+  ];
+  const visible = new Set([
+    ...(await visibleEvidence(db, p).select('evidence.id').where('evidence.id', 'in', ids).execute()),
+    ...(await visibleCases(db, p).select('cases.id').where('cases.id', 'in', ids).execute()),
+  ].map((r) => r.id));
+  return new Set(existing.map((r) => r.id).filter((id) => !visible.has(id)));
 }
 
 const UUIDS = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/gi;

@@ -90,6 +90,12 @@ describe('other responses that embed files or cases', () => {
     const attempt = res.json().items.find((e: { actorId: string; action: string; outcome: string }) => e.actorId === w.users.handlerA && e.action === 'evidence.read' && e.outcome === 'denied');
     expect(attempt).toMatchObject({ objectId: 'outside-your-scope', redacted: true });
     for (const id of [w.evidence.b, w.cases.b]) expect(res.body).not.toContain(id);
+
+    // Nor a file without officer or unit (its scope test is NULL, not false, in SQL).
+    await p.db.updateTable('evidence').set({ officer_no: null, unit_id: null }).where('id', '=', w.evidence.a2).execute();
+    expect((await p.app.inject({ url: `/api/evidence/${w.evidence.a2}`, headers: bearer(w.tokens.handlerA) })).statusCode).toBe(404);
+    const later = await p.app.inject({ url: '/api/audit?limit=1000', headers: bearer(w.tokens.unitHeadA) });
+    expect(later.body).not.toContain(w.evidence.a2);
     // The auditor sees the row as written.
     const full = (await p.app.inject({ url: `/api/audit?objectId=${w.evidence.b}`, headers: bearer(w.tokens.auditor) })).json().items;
     expect(full.find((e: { seq: number }) => e.seq === attempt.seq)).toMatchObject({ objectId: w.evidence.b });
