@@ -1,6 +1,8 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { vendorDriver } from '../../dock-agent/drivers';
+import type { MountedVolume } from '../../dock-agent/volume';
 import { migrateDown, migrateToLatest } from '../../schema/database';
 import { bearer, startTestPlatform, type TestPlatform } from '../support/platform';
 import { seedWorld, type World } from '../support/seed';
@@ -89,6 +91,22 @@ describe('a name without an officer number', () => {
     const audit = (await p.app.inject({ url: `/api/audit?objectId=${id}`, headers: bearerOf(w.tokens.auditor) })).json().items;
     expect(audit.filter((e: { action: string }) => e.action === 'evidence.assign-unit').map((e: { outcome: string }) => e.outcome).sort()).toEqual(['allowed', 'denied', 'denied', 'failed']);
     expect((await p.app.inject({ url: '/api/audit/verify?chain=custody', headers: bearerOf(w.tokens.auditor) })).json()).toMatchObject({ ok: true });
+  });
+});
+
+describe('the dock side', () => {
+  it('reads a blank officer from a vendor recorder as unknown', async () => {
+    const library = {
+      login: async () => {},
+      readDeviceInfo: async () => ({ serial: 'DSJ0001', officerNo: '      ', unitNo: '' }),
+      readClock: async () => new Date(),
+      setClock: async () => {},
+      enterDiskMode: async () => {},
+    };
+    const volume = {} as MountedVolume;
+    const driver = vendorDriver(library, { resolve: async () => volume }, { password: 'x', syncClock: false });
+    const device = { key: 'k', vidPid: '4255:1000', serial: 'DSJ0001', portPath: null, bay: 1 };
+    expect((await driver.attach(device, new AbortController().signal)).identity).toEqual({ serial: 'DSJ0001', officerNo: null, unitNo: null });
   });
 });
 
