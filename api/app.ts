@@ -3,10 +3,12 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import { sql } from 'kysely';
 import { Type } from 'typebox';
+import { Problem } from '../core/errors';
 import type { HttpServer } from '../core/http';
 import type { ObjectStore } from '../core/store/port';
 import type { Db } from '../schema/database';
 import { registerAuditTrail } from './audit';
+import { nulAt } from './schemas';
 import { adminRoutes } from './routes/admin';
 import { auditRoutes } from './routes/audit';
 import { authRoutes } from './routes/auth';
@@ -15,6 +17,7 @@ import { evidenceRoutes } from './routes/evidence';
 import { stationRoutes } from './routes/stations';
 import { exportRoutes } from './routes/exports';
 import { fixityRoutes } from './routes/fixity';
+import { workQueueRoutes } from './routes/work-queue';
 import type { SigningKey } from '../core/signing-key';
 
 export interface ApiDeps {
@@ -37,6 +40,11 @@ export interface ApiDeps {
 /** Plugins that must sit at the server's root (documentation covers every route). */
 export async function registerApiPlugins(app: HttpServer): Promise<void> {
   await app.register(rateLimit, { global: false });
+  // Every route, API and ingest: a NUL anywhere is a 400 here, never a database error (a 500) later.
+  app.addHook('preValidation', async (request) => {
+    const at = nulAt(request.query, 'querystring') ?? nulAt(request.params, 'params') ?? nulAt(request.body, 'body');
+    if (at) throw new Problem(400, 'Bad Request', `${at} contains a NUL character`);
+  });
   await app.register(swagger, {
     openapi: {
       info: { title: '执法记录仪证据平台 API (recorder evidence core)', version: '1' },
@@ -64,6 +72,7 @@ export function apiRoutes(deps: ApiDeps) {
     await app.register(auditRoutes(deps));
     await app.register(stationRoutes(deps));
     await app.register(exportRoutes(deps));
+    await app.register(workQueueRoutes(deps));
     await app.register(adminRoutes(deps));
     await app.register(fixityRoutes({ db: deps.db, store: deps.store, now: deps.now, bytesPerSecond: deps.fixityBytesPerSecond }));
   };

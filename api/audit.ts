@@ -28,7 +28,7 @@ export function registerAuditTrail(app: HttpServer, db: Db): void {
     if (!action || request.auditSkip) return payload;
     const p = request.principal;
     const status = reply.statusCode;
-    const params = (request.params ?? {}) as Record<string, string>;
+    const params = (request.params ?? {}) as Record<string, unknown>;
     const { client, ...forwarded } = recordedClient(request);
     await db.transaction().execute((trx) =>
       appendAudit(trx, {
@@ -38,11 +38,11 @@ export function registerAuditTrail(app: HttpServer, db: Db): void {
         unitId: p?.unitId ?? null,
         action,
         objectType: action.split('.')[0] ?? null,
-        objectId: params.id ?? null,
+        objectId: typeof params.id === 'string' ? storable(params.id) : null,
         objectUnitId: request.auditObject?.unitId ?? null,
         client,
         outcome: status < 400 ? 'allowed' : [401, 403, 404].includes(status) ? 'denied' : 'failed',
-        details: { method: request.method, route: request.routeOptions.url ?? request.url, status, ...forwarded, ...request.auditDetails },
+        details: storable({ method: request.method, route: request.routeOptions.url ?? request.url, status, ...forwarded, ...request.auditDetails }),
       }),
     );
     return payload;
@@ -52,6 +52,17 @@ export function registerAuditTrail(app: HttpServer, db: Db): void {
 /** The request's client as the audit and custody trails record it (see `recorded`). */
 export function recordedClient(request: FastifyRequest): { client: string; forwardedFor?: string } {
   return recorded(requestClient(request));
+}
+
+/**
+ * What a client sent, made storable: PostgreSQL text and jsonb cannot hold NUL, and a refused
+ * request with a NUL in it must still be recorded (the request fails if its audit event cannot be written).
+ */
+export function storable<T>(value: T): T {
+  if (typeof value === 'string') return value.replace(/\u0000/g, '\uFFFD') as T;
+  if (Array.isArray(value)) return value.map(storable) as T;
+  if (value && typeof value === 'object' && !(value instanceof Date)) return Object.fromEntries(Object.entries(value).map(([k, v]) => [storable(k), storable(v)])) as T;
+  return value;
 }
 
 const VIEWING_IDLE_MS = 30 * 60_000;

@@ -1,25 +1,74 @@
 import type { Readable } from 'node:stream';
 import { Type, type TSchema } from 'typebox';
+import { Problem } from '../core/errors';
 
 /** Schema pieces shared by the API's routes. */
 export const ProblemBody = Type.Object(
   { type: Type.Optional(Type.String()), title: Type.String(), status: Type.Integer(), detail: Type.Optional(Type.String()), instance: Type.Optional(Type.String()) },
   { additionalProperties: true },
 );
-export const errors = { 400: ProblemBody, 401: ProblemBody, 403: ProblemBody, 404: ProblemBody, 409: ProblemBody, 503: ProblemBody };
+export const errors = { 400: ProblemBody, 401: ProblemBody, 403: ProblemBody, 404: ProblemBody, 409: ProblemBody, 422: ProblemBody, 503: ProblemBody };
 export const Nullable = <T extends TSchema>(t: T) => Type.Union([t, Type.Null()]);
 export const Uuid = Type.String({ format: 'uuid' });
 export const IdParams = Type.Object({ id: Uuid });
 export const Bytes = Type.Unsafe<Readable | string>({ type: 'string', format: 'binary' });
 export const StringEnum = <T extends readonly string[]>(values: T) => Type.Unsafe<T[number]>({ type: 'string', enum: [...values] });
 
+/**
+ * Query and path parameters. PostgreSQL text cannot hold NUL, so a NUL must fail here as a 400,
+ * not in the database as a 500; every free-text parameter is bounded and NUL-free.
+ */
+export const Text = (maxLength: number, options: { minLength?: number } = {}) => Type.String({ ...options, maxLength, pattern: '^[^\\u0000]*$' });
+/**
+ * A bounded integer parameter. ajv coerces "Infinity" and "1e400" to Infinity and then skips the
+ * number keywords (they apply to finite numbers only); the inner type check refuses them.
+ */
+export const BoundedInt = (minimum: number, maximum: number, options: { default?: number } = {}) =>
+  Type.Integer({ ...options, minimum, maximum, allOf: [{ type: 'integer' }] });
+/** A page size: 1 to `maximum`. */
+export const Limit = (maximum: number, fallback: number) => BoundedInt(1, maximum, { default: fallback });
+/** A time, as ISO 8601 with an offset; the pattern refuses the leap second JavaScript dates cannot hold. */
+export const DateTime = Type.String({ format: 'date-time', maxLength: 40, pattern: '^\\d{4}-\\d{2}-\\d{2}[Tt ]([01]\\d|2[0-3]):[0-5]\\d:[0-5]\\d(\\.\\d{1,9})?([Zz]|[+-]\\d{2}:\\d{2})$' });
+/** Where a parsed request part holds a NUL (e.g. "body.metadata.officerNo"), or null: no route can store one. */
+export function nulAt(value: unknown, path: string): string | null {
+  if (typeof value === 'string') return value.includes('\u0000') ? path : null;
+  if (value && typeof value === 'object' && !Buffer.isBuffer(value)) {
+    for (const [key, item] of Object.entries(value)) {
+      const found = key.includes('\u0000') ? `${path}.${JSON.stringify(key)}` : nulAt(item, `${path}.${key}`);
+      if (found) return found;
+    }
+  }
+  return null;
+}
+
 /** Opaque keyset cursors: the last row's sort key, base64url. */
+export const Cursor = Type.String({ pattern: '^[A-Za-z0-9_-]{1,200}$' });
+
+const CURSOR_TEXT = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z)\|([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/;
+
 export function encodeCursor(at: Date, id: string): string {
   return Buffer.from(`${at.toISOString()}|${id}`).toString('base64url');
 }
 
+/** A keyset page: the first `limit` rows (one more was fetched to learn whether more follow) and the cursor after them. */
+export function keysetPage<R extends { id: string }>(rows: R[], limit: number, sortKey: (row: R) => Date): { page: R[]; nextCursor: string | null } {
+  const page = rows.slice(0, limit);
+  const last = page[page.length - 1];
+  return { page, nextCursor: rows.length > limit && last ? encodeCursor(sortKey(last), last.id) : null };
+}
+
+/** The sort key of a cursor this server gave out; null for anything else. */
 export function decodeCursor(cursor: string): { at: Date; id: string } | null {
-  const [at, id] = Buffer.from(cursor, 'base64url').toString().split('|');
-  const date = new Date(at ?? '');
-  return id && !Number.isNaN(date.getTime()) ? { at: date, id } : null;
+  const match = CURSOR_TEXT.exec(Buffer.from(cursor, 'base64url').toString());
+  if (!match) return null;
+  const at = new Date(match[1]!);
+  // Only the exact form the server wrote: no rolled-over dates (Feb 30 is not Mar 2).
+  return !Number.isNaN(at.getTime()) && at.toISOString() === match[1] ? { at, id: match[2]! } : null;
+}
+
+/** The cursor's sort key, or a 400 naming the parameter. */
+export function cursorAfter(cursor: string): { at: Date; id: string } {
+  const after = decodeCursor(cursor);
+  if (!after) throw new Problem(400, 'Bad Request', 'the cursor is not one this server gave out');
+  return after;
 }

@@ -70,6 +70,39 @@ export async function loadCase(db: Db, p: Principal, id: string) {
   return row;
 }
 
+/** Which of these ids name evidence or cases the caller may not see (other ids are not looked at). */
+async function outOfScopeIds(db: Db, p: Principal, ids: string[]): Promise<Set<string>> {
+  if (ids.length === 0 || (evidenceScope(p).kind === 'all' && caseScope(p).kind === 'all')) return new Set();
+  // Existing minus visible, not NOT(filter): the filters are NULL for a file without an officer or unit.
+  const existing = [
+    ...(await db.selectFrom('evidence').select('id').where('id', 'in', ids).execute()),
+    ...(await db.selectFrom('cases').select('id').where('id', 'in', ids).execute()),
+  ];
+  const visible = new Set([
+    ...(await visibleEvidence(db, p).select('evidence.id').where('evidence.id', 'in', ids).execute()),
+    ...(await visibleCases(db, p).select('cases.id').where('cases.id', 'in', ids).execute()),
+  ].map((r) => r.id));
+  return new Set(existing.map((r) => r.id).filter((id) => !visible.has(id)));
+}
+
+const UUIDS = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/gi;
+export const OUT_OF_SCOPE = 'outside-your-scope';
+export type Redactor = <T>(value: T) => { value: T; redacted: boolean };
+
+/**
+ * Trail rows (audit and custody details) name other objects, which may be files or cases the caller
+ * may not see. The redactor replaces those ids in a value with OUT_OF_SCOPE and says whether it did.
+ */
+export async function scopeRedactor(db: Db, p: Principal, values: unknown[]): Promise<Redactor> {
+  const mentioned = values.flatMap((v) => JSON.stringify(v ?? null).match(UUIDS) ?? []);
+  const hidden = await outOfScopeIds(db, p, [...new Set(mentioned.map((id) => id.toLowerCase()))]);
+  return <T>(value: T) => {
+    let redacted = false;
+    const text = JSON.stringify(value ?? null).replace(UUIDS, (id) => (hidden.has(id.toLowerCase()) ? ((redacted = true), OUT_OF_SCOPE) : id));
+    return { value: redacted ? (JSON.parse(text) as T) : value, redacted };
+  };
+}
+
 export function visibleAudit(db: Db, p: Principal): SelectQueryBuilder<Database, 'audit_events', {}> {
   const scope = auditScope(p);
   return db.selectFrom('audit_events').where((eb) => {

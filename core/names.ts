@@ -20,3 +20,22 @@ export function displayName(raw: Buffer): string {
 export function baseName(path: string): string {
   return path.slice(path.lastIndexOf('/') + 1);
 }
+
+/**
+ * A recorder or dock text field (officer number, serial, name) as given, or null when it says
+ * nothing: vendors send "" for an unset field and pad fixed-width GB fields with spaces or NULs.
+ * Missing must be null so that `??` fallbacks (the recorder's bound officer, its unit) apply.
+ */
+export function knownText(value: string | null | undefined): string | null {
+  const text = value?.replace(/^[\s\u0000]+|[\s\u0000]+$/g, '');
+  return text ? text : null;
+}
+
+/** The first of several candidates that says something (see knownText). */
+export function firstKnown(...values: (string | null | undefined)[]): string | null {
+  for (const value of values) {
+    const text = knownText(value);
+    if (text !== null) return text;
+  }
+  return null;
+}

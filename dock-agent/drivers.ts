@@ -1,4 +1,5 @@
 import { pathToFileURL } from 'node:url';
+import { knownText } from '../core/names';
 import type { ConnectedDevice } from './devices';
 import type { MountedVolume, VolumeSource } from './volume';
 
@@ -71,7 +72,9 @@ export function vendorDriver(library: VendorRecorderLibrary, source: VolumeSourc
     name: 'vendor',
     async attach(device, signal) {
       await step('vendor login', () => library.login(device, options.password ?? ''));
-      const identity = await step('reading the device info', () => library.readDeviceInfo(device));
+      const reported = await step('reading the device info', () => library.readDeviceInfo(device));
+      // An unbound recorder reports a blank officer: unknown, so the platform's binding applies.
+      const identity = { ...reported, officerNo: knownText(reported.officerNo), unitNo: knownText(reported.unitNo) };
       const before = Date.now();
       const recorderClock = await step('reading the recorder clock', () => library.readClock(device));
       const clockSkewMs = clockSkew(recorderClock, before, Date.now());

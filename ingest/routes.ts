@@ -1,7 +1,8 @@
 import { Type } from 'typebox';
 import type { HttpServer } from '../core/http';
 import type { FastifyRequest } from 'fastify';
-import type { Dock, IngestService } from './service';
+import { knownText } from '../core/names';
+import type { Dock, FileRequest, IngestService, SessionRequest } from './service';
 
 const STATION = { roles: ['station', 'admin'], scope: 'ingest' } as const;
 const Hex64 = Type.String({ pattern: '^[0-9a-fA-F]{64}$' });
@@ -21,6 +22,16 @@ const dockOf = (request: FastifyRequest): Dock => {
   const p = request.principal!;
   return { credential: p.sessionKey, name: p.name, admin: p.role === 'admin' };
 };
+
+/** Blank recorder fields are unknown (null), never "": the platform's fallbacks (bound officer, its unit) then apply. */
+function sessionInput(b: SessionRequest): SessionRequest {
+  return { ...b, station: { ...b.station, name: knownText(b.station.name) ?? undefined }, recorder: { ...b.recorder, officerNo: knownText(b.recorder.officerNo) ?? undefined } };
+}
+
+function fileInput(b: Omit<FileRequest, 'metadata'> & { metadata?: FileRequest['metadata'] }): FileRequest {
+  const m = b.metadata ?? {};
+  return { ...b, metadata: { ...m, officerNo: knownText(m.officerNo), deviceSerial: knownText(m.deviceSerial) } };
+}
 
 /** The dock offload protocol (docs/offload-protocol.md), under /ingest/v1. */
 export function ingestRoutes(ingest: IngestService) {
@@ -46,7 +57,7 @@ export function ingestRoutes(ingest: IngestService) {
       },
     }, async (request, reply) => {
       reply.code(201);
-      return ingest.openSession(request.body, dockOf(request));
+      return ingest.openSession(sessionInput(request.body), dockOf(request));
     });
 
     app.post('/sessions/:id/close', {
@@ -74,7 +85,7 @@ export function ingestRoutes(ingest: IngestService) {
         }),
         response: { 200: UploadStatus, ...errors },
       },
-    }, async (request) => ingest.createUpload(request.params.id, { ...request.body, metadata: request.body.metadata ?? {} }, dockOf(request)));
+    }, async (request) => ingest.createUpload(request.params.id, fileInput(request.body), dockOf(request)));
 
     app.get('/uploads/:id', {
       config: STATION,

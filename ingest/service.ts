@@ -9,7 +9,7 @@ import { sql } from 'kysely';
 import { appendCustody } from '../core/chain';
 import { Problem } from '../core/errors';
 import { DualHasher, hashFile, hashInto, type Digests } from '../core/hashing';
-import { baseName, displayName } from '../core/names';
+import { baseName, displayName, firstKnown } from '../core/names';
 import type { ObjectStore } from '../core/store/port';
 import { StoreUnavailableError } from '../core/store/port';
 import type { Db } from '../schema/database';
@@ -313,7 +313,8 @@ export class IngestService {
       .where('s.id', '=', upload.session_id)
       .executeTakeFirstOrThrow();
     const meta = upload.metadata;
-    const officerNo = meta.officerNo ?? session.bound_officer ?? session.officer_no;
+    // Blank is unknown: an upload or session stored before blanks were refused must not hide the bound officer.
+    const officerNo = firstKnown(meta.officerNo, session.bound_officer, session.officer_no);
     let evidenceId: string | undefined;
     try {
       evidenceId = await db.transaction().execute(async (trx) => {

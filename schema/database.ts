@@ -6,6 +6,7 @@ import * as playback from './migrations/0002_playback';
 import * as access from './migrations/0003_access';
 import * as timestamps from './migrations/0004_timestamps';
 import * as exportsMigration from './migrations/0005_exports';
+import * as unitWorkQueue from './migrations/0007_unit_work_queue';
 import * as fixity from './migrations/0009_fixity';
 
 export type Db = Kysely<Database>;
@@ -17,6 +18,7 @@ const migrations: Record<string, Migration> = {
   '0003_access': access,
   '0004_timestamps': timestamps,
   '0005_exports': exportsMigration,
+  '0007_unit_work_queue': unitWorkQueue,
   '0009_fixity': fixity,
 };
 

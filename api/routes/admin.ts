@@ -1,6 +1,7 @@
 import { Type } from 'typebox';
 import { Problem, notFound } from '../../core/errors';
 import type { HttpServer } from '../../core/http';
+import { knownText } from '../../core/names';
 import { hashPassword } from '../../core/passwords';
 import { createToken, revokeToken } from '../../core/tokens';
 import type { Db } from '../../schema/database';
@@ -141,10 +142,11 @@ export function adminRoutes(deps: { db: Db; now: () => Date }) {
       },
     }, async (request) => {
       const b = request.body;
+      const officerNo = knownText(b.officerNo);
       const row = await db
         .insertInto('recorders')
-        .values({ serial: b.serial, vid_pid: b.vidPid ?? null, officer_no: b.officerNo })
-        .onConflict((oc) => oc.column('serial').doUpdateSet({ officer_no: b.officerNo }))
+        .values({ serial: b.serial, vid_pid: b.vidPid ?? null, officer_no: officerNo })
+        .onConflict((oc) => oc.column('serial').doUpdateSet({ officer_no: officerNo }))
         .returning(['id', 'serial', 'officer_no'])
         .executeTakeFirstOrThrow();
       request.auditDetails = { serial: row.serial, officerNo: row.officer_no };

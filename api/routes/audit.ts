@@ -6,8 +6,8 @@ import type { SigningKey } from '../../core/signing-key';
 import type { ObjectStore } from '../../core/store/port';
 import type { HttpServer } from '../../core/http';
 import type { Db } from '../../schema/database';
-import { visibleAudit } from '../scoped';
-import { Nullable, errors } from '../schemas';
+import { scopeRedactor, visibleAudit } from '../scoped';
+import { BoundedInt, DateTime, Limit, Nullable, Text, errors } from '../schemas';
 
 const AUDIT_READERS = { roles: ['auditor', 'admin', 'unit_head'], scope: 'audit' } as const;
 
@@ -25,6 +25,8 @@ const AuditEvent = Type.Object({
   outcome: Type.String(),
   details: Type.Record(Type.String(), Type.Unknown()),
   hash: Type.String(),
+  /** Ids of files or cases outside the reader's scope were replaced; the hash covers the original row. */
+  redacted: Type.Optional(Type.Boolean()),
 });
 
 export function auditRoutes(deps: { db: Db; store: ObjectStore; signingKey: SigningKey }) {
@@ -34,12 +36,12 @@ export function auditRoutes(deps: { db: Db; store: ObjectStore; signingKey: Sign
       config: { ...AUDIT_READERS, audit: 'audit.search' },
       schema: {
         querystring: Type.Object({
-          objectId: Type.Optional(Type.String({ maxLength: 100 })),
-          userId: Type.Optional(Type.String({ maxLength: 100 })),
-          from: Type.Optional(Type.String({ format: 'date-time' })),
-          to: Type.Optional(Type.String({ format: 'date-time' })),
-          limit: Type.Integer({ minimum: 1, maximum: 1000, default: 100 }),
-          before: Type.Optional(Type.Integer({ minimum: 1 })),
+          objectId: Type.Optional(Text(100)),
+          userId: Type.Optional(Text(100)),
+          from: Type.Optional(DateTime),
+          to: Type.Optional(DateTime),
+          limit: Limit(1000, 100),
+          before: Type.Optional(BoundedInt(1, Number.MAX_SAFE_INTEGER)),
         }),
         response: { 200: Type.Object({ items: Type.Array(AuditEvent), nextBefore: Nullable(Type.Integer()) }), ...errors },
       },
@@ -53,11 +55,18 @@ export function auditRoutes(deps: { db: Db; store: ObjectStore; signingKey: Sign
       if (q.before) query = query.where('audit_events.seq', '<', String(q.before));
       const rows = await query.execute();
       const page = rows.slice(0, q.limit);
+      // A unit's trail names what its staff touched and who touched its objects, never another unit's files or cases.
+      const redact = await scopeRedactor(db, request.principal!, page.flatMap((r) => [r.object_id, r.details]));
       return {
-        items: page.map((r) => ({
-          seq: Number(r.seq), at: r.at.toISOString(), actorId: r.actor_id, actorName: r.actor_name, role: r.role, unitId: r.unit_id, action: r.action,
-          objectType: r.object_type, objectId: r.object_id, client: r.client, outcome: r.outcome, details: r.details, hash: r.hash,
-        })),
+        items: page.map((r) => {
+          const objectId = redact(r.object_id);
+          const details = redact(r.details);
+          return {
+            seq: Number(r.seq), at: r.at.toISOString(), actorId: r.actor_id, actorName: r.actor_name, role: r.role, unitId: r.unit_id, action: r.action,
+            objectType: r.object_type, objectId: objectId.value, client: r.client, outcome: r.outcome, details: details.value, hash: r.hash,
+            ...(objectId.redacted || details.redacted ? { redacted: true } : {}),
+          };
+        }),
         nextBefore: rows.length > q.limit ? Number(page[page.length - 1]!.seq) : null,
       };
     });

@@ -1,12 +1,13 @@
+import type { FastifyRequest } from 'fastify';
 import { Type, type Static } from 'typebox';
 import { Problem, notFound } from '../../core/errors';
 import type { HttpServer } from '../../core/http';
 import type { Principal } from '../../core/principal';
 import type { Db } from '../../schema/database';
 import { CASE_STATES } from '../../schema/db';
-import { may } from '../access';
+import { decideHandlers, may } from '../access';
 import { loadCase, loadEvidence, visibleCases } from '../scoped';
-import { IdParams, Nullable, StringEnum, Uuid, decodeCursor, encodeCursor, errors } from '../schemas';
+import { Cursor, IdParams, Limit, Nullable, StringEnum, Text, Uuid, cursorAfter, errors, keysetPage } from '../schemas';
 
 const CASE_READERS = { roles: ['admin', 'auditor', 'unit_head', 'overseer', 'handler', 'complainant'], scope: 'cases' } as const;
 
@@ -42,6 +43,17 @@ export function caseRoutes(deps: { db: Db }) {
     };
   }
 
+  /** The handlers the case will have, or a 403/422 naming the offending ids (and audited with them). */
+  async function handlersFor(request: FastifyRequest, caseUnitId: string, current: string[] | null, requested: string[] | undefined): Promise<string[]> {
+    const p = request.principal!;
+    const named = [...new Set([...(current ?? []), ...(requested ?? []), ...(p.userId ? [p.userId] : [])])];
+    const users = named.length ? await db.selectFrom('users').select(['id', 'role', 'unit_id', 'disabled_at']).where('id', 'in', named).execute() : [];
+    const decision = decideHandlers(p, caseUnitId, current, requested, users.map((u) => ({ id: u.id, role: u.role, unitId: u.unit_id, disabled: u.disabled_at !== null })));
+    if (decision.ok) return decision.handlerIds;
+    request.auditDetails = { ...request.auditDetails, refusedHandlerIds: decision.offending };
+    throw new Problem(decision.status, decision.status === 403 ? 'Forbidden' : 'Unprocessable Content', decision.detail, { handlerIds: decision.offending });
+  }
+
   /** Changes need the case in scope and a role that manages cases. */
   async function changeable(p: Principal, id: string) {
     const c = await loadCase(db, p, id);
@@ -54,10 +66,10 @@ export function caseRoutes(deps: { db: Db }) {
       config: { ...CASE_READERS, audit: 'case.create' },
       schema: {
         body: Type.Object({
-          number: Type.String({ minLength: 1, maxLength: 64 }),
-          title: Type.String({ minLength: 1, maxLength: 500 }),
+          number: Text(64, { minLength: 1 }),
+          title: Text(500, { minLength: 1 }),
           unitId: Uuid,
-          description: Type.Optional(Type.String({ maxLength: 10_000 })),
+          description: Type.Optional(Text(10_000)),
           state: Type.Optional(StringEnum(CASE_STATES)),
           handlerIds: Type.Optional(Type.Array(Uuid, { maxItems: 50 })),
           reporterId: Type.Optional(Uuid),
@@ -71,7 +83,8 @@ export function caseRoutes(deps: { db: Db }) {
       // A case may only be opened in a unit the caller's own case scope covers.
       const inScope = p.role === 'admin' || (p.role === 'overseer' ? p.oversees.includes(b.unitId) : p.unitId === b.unitId);
       if (!inScope) throw notFound(`unit ${b.unitId}`);
-      const handlerIds = b.handlerIds ?? (p.role === 'handler' && p.userId ? [p.userId] : []);
+      request.auditObject = { unitId: b.unitId };
+      const handlerIds = await handlersFor(request, b.unitId, null, b.handlerIds);
       const id = await db.transaction().execute(async (trx) => {
         const row = await trx
           .insertInto('cases')
@@ -83,8 +96,7 @@ export function caseRoutes(deps: { db: Db }) {
         if (handlerIds.length > 0) await trx.insertInto('case_handlers').values(handlerIds.map((user_id) => ({ case_id: row.id, user_id }))).execute();
         return row.id;
       });
-      request.auditObject = { unitId: b.unitId };
-      request.auditDetails = { caseId: id, number: b.number };
+      request.auditDetails = { caseId: id, number: b.number, handlerIds };
       reply.code(201);
       return describe(p, id);
     });
@@ -93,11 +105,11 @@ export function caseRoutes(deps: { db: Db }) {
       config: { ...CASE_READERS, audit: 'case.search' },
       schema: {
         querystring: Type.Object({
-          limit: Type.Integer({ minimum: 1, maximum: 500, default: 50 }),
-          cursor: Type.Optional(Type.String({ maxLength: 200 })),
+          limit: Limit(500, 50),
+          cursor: Type.Optional(Cursor),
           state: Type.Optional(StringEnum(CASE_STATES)),
           unitId: Type.Optional(Uuid),
-          q: Type.Optional(Type.String({ maxLength: 100 })),
+          q: Type.Optional(Text(100)),
         }),
         response: { 200: Type.Object({ items: Type.Array(CaseView), nextCursor: Nullable(Type.String()) }), ...errors },
       },
@@ -108,14 +120,11 @@ export function caseRoutes(deps: { db: Db }) {
       if (q.unitId) query = query.where('cases.unit_id', '=', q.unitId);
       if (q.q) query = query.where((eb) => eb.or([eb('cases.number', 'ilike', `%${q.q}%`), eb('cases.title', 'ilike', `%${q.q}%`)]));
       if (q.cursor) {
-        const after = decodeCursor(q.cursor);
-        if (!after) throw new Problem(400, 'Bad Request', 'the cursor is not one this server gave out');
+        const after = cursorAfter(q.cursor);
         query = query.where((eb) => eb.or([eb('cases.created_at', '<', after.at), eb.and([eb('cases.created_at', '=', after.at), eb('cases.id', '<', after.id)])]));
       }
-      const rows = await query.execute();
-      const page = rows.slice(0, q.limit);
-      const last = page[page.length - 1];
-      return { items: await Promise.all(page.map((r) => describe(request.principal!, r.id))), nextCursor: rows.length > q.limit && last ? encodeCursor(last.created_at, last.id) : null };
+      const { page, nextCursor } = keysetPage(await query.execute(), q.limit, (r) => r.created_at);
+      return { items: await Promise.all(page.map((r) => describe(request.principal!, r.id))), nextCursor };
     });
 
     app.get('/cases/:id', {
@@ -128,8 +137,8 @@ export function caseRoutes(deps: { db: Db }) {
       schema: {
         params: IdParams,
         body: Type.Object({
-          title: Type.Optional(Type.String({ minLength: 1, maxLength: 500 })),
-          description: Type.Optional(Type.String({ maxLength: 10_000 })),
+          title: Type.Optional(Text(500, { minLength: 1 })),
+          description: Type.Optional(Text(10_000)),
           state: Type.Optional(StringEnum(CASE_STATES)),
           handlerIds: Type.Optional(Type.Array(Uuid, { maxItems: 50 })),
         }),
@@ -138,8 +147,10 @@ export function caseRoutes(deps: { db: Db }) {
     }, async (request) => {
       const c = await changeable(request.principal!, request.params.id);
       request.auditObject = { unitId: c.unit_id };
-      const { handlerIds, ...fields } = request.body;
+      const { handlerIds: requested, ...fields } = request.body;
       request.auditDetails = { changes: request.body };
+      const current = (await db.selectFrom('case_handlers').select('user_id').where('case_id', '=', c.id).execute()).map((h) => h.user_id);
+      const handlerIds = requested && (await handlersFor(request, c.unit_id, current, requested));
       await db.transaction().execute(async (trx) => {
         await trx.updateTable('cases').set({ ...fields, updated_at: new Date() }).where('id', '=', c.id).execute();
         if (handlerIds) {

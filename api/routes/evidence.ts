@@ -9,8 +9,8 @@ import { timestampOf } from '../../core/timestamp/batcher';
 import { fixityOfEvidence, fixityVerdict, recordFixity, verifiedOk } from '../../core/fixity';
 import { may } from '../access';
 import { recordedClient, startsViewing } from '../audit';
-import { loadEvidence, visibleEvidence } from '../scoped';
-import { Bytes, IdParams, Nullable, ProblemBody, StringEnum, Uuid, decodeCursor, encodeCursor, errors } from '../schemas';
+import { loadEvidence, scopeRedactor, visibleCases, visibleEvidence } from '../scoped';
+import { BoundedInt, Bytes, Cursor, DateTime, IdParams, Limit, Nullable, ProblemBody, StringEnum, Text, Uuid, cursorAfter, errors, keysetPage } from '../schemas';
 import { sendObject } from '../send-object';
 
 const READERS = { roles: ['admin', 'auditor', 'unit_head', 'overseer', 'handler', 'complainant', 'station'], scope: 'evidence' } as const;
@@ -18,7 +18,7 @@ const READERS = { roles: ['admin', 'auditor', 'unit_head', 'overseer', 'handler'
 const EVIDENCE_BYTES = { noStore: true, sameOriginReads: true } as const;
 
 // Field names are a contract other tools rely on (issue 2).
-const EvidenceItem = Type.Object({
+export const EvidenceItem = Type.Object({
   id: Type.String(),
   sha256: Type.String(),
   sm3: Type.String(),
@@ -66,7 +66,10 @@ const EvidenceDetail = Type.Intersect([
     timestamp: Nullable(Timestamp),
     /** Whether the stored bytes were re-read and still match (fixity scrub, full reads). */
     fixity: Type.Object({ state: StringEnum(['unchecked', 'ok', 'altered', 'missing'] as const), checkedAt: Type.Optional(Type.String()), detail: Type.Optional(Type.String()) }),
+    /** Only the linked cases the caller may see. */
     cases: Type.Array(Type.Object({ id: Type.String(), number: Type.String(), title: Type.String(), state: Type.String() })),
+    /** How many linked cases the caller may not see; for supervising roles only. */
+    hiddenCaseCount: Type.Optional(Type.Integer()),
   }),
 ]);
 
@@ -78,7 +81,11 @@ async function timestampView(db: Db, id: string): Promise<Static<typeof Timestam
     ? { state: 'stamped', time: t.genTime.toISOString(), authority: t.authority, ...position }
     : { state: 'pending', pendingSince: t.pendingSince.toISOString(), attempts: t.attempts, lastError: t.lastError, ...position };
 }
-const CustodyItem = Type.Object({ seq: Type.Integer(), action: Type.String(), actor: Type.String(), at: Type.String(), details: Type.Record(Type.String(), Type.Unknown()), hash: Type.String() });
+const CustodyItem = Type.Object({
+  seq: Type.Integer(), action: Type.String(), actor: Type.String(), at: Type.String(), details: Type.Record(Type.String(), Type.Unknown()), hash: Type.String(),
+  /** The details named a case or file outside the reader's scope (e.g. another unit's court export) and are withheld. */
+  redacted: Type.Optional(Type.Boolean()),
+});
 const Bookmark = Type.Object({ id: Type.String(), offsetMs: Type.Integer(), label: Type.String(), author: Type.String(), createdAt: Type.String() });
 
 export function toEvidenceItem(row: EvidenceRow): EvidenceItem {
@@ -127,14 +134,14 @@ function playbackOf(row: EvidenceRow, files: DerivativeRow[]): Static<typeof Pla
 }
 
 const SearchQuery = Type.Object({
-  limit: Type.Integer({ minimum: 1, maximum: 500, default: 50 }),
-  cursor: Type.Optional(Type.String({ maxLength: 200 })),
-  officerNo: Type.Optional(Type.String({ maxLength: 32 })),
-  deviceSerial: Type.Optional(Type.String({ maxLength: 64 })),
+  limit: Limit(500, 50),
+  cursor: Type.Optional(Cursor),
+  officerNo: Type.Optional(Text(32)),
+  deviceSerial: Type.Optional(Text(64)),
   unitId: Type.Optional(Uuid),
   caseId: Type.Optional(Uuid),
-  from: Type.Optional(Type.String({ format: 'date-time' })),
-  to: Type.Optional(Type.String({ format: 'date-time' })),
+  from: Type.Optional(DateTime),
+  to: Type.Optional(DateTime),
   important: Type.Optional(Type.Boolean()),
   state: Type.Optional(StringEnum(PLAYBACK_STATES)),
 });
@@ -157,36 +164,32 @@ export function evidenceRoutes(deps: { db: Db; store: ObjectStore; now: () => Da
       if (q.important !== undefined) query = query.where('evidence.important', '=', q.important);
       if (q.state) query = query.where('evidence.playback_state', '=', q.state);
       if (q.caseId) {
-        const caseId = q.caseId;
-        query = query.where((eb) => eb.exists(eb.selectFrom('case_evidence').select(eb.lit(1).as('one')).whereRef('case_evidence.evidence_id', '=', 'evidence.id').where('case_evidence.case_id', '=', caseId)));
+        // Only a case the caller may see: the filter must not confirm links to other cases.
+        const caseIds = visibleCases(db, request.principal!).select('cases.id').where('cases.id', '=', q.caseId);
+        query = query.where((eb) => eb.exists(eb.selectFrom('case_evidence').select(eb.lit(1).as('one')).whereRef('case_evidence.evidence_id', '=', 'evidence.id').where('case_evidence.case_id', 'in', caseIds)));
       }
       if (q.cursor) {
-        const after = decodeCursor(q.cursor);
-        if (!after) throw new Problem(400, 'Bad Request', 'the cursor is not one this server gave out');
+        const after = cursorAfter(q.cursor);
         query = query.where((eb) => eb.or([eb('evidence.received_at', '<', after.at), eb.and([eb('evidence.received_at', '=', after.at), eb('evidence.id', '<', after.id)])]));
       }
       request.auditDetails = { filters: { ...q, limit: undefined, cursor: undefined } };
-      const rows = await query.execute();
-      const page = rows.slice(0, q.limit);
-      const last = page[page.length - 1];
-      return { items: page.map(toEvidenceItem), nextCursor: rows.length > q.limit && last ? encodeCursor(last.received_at, last.id) : null };
+      const { page, nextCursor } = keysetPage(await query.execute(), q.limit, (r) => r.received_at);
+      return { items: page.map(toEvidenceItem), nextCursor };
     });
 
     app.get('/evidence/:id', {
       config: { ...READERS, audit: 'evidence.read' },
       schema: { params: IdParams, response: { 200: EvidenceDetail, ...errors } },
     }, async (request) => {
-      const row = await loadEvidence(db, request.principal!, request.params.id);
+      const p = request.principal!;
+      const row = await loadEvidence(db, p, request.params.id);
       request.auditObject = { unitId: row.unit_id };
       const files = await db.selectFrom('derivatives').selectAll().where('evidence_id', '=', row.id).orderBy('kind').orderBy('name').execute();
-      const cases = await db
-        .selectFrom('case_evidence')
-        .innerJoin('cases', 'cases.id', 'case_evidence.case_id')
-        .select(['cases.id', 'cases.number', 'cases.title', 'cases.state'])
-        .where('case_evidence.evidence_id', '=', row.id)
-        .orderBy('cases.number')
-        .execute();
-      return { ...toEvidenceItem(row), playback: playbackOf(row, files), timestamp: await timestampView(db, row.id), fixity: await fixityOfEvidence(db, row.id), cases };
+      const linked = db.selectFrom('case_evidence').select('case_evidence.case_id').where('case_evidence.evidence_id', '=', row.id);
+      const cases = await visibleCases(db, p).select(['cases.id', 'cases.number', 'cases.title', 'cases.state']).where('cases.id', 'in', linked).orderBy('cases.number').execute();
+      const { n } = await linked.clearSelect().select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow();
+      const hidden = may.countHiddenLinks(p) ? { hiddenCaseCount: Number(n) - cases.length } : {};
+      return { ...toEvidenceItem(row), playback: playbackOf(row, files), timestamp: await timestampView(db, row.id), fixity: await fixityOfEvidence(db, row.id), cases, ...hidden };
     });
 
     app.get('/evidence/:id/custody', {
@@ -196,7 +199,13 @@ export function evidenceRoutes(deps: { db: Db; store: ObjectStore; now: () => Da
       const row = await loadEvidence(db, request.principal!, request.params.id);
       request.auditObject = { unitId: row.unit_id };
       const rows = await db.selectFrom('custody_events').selectAll().where('evidence_id', '=', row.id).orderBy('seq').execute();
-      return { items: rows.map((r) => ({ seq: Number(r.seq), action: r.action, actor: r.actor, at: r.at.toISOString(), details: r.details, hash: r.hash })) };
+      const redact = await scopeRedactor(db, request.principal!, rows.map((r) => r.details));
+      return {
+        items: rows.map((r) => {
+          const withheld = redact(r.details).redacted;
+          return { seq: Number(r.seq), action: r.action, actor: r.actor, at: r.at.toISOString(), details: withheld ? {} : r.details, hash: r.hash, ...(withheld ? { redacted: true } : {}) };
+        }),
+      };
     });
 
     // The exact bytes that left the recorder. One viewing (all its Range requests) is one custody and audit event.
@@ -232,7 +241,7 @@ export function evidenceRoutes(deps: { db: Db; store: ObjectStore; now: () => Da
     app.get('/evidence/:id/derivatives/:kind/:name', {
       config: { ...READERS, ...EVIDENCE_BYTES, audit: 'evidence.view' },
       schema: {
-        params: Type.Object({ id: Uuid, kind: Type.String({ maxLength: 20 }), name: Type.String({ maxLength: 200 }) }),
+        params: Type.Object({ id: Uuid, kind: Text(20), name: Text(200) }),
         response: { 200: Bytes, 206: Bytes, 416: ProblemBody, ...errors },
       },
     }, async (request, reply) => {
@@ -263,7 +272,7 @@ export function evidenceRoutes(deps: { db: Db; store: ObjectStore; now: () => Da
       config: { ...READERS, audit: 'evidence.bookmark' },
       schema: {
         params: IdParams,
-        body: Type.Object({ offsetMs: Type.Integer({ minimum: 0 }), label: Type.String({ minLength: 1, maxLength: 500 }) }),
+        body: Type.Object({ offsetMs: BoundedInt(0, Number.MAX_SAFE_INTEGER), label: Text(500, { minLength: 1 }) }),
         response: { 201: Bookmark, ...errors },
       },
     }, async (request, reply) => {

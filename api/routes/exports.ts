@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { sql } from 'kysely';
 import { Type, type Static } from 'typebox';
 import { Problem, notFound } from '../../core/errors';
 import type { HttpServer } from '../../core/http';
@@ -159,7 +160,17 @@ export function exportRoutes(deps: ExportDeps) {
       config: { ...EXPORTERS, noStore: true, audit: 'export.download' },
       schema: { params: IdParams, response: { 200: Bytes, 206: Bytes, 416: ProblemBody, ...errors } },
     }, async (request, reply) => {
-      const row = await loadExport(request.principal!, request.params.id);
+      const p = request.principal!;
+      const row = await loadExport(p, request.params.id);
+      // The package embeds its files: whoever fetches it must be able to see each one (export.packaged custody events name them).
+      const { n } = await db
+        .selectFrom('custody_events')
+        .select((eb) => eb.fn.countAll<string>().as('n'))
+        .where('action', '=', 'export.packaged')
+        .where(sql<string>`details->>'exportId'`, '=', row.id)
+        .where('evidence_id', 'not in', visibleEvidence(db, p).select('evidence.id'))
+        .executeTakeFirstOrThrow();
+      if (Number(n) > 0) throw new Problem(403, 'Forbidden', `${n} of the package's files are outside your scope; a supervising role must fetch this package`);
       if (row.status !== 'ready' || !row.storage_key || row.size === null || !row.sha256) {
         throw new Problem(409, 'Not Ready', `the package is ${row.status}`, { status: row.status });
       }

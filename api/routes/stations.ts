@@ -2,6 +2,7 @@ import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Type } from 'typebox';
 import type { HttpServer } from '../../core/http';
+import { firstKnown } from '../../core/names';
 import type { Principal } from '../../core/principal';
 import type { Db } from '../../schema/database';
 import { Nullable, errors } from '../schemas';
@@ -64,7 +65,7 @@ export function stationRoutes(deps: { db: Db; now: () => Date; stagingDir: strin
     return {
       sessionId: session.id,
       recorderSerial: session.serial,
-      officerNo: session.officer_no ?? session.bound_officer,
+      officerNo: firstKnown(session.officer_no, session.bound_officer),
       openedAt: session.opened_at.toISOString(),
       files: { total: uploads.length, verified: count('verified'), receiving: count('receiving'), rejected: count('rejected') },
       bytes: { total: uploads.reduce((sum, u) => sum + Number(u.size), 0), done },

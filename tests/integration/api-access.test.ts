@@ -92,8 +92,8 @@ describe('IDOR: every route, called by every role against objects outside its sc
       'POST /api/tokens': { name: 'evil', role: 'admin' },
       'POST /api/recorders': { serial: 'R-B', officerNo: 'X' },
     };
-    // Ids of B's objects may appear in A's own audit trail (A's staff sent them); content never.
-    const secrets = (path: string) => [w.evidence.bSha256, '纠纷案', '冲突开始', ...(path.startsWith('/api/audit') ? [] : [w.evidence.b, w.cases.b])];
+    // Not even A's own audit trail, where A's staff's attempts are recorded, names B's objects.
+    const secrets = [w.evidence.bSha256, '纠纷案', '冲突开始', w.evidence.b, w.cases.b];
     const attackers = ['handlerA', 'handlerA2', 'unitHeadA', 'overseerA', 'complainant', 'otherStation'] as const;
     let calls = 0;
     for (const [path, methods] of Object.entries(spec.paths)) {
@@ -106,7 +106,7 @@ describe('IDOR: every route, called by every role against objects outside its sc
           calls += 1;
           const where = `${who} ${method} ${path} → ${res.statusCode} ${res.body.slice(0, 200)}`;
           expect(res.statusCode, where).toBeLessThan(500);
-          if (res.statusCode < 300) for (const secret of secrets(path)) expect(res.body, where).not.toContain(secret);
+          if (res.statusCode < 300) for (const secret of secrets) expect(res.body, where).not.toContain(secret);
           // Changes outside one's scope never succeed.
           if (method !== 'GET' && !path.startsWith('/api/auth')) expect(res.statusCode, where).toBeGreaterThanOrEqual(400);
         }
@@ -116,6 +116,49 @@ describe('IDOR: every route, called by every role against objects outside its sc
     // And nothing changed on unit B's side.
     const caseB = await get(`/api/cases/${w.cases.b}`, w.tokens.auditor);
     expect(caseB.json()).toMatchObject({ title: '纠纷案', evidenceCount: 1 });
+  });
+});
+
+describe('IDOR: embedded objects', () => {
+  it('names no evidence or case outside the caller\'s scope in any response body, whatever it embeds', async () => {
+    // A file of unit A's handler linked to a case of each unit: every view of it embeds both cases.
+    const link = (caseId: string) => p.app.inject({ method: 'POST', url: `/api/cases/${caseId}/evidence`, headers: bearer(p.adminToken), payload: { evidenceId: w.evidence.a } });
+    for (const c of [w.cases.a, w.cases.b]) expect((await link(c)).statusCode).toBe(200);
+    // And case B goes to court: file a's custody trail now names case B.
+    const exported = await p.app.inject({ method: 'POST', url: `/api/cases/${w.cases.b}/exports`, headers: bearer(p.adminToken), payload: { reason: '移送法院' } });
+    for (let i = 0; i < 300 && (await get(`/api/exports/${exported.json().exportId}`, p.adminToken)).json().status === 'building'; i++) await new Promise((r) => setTimeout(r, 100));
+    const spec = p.app.swagger() as { paths: Record<string, Record<string, { parameters?: { in: string; name: string; schema?: { format?: string } }[] }>> };
+    const all = { evidence: [w.evidence.a, w.evidence.a2, w.evidence.b], cases: [w.cases.a, w.cases.b] };
+    const idsOf = async (url: string, token: string) => new Set<string>(((await get(url, token)).json().items ?? []).map((i: { id: string }) => i.id));
+    let calls = 0;
+    try {
+      for (const who of Object.keys(w.tokens) as (keyof World['tokens'])[]) {
+        const token = w.tokens[who];
+        const seenEvidence = await idsOf('/api/evidence?limit=500', token);
+        const seenCases = await idsOf('/api/cases?limit=500', token);
+        const forbidden = [...all.evidence.filter((id) => !seenEvidence.has(id)), ...all.cases.filter((id) => !seenCases.has(id))];
+        if (forbidden.length === 0) continue;
+        for (const [path, methods] of Object.entries(spec.paths)) {
+          if (!methods.get) continue;
+          const ids = path.startsWith('/api/cases') ? all.cases : all.evidence;
+          const uuidQuery = (methods.get.parameters ?? []).filter((q) => q.in === 'query' && q.schema?.format === 'uuid').map((q) => q.name);
+          const urls = path.includes('{')
+            ? ids.map((id) => path.replace('{id}', id).replace('{evidenceId}', id).replace('{kind}', 'mp4').replace('{name}', 'video.mp4'))
+            : [path, ...uuidQuery.flatMap((name) => [...all.evidence, ...all.cases].map((id) => `${path}?${name}=${id}`))];
+          for (const url of urls) {
+            const res = await get(url, token);
+            calls += 1;
+            const where = `${who} GET ${url} → ${res.statusCode} ${res.body.slice(0, 300)}`;
+            expect(res.statusCode, where).toBeLessThan(500);
+            // A refusal may echo the id the caller sent; nothing else.
+            for (const id of forbidden) if (res.statusCode < 300 || !url.includes(id)) expect(res.body, where).not.toContain(id);
+          }
+        }
+      }
+    } finally {
+      for (const c of [w.cases.a, w.cases.b]) await p.app.inject({ method: 'DELETE', url: `/api/cases/${c}/evidence/${w.evidence.a}`, headers: bearer(p.adminToken) });
+    }
+    expect(calls).toBeGreaterThan(100);
   });
 });
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { auditScope, caseScope, evidenceScope, may } from '../../api/access';
+import { auditScope, caseScope, decideHandlers, evidenceScope, may, type HandlerCandidate } from '../../api/access';
 import type { Principal } from '../../core/principal';
 import type { Role } from '../../schema/db';
 
@@ -34,5 +34,33 @@ describe('who may see what', () => {
   ] as const)('%s: manage cases %s, bookmark %s, export %s, administer %s', (role, manage, bookmark, exp, administer) => {
     const p = person(role);
     expect([may.manageCases(p), may.bookmark(p), may.export(p), may.administer(p)]).toEqual([manage, bookmark, exp, administer]);
+  });
+});
+
+describe('who may name case handlers, and whom', () => {
+  const handler = (id: string, extra: Partial<HandlerCandidate> = {}): HandlerCandidate => ({ id, role: 'handler', unitId: 'unit-a', disabled: false, ...extra });
+  const staff = [handler('u1'), handler('h2'), handler('h3'), handler('hb', { unitId: 'unit-b' }), handler('off', { disabled: true }), handler('head', { role: 'unit_head' })];
+  const ok = (handlerIds: string[]) => ({ ok: true, handlerIds });
+  const refused = (status: 403 | 422, offending: string[]) => expect.objectContaining({ ok: false, status, offending });
+  it.each([
+    // [who, case unit, current handlers (null: opening), requested, decision]
+    ['handler opens, names nobody', person('handler'), 'unit-a', null, undefined, ok(['u1'])],
+    ['handler opens, names self', person('handler'), 'unit-a', null, ['u1', 'u1'], ok(['u1'])],
+    ['handler opens, names another unit\'s handler', person('handler'), 'unit-a', null, ['hb'], refused(403, ['hb', 'u1'])],
+    ['handler opens, names nobody explicitly', person('handler'), 'unit-a', null, [], refused(403, ['u1'])],
+    ['handler changes: adds a colleague', person('handler'), 'unit-a', ['u1'], ['u1', 'h2'], refused(403, ['h2'])],
+    ['handler changes: removes a colleague', person('handler'), 'unit-a', ['u1', 'h2'], ['u1'], refused(403, ['h2'])],
+    ['handler changes: sends them unchanged', person('handler'), 'unit-a', ['u1', 'h2'], ['h2', 'u1'], ok(['h2', 'u1'])],
+    ['unit head opens with the unit\'s handlers', person('unit_head'), 'unit-a', null, ['h2', 'h3'], ok(['h2', 'h3'])],
+    ['unit head opens with nobody', person('unit_head'), 'unit-a', null, undefined, ok([])],
+    ['unit head names another unit\'s handler, a disabled one, a non-handler and a stranger', person('unit_head'), 'unit-a', ['h2'], ['h2', 'hb', 'off', 'head', 'ghost'], refused(422, ['hb', 'off', 'head', 'ghost'])],
+    ['unit head of another unit', person('unit_head', { unitId: 'unit-b' }), 'unit-a', ['h2'], ['h3'], refused(403, ['h3', 'h2'])],
+    ['overseer of the unit', person('overseer', { unitId: null, oversees: ['unit-a'] }), 'unit-a', ['h2'], ['h3'], ok(['h3'])],
+    ['overseer of other units', person('overseer', { unitId: null, oversees: ['unit-b'] }), 'unit-a', ['h2'], ['h3'], refused(403, ['h3', 'h2'])],
+    ['admin', person('admin', { unitId: null }), 'unit-a', ['h2'], [], ok([])],
+    ['admin names another unit\'s handler', person('admin', { unitId: null }), 'unit-a', [], ['hb'], refused(422, ['hb'])],
+    ['auditor', person('auditor'), 'unit-a', ['h2'], ['h3'], refused(403, ['h3', 'h2'])],
+  ] as const)('%s', (_, p, unit, current, requested, decision) => {
+    expect(decideHandlers(p, unit, current, requested, staff)).toEqual(decision);
   });
 });

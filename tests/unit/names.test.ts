@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { displayName } from '../../core/names';
+import { displayName, firstKnown, knownText } from '../../core/names';
 import { parseRecorderName } from '../../dock-agent/names';
 
 const CST = 480;
@@ -27,5 +27,25 @@ describe('displayName', () => {
     [Buffer.from('a\nb\u0000c'), 'a\\x0ab\\x00c'],
   ])('%s', (raw, shown) => {
     expect(displayName(raw)).toBe(shown);
+  });
+});
+
+describe('knownText: blank recorder fields are unknown', () => {
+  it.each([
+    ['', null],
+    ['   ', null],
+    ['\u0000\u0000', null],
+    [null, null],
+    [undefined, null],
+    ['010203', '010203'],
+    [' 010203\u0000\u0000', '010203'],
+    ['01 02', '01 02'],
+  ])('%j → %j', (value, known) => {
+    expect(knownText(value)).toBe(known);
+  });
+
+  it('falls back past blanks, which `??` does not', () => {
+    expect(firstKnown('', '  ', null, '010203', '999')).toBe('010203');
+    expect(firstKnown('', undefined)).toBeNull();
   });
 });

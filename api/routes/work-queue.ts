@@ -1,0 +1,66 @@
+import { sql } from 'kysely';
+import { Type } from 'typebox';
+import { appendCustody } from '../../core/chain';
+import { Problem, notFound } from '../../core/errors';
+import type { HttpServer } from '../../core/http';
+import type { Db } from '../../schema/database';
+import { Cursor, IdParams, Limit, Nullable, Text, Uuid, cursorAfter, errors, keysetPage } from '../schemas';
+import { EvidenceItem, toEvidenceItem } from './evidence';
+
+const ADMIN = { roles: ['admin'], scope: 'admin' } as const;
+
+/**
+ * Footage no unit can see: its officer is unknown (the name carried none and the recorder is not
+ * bound) or belongs to no unit. Admins list it, oldest first, and give each file its unit, once.
+ */
+export function workQueueRoutes(deps: { db: Db }) {
+  const { db } = deps;
+  // Keyset on the millisecond a cursor can carry, so a page never repeats or skips a row.
+  const receivedMs = sql<Date>`date_trunc('milliseconds', evidence.received_at)`;
+
+  return async (app: HttpServer) => {
+    app.get('/evidence/unassigned', {
+      config: { ...ADMIN, audit: 'evidence.unassigned' },
+      schema: {
+        querystring: Type.Object({ limit: Limit(500, 50), cursor: Type.Optional(Cursor) }),
+        response: { 200: Type.Object({ items: Type.Array(EvidenceItem), nextCursor: Nullable(Type.String()) }), ...errors },
+      },
+    }, async (request) => {
+      const q = request.query;
+      let query = db.selectFrom('evidence').selectAll('evidence').select(receivedMs.as('received_ms')).where('evidence.unit_id', 'is', null).orderBy(receivedMs).orderBy('evidence.id').limit(q.limit + 1);
+      if (q.cursor) {
+        const after = cursorAfter(q.cursor);
+        query = query.where((eb) => eb.or([eb(receivedMs, '>', after.at), eb.and([eb(receivedMs, '=', after.at), eb('evidence.id', '>', after.id)])]));
+      }
+      const { page, nextCursor } = keysetPage(await query.execute(), q.limit, (r) => r.received_ms);
+      return { items: page.map(toEvidenceItem), nextCursor };
+    });
+
+    app.post('/evidence/:id/unit', {
+      config: { ...ADMIN, audit: 'evidence.assign-unit' },
+      schema: {
+        params: IdParams,
+        body: Type.Object({ unitId: Uuid, reason: Text(2000, { minLength: 2 }) }),
+        response: { 200: EvidenceItem, ...errors },
+      },
+    }, async (request) => {
+      const p = request.principal!;
+      const { id } = request.params;
+      const { unitId, reason } = request.body;
+      request.auditDetails = { unitId, reason };
+      if (!(await db.selectFrom('units').select('id').where('id', '=', unitId).executeTakeFirst())) throw notFound(`unit ${unitId}`);
+      const row = await db.transaction().execute(async (trx) => {
+        const current = await trx.selectFrom('evidence').select(['id', 'unit_id']).where('id', '=', id).forUpdate().executeTakeFirst();
+        if (!current) throw notFound(`evidence ${id}`);
+        request.auditObject = { unitId: current.unit_id };
+        // A unit decides who sees the file: it is given once, never moved here.
+        if (current.unit_id) throw new Problem(409, 'Conflict', `evidence ${id} already belongs to unit ${current.unit_id}`, { unitId: current.unit_id });
+        const updated = await trx.updateTable('evidence').set({ unit_id: unitId }).where('id', '=', id).returningAll().executeTakeFirstOrThrow();
+        await appendCustody(trx, { evidenceId: id, action: 'unit.assigned', actor: p.name, details: { unitId, reason, role: p.role, client: request.ip } });
+        return updated;
+      });
+      request.auditObject = { unitId };
+      return toEvidenceItem(row);
+    });
+  };
+}
