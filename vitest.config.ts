@@ -3,8 +3,8 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['tests/**/*.test.ts'],
-    // Browser suites run after a build of the page: npm run test:e2e (vitest.e2e.config.ts).
-    exclude: ['tests/e2e/**', 'node_modules/**'],
+    // Browser suites (npm run test:e2e) and the fault matrix (npm run test:faults) have their own configs.
+    exclude: ['tests/e2e/**', 'tests/faults/**', 'node_modules/**'],
     globalSetup: ['tests/support/global-setup.ts'],
     testTimeout: 60_000,
     hookTimeout: 180_000,
