@@ -179,6 +179,9 @@ program
     onShutdown(close);
   });
 
+/** How often the ingest sweeps the store and staging for what nobody will finish. */
+const HOUSEKEEPING_MS = 10 * 60_000;
+
 async function serve(config: Readonly<Config>, logLevel: string) {
   const { startRuntime, ensureAdminToken, buildServer, startJobs, loadOrCreateSigningKey, failInterruptedExports } = await platform();
   const runtime = await startRuntime(config);
@@ -187,7 +190,7 @@ async function serve(config: Readonly<Config>, logLevel: string) {
   const signingKey = await loadOrCreateSigningKey(join(config.home, 'keys'));
   await failInterruptedExports(runtime.db);
   const app = await buildServer(
-    { db: runtime.db, store: runtime.store, stagingDir: config.stagingDir, maxFileBytes: config.maxFileBytes, signingKey, workDir: config.transcode.workDir },
+    { db: runtime.db, store: runtime.store, stagingDir: config.stagingDir, maxFileBytes: config.maxFileBytes, signingKey, workDir: config.transcode.workDir, ingest: config.ingest, housekeepingMs: HOUSEKEEPING_MS },
     { logger: { level: logLevel } },
   );
   console.log(`court exports are signed with Ed25519 key ${signingKey.fingerprint}`);

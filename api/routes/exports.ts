@@ -132,7 +132,8 @@ export function exportRoutes(deps: ExportDeps) {
         .values({ id: exportId, case_id: caseRow.id, requested_by: p.userId ?? p.id, exporter_name: p.name, exporter_role: p.role, reason: request.body.reason, receiver: request.body.receiver ?? null, key_fingerprint: deps.signingKey.fingerprint })
         .execute();
       request.auditDetails = { exportId, reason: request.body.reason, receiver: request.body.receiver ?? null, files: ids.length };
-      void build(p, caseRow, exportId, ids, request.body);
+      // Runs after the answer; if even recording its failure fails (database gone), the next start marks it failed.
+      build(p, caseRow, exportId, ids, request.body).catch((error: unknown) => request.log.error({ exportId, err: String(error) }, 'export failed and could not be marked failed'));
       reply.code(202);
       return describe(exportId);
     });
