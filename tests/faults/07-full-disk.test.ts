@@ -1,0 +1,149 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { degradedReasons } from '../../api/app';
+import { createToken } from '../../core/tokens';
+import { isAbandonedPartial } from '../../ingest/housekeeping';
+import { IngestService } from '../../ingest/service';
+import { bearer, startTestPlatform, type TestPlatform } from '../support/platform';
+import { smallFilesystem } from '../support/small-filesystem';
+
+const KiB = 1024;
+const MiB = 1024 * KiB;
+const digests = (bytes: Buffer) => ({
+  sha256: createHash('sha256').update(bytes).digest('hex'),
+  sm3: createHash('sm3').update(bytes).digest('hex'),
+});
+
+let work: string;
+let staging: string;
+let mounted: Awaited<ReturnType<typeof smallFilesystem>>;
+let p: TestPlatform;
+const policy = { uploadLeaseMs: 30 * 60_000, abandonedUploadMs: 72 * 3600_000 };
+
+beforeAll(async () => {
+  work = await mkdtemp(join(tmpdir(), 'evidence-full-disk-'));
+  staging = join(work, 'staging');
+  mounted = await smallFilesystem(staging); // 2 MiB
+  p = await startTestPlatform({ server: { stagingDir: staging, ingest: { ...policy, stagingMinFreeBytes: 1 * MiB } } });
+});
+afterAll(async () => {
+  await p?.close();
+  if (mounted.ok) await mounted.unmount();
+  await rm(work, { recursive: true, force: true });
+});
+
+function station(token: string) {
+  const call = (method: 'GET' | 'POST' | 'PATCH', url: string, body?: object | Buffer, headers: Record<string, string> = {}) =>
+    p.app.inject({
+      method,
+      url,
+      headers: { ...bearer(token), ...(Buffer.isBuffer(body) ? { 'content-type': 'application/offset+octet-stream' } : {}), ...headers },
+      ...(body === undefined ? {} : Buffer.isBuffer(body) ? { body } : { payload: body }),
+    });
+  return {
+    async announce(serial: string, path: string, size: number) {
+      const session = await call('POST', '/ingest/v1/sessions', { station: { code: `ST-${serial}` }, bay: 1, recorder: { serial } });
+      const file = await call('POST', `/ingest/v1/sessions/${session.json().sessionId}/files`, { pathBase64: Buffer.from(path).toString('base64'), size });
+      expect(file.statusCode, file.body).toBe(200);
+      return file.json() as { uploadId: string; offset: number };
+    },
+    send: (uploadId: string, offset: number, bytes: Buffer) => call('PATCH', `/ingest/v1/uploads/${uploadId}`, bytes, { 'upload-offset': String(offset) }),
+    status: async (uploadId: string) => (await call('GET', `/ingest/v1/uploads/${uploadId}`)).json() as { offset: number },
+    complete: (uploadId: string, bytes: Buffer) => call('POST', `/ingest/v1/uploads/${uploadId}/complete`, digests(bytes)),
+  };
+}
+
+const health = async () => (await p.app.inject({ method: 'GET', url: '/api/health' })).json() as { status: string; reasons: string[] };
+
+describe('full staging disk', () => {
+  it('answers 507 with the offset kept, reports degraded, reclaims the abandoned partial, and other stations then work', async (ctx) => {
+    if (!mounted.ok) return ctx.skip(mounted.reason);
+    const a = station(p.stationToken);
+    const b = station((await createToken(p.db, { name: 'station-b', role: 'station' })).token);
+    expect((await health()).status).toBe('ok');
+
+    // Station A sends a file larger than the staging disk.
+    const big = randomBytes(3 * MiB);
+    const upload = await a.announce('DSJFULL1', 'DCIM/big.mp4', big.length);
+    const full = await a.send(upload.uploadId, 0, big);
+    expect(full.statusCode, full.body).toBe(507);
+    expect(full.headers['content-type']).toContain('application/problem+json');
+    const problem = full.json();
+    expect(problem).toMatchObject({ status: 507, title: 'Insufficient Storage', retryable: true });
+    expect(problem.detail).toMatch(/staging space is full/);
+    expect(problem.offset).toBeGreaterThan(0);
+    expect(problem.offset).toBeLessThan(big.length);
+    // The partial is kept while the dock may resume it: status and a retry agree on the offset.
+    expect(await a.status(upload.uploadId)).toMatchObject({ offset: problem.offset });
+    const again = await a.send(upload.uploadId, problem.offset, big.subarray(problem.offset));
+    expect(again.statusCode).toBe(507);
+    expect(again.json().offset).toBe(problem.offset);
+
+    const degraded = await health();
+    expect(degraded.status).toBe('degraded');
+    expect(degraded.reasons.join(' ')).toMatch(/staging space low/);
+
+    // Station B cannot stage now either, but is told so clearly.
+    const small = randomBytes(256 * KiB);
+    const other = await b.announce('DSJFULL2', 'DCIM/small.mp4', small.length);
+    const refused = await b.send(other.uploadId, 0, small);
+    expect(refused.statusCode).toBe(507);
+
+    // Not yet abandoned: housekeeping keeps it.
+    const housekeeping = (now: Date) => new IngestService({ db: p.db, store: p.store, stagingDir: staging, maxFileBytes: 1024 * MiB, log: { info() {}, warn() {} }, policy, now: () => now });
+    expect(await housekeeping(new Date()).reclaimStaging()).toMatchObject({ reclaimed: 0 });
+    expect(await a.status(upload.uploadId)).toMatchObject({ offset: problem.offset });
+
+    // Three days on, nobody resumed: the partials are reclaimed and the uploads start over from 0.
+    const reclaimed = await housekeeping(new Date(Date.now() + policy.abandonedUploadMs + 60_000)).reclaimStaging();
+    expect(reclaimed.reclaimed).toBeGreaterThanOrEqual(1);
+    expect(reclaimed.bytes).toBeGreaterThanOrEqual(problem.offset);
+    expect(await a.status(upload.uploadId)).toMatchObject({ offset: 0 });
+    expect((await health()).status).toBe('ok');
+
+    // Space is back: station B's file goes through and verifies with the right hashes.
+    const resumed = await b.status(other.uploadId);
+    const sent = await b.send(other.uploadId, resumed.offset, small.subarray(resumed.offset));
+    expect(sent.statusCode, sent.body).toBe(200);
+    const done = await b.complete(other.uploadId, small);
+    expect(done.statusCode, done.body).toBe(200);
+    expect(done.json()).toMatchObject({ duplicate: false, mayPurge: true, ...digests(small) });
+  });
+});
+
+describe('is the platform degraded (pure)', () => {
+  const cases: Array<[string, number, number, boolean]> = [
+    ['plenty of space', 10 * 1024 * MiB, 1024 * MiB, false],
+    ['exactly at the floor', 1024 * MiB, 1024 * MiB, false],
+    ['one byte below the floor', 1024 * MiB - 1, 1024 * MiB, true],
+    ['disk full', 0, 1024 * MiB, true],
+    ['no floor configured', 0, 0, false],
+  ];
+  it.each(cases)('%s', (_name, stagingFreeBytes, stagingMinFreeBytes, degraded) => {
+    const reasons = degradedReasons({ stagingFreeBytes, stagingMinFreeBytes });
+    expect(reasons.length > 0).toBe(degraded);
+    if (degraded) expect(reasons[0]).toMatch(/staging space low: \d+ MB free, below the floor of \d+ MB/);
+  });
+});
+
+describe('may a staged partial be reclaimed (pure)', () => {
+  const now = new Date('2026-11-26T12:00:00Z');
+  const day = 24 * 3600_000;
+  const abandoned = 3 * day;
+  const receiving = { state: 'receiving' as const, stored: false, declared: false, lastActivity: new Date(now.getTime() - day) };
+  const cases: Array<[string, Parameters<typeof isAbandonedPartial>[0], boolean]> = [
+    ['a partial whose dock was active yesterday', receiving, false],
+    ['a partial silent for the whole age', { ...receiving, lastActivity: new Date(now.getTime() - abandoned) }, true],
+    ['a partial silent a little less', { ...receiving, lastActivity: new Date(now.getTime() - abandoned + 1) }, false],
+    ['left over by a verified upload', { ...receiving, state: 'verified' }, true],
+    ['left over by a rejected upload', { ...receiving, state: 'rejected' }, true],
+    ['a copy whose original is already stored', { ...receiving, stored: true }, true],
+    ['no upload at all', undefined, true],
+  ];
+  it.each(cases)('%s', (_name, upload, expected) => {
+    expect(isAbandonedPartial(upload, now, abandoned)).toBe(expected);
+  });
+});
