@@ -13,7 +13,7 @@ import { ingestRoutes } from '../ingest/routes';
 import type { Db } from '../schema/database';
 import type { SigningKey } from '../core/signing-key';
 import type { IngestPolicy } from '../core/config';
-import { startHousekeeping } from '../ingest/housekeeping';
+import { runEvery } from '../core/repeat';
 
 export interface ServerDeps {
   db: Db;
@@ -62,7 +62,11 @@ export async function buildServer(deps: ServerDeps, options: FastifyServerOption
     { prefix: '/api' },
   );
   if (deps.housekeepingMs) {
-    const stop = startHousekeeping(async () => [await ingest.reclaimStaging(), await ingest.sweepOriginals()], app.log, deps.housekeepingMs);
+    const stop = runEvery(
+      deps.housekeepingMs,
+      async () => [await ingest.reclaimStaging(), await ingest.sweepOriginals()],
+      (error) => app.log.warn({ err: String(error) }, 'ingest housekeeping failed; trying again'),
+    );
     app.addHook('onClose', stop);
   }
   await app.register(ingestRoutes(ingest), { prefix: '/ingest/v1' });

@@ -56,23 +56,3 @@ export function isAbandonedPartial(upload: UploadFacts | undefined, now: Date, a
   if (!upload || upload.state !== 'receiving' || upload.stored) return true;
   return now.getTime() - upload.lastActivity.getTime() >= abandonedMs;
 }
-
-/** Runs `pass` now and then every `intervalMs` until stopped; a failed pass is logged and tried again. */
-export function startHousekeeping(pass: () => Promise<unknown>, log: { warn(o: object, m: string): void }, intervalMs: number): () => Promise<void> {
-  let stopped = false;
-  let timer: NodeJS.Timeout | undefined;
-  let running: Promise<unknown> = Promise.resolve();
-  const loop = () => {
-    running = pass()
-      .catch((error: unknown) => log.warn({ err: String(error) }, 'ingest housekeeping failed; trying again'))
-      .finally(() => {
-        if (!stopped) timer = setTimeout(loop, intervalMs);
-      });
-  };
-  loop();
-  return async () => {
-    stopped = true;
-    clearTimeout(timer);
-    await running;
-  };
-}

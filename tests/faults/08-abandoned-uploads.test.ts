@@ -1,4 +1,4 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -6,13 +6,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createToken, revokeToken } from '../../core/tokens';
 import { offloadVolume } from '../../dock-agent/offload';
 import { mayTakeOver } from '../../ingest/housekeeping';
-import { bearer, startTestPlatform, type TestPlatform } from '../support/platform';
+import { digests, dockCalls } from '../support/dock-calls';
+import { startTestPlatform, type TestPlatform } from '../support/platform';
 
 const LEASE_MS = 30 * 60_000; // the default EVIDENCE_UPLOAD_LEASE_MINUTES
-const digests = (bytes: Buffer) => ({
-  sha256: createHash('sha256').update(bytes).digest('hex'),
-  sm3: createHash('sm3').update(bytes).digest('hex'),
-});
 
 let p: TestPlatform;
 let work: string;
@@ -28,25 +25,7 @@ afterAll(async () => {
 
 async function dockWith(name: string) {
   const { id, token } = await createToken(p.db, { name, role: 'station' });
-  const call = (method: 'GET' | 'POST' | 'PATCH', url: string, body?: object | Buffer, headers: Record<string, string> = {}) =>
-    p.app.inject({
-      method,
-      url,
-      headers: { ...bearer(token), ...(Buffer.isBuffer(body) ? { 'content-type': 'application/offset+octet-stream' } : {}), ...headers },
-      ...(body === undefined ? {} : Buffer.isBuffer(body) ? { body } : { payload: body }),
-    });
-  return {
-    id,
-    token,
-    announce: async (serial: string, path: string, size: number) => {
-      const session = await call('POST', '/ingest/v1/sessions', { station: { code: name }, bay: 1, recorder: { serial } });
-      expect(session.statusCode, session.body).toBe(201);
-      return call('POST', `/ingest/v1/sessions/${session.json().sessionId}/files`, { pathBase64: Buffer.from(path).toString('base64'), size });
-    },
-    send: (uploadId: string, offset: number, bytes: Buffer) => call('PATCH', `/ingest/v1/uploads/${uploadId}`, bytes, { 'upload-offset': String(offset) }),
-    status: (uploadId: string) => call('GET', `/ingest/v1/uploads/${uploadId}`),
-    complete: (uploadId: string, bytes: Buffer) => call('POST', `/ingest/v1/uploads/${uploadId}/complete`, digests(bytes)),
-  };
+  return { id, token, ...dockCalls(p.app, token, name) };
 }
 
 async function evidenceOf(serial: string) {

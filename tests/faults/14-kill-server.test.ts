@@ -7,7 +7,8 @@ import { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { offloadVolume } from '../../dock-agent/offload';
 import { bearer, startTestPlatform, type TestPlatform } from '../support/platform';
-import { freePort, startEvidence, type EvidenceProcess } from '../support/evidence-process';
+import { startEvidence, type EvidenceProcess } from '../support/evidence-process';
+import { freePort } from '../support/free-port';
 
 const MiB = 1024 * 1024;
 const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');

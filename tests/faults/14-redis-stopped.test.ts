@@ -7,7 +7,8 @@ import { dispatchOutbox, jobQueue, redisConnection } from '../../core/queue';
 import { FilesystemStore } from '../../core/store/fs';
 import { offloadVolume } from '../../dock-agent/offload';
 import { makeClip, video } from '../fixtures/make-clips';
-import { freePort, startEvidence, type EvidenceProcess } from '../support/evidence-process';
+import { startEvidence, type EvidenceProcess } from '../support/evidence-process';
+import { freePort } from '../support/free-port';
 import { bearer, startTestPlatform, type TestPlatform } from '../support/platform';
 
 // A Redis of its own: stopping the shared one would break every other file of the run.

@@ -1,5 +1,4 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
 
 /** The real `evidence` command as a child process, for faults only a real process shows (kill -9). */
 export interface EvidenceProcess {
@@ -30,16 +29,5 @@ export function startEvidence(args: string[], env: Record<string, string>, ready
     child.stdout!.on('data', seen);
     child.stderr!.on('data', seen);
     child.once('exit', (code, sig) => reject(new Error(`evidence ${args[0]} exited (${code ?? sig}) before it was ready:\n${output}`)));
-  });
-}
-
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
   });
 }
