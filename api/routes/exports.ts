@@ -70,9 +70,9 @@ export function exportRoutes(deps: ExportDeps) {
   }
 
   async function build(p: Principal, caseRow: { id: string; number: string; title: string; unit_id: string }, exportId: string, evidenceIds: string[], body: { reason: string; receiver?: string }) {
-    const unit = await db.selectFrom('units').select(['code', 'name']).where('id', '=', caseRow.unit_id).executeTakeFirst();
     let lastSaved = 0;
     try {
+      const unit = await db.selectFrom('units').select(['code', 'name']).where('id', '=', caseRow.unit_id).executeTakeFirst();
       await createCaseExport(
         { db, store, signingKey: deps.signingKey, workDir: deps.workDir },
         {

@@ -10,6 +10,8 @@ import { Readable } from 'node:stream';
 import { isDatabaseUnavailable } from '../../core/http';
 import { orphanAction } from '../../ingest/housekeeping';
 import { IngestService } from '../../ingest/service';
+import { failInterruptedExports } from '../../api/routes/exports';
+import { seedWorld } from '../support/seed';
 import { startPgProxy, type PgProxy } from '../support/pg-proxy';
 import { bearer, startTestPlatform, type TestPlatform } from '../support/platform';
 
@@ -168,6 +170,19 @@ describe('database failures', () => {
     const second = await dock(volume, recorder);
     expect(second.failed).toEqual([]);
     await expectStoredOnce(recorder, contents);
+  });
+
+  it('a case export whose database connection dies while it builds, and again while it records the failure, leaves the process running', async () => {
+    const w = await seedWorld(p);
+    // The build's first query is cut, then its attempt to record the failure (armed as soon as the first cut springs).
+    const cuts = proxy.cutAt('select "code", "name" from "units"', 'before').then(() => proxy.cutAt('update "case_exports" set "status"', 'before'));
+    const started = await p.app.inject({ method: 'POST', url: `/api/cases/${w.cases.b}/exports`, headers: bearer(w.tokens.unitHeadB), payload: { reason: '移送法院' } });
+    expect(started.statusCode, started.body).toBe(202);
+    await cuts;
+    expect((await get('/api/health')).statusCode).toBe(200); // the process is still there, and the database back
+    await failInterruptedExports(p.db); // what the next start does
+    const exports = await p.ownerDb.selectFrom('case_exports').select('status').where('id', '=', started.json().exportId).execute();
+    expect(exports.map((e) => e.status)).toEqual(['failed']);
   });
 
   it('a sweep adopts an original left in the store by a commit that never happened, and removes strays', async () => {

@@ -46,7 +46,15 @@ export async function startPgProxy(databaseUrl: string): Promise<PgProxy> {
       if (armed?.afterSeeing && text.includes(armed.afterSeeing)) seen = armed.afterSeeing;
       if (armed && text.includes(armed.pattern) && (!armed.afterSeeing || seen === armed.afterSeeing)) {
         trap = undefined;
-        if (armed.thenDown) down = true;
+        if (armed.thenDown) {
+          // An outage: every other connection goes too, and no new one is let through.
+          down = true;
+          for (const other of [...pairs].filter((p) => p !== pair)) {
+            other.client.destroy();
+            other.server.destroy();
+            pairs.delete(other);
+          }
+        }
         armed.sprung();
         if (armed.when === 'before') return cut();
         answerLost = true;
