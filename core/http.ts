@@ -87,6 +87,6 @@ function toProblem(error: unknown): Problem {
   const e = error as { statusCode?: number; validation?: unknown; message?: string; code?: string };
   if (e.validation) return new Problem(400, 'Bad Request', e.message);
   if (e.statusCode && e.statusCode >= 400 && e.statusCode < 500) return new Problem(e.statusCode, e.statusCode === 429 ? 'Too Many Requests' : 'Bad Request', e.message);
-  if (isDatabaseUnavailable(error)) return new Problem(503, 'Service Unavailable', 'the database is unreachable; nothing was changed, try again shortly', { retryable: true });
+  if (isDatabaseUnavailable(error)) return new Problem(503, 'Service Unavailable', 'the database could not be reached or the connection was lost; try again shortly', { retryable: true });
   return new Problem(500, 'Internal Server Error', 'the server failed; the error is in its log');
 }
