@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { degradedReasons } from '../../api/app';
+import { readConfig } from '../../core/config';
 import { createToken } from '../../core/tokens';
 import { isAbandonedPartial } from '../../ingest/housekeeping';
 import { IngestService } from '../../ingest/service';
@@ -123,5 +124,13 @@ describe('may a staged partial be reclaimed (pure)', () => {
   ];
   it.each(cases)('%s', (_name, upload, expected) => {
     expect(isAbandonedPartial(upload, now, abandoned)).toBe(expected);
+  });
+});
+
+describe('EVIDENCE_STAGING_MIN_FREE_MB and EVIDENCE_ABANDONED_UPLOAD_HOURS', () => {
+  it('set the free-space floor (1024 MB) and the age of an abandoned partial (72 h)', () => {
+    expect(readConfig({}).ingest).toMatchObject({ stagingMinFreeBytes: 1024 * MiB, abandonedUploadMs: 72 * 3600_000 });
+    expect(readConfig({ EVIDENCE_STAGING_MIN_FREE_MB: '10', EVIDENCE_ABANDONED_UPLOAD_HOURS: '6' }).ingest).toMatchObject({ stagingMinFreeBytes: 10 * MiB, abandonedUploadMs: 6 * 3600_000 });
+    expect(() => readConfig({ EVIDENCE_ABANDONED_UPLOAD_HOURS: '-1' })).toThrow(/EVIDENCE_ABANDONED_UPLOAD_HOURS/);
   });
 });

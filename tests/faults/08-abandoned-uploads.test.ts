@@ -3,6 +3,7 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readConfig } from '../../core/config';
 import { createToken, revokeToken } from '../../core/tokens';
 import { offloadVolume } from '../../dock-agent/offload';
 import { mayTakeOver } from '../../ingest/housekeeping';
@@ -112,5 +113,13 @@ describe('may this dock take over this upload (pure)', () => {
   ];
   it.each(cases)('%s', (_name, facts, expected) => {
     expect(mayTakeOver(facts, now, LEASE_MS)).toEqual(expected);
+  });
+});
+
+describe('EVIDENCE_UPLOAD_LEASE_MINUTES', () => {
+  it('sets the lease, 30 minutes by default, and refuses nonsense', () => {
+    expect(readConfig({}).ingest.uploadLeaseMs).toBe(LEASE_MS);
+    expect(readConfig({ EVIDENCE_UPLOAD_LEASE_MINUTES: '5' }).ingest.uploadLeaseMs).toBe(5 * 60_000);
+    expect(() => readConfig({ EVIDENCE_UPLOAD_LEASE_MINUTES: 'soon' })).toThrow(/EVIDENCE_UPLOAD_LEASE_MINUTES/);
   });
 });
