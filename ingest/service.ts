@@ -191,7 +191,8 @@ export class IngestService {
       .where('u.original_path_bytes', '=', pathBytes)
       .where('u.size', '=', String(req.size))
       .where('u.state', '=', 'receiving')
-      .executeTakeFirstOrThrow();
+      .executeTakeFirst();
+    if (!running) return this.createUpload(sessionId, req, dock); // it was verified or rejected in between: start afresh
     const now = this.now();
     const decision = mayTakeOver(
       { ownDock: dock.admin || running.opened_by === dock.credential, ownerRevoked: Boolean(running.owner_revoked), lastActivity: await this.lastActivity(running), busy: this.busy.has(running.id) },
