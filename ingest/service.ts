@@ -300,8 +300,7 @@ export class IngestService {
         await this.finishUpload(upload, known);
         return this.existing(known, declared, true);
       }
-      if (!upload.stored_at) await this.storeOriginal(upload, computed);
-      return this.commit(upload, computed, dock.name);
+      return this.commit(upload.stored_at ? upload : await this.storeOriginal(upload, computed), computed, dock.name);
     });
   }
 
@@ -409,7 +408,7 @@ export class IngestService {
    * Moves the verified bytes to the upload's own key and notes it (with the dock's hashes, so
    * the sweep can finish the commit if the dock never returns). The staged copy is gone after.
    */
-  private async storeOriginal(upload: UploadRow, digests: Digests): Promise<void> {
+  private async storeOriginal(upload: UploadRow, digests: Digests): Promise<UploadRow> {
     const { db, store, log } = this.deps;
     try {
       await store.putFile(originalKey(upload.id), this.stagingPath(upload.id), Number(upload.size));
@@ -418,11 +417,9 @@ export class IngestService {
       throw storeProblem(error);
     }
     this.hashers.delete(upload.id);
-    await db
-      .updateTable('uploads')
-      .set({ stored_at: new Date(), declared_sha256: digests.sha256, declared_sm3: digests.sm3, updated_at: new Date() })
-      .where('id', '=', upload.id)
-      .execute();
+    const noted = { stored_at: new Date(), declared_sha256: digests.sha256, declared_sm3: digests.sm3, updated_at: new Date() };
+    await db.updateTable('uploads').set(noted).where('id', '=', upload.id).execute();
+    return { ...upload, ...noted };
   }
 
   private async commit(upload: UploadRow, digests: Digests, actor: string): Promise<CompleteResult> {
@@ -439,62 +436,68 @@ export class IngestService {
       .executeTakeFirstOrThrow();
     const meta = upload.metadata;
     const officerNo = meta.officerNo ?? session.bound_officer ?? session.officer_no;
-    // Whatever goes wrong from here, the object stays: if the connection died after COMMIT reached
-    // the database, the evidence row points at it. A retry or the sweep settles the outcome.
-    type Outcome = { created: string } | { settled: string | null };
-    const outcome = await db.transaction().execute(async (trx): Promise<Outcome> => {
-      const current = await trx.selectFrom('uploads').select(['state', 'evidence_id']).where('id', '=', upload.id).forUpdate().executeTakeFirstOrThrow();
-      if (current.state !== 'receiving') return { settled: current.evidence_id };
-      const unit = officerNo
-        ? await trx.selectFrom('users').select('unit_id').where('officer_no', '=', officerNo).executeTakeFirst()
-        : undefined;
-      const row = await trx
-        .insertInto('evidence')
-        .values({
-          recorder_id: upload.recorder_id,
-          session_id: upload.session_id,
-          upload_id: upload.id,
-          size,
-          sha256: digests.sha256,
-          sm3: digests.sm3,
-          original_path: upload.original_path,
-          original_path_bytes: upload.original_path_bytes,
-          original_name: baseName(upload.original_path),
-          officer_no: officerNo,
-          device_serial: session.serial,
-          unit_id: unit?.unit_id ?? null,
-          recorded_at: meta.recordedAt,
-          station_time: meta.stationTime ?? session.station_clock,
-          clock_skew_ms: session.clock_skew_ms,
-          important: meta.important,
-          storage_key: key,
-        })
-        .onConflict((oc) => oc.columns(['device_serial', 'original_path_bytes', 'size', 'sha256']).doNothing())
-        .returning('id')
-        .executeTakeFirst();
-      if (!row) return { settled: null }; // lost a race with an identical upload: that one is the evidence
-      await appendCustody(trx, {
-        evidenceId: row.id,
-        action: 'ingest.verified',
-        actor,
-        details: { sha256: digests.sha256, sm3: digests.sm3, size, station: session.station, bay: session.bay, sessionId: session.id, uploadId: upload.id, storageKey: key },
+    let evidenceId: string | undefined;
+    let settled = null as string | null;
+    try {
+      evidenceId = await db.transaction().execute(async (trx) => {
+        const current = await trx.selectFrom('uploads').select(['state', 'evidence_id']).where('id', '=', upload.id).forUpdate().executeTakeFirstOrThrow();
+        if (current.state !== 'receiving') {
+          settled = current.evidence_id; // another request (or the sweep) committed it meanwhile
+          return undefined;
+        }
+        const unit = officerNo
+          ? await trx.selectFrom('users').select('unit_id').where('officer_no', '=', officerNo).executeTakeFirst()
+          : undefined;
+        const row = await trx
+          .insertInto('evidence')
+          .values({
+            recorder_id: upload.recorder_id,
+            session_id: upload.session_id,
+            upload_id: upload.id,
+            size,
+            sha256: digests.sha256,
+            sm3: digests.sm3,
+            original_path: upload.original_path,
+            original_path_bytes: upload.original_path_bytes,
+            original_name: baseName(upload.original_path),
+            officer_no: officerNo,
+            device_serial: session.serial,
+            unit_id: unit?.unit_id ?? null,
+            recorded_at: meta.recordedAt,
+            station_time: meta.stationTime ?? session.station_clock,
+            clock_skew_ms: session.clock_skew_ms,
+            important: meta.important,
+            storage_key: key,
+          })
+          .onConflict((oc) => oc.columns(['device_serial', 'original_path_bytes', 'size', 'sha256']).doNothing())
+          .returning('id')
+          .executeTakeFirst();
+        if (!row) return undefined; // lost a race with an identical upload: that one is the evidence
+        await appendCustody(trx, {
+          evidenceId: row.id,
+          action: 'ingest.verified',
+          actor,
+          details: { sha256: digests.sha256, sm3: digests.sm3, size, station: session.station, bay: session.bay, sessionId: session.id, uploadId: upload.id, storageKey: key },
+        });
+        await trx.insertInto('outbox').values({ kind: 'transcode', payload: JSON.stringify({ evidenceId: row.id }) }).execute();
+        await trx.updateTable('uploads').set({ state: 'verified', evidence_id: row.id, updated_at: new Date() }).where('id', '=', upload.id).execute();
+        return row.id;
       });
-      await trx.insertInto('outbox').values({ kind: 'transcode', payload: JSON.stringify({ evidenceId: row.id }) }).execute();
-      await trx.updateTable('uploads').set({ state: 'verified', evidence_id: row.id, updated_at: new Date() }).where('id', '=', upload.id).execute();
-      return { created: row.id };
-    }).catch((error: unknown) => {
+    } catch (error) {
+      // The object stays: if the connection died after COMMIT reached the database, the evidence
+      // row points at it. A retry or the sweep settles the outcome.
       log.warn({ uploadId: upload.id, key, err: String(error) }, 'evidence transaction failed; the stored original is kept for the retry');
       throw error;
-    });
-    if ('created' in outcome) {
-      log.info({ evidenceId: outcome.created, uploadId: upload.id, size, sha256: digests.sha256 }, 'evidence verified and committed');
-      return { evidenceId: outcome.created, duplicate: false, mayPurge: true, ...digests };
     }
-    if (outcome.settled) return this.existing(outcome.settled, digests, true); // another request committed it meanwhile
-    const winner = await this.findEvidence(upload, digests.sha256);
-    if (!winner) throw new Error('evidence insert conflicted but no evidence row was found');
-    await this.finishUpload(upload, winner);
-    return this.existing(winner, digests, true);
+    if (settled) return this.existing(settled, digests, true);
+    if (!evidenceId) {
+      const winner = await this.findEvidence(upload, digests.sha256);
+      if (!winner) throw new Error('evidence insert conflicted but no evidence row was found');
+      await this.finishUpload(upload, winner);
+      return this.existing(winner, digests, true);
+    }
+    log.info({ evidenceId, uploadId: upload.id, size, sha256: digests.sha256 }, 'evidence verified and committed');
+    return { evidenceId, duplicate: false, mayPurge: true, ...digests };
   }
 
   private async reject(upload: UploadRow, declared: Digests, computed: Digests): Promise<never> {
