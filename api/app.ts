@@ -35,6 +35,18 @@ export interface ApiDeps {
   workDir: string;
   /** Read rate of fixity passes started through the API (bytes/s, 0 no limit). */
   fixityBytesPerSecond: number;
+  /** Health reports degraded while the staging filesystem has less free space than this. */
+  staging: { minFreeBytes: number; freeSpace: (dir: string) => Promise<number> };
+}
+
+/** Why the platform is degraded (empty: healthy). */
+export function degradedReasons(facts: { stagingFreeBytes: number; stagingMinFreeBytes: number }): string[] {
+  const reasons: string[] = [];
+  if (facts.stagingFreeBytes < facts.stagingMinFreeBytes) {
+    const mb = (n: number) => Math.floor(n / 1024 ** 2);
+    reasons.push(`staging space low: ${mb(facts.stagingFreeBytes)} MB free, below the floor of ${mb(facts.stagingMinFreeBytes)} MB; uploads may be refused with 507`);
+  }
+  return reasons;
 }
 
 /** Plugins that must sit at the server's root (documentation covers every route). */
@@ -60,10 +72,11 @@ export function apiRoutes(deps: ApiDeps) {
   return async (app: HttpServer) => {
     registerAuditTrail(app, deps.db);
     app.get('/health', {
-      schema: { response: { 200: Type.Object({ status: Type.Literal('ok'), database: Type.Boolean() }) } },
+      schema: { response: { 200: Type.Object({ status: Type.Union([Type.Literal('ok'), Type.Literal('degraded')]), database: Type.Boolean(), reasons: Type.Array(Type.String()) }) } },
     }, async () => {
       await sql`select 1`.execute(deps.db);
-      return { status: 'ok' as const, database: true };
+      const reasons = degradedReasons({ stagingFreeBytes: await deps.staging.freeSpace(deps.stagingDir), stagingMinFreeBytes: deps.staging.minFreeBytes });
+      return { status: reasons.length > 0 ? ('degraded' as const) : ('ok' as const), database: true, reasons };
     });
     app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
     await app.register(authRoutes(deps));

@@ -30,7 +30,7 @@ export function registerAuditTrail(app: HttpServer, db: Db): void {
     const status = reply.statusCode;
     const params = (request.params ?? {}) as Record<string, unknown>;
     const { client, ...forwarded } = recordedClient(request);
-    await db.transaction().execute((trx) =>
+    const written = db.transaction().execute((trx) =>
       appendAudit(trx, {
         actorId: p?.userId ?? p?.id ?? null,
         actorName: p?.name ?? 'anonymous',
@@ -45,6 +45,12 @@ export function registerAuditTrail(app: HttpServer, db: Db): void {
         details: storable({ method: request.method, route: request.routeOptions.url ?? request.url, status, ...forwarded, ...request.auditDetails }),
       }),
     );
+    await written.catch((error: unknown) => {
+      // A failure answer (e.g. 503, database gone) still goes out; throwing here would replace it
+      // with fastify's raw default error. Any other answer is withheld: the request fails instead.
+      if (status < 500) throw error;
+      request.log.warn({ action, status, err: String(error) }, 'audit event of a failed request could not be written');
+    });
     return payload;
   });
 }

@@ -214,6 +214,9 @@ program
     onShutdown(close);
   });
 
+/** How often the ingest sweeps the store and staging for what nobody will finish. */
+const HOUSEKEEPING_MS = 10 * 60_000;
+
 async function serve(config: Readonly<Config>, logLevel: string) {
   const { startRuntime, ensureAdminToken, buildServer, startJobs, loadOrCreateSigningKey, failInterruptedExports } = await platform();
   const runtime = await startRuntime(config);
@@ -236,6 +239,8 @@ async function serve(config: Readonly<Config>, logLevel: string) {
       secureCookies: config.secureCookies,
       hsts: config.hsts,
       fixityBytesPerSecond: config.fixity.bytesPerSecond,
+      ingest: config.ingest,
+      housekeepingMs: HOUSEKEEPING_MS,
     },
     { logger: { level: logLevel } },
   );

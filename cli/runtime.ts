@@ -113,6 +113,8 @@ export async function ensureAdminToken(db: Db, config: Readonly<Config>): Promis
  */
 export async function startJobs(runtime: Runtime, config: Readonly<Config>, log: { info(o: object, m: string): void; warn(o: object, m: string): void }, withWorker: boolean): Promise<() => Promise<void>> {
   const queue = jobQueue(runtime.redis, config.queuePrefix);
+  // As for the worker: an unheard 'error' (Redis gone) would end the process; the dispatcher retries.
+  queue.on('error', (error) => log.warn({ err: error.message }, 'job queue: Redis connection error; retrying'));
   const stopDispatcher = startOutboxDispatcher(runtime.db, queue, log);
   const { client } = await openTimestamping(config.timestamps);
   const signingKey = await loadOrCreateSigningKey(join(config.home, 'keys'));

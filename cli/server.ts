@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { mkdir, statfs } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import fastifyStatic from '@fastify/static';
@@ -11,6 +12,8 @@ import { IngestService } from '../ingest/service';
 import { ingestRoutes } from '../ingest/routes';
 import type { Db } from '../schema/database';
 import type { SigningKey } from '../core/signing-key';
+import type { IngestPolicy } from '../core/config';
+import { runEvery } from '../core/repeat';
 
 export interface ServerDeps {
   db: Db;
@@ -31,6 +34,17 @@ export interface ServerDeps {
   trustedProxies?: readonly string[];
   /** The built reviewer page, served at / (default: dist/web once `npm run build:web` has run). */
   webRoot?: string;
+  ingest: Readonly<IngestPolicy>;
+  /** Free bytes on the staging filesystem (tests inject a reading). */
+  freeSpace?: (dir: string) => Promise<number>;
+  /** When set, the ingest sweeps stored originals and reclaims abandoned partials this often. */
+  housekeepingMs?: number;
+}
+
+async function freeSpaceOf(dir: string): Promise<number> {
+  await mkdir(dir, { recursive: true });
+  const fs = await statfs(dir);
+  return fs.bavail * fs.bsize;
 }
 
 const BUILT_PAGE = fileURLToPath(new URL('../dist/web/', import.meta.url));
@@ -40,11 +54,29 @@ export async function buildServer(deps: ServerDeps, options: FastifyServerOption
   const now = deps.now ?? (() => new Date());
   const app = await createHttpServer((request) => authenticate(deps.db, request, now()), { trustedProxies: deps.trustedProxies ?? [], hsts: deps.hsts ?? false }, options);
   await registerApiPlugins(app);
-  const ingest = new IngestService({ ...deps, log: app.log });
+  const ingest = new IngestService({ ...deps, policy: deps.ingest, log: app.log });
   await app.register(
-    apiRoutes({ db: deps.db, store: deps.store, now, secureCookies: deps.secureCookies ?? false, stagingDir: deps.stagingDir, signingKey: deps.signingKey, workDir: deps.workDir, fixityBytesPerSecond: deps.fixityBytesPerSecond ?? 20_000_000 }),
+    apiRoutes({
+      db: deps.db,
+      store: deps.store,
+      now,
+      secureCookies: deps.secureCookies ?? false,
+      stagingDir: deps.stagingDir,
+      signingKey: deps.signingKey,
+      workDir: deps.workDir,
+      fixityBytesPerSecond: deps.fixityBytesPerSecond ?? 20_000_000,
+      staging: { minFreeBytes: deps.ingest.stagingMinFreeBytes, freeSpace: deps.freeSpace ?? freeSpaceOf },
+    }),
     { prefix: '/api' },
   );
+  if (deps.housekeepingMs) {
+    const stop = runEvery(
+      deps.housekeepingMs,
+      async () => [await ingest.reclaimStaging(), await ingest.sweepOriginals()],
+      (error) => app.log.warn({ err: String(error) }, 'ingest housekeeping failed; trying again'),
+    );
+    app.addHook('onClose', stop);
+  }
   await app.register(ingestRoutes(ingest), { prefix: '/ingest/v1' });
   await servePage(app, deps.webRoot ?? BUILT_PAGE);
   return app;

@@ -15,6 +15,7 @@ export interface Config {
   stagingDir: string;
   /** Largest single file the ingest accepts, in bytes. */
   maxFileBytes: number;
+  ingest: Readonly<IngestPolicy>;
   logLevel: string;
   transcode: {
     /** Scratch space for transcoding (a copy of the original and the derivatives being made). */
@@ -40,6 +41,16 @@ export interface Config {
   hsts: boolean;
   /** The fixity scrub: read rate of a pass (bytes/s, 0 no limit) and how often each object is re-read (0: no scheduled passes). */
   fixity: { bytesPerSecond: number; intervalMs: number };
+}
+
+/** How the ingest treats uploads nobody finishes, and its staging space. */
+export interface IngestPolicy {
+  /** A dock silent this long (or whose token was revoked) may lose its upload to another dock. */
+  uploadLeaseMs: number;
+  /** A partial nobody resumed for this long is deleted from staging. */
+  abandonedUploadMs: number;
+  /** Below this much free staging space, /api/health reports degraded. */
+  stagingMinFreeBytes: number;
 }
 
 export interface S3Settings {
@@ -75,6 +86,11 @@ export function readConfig(env: Env = process.env): Readonly<Config> {
     store: s3 ? { kind: 's3' as const, s3 } : { kind: 'filesystem' as const, root: join(home, 'objects') },
     stagingDir: env.EVIDENCE_STAGING_DIR ? resolve(env.EVIDENCE_STAGING_DIR) : join(home, 'objects', '.staging'),
     maxFileBytes: integer(env, 'EVIDENCE_MAX_FILE_BYTES', 64 * 1024 ** 3),
+    ingest: Object.freeze({
+      uploadLeaseMs: integer(env, 'EVIDENCE_UPLOAD_LEASE_MINUTES', 30) * 60_000,
+      abandonedUploadMs: integer(env, 'EVIDENCE_ABANDONED_UPLOAD_HOURS', 72) * 3_600_000,
+      stagingMinFreeBytes: integer(env, 'EVIDENCE_STAGING_MIN_FREE_MB', 1024) * 1024 ** 2,
+    }),
     logLevel: env.EVIDENCE_LOG_LEVEL ?? 'info',
     transcode: Object.freeze({
       workDir: env.EVIDENCE_WORK_DIR ? resolve(env.EVIDENCE_WORK_DIR) : join(home, 'work'),

@@ -105,14 +105,32 @@ function sendProblem(error: unknown, request: FastifyRequest, reply: FastifyRepl
     .send({ type: 'about:blank', title, status, ...(detail ? { detail } : {}), instance: request.url.split('?')[0], ...extra });
 }
 
-/** PostgreSQL / network error codes that mean "the database went away": worth a retry, not a bug. */
-const UNAVAILABLE = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', '57P01', '57P02', '57P03', '08000', '08001', '08003', '08006']);
+/** Network error codes and PostgreSQL SQLSTATEs that mean "the database went away": worth a retry, not a bug. */
+const UNAVAILABLE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN', '57P01', '57P02', '57P03', '53300']);
+/** pg and kysely report a lost connection with no code at all, only these messages. */
+const UNAVAILABLE_MESSAGES = [
+  'Connection terminated', // "… unexpectedly", "… due to connection timeout"
+  'is not queryable', // pg: a client whose connection broke, or was closed, used again
+  'timeout exceeded when trying to connect', // pg-pool
+  'Postgres connection has been discarded', // kysely, after a failed rollback
+  'driver has already been destroyed', // kysely, while shutting down
+];
+
+/** Did this error come from the database being unreachable (network, failover, shutdown) rather than from a bug? */
+export function isDatabaseUnavailable(error: unknown): boolean {
+  const e = error as { code?: unknown; message?: unknown; errors?: unknown } | null;
+  if (!e || typeof e !== 'object') return false;
+  const code = typeof e.code === 'string' ? e.code : '';
+  if (UNAVAILABLE_CODES.has(code) || code.startsWith('08')) return true; // class 08: connection exception
+  if (typeof e.message === 'string' && UNAVAILABLE_MESSAGES.some((m) => (e.message as string).includes(m))) return true;
+  return Array.isArray(e.errors) && e.errors.some(isDatabaseUnavailable); // AggregateError: every address refused
+}
 
 function toProblem(error: unknown): Problem {
   if (error instanceof Problem) return error;
   const e = error as { statusCode?: number; validation?: unknown; message?: string; code?: string };
   if (e.validation) return new Problem(400, 'Bad Request', e.message);
   if (e.statusCode && e.statusCode >= 400 && e.statusCode < 500) return new Problem(e.statusCode, e.statusCode === 429 ? 'Too Many Requests' : 'Bad Request', e.message);
-  if (e.code && UNAVAILABLE.has(e.code)) return new Problem(503, 'Service Unavailable', 'the database is unreachable; nothing was changed, try again shortly', { retryable: true });
+  if (isDatabaseUnavailable(error)) return new Problem(503, 'Service Unavailable', 'the database could not be reached or the connection was lost; try again shortly', { retryable: true });
   return new Problem(500, 'Internal Server Error', 'the server failed; the error is in its log');
 }

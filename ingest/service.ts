@@ -1,17 +1,18 @@
-import { randomUUID } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
-import { mkdir, open, rm, stat, truncate } from 'node:fs/promises';
+import { mkdir, open, readdir, rm, stat, truncate } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { sql } from 'kysely';
 import { appendCustody } from '../core/chain';
+import type { IngestPolicy } from '../core/config';
 import { Problem } from '../core/errors';
 import { DualHasher, hashFile, hashInto, type Digests } from '../core/hashing';
 import { baseName, displayName, firstKnown } from '../core/names';
+import { isAbandonedPartial, mayTakeOver, orphanAction, type UploadFacts } from './housekeeping';
 import type { ObjectStore } from '../core/store/port';
-import { StoreUnavailableError } from '../core/store/port';
+import { ObjectNotFoundError, StoreUnavailableError } from '../core/store/port';
 import type { Db } from '../schema/database';
 import type { FileMetadata, UploadRow } from '../schema/db';
 
@@ -21,7 +22,12 @@ export interface IngestDeps {
   stagingDir: string;
   maxFileBytes: number;
   log: { info(obj: object, msg: string): void; warn(obj: object, msg: string): void };
+  policy: Pick<IngestPolicy, 'uploadLeaseMs' | 'abandonedUploadMs'>;
+  now?: () => Date;
 }
+
+/** The sweep finishes a commit on behalf of a dock that never came back. */
+const SWEEP: Dock = { credential: 'ingest-sweep', name: 'ingest-sweep', admin: true };
 
 export interface SessionRequest {
   station: { code: string; name?: string };
@@ -144,7 +150,7 @@ export class IngestService {
     if (pathBytes.length === 0) throw new Problem(400, 'Bad Request', 'the file path is empty');
     const session = await db
       .selectFrom('offload_sessions')
-      .select(['id', 'recorder_id'])
+      .select(['id', 'recorder_id', 'opened_by'])
       .where('id', '=', sessionId)
       .$if(!dock.admin, (q) => q.where('opened_by', '=', dock.credential))
       .executeTakeFirst();
@@ -169,26 +175,50 @@ export class IngestService {
       .onConflict((oc) => oc.columns(['recorder_id', 'original_path_bytes', 'size']).where('state', '=', 'receiving').doNothing())
       .returning('id')
       .executeTakeFirst();
-    const uploadId =
-      inserted?.id ??
-      (
-        await db
-          .selectFrom('uploads')
-          .select('id')
-          .where('recorder_id', '=', session.recorder_id)
-          .where('original_path_bytes', '=', pathBytes)
-          .where('size', '=', String(req.size))
-          .where('state', '=', 'receiving')
-          .executeTakeFirstOrThrow()
-      ).id;
-    return this.status(uploadId, dock);
+    if (inserted) return this.status(inserted.id, dock);
+    const running = await db
+      .selectFrom('uploads as u')
+      .innerJoin('offload_sessions as s', 's.id', 'u.session_id')
+      .selectAll('u')
+      .select(['s.opened_by'])
+      .select((eb) =>
+        eb.or([
+          eb.exists(eb.selectFrom('api_tokens as t').select('t.id').where(sql<string>`t.id::text`, '=', eb.ref('s.opened_by')).where('t.revoked_at', 'is not', null)),
+          eb.exists(eb.selectFrom('user_sessions as us').select('us.id').where(sql<string>`us.id::text`, '=', eb.ref('s.opened_by')).where('us.revoked_at', 'is not', null)),
+        ]).as('owner_revoked'),
+      )
+      .where('u.recorder_id', '=', session.recorder_id)
+      .where('u.original_path_bytes', '=', pathBytes)
+      .where('u.size', '=', String(req.size))
+      .where('u.state', '=', 'receiving')
+      .executeTakeFirst();
+    if (!running) return this.createUpload(sessionId, req, dock); // it was verified or rejected in between: start afresh
+    const now = this.now();
+    const decision = mayTakeOver(
+      { ownDock: dock.admin || running.opened_by === dock.credential, ownerRevoked: Boolean(running.owner_revoked), lastActivity: await this.lastActivity(running), busy: this.busy.has(running.id) },
+      now,
+      this.deps.policy.uploadLeaseMs,
+    );
+    if (!decision.allowed) {
+      throw new Problem(409, 'Upload Held', `another dock is sending this file; it may be taken over from ${decision.retryAt.toISOString()}`, {
+        retryable: true,
+        retryAt: decision.retryAt.toISOString(),
+      });
+    }
+    if (decision.reason !== 'own') {
+      // The file moves to this docking; its bytes and offset stay, so the new dock resumes where the old one stopped.
+      await db.updateTable('uploads').set({ session_id: sessionId, taken_over_at: now, updated_at: now }).where('id', '=', running.id).where('state', '=', 'receiving').execute();
+      this.hashers.delete(running.id);
+      this.deps.log.warn({ uploadId: running.id, from: running.session_id, to: sessionId, reason: decision.reason, dock: dock.name }, 'upload taken over by another dock');
+    }
+    return this.status(running.id, dock);
   }
 
   async status(uploadId: string, dock: Dock): Promise<UploadStatus> {
     const upload = await this.upload(uploadId, dock);
     return {
       uploadId,
-      offset: upload.state === 'receiving' ? await this.stagedBytes(uploadId) : Number(upload.size),
+      offset: upload.state === 'receiving' ? await this.heldBytes(upload) : Number(upload.size),
       size: Number(upload.size),
       state: upload.state,
       evidenceId: upload.evidence_id,
@@ -200,7 +230,7 @@ export class IngestService {
     return this.exclusive(uploadId, async () => {
       const upload = await this.upload(uploadId, dock);
       if (upload.state !== 'receiving') throw new Problem(409, 'Upload Finished', `upload is ${upload.state}`, { state: upload.state });
-      const held = await this.stagedBytes(uploadId);
+      const held = await this.heldBytes(upload);
       if (offset !== held) {
         throw new Problem(409, 'Offset Mismatch', `the server holds ${held} bytes; send from there`, { offset: held });
       }
@@ -226,6 +256,15 @@ export class IngestService {
         this.hashers.delete(uploadId);
         if (received > size) await truncate(path, held);
         if (error instanceof Problem) throw error;
+        if ((error as NodeJS.ErrnoException).code === 'ENOSPC') {
+          // What reached the disk stays and is the offset to resume from once space returns.
+          const kept = await this.stagedBytes(uploadId);
+          this.deps.log.warn({ uploadId, held: kept, stagingDir: this.deps.stagingDir }, 'staging is full; upload paused');
+          throw new Problem(507, 'Insufficient Storage', `the platform's staging space is full; ${kept} bytes are kept, resume from there once space is freed`, {
+            offset: kept,
+            retryable: true,
+          });
+        }
         this.deps.log.warn({ uploadId, held: await this.stagedBytes(uploadId), err: String(error) }, 'upload chunk cut off; the dock can resume');
         throw new Problem(400, 'Upload Interrupted', 'the request body ended early; ask for the offset and resume', {
           offset: await this.stagedBytes(uploadId),
@@ -235,7 +274,11 @@ export class IngestService {
     });
   }
 
-  /** Compares the dock's hashes with ours; only a match becomes evidence, in one transaction. */
+  /**
+   * Compares the dock's hashes with ours; only a match becomes evidence, in one transaction.
+   * Idempotent: the original goes to the upload's own key and stays there whatever happens to
+   * the transaction, so a retry (or the sweep) finds it and commits exactly once.
+   */
   async complete(uploadId: string, declared: Digests, dock: Dock): Promise<CompleteResult> {
     return this.exclusive(uploadId, async () => {
       const upload = await this.upload(uploadId, dock);
@@ -244,21 +287,88 @@ export class IngestService {
       }
       if (upload.state !== 'receiving') throw new Problem(409, 'Upload Finished', `upload is ${upload.state}`, { state: upload.state });
       const size = Number(upload.size);
-      const held = await this.stagedBytes(uploadId);
+      const held = await this.heldBytes(upload);
       if (held !== size) throw new Problem(409, 'Upload Incomplete', `the server holds ${held} of ${size} bytes`, { offset: held });
-      if (size === 0) await this.ensureStaged(uploadId); // a zero-byte file never got a chunk
+      if (size === 0 && !upload.stored_at) await this.ensureStaged(uploadId); // a zero-byte file never got a chunk
 
-      const computed = await this.digests(uploadId, size);
+      const computed = upload.stored_at ? await this.storedDigests(upload) : await this.digests(uploadId, size);
       if (computed.sha256 !== declared.sha256.toLowerCase() || computed.sm3 !== declared.sm3.toLowerCase()) {
         return this.reject(upload, declared, computed);
       }
       const known = await this.findEvidence(upload, computed.sha256);
       if (known) {
-        await this.finishUpload(uploadId, known);
+        await this.finishUpload(upload, known);
         return this.existing(known, declared, true);
       }
-      return this.commit(upload, computed, dock.name);
+      return this.commit(upload.stored_at ? upload : await this.storeOriginal(upload, computed), computed, dock.name);
     });
+  }
+
+  /**
+   * Finds originals no evidence row points to: adopts those a dock's complete stored but could
+   * not commit (re-hashed against the dock's declared hashes), removes strays and leftovers.
+   */
+  async sweepOriginals(now = this.now()): Promise<{ adopted: number; removed: number }> {
+    const { db, store, log } = this.deps;
+    const result = { adopted: 0, removed: 0 };
+    let batch: string[] = [];
+    const settle = async () => {
+      const keys = batch;
+      batch = [];
+      if (keys.length === 0) return;
+      const referenced = new Set((await db.selectFrom('evidence').select('storage_key').where('storage_key', 'in', keys).execute()).map((r) => r.storage_key));
+      for (const key of keys.filter((k) => !referenced.has(k))) {
+        const uploadId = key.slice(ORIGINALS.length);
+        const upload = UUID.test(uploadId) ? await db.selectFrom('uploads').selectAll().where('id', '=', uploadId).executeTakeFirst() : undefined;
+        const action = orphanAction(upload && (await this.facts(upload)), now, this.deps.policy.uploadLeaseMs);
+        if (action === 'remove') {
+          await store.delete(key);
+          result.removed += 1;
+          log.warn({ key, uploadId: upload?.id }, 'removed an original no evidence row points to');
+        } else if (action === 'adopt' && upload) {
+          const adopted = await this.complete(upload.id, { sha256: upload.declared_sha256!, sm3: upload.declared_sm3! }, SWEEP).catch((error: unknown) => {
+            log.warn({ key, uploadId: upload.id, err: String(error) }, 'could not adopt a stored original; trying again next sweep');
+          });
+          if (adopted) result.adopted += 1;
+        }
+      }
+    };
+    for await (const key of store.list(ORIGINALS)) {
+      batch.push(key);
+      if (batch.length >= 500) await settle();
+    }
+    await settle();
+    return result;
+  }
+
+  /** Deletes staged partials no dock can resume any more; their uploads start over from offset 0. */
+  async reclaimStaging(now = this.now()): Promise<{ reclaimed: number; bytes: number }> {
+    const result = { reclaimed: 0, bytes: 0 };
+    const names = await readdir(this.deps.stagingDir).catch(() => [] as string[]);
+    for (const name of names) {
+      if (!UUID.test(name) || this.busy.has(name)) continue;
+      const upload = await this.deps.db.selectFrom('uploads').selectAll().where('id', '=', name).executeTakeFirst();
+      if (!isAbandonedPartial(upload && (await this.facts(upload)), now, this.deps.policy.abandonedUploadMs)) continue;
+      result.bytes += await this.stagedBytes(name);
+      result.reclaimed += 1;
+      await this.discardStaging(name);
+      this.deps.log.warn({ uploadId: name }, 'abandoned partial upload removed from staging');
+    }
+    return result;
+  }
+
+  private async facts(upload: UploadRow): Promise<UploadFacts> {
+    return { state: upload.state, stored: upload.stored_at !== null, declared: upload.declared_sha256 !== null && upload.declared_sm3 !== null, lastActivity: await this.lastActivity(upload) };
+  }
+
+  /** The row's last change, or the last byte staged if later. */
+  private async lastActivity(upload: UploadRow): Promise<Date> {
+    const staged = await stat(this.stagingPath(upload.id)).catch(() => null);
+    return staged && staged.mtime > upload.updated_at ? staged.mtime : upload.updated_at;
+  }
+
+  private now(): Date {
+    return this.deps.now ? this.deps.now() : new Date();
   }
 
   /**
@@ -294,16 +404,28 @@ export class IngestService {
     return { evidenceId, recorded };
   }
 
-  private async commit(upload: UploadRow, digests: Digests, actor: string): Promise<CompleteResult> {
+  /**
+   * Moves the verified bytes to the upload's own key and notes it (with the dock's hashes, so
+   * the sweep can finish the commit if the dock never returns). The staged copy is gone after.
+   */
+  private async storeOriginal(upload: UploadRow, digests: Digests): Promise<UploadRow> {
     const { db, store, log } = this.deps;
-    const size = Number(upload.size);
-    const key = `originals/${randomUUID()}`;
     try {
-      await store.putFile(key, this.stagingPath(upload.id), size);
+      await store.putFile(originalKey(upload.id), this.stagingPath(upload.id), Number(upload.size));
     } catch (error) {
       log.warn({ uploadId: upload.id, err: String(error) }, 'object store refused the original; upload kept for retry');
       throw storeProblem(error);
     }
+    this.hashers.delete(upload.id);
+    const noted = { stored_at: new Date(), declared_sha256: digests.sha256, declared_sm3: digests.sm3, updated_at: new Date() };
+    await db.updateTable('uploads').set(noted).where('id', '=', upload.id).execute();
+    return { ...upload, ...noted };
+  }
+
+  private async commit(upload: UploadRow, digests: Digests, actor: string): Promise<CompleteResult> {
+    const { db, log } = this.deps;
+    const size = Number(upload.size);
+    const key = originalKey(upload.id);
     const session = await db
       .selectFrom('offload_sessions as s')
       .innerJoin('recorders as r', 'r.id', 's.recorder_id')
@@ -316,8 +438,14 @@ export class IngestService {
     // Blank is unknown: an upload or session stored before blanks were refused must not hide the bound officer.
     const officerNo = firstKnown(meta.officerNo, session.bound_officer, session.officer_no);
     let evidenceId: string | undefined;
+    let settled = null as string | null;
     try {
       evidenceId = await db.transaction().execute(async (trx) => {
+        const current = await trx.selectFrom('uploads').select(['state', 'evidence_id']).where('id', '=', upload.id).forUpdate().executeTakeFirstOrThrow();
+        if (current.state !== 'receiving') {
+          settled = current.evidence_id; // another request (or the sweep) committed it meanwhile
+          return undefined;
+        }
         const unit = officerNo
           ? await trx.selectFrom('users').select('unit_id').where('officer_no', '=', officerNo).executeTakeFirst()
           : undefined;
@@ -357,17 +485,18 @@ export class IngestService {
         return row.id;
       });
     } catch (error) {
-      await store.delete(key).catch(() => undefined);
+      // The object stays: if the connection died after COMMIT reached the database, the evidence
+      // row points at it. A retry or the sweep settles the outcome.
+      log.warn({ uploadId: upload.id, key, err: String(error) }, 'evidence transaction failed; the stored original is kept for the retry');
       throw error;
     }
+    if (settled) return this.existing(settled, digests, true);
     if (!evidenceId) {
-      await store.delete(key);
       const winner = await this.findEvidence(upload, digests.sha256);
       if (!winner) throw new Error('evidence insert conflicted but no evidence row was found');
-      await this.finishUpload(upload.id, winner);
+      await this.finishUpload(upload, winner);
       return this.existing(winner, digests, true);
     }
-    this.hashers.delete(upload.id);
     log.info({ evidenceId, uploadId: upload.id, size, sha256: digests.sha256 }, 'evidence verified and committed');
     return { evidenceId, duplicate: false, mayPurge: true, ...digests };
   }
@@ -380,6 +509,7 @@ export class IngestService {
       .where('id', '=', upload.id)
       .execute();
     await this.discardStaging(upload.id);
+    if (upload.stored_at) await this.deps.store.delete(originalKey(upload.id));
     this.deps.log.warn({ uploadId: upload.id, path: upload.original_path, ...rejection }, 'upload refused: hashes do not match');
     throw new Problem(422, 'Hash Mismatch', 'the bytes received do not match the declared hashes; nothing was stored. Send the file again.', {
       declared,
@@ -400,9 +530,11 @@ export class IngestService {
     return row?.id;
   }
 
-  private async finishUpload(uploadId: string, evidenceId: string): Promise<void> {
-    await this.deps.db.updateTable('uploads').set({ state: 'verified', evidence_id: evidenceId, updated_at: new Date() }).where('id', '=', uploadId).execute();
-    await this.discardStaging(uploadId);
+  /** The upload turned out to be a copy of existing evidence: it points there, and its own bytes go. */
+  private async finishUpload(upload: UploadRow, evidenceId: string): Promise<void> {
+    await this.deps.db.updateTable('uploads').set({ state: 'verified', evidence_id: evidenceId, updated_at: new Date() }).where('id', '=', upload.id).execute();
+    await this.discardStaging(upload.id);
+    if (upload.stored_at) await this.deps.store.delete(originalKey(upload.id));
   }
 
   private async existing(evidenceId: string, declared: Digests, duplicate: boolean): Promise<CompleteResult> {
@@ -418,6 +550,20 @@ export class IngestService {
     this.hashers.delete(uploadId);
     if (hasher && hasher.bytes === size) return hasher.digest();
     return hashFile(this.stagingPath(uploadId));
+  }
+
+  /** Re-reads an original an earlier complete already stored (its staged copy is gone). */
+  private async storedDigests(upload: UploadRow): Promise<Digests> {
+    const hasher = new DualHasher();
+    try {
+      for await (const chunk of await this.deps.store.get(originalKey(upload.id))) hasher.update(chunk as Buffer);
+    } catch (error) {
+      if (!(error instanceof ObjectNotFoundError)) throw storeProblem(error);
+      // Removed behind our back: the upload starts over rather than staying stuck.
+      await this.deps.db.updateTable('uploads').set({ stored_at: null, updated_at: new Date() }).where('id', '=', upload.id).execute();
+      throw new Problem(409, 'Upload Incomplete', 'the stored copy of this upload is gone; send the file again from offset 0', { offset: 0 });
+    }
+    return hasher.digest();
   }
 
   private async hasherAt(uploadId: string, held: number): Promise<DualHasher> {
@@ -444,6 +590,11 @@ export class IngestService {
 
   private stagingPath(uploadId: string): string {
     return join(this.deps.stagingDir, uploadId);
+  }
+
+  /** What the server holds of a receiving upload: the staged bytes, or all once the original is stored. */
+  private async heldBytes(upload: UploadRow): Promise<number> {
+    return upload.stored_at ? Number(upload.size) : this.stagedBytes(upload.id);
   }
 
   private async stagedBytes(uploadId: string): Promise<number> {
@@ -476,6 +627,12 @@ export class IngestService {
     }
   }
 }
+
+const ORIGINALS = 'originals/';
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+/** Fixed per upload (and server-made), so every retry of a complete writes to and finds the same object. */
+export const originalKey = (uploadId: string) => `${ORIGINALS}${uploadId}`;
 
 async function fsync(path: string): Promise<void> {
   const handle = await open(path, 'r+');

@@ -6,8 +6,9 @@ import * as playback from './migrations/0002_playback';
 import * as access from './migrations/0003_access';
 import * as timestamps from './migrations/0004_timestamps';
 import * as exportsMigration from './migrations/0005_exports';
-import * as unitWorkQueue from './migrations/0007_unit_work_queue';
-import * as fixity from './migrations/0009_fixity';
+import * as unitWorkQueue from './migrations/0006_unit_work_queue';
+import * as uploadLeases from './migrations/0007_upload_leases';
+import * as fixity from './migrations/0008_fixity';
 
 export type Db = Kysely<Database>;
 
@@ -18,8 +19,9 @@ const migrations: Record<string, Migration> = {
   '0003_access': access,
   '0004_timestamps': timestamps,
   '0005_exports': exportsMigration,
-  '0007_unit_work_queue': unitWorkQueue,
-  '0009_fixity': fixity,
+  '0006_unit_work_queue': unitWorkQueue,
+  '0007_upload_leases': uploadLeases,
+  '0008_fixity': fixity,
 };
 
 /**
@@ -30,12 +32,16 @@ export const APP_ROLE = 'evidence_app';
 
 export function connect(url: string, options: { max?: number; role?: string } = {}): Db {
   const pool = new pg.Pool({ connectionString: url, max: options.max ?? 10 });
-  // A dropped connection in the pool must not crash the process; the next query reconnects.
+  // A dropped connection must not crash the process: pg emits 'error' on the pool for an idle
+  // client and on the client itself while it is checked out (between the queries of a
+  // transaction), where an unheard 'error' event throws. The query in flight fails on its own,
+  // and the pool discards the broken client, so the next query reconnects.
   pool.on('error', () => {});
-  if (options.role) {
-    const role = options.role;
-    pool.on('connect', (client) => void client.query(`set role ${pg.escapeIdentifier(role)}`).catch(() => {}));
-  }
+  const role = options.role;
+  pool.on('connect', (client) => {
+    client.on('error', () => {});
+    if (role) void client.query(`set role ${pg.escapeIdentifier(role)}`).catch(() => {});
+  });
   return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
 }
 

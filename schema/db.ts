@@ -114,6 +114,11 @@ export interface UploadsTable {
   evidence_id: string | null;
   created_at: Generated<Date>;
   updated_at: Generated<Date>;
+  declared_sha256: string | null;
+  declared_sm3: string | null;
+  /** The original is in the object store under originals/<upload id>; the staged copy is gone. */
+  stored_at: Date | null;
+  taken_over_at: Date | null;
 }
 
 export interface EvidenceTable {

@@ -137,12 +137,16 @@ export function startWorker(deps: TranscodeDeps, connection: Redis, options: { p
     const attempts = JOB_OPTIONS[job.name as JobKind]?.attempts ?? 1;
     deps.log.warn({ job: job.id, attempt: job.attemptsMade, err: error.message }, 'job failed');
     if (job.name === 'transcode' && job.attemptsMade >= attempts) {
-      void deps.db
+      const evidenceId = (job.data as JobPayloads['transcode']).evidenceId;
+      deps.db
         .updateTable('evidence')
         .set({ playback_state: 'failed', playback_reason: error.message.slice(0, 2000) })
-        .where('id', '=', (job.data as JobPayloads['transcode']).evidenceId)
-        .execute();
+        .where('id', '=', evidenceId)
+        .execute()
+        .catch((err: unknown) => deps.log.warn({ evidenceId, err: String(err) }, 'could not record the failed transcode; the evidence still shows it as processing'));
     }
   });
+  // Redis going away makes the worker emit 'error'; unheard, that would end the process. BullMQ reconnects by itself.
+  worker.on('error', (error) => deps.log.warn({ err: error.message }, 'transcode worker: queue connection error; retrying'));
   return worker;
 }

@@ -71,9 +71,9 @@ export function exportRoutes(deps: ExportDeps) {
   }
 
   async function build(p: Principal, caseRow: { id: string; number: string; title: string; unit_id: string }, exportId: string, evidenceIds: string[], body: { reason: string; receiver?: string }) {
-    const unit = await db.selectFrom('units').select(['code', 'name']).where('id', '=', caseRow.unit_id).executeTakeFirst();
     let lastSaved = 0;
     try {
+      const unit = await db.selectFrom('units').select(['code', 'name']).where('id', '=', caseRow.unit_id).executeTakeFirst();
       await createCaseExport(
         { db, store, signingKey: deps.signingKey, workDir: deps.workDir },
         {
@@ -133,7 +133,8 @@ export function exportRoutes(deps: ExportDeps) {
         .values({ id: exportId, case_id: caseRow.id, requested_by: p.userId ?? p.id, exporter_name: p.name, exporter_role: p.role, reason: request.body.reason, receiver: request.body.receiver ?? null, key_fingerprint: deps.signingKey.fingerprint })
         .execute();
       request.auditDetails = { exportId, reason: request.body.reason, receiver: request.body.receiver ?? null, files: ids.length };
-      void build(p, caseRow, exportId, ids, request.body);
+      // Runs after the answer; if even recording its failure fails (database gone), the next start marks it failed.
+      build(p, caseRow, exportId, ids, request.body).catch((error: unknown) => request.log.error({ exportId, err: String(error) }, 'export failed and could not be marked failed'));
       reply.code(202);
       return describe(exportId);
     });

@@ -4,6 +4,7 @@ import { merkleTree } from './merkle';
 import { fromHex, toHex } from './pki';
 import type { TimestampClient } from './rfc3161';
 import type { ManifestTimestamp } from './verify';
+import { runEvery } from '../repeat';
 
 /**
  * Batched time-stamping of originals. Every new evidence row is queued by a database trigger in
@@ -166,9 +167,6 @@ async function stampDue(deps: TimestampDeps): Promise<{ stamped: number; failed:
 export function startTimestamping(deps: TimestampDeps, options: { intervalMs: number; pollMs?: number }): () => Promise<void> {
   const pollMs = options.pollMs ?? Math.min(5_000, options.intervalMs);
   let lastBatching = -Infinity;
-  let stopped = false;
-  let timer: NodeJS.Timeout | undefined;
-  let running: Promise<void> = Promise.resolve();
 
   async function tick(): Promise<void> {
     const now = deps.clock().getTime();
@@ -179,20 +177,7 @@ export function startTimestamping(deps: TimestampDeps, options: { intervalMs: nu
     await stampDue(deps);
   }
 
-  function loop(): void {
-    running = tick()
-      .catch((error: unknown) => deps.log.warn({ err: error instanceof Error ? error.message : String(error) }, 'time-stamping cycle failed; trying again'))
-      .finally(() => {
-        if (!stopped) timer = setTimeout(loop, pollMs);
-      });
-  }
-
-  loop();
-  return async () => {
-    stopped = true;
-    clearTimeout(timer);
-    await running;
-  };
+  return runEvery(pollMs, tick, (error) => deps.log.warn({ err: error instanceof Error ? error.message : String(error) }, 'time-stamping cycle failed; trying again'));
 }
 
 async function queuedCount(db: Db, atMost: number): Promise<number> {

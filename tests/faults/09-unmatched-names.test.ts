@@ -118,7 +118,7 @@ describe('rows written with "" before the fix', () => {
     await p.app.inject({ method: 'POST', url: '/api/recorders', headers: bearerOf(p.adminToken), payload: { serial: 'DSJ-OLD', officerNo: officerA2 } });
     for (;;) {
       const undone = await migrateDown(p.ownerDb);
-      if (!undone || undone === '0007_unit_work_queue') break;
+      if (!undone || undone === '0006_unit_work_queue') break;
     }
     await sql`update evidence set officer_no = '', unit_id = null where id in (${stale}, ${unknown})`.execute(p.ownerDb);
     await sql`update offload_sessions set officer_no = '' where id in (select session_id from evidence where id in (${stale}, ${unknown}))`.execute(p.ownerDb);

@@ -1,15 +1,12 @@
-import { execFile } from 'node:child_process';
-import { mkdir, mkdtemp, readdir, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { plugSimulated, unplugSimulated } from '../../dock-agent/simulated';
 import { listVolume } from '../../dock-agent/volume';
 import { bay, evidenceOf, expectExactlyOnce, Outage, RECORDER, startAgent, writeVolume } from '../support/dock-agent-harness';
 import { startTestPlatform, type TestPlatform } from '../support/platform';
-
-const run = promisify(execFile);
+import { smallFilesystem } from '../support/small-filesystem';
 
 let p: TestPlatform;
 let work: string;
@@ -107,25 +104,3 @@ describe('store-and-forward', () => {
     }
   }, 120_000);
 });
-
-/** A 2 MiB filesystem: tmpfs, else a loop-mounted ext4 image. */
-async function smallFilesystem(dir: string): Promise<{ ok: true; unmount(): Promise<void> } | { ok: false; reason: string }> {
-  await mkdir(dir, { recursive: true });
-  const unmount = async () => {
-    await run('umount', [dir]).catch(() => undefined);
-  };
-  try {
-    await run('mount', ['-t', 'tmpfs', '-o', 'size=2m', 'tmpfs', dir]);
-    return { ok: true, unmount };
-  } catch (tmpfsError) {
-    const image = `${dir}.img`;
-    try {
-      await run('truncate', ['-s', '2M', image]);
-      await run('mkfs.ext4', ['-q', '-F', '-m', '0', image]);
-      await run('mount', ['-o', 'loop', image, dir]);
-      return { ok: true, unmount };
-    } catch (loopError) {
-      return { ok: false, reason: `needs root to mount a small filesystem (tmpfs: ${(tmpfsError as Error).message.split('\n')[0]}; loop ext4: ${(loopError as Error).message.split('\n')[0]})` };
-    }
-  }
-}

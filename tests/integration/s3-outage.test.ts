@@ -1,11 +1,9 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { StoreUnavailableError } from '../../core/store/port';
 import { S3Store, parseS3Endpoint } from '../../core/store/s3';
-import { lockS3Instance, pauseS3Gateway, removeTestBucket, startS3, startS3Gateway, stopS3Gateway, uniqueBucket } from '../support/s3';
+import { OUTAGE_INSTANCE, lockS3Instance, pauseS3Gateway, removeTestBucket, startS3, startS3Gateway, stopS3Gateway, uniqueBucket } from '../support/s3';
 import type { S3TestConfig } from '../support/s3';
 import { bearer, startTestPlatform } from '../support/platform';
 
@@ -19,7 +17,7 @@ async function keys(store: S3Store): Promise<string[]> {
 
 // A server of its own, since killing the shared gateway would break test files running in
 // parallel; locked, since other vitest runs on this machine may run this file at the same time.
-const instance = { dir: join(tmpdir(), 'evidence-s3-outage'), port: 9010, monPort: 6791 };
+const instance = OUTAGE_INSTANCE;
 
 describe('S3Store when radosgw goes away', () => {
   let unlock: () => void;

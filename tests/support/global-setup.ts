@@ -1,6 +1,5 @@
 import type { TestProject } from 'vitest/node';
 import { chmod, mkdtemp, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
@@ -8,6 +7,7 @@ import { startEmbeddedPostgres, startPrivateRedis, type RunningService } from '.
 import { connect, migrateToLatest } from '../../schema/database';
 import { startS3 } from './s3';
 import { TEMPLATE_DB } from './db';
+import { freePort } from './free-port';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -45,15 +45,4 @@ export default async function setup(project: TestProject) {
     await postgres.stop();
     await rm(root, { recursive: true, force: true });
   };
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
 }

@@ -1,13 +1,14 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { readConfig } from '../../core/config';
 import { FilesystemStore } from '../../core/store/fs';
 import type { ObjectStore } from '../../core/store/port';
 import { createToken } from '../../core/tokens';
 import { loadOrCreateSigningKey } from '../../core/signing-key';
 import type { HttpServer } from '../../core/http';
 import { buildServer, type ServerDeps } from '../../cli/server';
-import type { Db } from '../../schema/database';
+import { APP_ROLE, connect, type Db } from '../../schema/database';
 import { createTestDatabase } from './db';
 
 export interface TestPlatform {
@@ -27,21 +28,32 @@ export interface TestPlatform {
 
 /** A real server on a fresh database; the filesystem store unless another store is given. */
 export async function startTestPlatform(
-  options: { store?: ObjectStore; listen?: boolean; maxFileBytes?: number; now?: () => Date; server?: Partial<Pick<ServerDeps, 'trustedProxies' | 'secureCookies' | 'hsts'>> } = {},
+  options: {
+    store?: ObjectStore;
+    listen?: boolean;
+    maxFileBytes?: number;
+    now?: () => Date;
+    /** The platform reaches its database through this URL (e.g. a relay that plays network faults). */
+    databaseVia?: (url: string) => Promise<string>;
+    /** Server options beyond the defaults (staging, ingest housekeeping). */
+    server?: Partial<ServerDeps>;
+  } = {},
 ): Promise<TestPlatform> {
   const dir = await mkdtemp(join(tmpdir(), 'evidence-platform-'));
   const database = await createTestDatabase();
+  const db = options.databaseVia ? connect(await options.databaseVia(database.url), { role: APP_ROLE }) : database.db;
   const store = options.store ?? new FilesystemStore(join(dir, 'objects'));
   await store.ensureReady();
   const signingKey = await loadOrCreateSigningKey(join(dir, 'keys'));
   const app = await buildServer({
-    db: database.db,
+    db,
     store,
     stagingDir: join(dir, 'staging'),
     maxFileBytes: options.maxFileBytes ?? 1024 ** 4,
     signingKey,
     workDir: join(dir, 'work'),
     ...(options.now ? { now: options.now } : {}),
+    ingest: readConfig({}).ingest,
     ...options.server,
   });
   const url = options.listen ? await app.listen({ host: '127.0.0.1', port: 0 }) : 'http://inject.invalid';
@@ -49,7 +61,7 @@ export async function startTestPlatform(
   const stationToken = (await createToken(database.db, { name: 'test-station', role: 'station' })).token;
   return {
     app,
-    db: database.db,
+    db,
     ownerDb: database.ownerDb,
     databaseUrl: database.url,
     store,
@@ -59,6 +71,7 @@ export async function startTestPlatform(
     stationToken,
     close: async () => {
       await app.close();
+      if (db !== database.db) await db.destroy();
       await database.drop();
       await rm(dir, { recursive: true, force: true });
     },

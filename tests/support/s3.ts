@@ -1,5 +1,6 @@
 import { execFile, spawn } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
@@ -29,6 +30,12 @@ export interface S3Instance {
   port?: number;
   monPort?: number;
 }
+
+/**
+ * The private server of the tests that stop or freeze radosgw on purpose (one instance, taken in
+ * turns through lockS3Instance, since starting a Ceph cluster per file would cost minutes).
+ */
+export const OUTAGE_INSTANCE = { dir: join(tmpdir(), 'evidence-s3-outage'), port: 9010, monPort: 6791 };
 
 const script = fileURLToPath(new URL('../../scripts/s3-server.sh', import.meta.url));
 

@@ -4,7 +4,7 @@ import type { Database } from '../db';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 
-const ACTOR = 'migration 0007_unit_work_queue';
+const ACTOR = 'migration 0006_unit_work_queue';
 /** Blank: empty or only white space (PostgreSQL text cannot hold NUL). */
 const blank = (column: string) => sql<boolean>`${sql.ref(column)} !~ '[^[:space:]]'`;
 

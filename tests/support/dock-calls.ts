@@ -1,0 +1,31 @@
+import { createHash } from 'node:crypto';
+import { expect } from 'vitest';
+import type { HttpServer } from '../../core/http';
+import { bearer } from './platform';
+
+export const digests = (bytes: Buffer) => ({
+  sha256: createHash('sha256').update(bytes).digest('hex'),
+  sm3: createHash('sm3').update(bytes).digest('hex'),
+});
+
+/** The offload protocol, step by step, as one station's token (for tests that stop between steps). */
+export function dockCalls(app: HttpServer, token: string, station: string) {
+  const call = (method: 'GET' | 'POST' | 'PATCH', url: string, body?: object | Buffer, headers: Record<string, string> = {}) =>
+    app.inject({
+      method,
+      url,
+      headers: { ...bearer(token), ...(Buffer.isBuffer(body) ? { 'content-type': 'application/offset+octet-stream' } : {}), ...headers },
+      ...(body === undefined ? {} : Buffer.isBuffer(body) ? { body } : { payload: body }),
+    });
+  return {
+    /** Opens a session for the recorder and announces one file; the answer as it came. */
+    announce: async (serial: string, path: string, size: number) => {
+      const session = await call('POST', '/ingest/v1/sessions', { station: { code: station }, bay: 1, recorder: { serial } });
+      expect(session.statusCode, session.body).toBe(201);
+      return call('POST', `/ingest/v1/sessions/${session.json().sessionId}/files`, { pathBase64: Buffer.from(path).toString('base64'), size });
+    },
+    send: (uploadId: string, offset: number, bytes: Buffer) => call('PATCH', `/ingest/v1/uploads/${uploadId}`, bytes, { 'upload-offset': String(offset) }),
+    status: (uploadId: string) => call('GET', `/ingest/v1/uploads/${uploadId}`),
+    complete: (uploadId: string, bytes: Buffer) => call('POST', `/ingest/v1/uploads/${uploadId}/complete`, digests(bytes)),
+  };
+}
