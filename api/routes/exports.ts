@@ -13,8 +13,6 @@ import { loadCase, visibleEvidence } from '../scoped';
 import { Bytes, IdParams, Nullable, ProblemBody, StringEnum, errors } from '../schemas';
 import { sendObject } from '../send-object';
 
-const EXPORTERS = { roles: ['admin', 'auditor', 'unit_head', 'overseer', 'handler'], scope: 'cases' } as const;
-
 const ExportStatus = Type.Object({
   exportId: Type.String(),
   caseId: Type.String(),
@@ -104,12 +102,12 @@ export function exportRoutes(deps: ExportDeps) {
 
   return async (app: HttpServer) => {
     app.get('/export-signing-key', {
-      config: { roles: ['admin', 'auditor', 'unit_head', 'overseer', 'handler', 'complainant', 'station'] },
+      config: { action: 'export.signing-key' },
       schema: { response: { 200: Type.Object({ algorithm: Type.Literal('Ed25519'), fingerprint: Type.String(), publicKeyPem: Type.String() }), ...errors } },
     }, async () => ({ algorithm: 'Ed25519' as const, fingerprint: deps.signingKey.fingerprint, publicKeyPem: deps.signingKey.publicKeyPem }));
 
     app.post('/cases/:id/exports', {
-      config: { ...EXPORTERS, audit: 'case.export' },
+      config: { action: 'export.create', audit: 'case.export' },
       schema: {
         params: IdParams,
         body: Type.Object({ reason: Type.String({ minLength: 2, maxLength: 2000 }), receiver: Type.Optional(Type.String({ maxLength: 500 })) }),
@@ -139,7 +137,7 @@ export function exportRoutes(deps: ExportDeps) {
     });
 
     app.get('/cases/:id/exports', {
-      config: { ...EXPORTERS, audit: 'case.exports' },
+      config: { action: 'export.read', audit: 'case.exports' },
       schema: { params: IdParams, response: { 200: Type.Object({ items: Type.Array(ExportStatus) }), ...errors } },
     }, async (request) => {
       const caseRow = await loadCase(db, request.principal!, request.params.id);
@@ -149,7 +147,7 @@ export function exportRoutes(deps: ExportDeps) {
     });
 
     app.get('/exports/:id', {
-      config: { ...EXPORTERS, audit: 'export.status' },
+      config: { action: 'export.read', audit: 'export.status' },
       schema: { params: IdParams, response: { 200: ExportStatus, ...errors } },
     }, async (request) => {
       await loadExport(request.principal!, request.params.id);
@@ -157,7 +155,7 @@ export function exportRoutes(deps: ExportDeps) {
     });
 
     app.get('/exports/:id/package.zip', {
-      config: { ...EXPORTERS, noStore: true, audit: 'export.download' },
+      config: { action: 'export.download', noStore: true, audit: 'export.download' },
       schema: { params: IdParams, response: { 200: Bytes, 206: Bytes, 416: ProblemBody, ...errors } },
     }, async (request, reply) => {
       const p = request.principal!;
