@@ -180,6 +180,11 @@ export function unitScope(p: Principal): UnitScope {
   return supervised(p) ?? (p.unitId ? { kind: 'units', unitIds: [p.unitId] } : NONE);
 }
 
+/** The unit ids of a scope; null for every unit. */
+export function unitIdsOf(scope: UnitScope): string[] | null {
+  return scope.kind === 'all' ? null : scope.kind === 'units' ? scope.unitIds : [];
+}
+
 export function covers(scope: UnitScope, unitId: string): boolean {
   return scope.kind === 'all' || (scope.kind === 'units' && scope.unitIds.includes(unitId));
 }

@@ -3,7 +3,7 @@ import { PUBLIC, requestClient, type HttpServer } from '../../core/http';
 import type { Principal } from '../../core/principal';
 import type { Db } from '../../schema/database';
 import { ROLES } from '../../schema/db';
-import { allowedActions, unitScope } from '../access';
+import { allowedActions, unitIdsOf, unitScope } from '../access';
 import { SESSION_COOKIE, SESSION_POLICY, login, logout } from '../identity';
 import { Nullable, ProblemBody, StringEnum, errors } from '../schemas';
 
@@ -21,10 +21,9 @@ const Me = Type.Object({
 });
 
 function me(p: Principal): Static<typeof Me> {
-  const units = unitScope(p);
   return {
     id: p.id, name: p.name, role: p.role, unitId: p.unitId, officerNo: p.officerNo, oversees: p.oversees,
-    actions: allowedActions(p), workUnits: units.kind === 'all' ? null : units.kind === 'units' ? units.unitIds : [],
+    actions: allowedActions(p), workUnits: unitIdsOf(unitScope(p)),
   };
 }
 

@@ -4,7 +4,7 @@ import { Type } from 'typebox';
 import type { HttpServer } from '../../core/http';
 import { firstKnown } from '../../core/names';
 import type { Db } from '../../schema/database';
-import { unitScope } from '../access';
+import { unitIdsOf, unitScope } from '../access';
 import { Nullable, errors } from '../schemas';
 
 const OVERDUE_AFTER_HOURS = 24;
@@ -71,8 +71,7 @@ export function stationRoutes(deps: { db: Db; now: () => Date; stagingDir: strin
       schema: { response: { 200: StationStatus, ...errors } },
     }, async (request) => {
       // Which units' stations and recorders the caller may watch; null means all.
-      const scope = unitScope(request.principal!);
-      const units = scope.kind === 'all' ? null : scope.kind === 'units' ? scope.unitIds : [];
+      const units = unitIdsOf(unitScope(request.principal!));
       const at = now();
       const stations = await db
         .selectFrom('stations')

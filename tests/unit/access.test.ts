@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ACTIONS, TOKEN_SCOPES, accountNeeds, allowedActions, auditScope, caseScope, covers, decideHandlers, declarable, evidenceScope, may, permits, refusal, unitScope, type Action, type HandlerCandidate } from '../../api/access';
+import { ACTIONS, TOKEN_SCOPES, accountNeeds, allowedActions, auditScope, caseScope, covers, decideHandlers, declarable, evidenceScope, may, permits, refusal, unitIdsOf, unitScope, type Action, type HandlerCandidate } from '../../api/access';
 import type { Principal } from '../../core/principal';
 import { ROLES, type Role } from '../../schema/db';
 
@@ -148,15 +148,16 @@ describe('the permission table', () => {
   });
 
   it.each([
-    [person('admin', { unitId: null }), { kind: 'all' }],
-    [person('auditor'), { kind: 'all' }],
-    [person('unit_head'), { kind: 'units', unitIds: ['unit-a'] }],
-    [person('overseer', { unitId: null, oversees: ['unit-a', 'unit-b'] }), { kind: 'units', unitIds: ['unit-a', 'unit-b'] }],
-    [person('handler'), { kind: 'units', unitIds: ['unit-a'] }],
-    [person('handler', { unitId: null }), { kind: 'none' }],
-    [person('station', { kind: 'token', userId: null, unitId: null }), { kind: 'none' }],
-  ])('the units %o works in or supervises: %o', (p, scope) => {
+    [person('admin', { unitId: null }), { kind: 'all' }, null],
+    [person('auditor'), { kind: 'all' }, null],
+    [person('unit_head'), { kind: 'units', unitIds: ['unit-a'] }, ['unit-a']],
+    [person('overseer', { unitId: null, oversees: ['unit-a', 'unit-b'] }), { kind: 'units', unitIds: ['unit-a', 'unit-b'] }, ['unit-a', 'unit-b']],
+    [person('handler'), { kind: 'units', unitIds: ['unit-a'] }, ['unit-a']],
+    [person('handler', { unitId: null }), { kind: 'none' }, []],
+    [person('station', { kind: 'token', userId: null, unitId: null }), { kind: 'none' }, []],
+  ])('the units %o works in or supervises: %o', (p, scope, ids) => {
     expect(unitScope(p)).toEqual(scope);
+    expect(unitIdsOf(unitScope(p))).toEqual(ids);
     expect(covers(unitScope(p), 'unit-a')).toBe(scope.kind === 'all' || scope.kind === 'units');
     expect(covers(unitScope(p), 'unit-c')).toBe(scope.kind === 'all');
   });
