@@ -104,13 +104,13 @@ export const ACTIONS = {
 
 export type Action = keyof typeof ACTIONS;
 
-export const isAction = (name: string): name is Action => Object.hasOwn(ACTIONS, name);
+const isAction = (name: string): name is Action => Object.hasOwn(ACTIONS, name);
 
 /** What a route may name in `config.action`: a row of the table, or PUBLIC (checked when the server starts). */
 export const declarable = (name: string | undefined): boolean => name === PUBLIC || (name !== undefined && isAction(name));
 
 /** Whether the table lets the role do the action (to objects its scope allows). */
-export const roleMay = (role: Role, action: Action): boolean => (ACTIONS[action].roles as readonly Role[]).includes(role);
+const roleMay = (role: Role, action: Action): boolean => (ACTIONS[action].roles as readonly Role[]).includes(role);
 
 /** Why the caller may not do the action (its role, then a token's scopes), or undefined when they may. */
 export function refusal(p: Principal, action: string | undefined): string | undefined {
