@@ -243,6 +243,20 @@ describe('every route declares the action it needs', () => {
   });
 });
 
+describe('scoped tokens', () => {
+  it('reach only the actions their scope covers', async () => {
+    const made = await p.app.inject({ method: 'POST', url: '/api/tokens', headers: bearer(p.adminToken), payload: { name: 'evidence reader', role: 'auditor', scopes: ['evidence'] } });
+    const token = made.json().token as string;
+    expect((await get(`/api/evidence/${w.evidence.b}`, token)).statusCode).toBe(200);
+    expect((await get('/api/stations', token)).statusCode).toBe(200);
+    for (const url of ['/api/cases', '/api/audit', '/api/auth/me', '/api/export-signing-key']) {
+      const refused = await get(url, token);
+      expect(refused.statusCode, url).toBe(403);
+      expect(refused.json().detail, url).toBe('this token is limited to: evidence');
+    }
+  });
+});
+
 describe('GET /api/auth/me', () => {
   it('names what the caller may do, and the page offers nothing else', async () => {
     const me = async (who: keyof World['tokens']) => (await get('/api/auth/me', w.tokens[who])).json() as { actions: string[]; workUnits: string[] | null };
