@@ -1,48 +1,200 @@
+import { PUBLIC } from '../core/http';
 import type { Principal } from '../core/principal';
-import type { Role } from '../schema/db';
+import { ROLES, type Role } from '../schema/db';
 
 export type { Principal };
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** What the route does: a row of ACTIONS, enforced by the shell (core/http.ts), or PUBLIC. */
+    action: Action | typeof PUBLIC;
+  }
+}
+
+/** The route groups an API token may be limited to (POST /api/tokens `scopes`); empty means all its role allows. */
+export const TOKEN_SCOPES = ['ingest', 'evidence', 'cases', 'audit', 'admin'] as const;
+export type TokenScope = (typeof TOKEN_SCOPES)[number];
+
+/** Which scope rule below limits the objects of an action; null when it touches no scoped objects. */
+type Objects = 'evidence' | 'cases' | 'audit' | 'units' | null;
+
+interface Rule {
+  /** The roles that may do it at all; their scope then decides which objects they do it to. */
+  roles: readonly Role[];
+  /** The token scope that covers it; null: no scoped token may. */
+  token: TokenScope | null;
+  objects: Objects;
+}
+
+const EVERYONE = ROLES;
+/** Everyone but the station credential: case reads (a complainant sees the cases they reported). */
+const PEOPLE = ['handler', 'unit_head', 'overseer', 'auditor', 'complainant', 'admin'] as const;
+/** The people who work with evidence. */
+const STAFF = ['handler', 'unit_head', 'overseer', 'auditor', 'admin'] as const;
+/** Who opens, changes and links cases. */
+const CASE_WORKERS = ['handler', 'unit_head', 'overseer', 'admin'] as const;
+
+/**
+ * THE permission table: every action a route or a handler decision needs, the roles that may do
+ * it, the token scope that covers it, and the scope rule that limits its objects. No role list
+ * exists anywhere else; routes name their action in `config.action`.
+ */
+export const ACTIONS = {
+  // Evidence: every role may ask; the evidence scope decides what exists for them (a complainant or a station: nothing).
+  'evidence.search': { roles: EVERYONE, token: 'evidence', objects: 'evidence' },
+  'evidence.read': { roles: EVERYONE, token: 'evidence', objects: 'evidence' },
+  'evidence.custody': { roles: EVERYONE, token: 'evidence', objects: 'evidence' },
+  /** The exact bytes that left the recorder. */
+  'evidence.original': { roles: EVERYONE, token: 'evidence', objects: 'evidence' },
+  /** Browser derivatives: video, playlist, poster, thumbnails. */
+  'evidence.stream': { roles: EVERYONE, token: 'evidence', objects: 'evidence' },
+  'evidence.bookmarks': { roles: EVERYONE, token: 'evidence', objects: 'evidence' },
+  'evidence.bookmark': { roles: STAFF, token: 'evidence', objects: 'evidence' },
+  /** Learn how many linked cases one cannot see (a handler learns nothing of them). */
+  'evidence.hidden-cases': { roles: ['unit_head', 'overseer', 'auditor', 'admin'], token: 'evidence', objects: 'evidence' },
+  /** The work queue of footage no unit can see, and giving a file its unit. */
+  'evidence.unassigned': { roles: ['admin'], token: 'admin', objects: null },
+  'evidence.assign-unit': { roles: ['admin'], token: 'admin', objects: null },
+
+  'case.search': { roles: PEOPLE, token: 'cases', objects: 'cases' },
+  'case.read': { roles: PEOPLE, token: 'cases', objects: 'cases' },
+  /** In a unit the caller works in or supervises. */
+  'case.create': { roles: CASE_WORKERS, token: 'cases', objects: 'units' },
+  'case.update': { roles: CASE_WORKERS, token: 'cases', objects: 'cases' },
+  'case.link': { roles: CASE_WORKERS, token: 'cases', objects: 'cases' },
+  'case.unlink': { roles: CASE_WORKERS, token: 'cases', objects: 'cases' },
+  /** Choose a case's handlers (they see the case and its files): for the unit's head, its overseers, admins. */
+  'case.assign': { roles: ['unit_head', 'overseer', 'admin'], token: 'cases', objects: 'units' },
+
+  'export.create': { roles: STAFF, token: 'cases', objects: 'cases' },
+  /** A case's exports and their status. */
+  'export.read': { roles: STAFF, token: 'cases', objects: 'cases' },
+  'export.download': { roles: STAFF, token: 'cases', objects: 'cases' },
+  /** The public key court packages are signed with. */
+  'export.signing-key': { roles: EVERYONE, token: null, objects: null },
+
+  'audit.read': { roles: ['auditor', 'admin', 'unit_head'], token: 'audit', objects: 'audit' },
+  'audit.verify': { roles: ['auditor', 'admin'], token: 'audit', objects: null },
+  'audit.cross-check': { roles: ['auditor', 'admin'], token: 'audit', objects: null },
+  /** How far behind trusted time-stamping is. */
+  'audit.timestamps': { roles: ['auditor', 'admin'], token: 'audit', objects: null },
+  'fixity.read': { roles: ['auditor', 'admin'], token: 'audit', objects: null },
+  'fixity.run': { roles: ['auditor', 'admin'], token: 'audit', objects: null },
+
+  /** Docking stations, their bays' offloads and overdue recorders, of the units one works in or supervises. */
+  'station.status': { roles: STAFF, token: 'evidence', objects: 'units' },
+  /** Unit names are not secret: the page needs them. */
+  'unit.list': { roles: STAFF, token: 'cases', objects: null },
+  'unit.create': { roles: ['admin'], token: 'admin', objects: null },
+  'user.list': { roles: ['admin'], token: 'admin', objects: null },
+  'user.create': { roles: ['admin'], token: 'admin', objects: null },
+  'user.unlock': { roles: ['admin'], token: 'admin', objects: null },
+  'recorder.bind': { roles: ['admin'], token: 'admin', objects: null },
+  'token.create': { roles: ['admin'], token: 'admin', objects: null },
+  'token.revoke': { roles: ['admin'], token: 'admin', objects: null },
+
+  'auth.me': { roles: EVERYONE, token: null, objects: null },
+  'auth.logout': { roles: EVERYONE, token: null, objects: null },
+
+  /** The dock offload protocol: open and close sessions, upload, complete. */
+  'ingest.upload': { roles: ['station', 'admin'], token: 'ingest', objects: null },
+  /** Only the station that holds the recorder reports that it deleted the file there. */
+  'ingest.purge': { roles: ['station'], token: 'ingest', objects: null },
+} as const satisfies Record<string, Rule>;
+
+export type Action = keyof typeof ACTIONS;
+
+const isAction = (name: string): name is Action => Object.hasOwn(ACTIONS, name);
+
+/** What a route may name in `config.action`: a row of the table, or PUBLIC (checked when the server starts). */
+export const declarable = (name: string | undefined): boolean => name === PUBLIC || (name !== undefined && isAction(name));
+
+/** Whether the table lets the role do the action (to objects its scope allows). */
+const roleMay = (role: Role, action: Action): boolean => (ACTIONS[action].roles as readonly Role[]).includes(role);
+
+/** Why the caller may not do the action (its role, then a token's scopes), or undefined when they may. */
+export function refusal(p: Principal, action: string | undefined): string | undefined {
+  if (action === undefined || !isAction(action) || !roleMay(p.role, action)) return `the ${p.role} role may not do this`;
+  const token: TokenScope | null = ACTIONS[action].token;
+  if (p.scopes.length > 0 && !(token && p.scopes.includes(token))) return `this token is limited to: ${p.scopes.join(', ')}`;
+  return undefined;
+}
+
+export const permits = (p: Principal, action: Action): boolean => refusal(p, action) === undefined;
+
+/** What the caller may do to something: allowed by the table, with a scope that is not empty (GET /api/auth/me). */
+export function allowedActions(p: Principal): Action[] {
+  const empty: Record<Exclude<Objects, null>, () => boolean> = {
+    evidence: () => evidenceScope(p).kind === 'none',
+    cases: () => caseScope(p).kind === 'none',
+    audit: () => auditScope(p).kind === 'none',
+    units: () => unitScope(p).kind === 'none',
+  };
+  return (Object.keys(ACTIONS) as Action[]).filter((a) => {
+    const objects: Objects = ACTIONS[a].objects;
+    return permits(p, a) && !(objects && empty[objects]());
+  });
+}
 
 /**
  * Who may see what: pure decisions from the caller's identity, never from ids the client sent.
  * The data layer turns a scope into WHERE clauses (api/scoped.ts); every route goes through it.
  */
+export type UnitScope = { kind: 'all' } | { kind: 'none' } | { kind: 'units'; unitIds: string[] };
+
 export type EvidenceScope =
-  | { kind: 'all' }
-  | { kind: 'none' }
-  | { kind: 'units'; unitIds: string[] }
+  | UnitScope
   /** A case handler: what they recorded, and what is linked to cases they handle. */
   | { kind: 'handler'; userId: string; officerNo: string | null };
 
+const NONE = { kind: 'none' } as const;
+
 /** What follows from the supervision level alone; undefined for roles scoped to their own work. */
-function supervised(p: Principal): { kind: 'all' } | { kind: 'none' } | { kind: 'units'; unitIds: string[] } | undefined {
+function supervised(p: Principal): UnitScope | undefined {
   switch (p.role) {
     case 'admin':
     case 'auditor':
       return { kind: 'all' };
     case 'unit_head':
-      return p.unitId ? { kind: 'units', unitIds: [p.unitId] } : { kind: 'none' };
+      return p.unitId ? { kind: 'units', unitIds: [p.unitId] } : NONE;
     case 'overseer':
       return { kind: 'units', unitIds: p.oversees };
     case 'station':
-      return { kind: 'none' };
+      return NONE;
     case 'handler':
     case 'complainant':
       return undefined;
   }
 }
 
+/** What an account of the role needs for its scope to mean anything: its unit, or the units in its charge. */
+export function accountNeeds(role: Role): 'unit' | 'oversees' | null {
+  return role === 'handler' || role === 'unit_head' ? 'unit' : role === 'overseer' ? 'oversees' : null;
+}
+
+/** The units the caller works in or supervises: where they open cases, assign handlers, watch stations. */
+export function unitScope(p: Principal): UnitScope {
+  return supervised(p) ?? (p.unitId ? { kind: 'units', unitIds: [p.unitId] } : NONE);
+}
+
+/** The unit ids of a scope; null for every unit. */
+export function unitIdsOf(scope: UnitScope): string[] | null {
+  return scope.kind === 'all' ? null : scope.kind === 'units' ? scope.unitIds : [];
+}
+
+export function covers(scope: UnitScope, unitId: string): boolean {
+  return scope.kind === 'all' || (scope.kind === 'units' && scope.unitIds.includes(unitId));
+}
+
 export function evidenceScope(p: Principal): EvidenceScope {
   const byLevel = supervised(p);
   if (byLevel) return byLevel;
   // A complainant never sees footage.
-  return p.role === 'handler' && p.userId ? { kind: 'handler', userId: p.userId, officerNo: p.officerNo } : { kind: 'none' };
+  return p.role === 'handler' && p.userId ? { kind: 'handler', userId: p.userId, officerNo: p.officerNo } : NONE;
 }
 
 export type CaseScope =
-  | { kind: 'all' }
-  | { kind: 'none' }
-  | { kind: 'units'; unitIds: string[] }
+  | UnitScope
   | { kind: 'handled'; userId: string }
   /** A complainant sees the cases they reported, status only. */
   | { kind: 'reported'; userId: string };
@@ -50,17 +202,13 @@ export type CaseScope =
 export function caseScope(p: Principal): CaseScope {
   const byLevel = supervised(p);
   if (byLevel) return byLevel;
-  if (!p.userId) return { kind: 'none' };
+  if (!p.userId) return NONE;
   return p.role === 'handler' ? { kind: 'handled', userId: p.userId } : { kind: 'reported', userId: p.userId };
 }
 
 /** Audit trail readers: auditors everything; a unit head events by or about their unit. */
-export type AuditScope = { kind: 'all' } | { kind: 'none' } | { kind: 'units'; unitIds: string[] };
-
-export function auditScope(p: Principal): AuditScope {
-  if (p.role === 'auditor' || p.role === 'admin') return { kind: 'all' };
-  if (p.role === 'unit_head' && p.unitId) return { kind: 'units', unitIds: [p.unitId] };
-  return { kind: 'none' };
+export function auditScope(p: Principal): UnitScope {
+  return roleMay(p.role, 'audit.read') ? (supervised(p) ?? NONE) : NONE;
 }
 
 /** A user named as a case handler, as the database knows them. */
@@ -74,10 +222,11 @@ export interface HandlerCandidate {
 export type HandlerDecision = { ok: true; handlerIds: string[] } | { ok: false; status: 403 | 422; detail: string; offending: string[] };
 
 /**
- * Who handles a case: handlers see the case and every file linked to it, so only the unit head of
- * the case's unit, an overseer of that unit or an admin chooses them, and only among the active
- * handlers of that unit. A handler who opens a case becomes its handler and names nobody else;
- * a handler may send the handlers of a case they change unchanged, never a different set.
+ * Who handles a case: handlers see the case and every file linked to it, so only a caller the
+ * table lets assign them in the case's unit chooses them (its unit head, an overseer of it, an
+ * admin), and only among the active handlers of that unit. A caller who sees only the cases they
+ * handle becomes the handler of a case they open and names nobody else; they may send the
+ * handlers of a case they change unchanged, never a different set.
  * `current` is null when the case is being opened; `requested` undefined means "not given".
  */
 export function decideHandlers(
@@ -87,14 +236,16 @@ export function decideHandlers(
   requested: readonly string[] | undefined,
   candidates: readonly HandlerCandidate[],
 ): HandlerDecision {
-  const opener = current === null && p.role === 'handler' && p.userId ? [p.userId] : [];
+  const own = caseScope(p);
+  const opener = current === null && own.kind === 'handled' ? [own.userId] : [];
   const base = current ?? opener;
   const wanted = [...new Set(requested ?? base)];
-  const assigns = p.role === 'admin' || (p.role === 'unit_head' && p.unitId === caseUnitId) || (p.role === 'overseer' && p.oversees.includes(caseUnitId));
+  const assigns = permits(p, 'case.assign') && covers(unitScope(p), caseUnitId);
   const changed = [...wanted.filter((id) => !base.includes(id)), ...base.filter((id) => !wanted.includes(id))];
   if (!assigns && changed.length > 0) {
     return { ok: false, status: 403, detail: `the ${p.role} role may not add or remove case handlers (${changed.join(', ')}); the unit head, an overseer of the unit or an admin assigns them`, offending: changed };
   }
+  // A handler is a user of the role whose scope is the cases they handle.
   const active = new Set(candidates.filter((c) => c.role === 'handler' && c.unitId === caseUnitId && !c.disabled).map((c) => c.id));
   const invalid = wanted.filter((id) => !active.has(id));
   if (invalid.length > 0) {
@@ -102,13 +253,3 @@ export function decideHandlers(
   }
   return { ok: true, handlerIds: wanted };
 }
-
-/** What a role may change. */
-export const may = {
-  administer: (p: Principal) => p.role === 'admin',
-  manageCases: (p: Principal) => ['handler', 'unit_head', 'overseer', 'admin'].includes(p.role),
-  bookmark: (p: Principal) => ['handler', 'unit_head', 'overseer', 'auditor', 'admin'].includes(p.role),
-  export: (p: Principal) => ['handler', 'unit_head', 'overseer', 'auditor', 'admin'].includes(p.role),
-  /** Supervising roles learn how many linked cases they cannot see; a handler learns nothing of them. */
-  countHiddenLinks: (p: Principal) => ['unit_head', 'overseer', 'auditor', 'admin'].includes(p.role),
-};

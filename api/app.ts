@@ -4,7 +4,7 @@ import swaggerUi from '@fastify/swagger-ui';
 import { sql } from 'kysely';
 import { Type } from 'typebox';
 import { Problem } from '../core/errors';
-import type { HttpServer } from '../core/http';
+import { PUBLIC, publicRoutes, type HttpServer } from '../core/http';
 import type { ObjectStore } from '../core/store/port';
 import type { Db } from '../schema/database';
 import { registerAuditTrail } from './audit';
@@ -64,7 +64,10 @@ export async function registerApiPlugins(app: HttpServer): Promise<void> {
       security: [{ bearer: [] }, { session: [] }],
     },
   });
-  await app.register(swaggerUi, { routePrefix: '/api/docs' });
+  await app.register(async (docs) => {
+    publicRoutes(docs);
+    await docs.register(swaggerUi, { routePrefix: '/api/docs' });
+  });
 }
 
 /** The API as a fastify plugin; mounted under /api by the server. */
@@ -72,13 +75,14 @@ export function apiRoutes(deps: ApiDeps) {
   return async (app: HttpServer) => {
     registerAuditTrail(app, deps.db);
     app.get('/health', {
+      config: { action: PUBLIC },
       schema: { response: { 200: Type.Object({ status: Type.Union([Type.Literal('ok'), Type.Literal('degraded')]), database: Type.Boolean(), reasons: Type.Array(Type.String()) }) } },
     }, async () => {
       await sql`select 1`.execute(deps.db);
       const reasons = degradedReasons({ stagingFreeBytes: await deps.staging.freeSpace(deps.stagingDir), stagingMinFreeBytes: deps.staging.minFreeBytes });
       return { status: reasons.length > 0 ? ('degraded' as const) : ('ok' as const), database: true, reasons };
     });
-    app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+    app.get('/openapi.json', { config: { action: PUBLIC }, schema: { hide: true } }, async () => app.swagger());
     await app.register(authRoutes(deps));
     await app.register(evidenceRoutes(deps));
     await app.register(caseRoutes(deps));

@@ -3,7 +3,7 @@ import { notFound } from '../core/errors';
 import type { Principal } from '../core/principal';
 import type { Db } from '../schema/database';
 import type { Database } from '../schema/db';
-import { auditScope, caseScope, evidenceScope } from './access';
+import { auditScope, caseScope, evidenceScope, type UnitScope } from './access';
 
 /**
  * The data layer of access control: every query for evidence, cases or audit events starts
@@ -11,10 +11,9 @@ import { auditScope, caseScope, evidenceScope } from './access';
  */
 type EvidenceEb = ExpressionBuilder<Database, 'evidence'>;
 type CaseEb = ExpressionBuilder<Database, 'cases'>;
-type LevelScope = { kind: 'all' } | { kind: 'none' } | { kind: 'units'; unitIds: string[] };
 
 /** The clause for scopes that follow from the supervision level: everything, nothing, or some units. */
-function levelClause(eb: EvidenceEb | CaseEb, scope: LevelScope, unitColumn: 'evidence.unit_id' | 'cases.unit_id') {
+function levelClause(eb: EvidenceEb | CaseEb, scope: UnitScope, unitColumn: 'evidence.unit_id' | 'cases.unit_id') {
   if (scope.kind === 'all') return eb.lit(true);
   if (scope.kind === 'none' || scope.unitIds.length === 0) return eb.lit(false);
   return (eb as ExpressionBuilder<Database, 'evidence' | 'cases'>)(unitColumn, 'in', scope.unitIds);

@@ -5,8 +5,9 @@ import { fileURLToPath } from 'node:url';
 import fastifyStatic from '@fastify/static';
 import type { FastifyServerOptions } from 'fastify';
 import { apiRoutes, registerApiPlugins } from '../api/app';
+import { declarable, refusal } from '../api/access';
 import { authenticate } from '../api/identity';
-import { createHttpServer, type HttpServer } from '../core/http';
+import { createHttpServer, publicRoutes, PUBLIC, type HttpServer } from '../core/http';
 import type { ObjectStore } from '../core/store/port';
 import { IngestService } from '../ingest/service';
 import { ingestRoutes } from '../ingest/routes';
@@ -52,7 +53,7 @@ const BUILT_PAGE = fileURLToPath(new URL('../dist/web/', import.meta.url));
 /** One HTTP server carrying the API (/api) and the dock offload protocol (/ingest/v1). Tests use inject. */
 export async function buildServer(deps: ServerDeps, options: FastifyServerOptions = {}): Promise<HttpServer> {
   const now = deps.now ?? (() => new Date());
-  const app = await createHttpServer((request) => authenticate(deps.db, request, now()), { trustedProxies: deps.trustedProxies ?? [], hsts: deps.hsts ?? false }, options);
+  const app = await createHttpServer({ authenticate: (request) => authenticate(deps.db, request, now()), refusal, declarable }, { trustedProxies: deps.trustedProxies ?? [], hsts: deps.hsts ?? false }, options);
   await registerApiPlugins(app);
   const ingest = new IngestService({ ...deps, policy: deps.ingest, log: app.log });
   await app.register(
@@ -88,10 +89,13 @@ async function servePage(app: HttpServer, root: string): Promise<void> {
     app.log.warn({ root }, 'the reviewer page is not built (npm run build:web); serving the API only');
     return;
   }
-  await app.register(fastifyStatic, {
-    root,
-    wildcard: false,
-    setHeaders: (reply, path) => reply.header('cache-control', path.endsWith('index.html') ? 'no-cache' : 'public, max-age=31536000, immutable'),
+  await app.register(async (page) => {
+    publicRoutes(page);
+    await page.register(fastifyStatic, {
+      root,
+      wildcard: false,
+      setHeaders: (reply, path) => reply.header('cache-control', path.endsWith('index.html') ? 'no-cache' : 'public, max-age=31536000, immutable'),
+    });
+    page.get('/*', { config: { action: PUBLIC }, schema: { hide: true } }, (request, reply) => (/^\/(api|ingest|assets)(\/|$)/.test(request.url) ? reply.callNotFound() : reply.sendFile('index.html')));
   });
-  app.get('/*', { schema: { hide: true } }, (request, reply) => (/^\/(api|ingest|assets)(\/|$)/.test(request.url) ? reply.callNotFound() : reply.sendFile('index.html')));
 }

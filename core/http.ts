@@ -1,21 +1,20 @@
-import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest, type FastifyServerOptions } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest, type FastifyServerOptions, type RouteOptions } from 'fastify';
 import cookie from '@fastify/cookie';
 import helmet from '@fastify/helmet';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { clientAddress, trustedProxies, type ClientAddress } from './client-address';
 import { Problem } from './errors';
 import type { Principal } from './principal';
-import type { Role } from '../schema/db';
 
 declare module 'fastify' {
   interface FastifyRequest {
     principal: Principal | null;
   }
+  interface FastifyInstance {
+    /** Every route and the action it declared (`config.action`), for the startup check and its tests. */
+    declaredRoutes: DeclaredRoute[];
+  }
   interface FastifyContextConfig {
-    /** Roles allowed on the route; absent means the route is public. */
-    roles?: readonly Role[];
-    /** The route group a scoped token must name to use the route. */
-    scope?: string;
     /** Evidence bytes: the browser must not keep them (Cache-Control: no-store), whatever the answer. */
     noStore?: boolean;
     /** Evidence bytes: refused to a page of another origin unless the caller sent a bearer token (see refusesCrossOrigin). */
@@ -24,7 +23,25 @@ declare module 'fastify' {
 }
 
 export type HttpServer = FastifyInstance<any, any, any, any, TypeBoxTypeProvider>;
-export type Authenticate = (request: FastifyRequest) => Promise<Principal | null>;
+
+export interface DeclaredRoute {
+  method: string;
+  url: string;
+  action: string | undefined;
+}
+
+/** Who the caller is, and what the permission table (api/access.ts) lets them do. */
+export interface Guard {
+  /** The caller, from a bearer token or a session cookie; null when neither is valid. */
+  authenticate(request: FastifyRequest): Promise<Principal | null>;
+  /** Why the caller may not do the action, or undefined when they may. */
+  refusal(principal: Principal, action: string | undefined): string | undefined;
+  /** Whether a route may declare this action (a row of the table, or PUBLIC). */
+  declarable(action: string | undefined): boolean;
+}
+
+/** The action of routes anyone may call, signed in or not (login, health, the API description, the page). */
+export const PUBLIC = 'public';
 
 export interface ShellOptions {
   /** Peers whose X-Forwarded-For is believed (EVIDENCE_TRUSTED_PROXIES); nobody's when empty. */
@@ -35,9 +52,10 @@ export interface ShellOptions {
 
 /**
  * The shared HTTP shell: security headers, cookies, problem+json errors that never leak
- * internals, and authentication enforced from each route's `config.roles`.
+ * internals, and the permission table enforced from each route's `config.action`. A route
+ * that declares no action, or one the table does not know, stops the server from starting.
  */
-export async function createHttpServer(authenticate: Authenticate, shell: ShellOptions = {}, options: FastifyServerOptions = {}): Promise<HttpServer> {
+export async function createHttpServer(guard: Guard, shell: ShellOptions = {}, options: FastifyServerOptions = {}): Promise<HttpServer> {
   const trusts = trustedProxies(shell.trustedProxies ?? []);
   const app = Fastify({ ...options, trustProxy: (address: string) => trusts(address) }).withTypeProvider<TypeBoxTypeProvider>();
   await app.register(cookie);
@@ -47,17 +65,24 @@ export async function createHttpServer(authenticate: Authenticate, shell: ShellO
     contentSecurityPolicy: { directives: { defaultSrc: ["'self'"], imgSrc: ["'self'", 'data:', 'blob:'], mediaSrc: ["'self'", 'blob:'], scriptSrc: ["'self'"], styleSrc: ["'self'", "'unsafe-inline'"] } },
   });
   app.decorateRequest('principal', null);
+  app.decorate('declaredRoutes', []);
+  // Kept as given: hooks of a plugin's own context (see publicRoutes) may still set the action.
+  const routes: RouteOptions[] = [];
+  app.addHook('onRoute', (route) => void routes.push(route));
+  app.addHook('onReady', async () => {
+    app.declaredRoutes = routes.flatMap((r) => [r.method].flat().map((method) => ({ method, url: r.url, action: r.config?.action })));
+    const undeclared = app.declaredRoutes.filter((r) => !guard.declarable(r.action));
+    if (undeclared.length > 0) throw new Error(`routes without a known action (config.action): ${undeclared.map((r) => `${r.method} ${r.url} (${r.action ?? 'none'})`).join(', ')}`);
+  });
 
   app.addHook('onRequest', async (request) => {
-    const { roles, scope } = request.routeOptions.config;
-    if (!roles) return;
-    const principal = await authenticate(request);
+    const { action } = request.routeOptions.config;
+    if (action === PUBLIC || request.is404) return;
+    const principal = await guard.authenticate(request);
     if (!principal) throw new Problem(401, 'Unauthorized', 'log in, or send a valid, unrevoked bearer token');
     request.principal = principal;
-    if (!roles.includes(principal.role)) throw new Problem(403, 'Forbidden', `the ${principal.role} role may not do this`);
-    if (principal.scopes.length > 0 && !(scope && principal.scopes.includes(scope))) {
-      throw new Problem(403, 'Forbidden', `this token is limited to: ${principal.scopes.join(', ')}`);
-    }
+    const refused = guard.refusal(principal, action);
+    if (refused) throw new Problem(403, 'Forbidden', refused);
     // authenticate() uses the bearer token whenever there is one, so its presence says how the caller got in.
     const byBearer = bearerToken(request) !== undefined;
     if (request.routeOptions.config.sameOriginReads && refusesCrossOrigin(request.headers['sec-fetch-site'] as string | undefined, byBearer)) {
@@ -72,6 +97,13 @@ export async function createHttpServer(authenticate: Authenticate, shell: ShellO
   app.setErrorHandler((error, request, reply) => sendProblem(error, request, reply));
   app.setNotFoundHandler((request, reply) => sendProblem(new Problem(404, 'Not Found', `no route ${request.method} ${request.url.split('?')[0]}`), request, reply));
   return app;
+}
+
+/** Everything registered in this context is public: for plugins that add routes of their own (API docs, the page's files). */
+export function publicRoutes(scope: HttpServer): void {
+  scope.addHook('onRoute', (route) => {
+    route.config = { ...route.config, action: route.config?.action ?? PUBLIC };
+  });
 }
 
 /**

@@ -4,7 +4,7 @@ import type { FastifyRequest } from 'fastify';
 import { knownText } from '../core/names';
 import type { Dock, FileRequest, IngestService, SessionRequest } from './service';
 
-const STATION = { roles: ['station', 'admin'], scope: 'ingest' } as const;
+const STATION = { action: 'ingest.upload' } as const;
 const Hex64 = Type.String({ pattern: '^[0-9a-fA-F]{64}$' });
 const Id = Type.Object({ id: Type.String({ format: 'uuid' }) });
 const ProblemBody = Type.Object({ title: Type.String(), status: Type.Integer(), detail: Type.Optional(Type.String()) }, { additionalProperties: true });
@@ -122,7 +122,7 @@ export function ingestRoutes(ingest: IngestService) {
     }, async (request) => ingest.complete(request.params.id, request.body, dockOf(request)));
 
     app.post('/uploads/:id/purged', {
-      config: { ...STATION, roles: ['station'] },
+      config: { action: 'ingest.purge' },
       schema: {
         params: Id,
         body: Type.Object({ at: Type.Optional(Type.String({ format: 'date-time' })) }),

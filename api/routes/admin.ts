@@ -6,9 +6,8 @@ import { hashPassword } from '../../core/passwords';
 import { createToken, revokeToken } from '../../core/tokens';
 import type { Db } from '../../schema/database';
 import { ROLES } from '../../schema/db';
+import { accountNeeds, TOKEN_SCOPES } from '../access';
 import { IdParams, Nullable, StringEnum, Uuid, errors } from '../schemas';
-
-const ADMIN = { roles: ['admin'], scope: 'admin' } as const;
 
 const Unit = Type.Object({ id: Type.String(), code: Type.String(), name: Type.String(), kind: StringEnum(['agency', 'supervisor'] as const), parentId: Nullable(Type.String()) });
 const User = Type.Object({
@@ -48,7 +47,7 @@ export function adminRoutes(deps: { db: Db; now: () => Date }) {
 
   return async (app: HttpServer) => {
     app.post('/units', {
-      config: { ...ADMIN, audit: 'unit.create' },
+      config: { action: 'unit.create', audit: 'unit.create' },
       schema: {
         body: Type.Object({ code: Type.String({ minLength: 1, maxLength: 32 }), name: Type.String({ minLength: 1, maxLength: 200 }), kind: Type.Optional(StringEnum(['agency', 'supervisor'] as const)), parentId: Type.Optional(Uuid) }),
         response: { 201: Unit, ...errors },
@@ -69,7 +68,7 @@ export function adminRoutes(deps: { db: Db; now: () => Date }) {
 
     // Unit names are not secret: every signed-in role may list them (the reviewer page needs them).
     app.get('/units', {
-      config: { roles: ['admin', 'auditor', 'unit_head', 'overseer', 'handler'], scope: 'cases' },
+      config: { action: 'unit.list' },
       schema: { response: { 200: Type.Object({ items: Type.Array(Unit) }), ...errors } },
     }, async () => {
       const rows = await db.selectFrom('units').selectAll().orderBy('code').execute();
@@ -77,7 +76,7 @@ export function adminRoutes(deps: { db: Db; now: () => Date }) {
     });
 
     app.post('/users', {
-      config: { ...ADMIN, audit: 'user.create' },
+      config: { action: 'user.create', audit: 'user.create' },
       schema: {
         body: Type.Object({
           username: Type.String({ minLength: 1, maxLength: 64 }),
@@ -93,8 +92,9 @@ export function adminRoutes(deps: { db: Db; now: () => Date }) {
     }, async (request, reply) => {
       const b = request.body;
       for (const unit of [...(b.unitId ? [b.unitId] : []), ...(b.oversees ?? [])]) if (!(await unitExists(unit))) throw notFound(`unit ${unit}`);
-      if ((b.role === 'handler' || b.role === 'unit_head') && !b.unitId) throw new Problem(400, 'Bad Request', `a ${b.role} belongs to a unit: give unitId`);
-      if (b.role === 'overseer' && !b.oversees?.length) throw new Problem(400, 'Bad Request', 'an overseer needs the units in their charge: give oversees');
+      const needs = accountNeeds(b.role);
+      if (needs === 'unit' && !b.unitId) throw new Problem(400, 'Bad Request', `a ${b.role} belongs to a unit: give unitId`);
+      if (needs === 'oversees' && !b.oversees?.length) throw new Problem(400, 'Bad Request', `an ${b.role} needs the units in their charge: give oversees`);
       const passwordHash = await hashPassword(b.password);
       const user = await db.transaction().execute(async (trx) => {
         const row = await trx
@@ -114,7 +114,7 @@ export function adminRoutes(deps: { db: Db; now: () => Date }) {
     });
 
     app.get('/users', {
-      config: ADMIN,
+      config: { action: 'user.list' },
       schema: {
         querystring: Type.Object({ locked: Type.Optional(Type.Boolean({ description: 'only accounts locked now' })) }),
         response: { 200: Type.Object({ items: Type.Array(ListedUser) }), ...errors },
@@ -123,7 +123,7 @@ export function adminRoutes(deps: { db: Db; now: () => Date }) {
 
     // Lifts a lockout (after the officer was reached some other way); the failure count starts again.
     app.post('/users/:id/unlock', {
-      config: { ...ADMIN, audit: 'user.unlock' },
+      config: { action: 'user.unlock', audit: 'user.unlock' },
       schema: { params: IdParams, response: { 200: ListedUser, ...errors } },
     }, async (request) => {
       const row = await db.updateTable('users').set({ failed_logins: 0, locked_until: null }).where('id', '=', request.params.id).returning(['id', 'username', 'unit_id']).executeTakeFirst();
@@ -135,7 +135,7 @@ export function adminRoutes(deps: { db: Db; now: () => Date }) {
     });
 
     app.post('/recorders', {
-      config: { ...ADMIN, audit: 'recorder.bind' },
+      config: { action: 'recorder.bind', audit: 'recorder.bind' },
       schema: {
         body: Type.Object({ serial: Type.String({ minLength: 1, maxLength: 64 }), vidPid: Type.Optional(Type.String({ pattern: '^[0-9a-fA-F]{4}:[0-9a-fA-F]{4}$' })), officerNo: Nullable(Type.String({ maxLength: 32 })) }),
         response: { 200: Type.Object({ id: Type.String(), serial: Type.String(), officerNo: Nullable(Type.String()) }), ...errors },
@@ -154,13 +154,13 @@ export function adminRoutes(deps: { db: Db; now: () => Date }) {
     });
 
     app.post('/tokens', {
-      config: { ...ADMIN, audit: 'token.create' },
+      config: { action: 'token.create', audit: 'token.create' },
       schema: {
         body: Type.Object({
           name: Type.String({ minLength: 1, maxLength: 200 }),
           role: StringEnum(ROLES),
           userId: Type.Optional(Uuid),
-          scopes: Type.Optional(Type.Array(StringEnum(['ingest', 'evidence', 'cases', 'audit', 'admin'] as const), { maxItems: 5 })),
+          scopes: Type.Optional(Type.Array(StringEnum(TOKEN_SCOPES), { maxItems: 5 })),
         }),
         response: { 201: Type.Object({ id: Type.String(), token: Type.String() }), ...errors },
       },
@@ -172,7 +172,7 @@ export function adminRoutes(deps: { db: Db; now: () => Date }) {
     });
 
     app.delete('/tokens/:id', {
-      config: { ...ADMIN, audit: 'token.revoke' },
+      config: { action: 'token.revoke', audit: 'token.revoke' },
       schema: { params: IdParams, response: { 204: Type.Null(), ...errors } },
     }, async (request, reply) => {
       if (!(await revokeToken(db, request.params.id))) throw notFound(`token ${request.params.id}`);

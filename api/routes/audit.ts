@@ -9,8 +9,6 @@ import type { Db } from '../../schema/database';
 import { scopeRedactor, visibleAudit } from '../scoped';
 import { BoundedInt, DateTime, Limit, Nullable, Text, errors } from '../schemas';
 
-const AUDIT_READERS = { roles: ['auditor', 'admin', 'unit_head'], scope: 'audit' } as const;
-
 const AuditEvent = Type.Object({
   seq: Type.Integer(),
   at: Type.String(),
@@ -33,7 +31,7 @@ export function auditRoutes(deps: { db: Db; store: ObjectStore; signingKey: Sign
   const { db } = deps;
   return async (app: HttpServer) => {
     app.get('/audit', {
-      config: { ...AUDIT_READERS, audit: 'audit.search' },
+      config: { action: 'audit.read', audit: 'audit.search' },
       schema: {
         querystring: Type.Object({
           objectId: Type.Optional(Text(100)),
@@ -73,7 +71,7 @@ export function auditRoutes(deps: { db: Db; store: ObjectStore; signingKey: Sign
 
     // How far behind trusted time-stamping is: an authority that is down shows here, nothing is lost.
     app.get('/timestamps', {
-      config: { roles: ['auditor', 'admin'], scope: 'audit' },
+      config: { action: 'audit.timestamps' },
       schema: {
         response: {
           200: Type.Object({ queued: Type.Integer(), pendingBatches: Type.Integer(), oldestPendingSince: Nullable(Type.String()), lastError: Nullable(Type.String()) }),
@@ -87,7 +85,7 @@ export function auditRoutes(deps: { db: Db; store: ObjectStore; signingKey: Sign
 
     // `evidence audit verify --server URL --token T` calls this: the walk happens next to the data.
     app.get('/audit/verify', {
-      config: { roles: ['auditor', 'admin'], scope: 'audit', audit: 'audit.verify' },
+      config: { action: 'audit.verify', audit: 'audit.verify' },
       schema: {
         querystring: Type.Object({ chain: Type.Union([Type.Literal('audit'), Type.Literal('custody')], { default: 'audit' }) }),
         response: {
@@ -110,7 +108,7 @@ export function auditRoutes(deps: { db: Db; store: ObjectStore; signingKey: Sign
 
     // Events both trails record (original reads, fixity failures) must agree: a rewrite of one chain shows here.
     app.get('/audit/cross-check', {
-      config: { roles: ['auditor', 'admin'], scope: 'audit', audit: 'audit.cross-check' },
+      config: { action: 'audit.cross-check', audit: 'audit.cross-check' },
       schema: {
         response: {
           200: Type.Object({

@@ -1,7 +1,9 @@
-import { Type } from 'typebox';
-import { requestClient, type HttpServer } from '../../core/http';
+import { Type, type Static } from 'typebox';
+import { PUBLIC, requestClient, type HttpServer } from '../../core/http';
+import type { Principal } from '../../core/principal';
 import type { Db } from '../../schema/database';
 import { ROLES } from '../../schema/db';
+import { allowedActions, unitIdsOf, unitScope } from '../access';
 import { SESSION_COOKIE, SESSION_POLICY, login, logout } from '../identity';
 import { Nullable, ProblemBody, StringEnum, errors } from '../schemas';
 
@@ -12,14 +14,25 @@ const Me = Type.Object({
   unitId: Nullable(Type.String()),
   officerNo: Nullable(Type.String()),
   oversees: Type.Array(Type.String()),
+  /** What the caller may do (the permission table, api/access.ts): the page offers only these. */
+  actions: Type.Array(Type.String()),
+  /** The units the caller works in or supervises (where they may open cases); null: every unit. */
+  workUnits: Nullable(Type.Array(Type.String())),
 });
+
+function me(p: Principal): Static<typeof Me> {
+  return {
+    id: p.id, name: p.name, role: p.role, unitId: p.unitId, officerNo: p.officerNo, oversees: p.oversees,
+    actions: allowedActions(p), workUnits: unitIdsOf(unitScope(p)),
+  };
+}
 
 /** Local accounts with server-side sessions. An OIDC login would be one more route issuing the same session. */
 export function authRoutes(deps: { db: Db; now: () => Date; secureCookies: boolean }) {
   const { db, now } = deps;
   return async (app: HttpServer) => {
     app.post('/auth/login', {
-      config: { rateLimit: { max: 10, timeWindow: '1 minute' }, audit: 'user.login' },
+      config: { action: PUBLIC, rateLimit: { max: 10, timeWindow: '1 minute' }, audit: 'user.login' },
       schema: {
         body: Type.Object({ username: Type.String({ minLength: 1, maxLength: 64 }), password: Type.String({ minLength: 1, maxLength: 256 }) }),
         response: { 200: Me, 401: ProblemBody, 429: ProblemBody, 400: ProblemBody },
@@ -35,11 +48,11 @@ export function authRoutes(deps: { db: Db; now: () => Date; secureCookies: boole
         path: '/',
         maxAge: SESSION_POLICY.absoluteMs / 1000,
       });
-      return { id: principal.id, name: principal.name, role: principal.role, unitId: principal.unitId, officerNo: principal.officerNo, oversees: principal.oversees };
+      return me(principal);
     });
 
     app.post('/auth/logout', {
-      config: { roles: ROLES, audit: 'user.logout' },
+      config: { action: 'auth.logout', audit: 'user.logout' },
       schema: { response: { 204: Type.Null(), ...errors } },
     }, async (request, reply) => {
       await logout(db, request.cookies[SESSION_COOKIE], now());
@@ -48,11 +61,8 @@ export function authRoutes(deps: { db: Db; now: () => Date; secureCookies: boole
     });
 
     app.get('/auth/me', {
-      config: { roles: ROLES },
+      config: { action: 'auth.me' },
       schema: { response: { 200: Me, ...errors } },
-    }, async (request) => {
-      const p = request.principal!;
-      return { id: p.id, name: p.name, role: p.role, unitId: p.unitId, officerNo: p.officerNo, oversees: p.oversees };
-    });
+    }, async (request) => me(request.principal!));
   };
 }

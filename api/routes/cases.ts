@@ -5,11 +5,9 @@ import type { HttpServer } from '../../core/http';
 import type { Principal } from '../../core/principal';
 import type { Db } from '../../schema/database';
 import { CASE_STATES } from '../../schema/db';
-import { decideHandlers, may } from '../access';
+import { caseScope, covers, decideHandlers, unitScope } from '../access';
 import { loadCase, loadEvidence, visibleCases } from '../scoped';
 import { Cursor, IdParams, Limit, Nullable, StringEnum, Text, Uuid, cursorAfter, errors, keysetPage } from '../schemas';
-
-const CASE_READERS = { roles: ['admin', 'auditor', 'unit_head', 'overseer', 'handler', 'complainant'], scope: 'cases' } as const;
 
 const Case = Type.Object({
   id: Type.String(),
@@ -33,7 +31,7 @@ export function caseRoutes(deps: { db: Db }) {
 
   async function describe(p: Principal, id: string): Promise<Static<typeof CaseView>> {
     const c = await loadCase(db, p, id);
-    if (p.role === 'complainant') return { id: c.id, number: c.number, title: c.title, state: c.state, updatedAt: c.updated_at.toISOString() };
+    if (caseScope(p).kind === 'reported') return { id: c.id, number: c.number, title: c.title, state: c.state, updatedAt: c.updated_at.toISOString() };
     const handlers = await db.selectFrom('case_handlers').select('user_id').where('case_id', '=', id).execute();
     const count = await db.selectFrom('case_evidence').select((eb) => eb.fn.countAll<string>().as('n')).where('case_id', '=', id).executeTakeFirstOrThrow();
     return {
@@ -54,16 +52,9 @@ export function caseRoutes(deps: { db: Db }) {
     throw new Problem(decision.status, decision.status === 403 ? 'Forbidden' : 'Unprocessable Content', decision.detail, { handlerIds: decision.offending });
   }
 
-  /** Changes need the case in scope and a role that manages cases. */
-  async function changeable(p: Principal, id: string) {
-    const c = await loadCase(db, p, id);
-    if (!may.manageCases(p)) throw new Problem(403, 'Forbidden', `the ${p.role} role may not change cases`);
-    return c;
-  }
-
   return async (app: HttpServer) => {
     app.post('/cases', {
-      config: { ...CASE_READERS, audit: 'case.create' },
+      config: { action: 'case.create', audit: 'case.create' },
       schema: {
         body: Type.Object({
           number: Text(64, { minLength: 1 }),
@@ -79,10 +70,8 @@ export function caseRoutes(deps: { db: Db }) {
     }, async (request, reply) => {
       const p = request.principal!;
       const b = request.body;
-      if (!may.manageCases(p)) throw new Problem(403, 'Forbidden', `the ${p.role} role may not open cases`);
-      // A case may only be opened in a unit the caller's own case scope covers.
-      const inScope = p.role === 'admin' || (p.role === 'overseer' ? p.oversees.includes(b.unitId) : p.unitId === b.unitId);
-      if (!inScope) throw notFound(`unit ${b.unitId}`);
+      // A case may only be opened in a unit the caller works in or supervises.
+      if (!covers(unitScope(p), b.unitId)) throw notFound(`unit ${b.unitId}`);
       request.auditObject = { unitId: b.unitId };
       const handlerIds = await handlersFor(request, b.unitId, null, b.handlerIds);
       const id = await db.transaction().execute(async (trx) => {
@@ -102,7 +91,7 @@ export function caseRoutes(deps: { db: Db }) {
     });
 
     app.get('/cases', {
-      config: { ...CASE_READERS, audit: 'case.search' },
+      config: { action: 'case.search', audit: 'case.search' },
       schema: {
         querystring: Type.Object({
           limit: Limit(500, 50),
@@ -128,12 +117,12 @@ export function caseRoutes(deps: { db: Db }) {
     });
 
     app.get('/cases/:id', {
-      config: { ...CASE_READERS, audit: 'case.read' },
+      config: { action: 'case.read', audit: 'case.read' },
       schema: { params: IdParams, response: { 200: CaseView, ...errors } },
     }, async (request) => describe(request.principal!, request.params.id));
 
     app.patch('/cases/:id', {
-      config: { ...CASE_READERS, audit: 'case.update' },
+      config: { action: 'case.update', audit: 'case.update' },
       schema: {
         params: IdParams,
         body: Type.Object({
@@ -145,7 +134,7 @@ export function caseRoutes(deps: { db: Db }) {
         response: { 200: CaseView, ...errors },
       },
     }, async (request) => {
-      const c = await changeable(request.principal!, request.params.id);
+      const c = await loadCase(db, request.principal!, request.params.id);
       request.auditObject = { unitId: c.unit_id };
       const { handlerIds: requested, ...fields } = request.body;
       request.auditDetails = { changes: request.body };
@@ -162,11 +151,11 @@ export function caseRoutes(deps: { db: Db }) {
     });
 
     app.post('/cases/:id/evidence', {
-      config: { ...CASE_READERS, audit: 'case.link' },
+      config: { action: 'case.link', audit: 'case.link' },
       schema: { params: IdParams, body: Type.Object({ evidenceId: Uuid }), response: { 200: Type.Object({ caseId: Type.String(), evidenceId: Type.String(), linked: Type.Boolean() }), ...errors } },
     }, async (request) => {
       const p = request.principal!;
-      const c = await changeable(p, request.params.id);
+      const c = await loadCase(db, p, request.params.id);
       request.auditObject = { unitId: c.unit_id };
       const e = await loadEvidence(db, p, request.body.evidenceId);
       request.auditDetails = { evidenceId: e.id };
@@ -175,11 +164,11 @@ export function caseRoutes(deps: { db: Db }) {
     });
 
     app.delete('/cases/:id/evidence/:evidenceId', {
-      config: { ...CASE_READERS, audit: 'case.unlink' },
+      config: { action: 'case.unlink', audit: 'case.unlink' },
       schema: { params: Type.Object({ id: Uuid, evidenceId: Uuid }), response: { 204: Type.Null(), ...errors } },
     }, async (request, reply) => {
       const p = request.principal!;
-      const c = await changeable(p, request.params.id);
+      const c = await loadCase(db, p, request.params.id);
       request.auditObject = { unitId: c.unit_id };
       request.auditDetails = { evidenceId: request.params.evidenceId };
       const result = await db.deleteFrom('case_evidence').where('case_id', '=', c.id).where('evidence_id', '=', request.params.evidenceId).executeTakeFirst();

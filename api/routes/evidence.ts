@@ -1,19 +1,18 @@
 import { Type, type Static } from 'typebox';
 import { appendCustody } from '../../core/chain';
-import { Problem, notFound } from '../../core/errors';
+import { notFound } from '../../core/errors';
 import type { HttpServer } from '../../core/http';
 import type { ObjectStore } from '../../core/store/port';
 import type { Db } from '../../schema/database';
 import { PLAYBACK_STATES, type DerivativeRow, type EvidenceRow } from '../../schema/db';
 import { timestampOf } from '../../core/timestamp/batcher';
 import { fixityOfEvidence, fixityVerdict, recordFixity, verifiedOk } from '../../core/fixity';
-import { may } from '../access';
+import { permits } from '../access';
 import { recordedClient, startsViewing } from '../audit';
 import { loadEvidence, scopeRedactor, visibleCases, visibleEvidence } from '../scoped';
 import { BoundedInt, Bytes, Cursor, DateTime, IdParams, Limit, Nullable, ProblemBody, StringEnum, Text, Uuid, cursorAfter, errors, keysetPage } from '../schemas';
 import { sendObject } from '../send-object';
 
-const READERS = { roles: ['admin', 'auditor', 'unit_head', 'overseer', 'handler', 'complainant', 'station'], scope: 'evidence' } as const;
 /** Originals and derivatives: never cached, never read by another origin's page on a cookie (core/http.ts). */
 const EVIDENCE_BYTES = { noStore: true, sameOriginReads: true } as const;
 
@@ -151,7 +150,7 @@ export function evidenceRoutes(deps: { db: Db; store: ObjectStore; now: () => Da
 
   return async (app: HttpServer) => {
     app.get('/evidence', {
-      config: { ...READERS, audit: 'evidence.search' },
+      config: { action: 'evidence.search', audit: 'evidence.search' },
       schema: { querystring: SearchQuery, response: { 200: Type.Object({ items: Type.Array(EvidenceItem), nextCursor: Nullable(Type.String()) }), ...errors } },
     }, async (request) => {
       const q = request.query;
@@ -178,7 +177,7 @@ export function evidenceRoutes(deps: { db: Db; store: ObjectStore; now: () => Da
     });
 
     app.get('/evidence/:id', {
-      config: { ...READERS, audit: 'evidence.read' },
+      config: { action: 'evidence.read', audit: 'evidence.read' },
       schema: { params: IdParams, response: { 200: EvidenceDetail, ...errors } },
     }, async (request) => {
       const p = request.principal!;
@@ -188,12 +187,12 @@ export function evidenceRoutes(deps: { db: Db; store: ObjectStore; now: () => Da
       const linked = db.selectFrom('case_evidence').select('case_evidence.case_id').where('case_evidence.evidence_id', '=', row.id);
       const cases = await visibleCases(db, p).select(['cases.id', 'cases.number', 'cases.title', 'cases.state']).where('cases.id', 'in', linked).orderBy('cases.number').execute();
       const { n } = await linked.clearSelect().select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow();
-      const hidden = may.countHiddenLinks(p) ? { hiddenCaseCount: Number(n) - cases.length } : {};
+      const hidden = permits(p, 'evidence.hidden-cases') ? { hiddenCaseCount: Number(n) - cases.length } : {};
       return { ...toEvidenceItem(row), playback: playbackOf(row, files), timestamp: await timestampView(db, row.id), fixity: await fixityOfEvidence(db, row.id), cases, ...hidden };
     });
 
     app.get('/evidence/:id/custody', {
-      config: { ...READERS, audit: 'evidence.custody' },
+      config: { action: 'evidence.custody', audit: 'evidence.custody' },
       schema: { params: IdParams, response: { 200: Type.Object({ items: Type.Array(CustodyItem) }), ...errors } },
     }, async (request) => {
       const row = await loadEvidence(db, request.principal!, request.params.id);
@@ -210,7 +209,7 @@ export function evidenceRoutes(deps: { db: Db; store: ObjectStore; now: () => Da
 
     // The exact bytes that left the recorder. One viewing (all its Range requests) is one custody and audit event.
     app.get('/evidence/:id/original', {
-      config: { ...READERS, ...EVIDENCE_BYTES, audit: 'evidence.view-original' },
+      config: { action: 'evidence.original', ...EVIDENCE_BYTES, audit: 'evidence.view-original' },
       schema: { params: IdParams, response: { 200: Bytes, 206: Bytes, 416: ProblemBody, ...errors } },
     }, async (request, reply) => {
       const p = request.principal!;
@@ -239,7 +238,7 @@ export function evidenceRoutes(deps: { db: Db; store: ObjectStore; now: () => Da
 
     // Browser derivatives (MP4, HLS playlist and segments, poster, thumbnail sprite), with Range.
     app.get('/evidence/:id/derivatives/:kind/:name', {
-      config: { ...READERS, ...EVIDENCE_BYTES, audit: 'evidence.view' },
+      config: { action: 'evidence.stream', ...EVIDENCE_BYTES, audit: 'evidence.view' },
       schema: {
         params: Type.Object({ id: Uuid, kind: Text(20), name: Text(200) }),
         response: { 200: Bytes, 206: Bytes, 416: ProblemBody, ...errors },
@@ -259,7 +258,7 @@ export function evidenceRoutes(deps: { db: Db; store: ObjectStore; now: () => Da
     });
 
     app.get('/evidence/:id/bookmarks', {
-      config: { ...READERS, audit: 'evidence.bookmarks' },
+      config: { action: 'evidence.bookmarks', audit: 'evidence.bookmarks' },
       schema: { params: IdParams, response: { 200: Type.Object({ items: Type.Array(Bookmark) }), ...errors } },
     }, async (request) => {
       const row = await loadEvidence(db, request.principal!, request.params.id);
@@ -269,7 +268,7 @@ export function evidenceRoutes(deps: { db: Db; store: ObjectStore; now: () => Da
     });
 
     app.post('/evidence/:id/bookmarks', {
-      config: { ...READERS, audit: 'evidence.bookmark' },
+      config: { action: 'evidence.bookmark', audit: 'evidence.bookmark' },
       schema: {
         params: IdParams,
         body: Type.Object({ offsetMs: BoundedInt(0, Number.MAX_SAFE_INTEGER), label: Text(500, { minLength: 1 }) }),
@@ -279,7 +278,6 @@ export function evidenceRoutes(deps: { db: Db; store: ObjectStore; now: () => Da
       const p = request.principal!;
       const row = await loadEvidence(db, p, request.params.id);
       request.auditObject = { unitId: row.unit_id };
-      if (!may.bookmark(p)) throw new Problem(403, 'Forbidden', `the ${p.role} role may not add bookmarks`);
       const b = await db
         .insertInto('bookmarks')
         .values({ evidence_id: row.id, offset_ms: request.body.offsetMs, label: request.body.label, author_id: p.userId, author_name: p.name })

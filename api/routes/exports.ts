@@ -8,12 +8,9 @@ import type { SigningKey } from '../../core/signing-key';
 import type { ObjectStore } from '../../core/store/port';
 import { createCaseExport } from '../../export/case-export';
 import type { Db } from '../../schema/database';
-import { may } from '../access';
 import { loadCase, visibleEvidence } from '../scoped';
 import { Bytes, IdParams, Nullable, ProblemBody, StringEnum, errors } from '../schemas';
 import { sendObject } from '../send-object';
-
-const EXPORTERS = { roles: ['admin', 'auditor', 'unit_head', 'overseer', 'handler'], scope: 'cases' } as const;
 
 const ExportStatus = Type.Object({
   exportId: Type.String(),
@@ -104,12 +101,12 @@ export function exportRoutes(deps: ExportDeps) {
 
   return async (app: HttpServer) => {
     app.get('/export-signing-key', {
-      config: { roles: ['admin', 'auditor', 'unit_head', 'overseer', 'handler', 'complainant', 'station'] },
+      config: { action: 'export.signing-key' },
       schema: { response: { 200: Type.Object({ algorithm: Type.Literal('Ed25519'), fingerprint: Type.String(), publicKeyPem: Type.String() }), ...errors } },
     }, async () => ({ algorithm: 'Ed25519' as const, fingerprint: deps.signingKey.fingerprint, publicKeyPem: deps.signingKey.publicKeyPem }));
 
     app.post('/cases/:id/exports', {
-      config: { ...EXPORTERS, audit: 'case.export' },
+      config: { action: 'export.create', audit: 'case.export' },
       schema: {
         params: IdParams,
         body: Type.Object({ reason: Type.String({ minLength: 2, maxLength: 2000 }), receiver: Type.Optional(Type.String({ maxLength: 500 })) }),
@@ -119,7 +116,6 @@ export function exportRoutes(deps: ExportDeps) {
       const p = request.principal!;
       const caseRow = await loadCase(db, p, request.params.id);
       request.auditObject = { unitId: caseRow.unit_id };
-      if (!may.export(p)) throw new Problem(403, 'Forbidden', `the ${p.role} role may not export`);
       const linked = await db.selectFrom('case_evidence').select('evidence_id').where('case_id', '=', caseRow.id).orderBy('linked_at').execute();
       if (linked.length === 0) throw new Problem(409, 'Nothing To Export', 'the case has no evidence linked');
       const ids = linked.map((l) => l.evidence_id);
@@ -140,7 +136,7 @@ export function exportRoutes(deps: ExportDeps) {
     });
 
     app.get('/cases/:id/exports', {
-      config: { ...EXPORTERS, audit: 'case.exports' },
+      config: { action: 'export.read', audit: 'case.exports' },
       schema: { params: IdParams, response: { 200: Type.Object({ items: Type.Array(ExportStatus) }), ...errors } },
     }, async (request) => {
       const caseRow = await loadCase(db, request.principal!, request.params.id);
@@ -150,7 +146,7 @@ export function exportRoutes(deps: ExportDeps) {
     });
 
     app.get('/exports/:id', {
-      config: { ...EXPORTERS, audit: 'export.status' },
+      config: { action: 'export.read', audit: 'export.status' },
       schema: { params: IdParams, response: { 200: ExportStatus, ...errors } },
     }, async (request) => {
       await loadExport(request.principal!, request.params.id);
@@ -158,7 +154,7 @@ export function exportRoutes(deps: ExportDeps) {
     });
 
     app.get('/exports/:id/package.zip', {
-      config: { ...EXPORTERS, noStore: true, audit: 'export.download' },
+      config: { action: 'export.download', noStore: true, audit: 'export.download' },
       schema: { params: IdParams, response: { 200: Bytes, 206: Bytes, 416: ProblemBody, ...errors } },
     }, async (request, reply) => {
       const p = request.principal!;

@@ -5,7 +5,6 @@ import { fixityFailures, fixityRun, runFixityPass, type FixityDeps } from '../..
 import type { HttpServer } from '../../core/http';
 import { IdParams, Nullable, StringEnum, errors } from '../schemas';
 
-const WATCHERS = { roles: ['admin', 'auditor'], scope: 'audit' } as const;
 const FAILURES_SHOWN = 1000;
 
 const Run = Type.Object({
@@ -37,7 +36,7 @@ export function fixityRoutes(deps: Omit<FixityDeps, 'log' | 'intervalMs'>) {
     });
 
     app.get('/fixity', {
-      config: WATCHERS,
+      config: { action: 'fixity.read' },
       schema: {
         response: {
           200: Type.Object({
@@ -57,7 +56,7 @@ export function fixityRoutes(deps: Omit<FixityDeps, 'log' | 'intervalMs'>) {
     });
 
     app.post('/fixity/runs', {
-      config: { ...WATCHERS, audit: 'fixity.run' },
+      config: { action: 'fixity.run', audit: 'fixity.run' },
       schema: { response: { 202: Run, ...errors } },
     }, async (request, reply) => {
       const start = await runFixityPass({ ...deps, log: request.log }, { trigger: 'manual', requestedBy: request.principal!.name, signal: stop.signal });
@@ -70,7 +69,7 @@ export function fixityRoutes(deps: Omit<FixityDeps, 'log' | 'intervalMs'>) {
     });
 
     app.get('/fixity/runs/:id', {
-      config: WATCHERS,
+      config: { action: 'fixity.read' },
       schema: { params: IdParams, response: { 200: Run, ...errors } },
     }, async (request) => {
       const run = await fixityRun(db, request.params.id);

@@ -3,18 +3,11 @@ import { join } from 'node:path';
 import { Type } from 'typebox';
 import type { HttpServer } from '../../core/http';
 import { firstKnown } from '../../core/names';
-import type { Principal } from '../../core/principal';
 import type { Db } from '../../schema/database';
+import { unitIdsOf, unitScope } from '../access';
 import { Nullable, errors } from '../schemas';
 
 const OVERDUE_AFTER_HOURS = 24;
-
-/** Which units' stations and recorders a role may watch; null means all. */
-function stationUnits(p: Principal): string[] | null {
-  if (p.role === 'admin' || p.role === 'auditor') return null;
-  if (p.role === 'overseer') return p.oversees;
-  return p.unitId ? [p.unitId] : [];
-}
 
 const Offload = Type.Object({
   sessionId: Type.String(),
@@ -74,10 +67,11 @@ export function stationRoutes(deps: { db: Db; now: () => Date; stagingDir: strin
 
   return async (app: HttpServer) => {
     app.get('/stations', {
-      config: { roles: ['admin', 'auditor', 'overseer', 'unit_head', 'handler'], scope: 'evidence', audit: 'station.status' },
+      config: { action: 'station.status', audit: 'station.status' },
       schema: { response: { 200: StationStatus, ...errors } },
     }, async (request) => {
-      const units = stationUnits(request.principal!);
+      // Which units' stations and recorders the caller may watch; null means all.
+      const units = unitIdsOf(unitScope(request.principal!));
       const at = now();
       const stations = await db
         .selectFrom('stations')

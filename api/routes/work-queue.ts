@@ -7,8 +7,6 @@ import type { Db } from '../../schema/database';
 import { Cursor, IdParams, Limit, Nullable, Text, Uuid, cursorAfter, errors, keysetPage } from '../schemas';
 import { EvidenceItem, toEvidenceItem } from './evidence';
 
-const ADMIN = { roles: ['admin'], scope: 'admin' } as const;
-
 /**
  * Footage no unit can see: its officer is unknown (the name carried none and the recorder is not
  * bound) or belongs to no unit. Admins list it, oldest first, and give each file its unit, once.
@@ -20,7 +18,7 @@ export function workQueueRoutes(deps: { db: Db }) {
 
   return async (app: HttpServer) => {
     app.get('/evidence/unassigned', {
-      config: { ...ADMIN, audit: 'evidence.unassigned' },
+      config: { action: 'evidence.unassigned', audit: 'evidence.unassigned' },
       schema: {
         querystring: Type.Object({ limit: Limit(500, 50), cursor: Type.Optional(Cursor) }),
         response: { 200: Type.Object({ items: Type.Array(EvidenceItem), nextCursor: Nullable(Type.String()) }), ...errors },
@@ -37,7 +35,7 @@ export function workQueueRoutes(deps: { db: Db }) {
     });
 
     app.post('/evidence/:id/unit', {
-      config: { ...ADMIN, audit: 'evidence.assign-unit' },
+      config: { action: 'evidence.assign-unit', audit: 'evidence.assign-unit' },
       schema: {
         params: IdParams,
         body: Type.Object({ unitId: Uuid, reason: Text(2000, { minLength: 2 }) }),

@@ -1,11 +1,11 @@
 /** The API as the page sees it: same-origin fetches carrying the session cookie, problems as errors. */
 
-export type Role = 'handler' | 'unit_head' | 'overseer' | 'auditor' | 'complainant' | 'admin' | 'station';
 export type PlaybackState = 'queued' | 'processing' | 'ready' | 'unplayable' | 'failed';
 export const PLAYBACK_STATES: readonly PlaybackState[] = ['queued', 'processing', 'ready', 'unplayable', 'failed'];
 export const CASE_STATES = ['立案', '办理中', '结案', '移送'] as const;
 
-export interface Me { id: string; name: string; role: Role; unitId: string | null; officerNo: string | null; oversees: string[] }
+/** The signed-in user; `actions` are what the permission table lets them do, `workUnits` where (null: every unit). */
+export interface Me { id: string; name: string; role: string; unitId: string | null; officerNo: string | null; oversees: string[]; actions: string[]; workUnits: string[] | null }
 export interface Unit { id: string; code: string; name: string }
 export interface Page<T> { items: T[]; nextCursor: string | null }
 

@@ -6,7 +6,7 @@ import { evidencePage } from './pages/evidence';
 import { loginPage } from './pages/login';
 import { searchPage } from './pages/search';
 import { stationsPage } from './pages/stations';
-import type { PageRender, View } from './view';
+import { can, type PageRender, type View } from './view';
 
 const ID = '([0-9a-f-]{36})';
 const routes: [RegExp, PageRender][] = [
@@ -52,7 +52,7 @@ function header(): void {
   document.getElementById('bar')!.replaceChildren(...present(
     h('span', { class: 'brand' }, t('appName')),
     me
-      ? h('nav', { 'aria-label': t('mainNav') }, me.role !== 'complainant' && link('/evidence', t('navEvidence')), link('/cases', t('navCases')), me.role !== 'complainant' && link('/stations', t('navStations')))
+      ? h('nav', { 'aria-label': t('mainNav') }, can(me, 'evidence.search') && link('/evidence', t('navEvidence')), can(me, 'case.search') && link('/cases', t('navCases')), can(me, 'station.status') && link('/stations', t('navStations')))
       : null,
     h('span', { class: 'spacer' }),
     me ? h('span', { class: 'who' }, `${me.name} · ${tx(`role.${me.role}`)}`) : null,

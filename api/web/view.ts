@@ -1,4 +1,4 @@
-import type { Me, Role, Unit } from './api';
+import type { Me, Unit } from './api';
 
 /** What a page gets: who is signed in, the route, and a signal that fires when the user leaves. */
 export interface View {
@@ -11,5 +11,5 @@ export interface View {
 }
 export type PageRender = (view: View) => Promise<Node[]>;
 
-/** Roles that may open, change and link cases (the API decides; the page only hides what would fail). */
-export const managesCases = (role: Role) => ['handler', 'unit_head', 'overseer', 'admin'].includes(role);
+/** Whether the user may do an action of the permission table (the API decides; the page only hides what would fail). */
+export const can = (me: Me, action: string) => me.actions.includes(action);

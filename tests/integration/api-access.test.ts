@@ -1,4 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { ACTIONS, declarable, refusal } from '../../api/access';
+import { createHttpServer } from '../../core/http';
 import { bearer, startTestPlatform, type TestPlatform } from '../support/platform';
 import { seedWorld, type World } from '../support/seed';
 
@@ -205,5 +207,70 @@ describe('logins', () => {
     expect((await login(name, w.password)).json()).toEqual(unknownUser.json());
     vi.setSystemTime(new Date('2026-11-26T10:15:01Z'));
     expect((await login(name, w.password)).statusCode).toBe(200);
+  });
+});
+
+describe('every route declares the action it needs', () => {
+  it('in the permission table, or as public: only login, health and the API description are public under /api and /ingest', () => {
+    const routes = p.app.declaredRoutes;
+    expect(routes.length).toBeGreaterThan(50);
+    for (const r of routes) expect(declarable(r.action), `${r.method} ${r.url} declares ${r.action}`).toBe(true);
+    const publicApi = routes.filter((r) => r.action === 'public' && /^\/(api|ingest)(\/|$)/.test(r.url) && !r.url.startsWith('/api/docs'));
+    expect(publicApi.map((r) => `${r.method} ${r.url}`).sort()).toEqual(['GET /api/health', 'GET /api/openapi.json', 'HEAD /api/health', 'HEAD /api/openapi.json', 'POST /api/auth/login']);
+    // Every documented route is one of them, with the action it declared.
+    const spec = p.app.swagger() as { paths: Record<string, Record<string, unknown>> };
+    for (const [path, methods] of Object.entries(spec.paths)) {
+      for (const method of Object.keys(methods).map((m) => m.toUpperCase())) {
+        const url = path.replace(/\{(\w+)\}/g, ':$1');
+        const route = routes.find((r) => r.method === method && r.url === url);
+        expect(route?.action === 'public' || (route?.action ?? '') in ACTIONS, `${method} ${path}`).toBe(true);
+      }
+    }
+  });
+
+  it('or the server does not start', async () => {
+    const guard = { authenticate: async () => null, refusal, declarable };
+    const undeclared = await createHttpServer(guard);
+    undeclared.get('/forgotten', async () => 'open to all');
+    await expect(undeclared.ready()).rejects.toThrow(/routes without a known action \(config\.action\): GET \/forgotten \(none\), HEAD \/forgotten \(none\)/);
+    const unknown = await createHttpServer(guard);
+    unknown.get('/typo', { config: { action: 'evidence.raed' as 'evidence.read' } }, async () => 'x');
+    await expect(unknown.ready()).rejects.toThrow(/GET \/typo \(evidence\.raed\)/);
+    const declared = await createHttpServer(guard);
+    declared.get('/fine', { config: { action: 'evidence.read' } }, async () => 'x');
+    expect((await declared.inject({ url: '/fine' })).statusCode).toBe(401);
+    await declared.close();
+  });
+});
+
+describe('scoped tokens', () => {
+  it('reach only the actions their scope covers', async () => {
+    const made = await p.app.inject({ method: 'POST', url: '/api/tokens', headers: bearer(p.adminToken), payload: { name: 'evidence reader', role: 'auditor', scopes: ['evidence'] } });
+    const token = made.json().token as string;
+    expect((await get(`/api/evidence/${w.evidence.b}`, token)).statusCode).toBe(200);
+    expect((await get('/api/stations', token)).statusCode).toBe(200);
+    for (const url of ['/api/cases', '/api/audit', '/api/auth/me', '/api/export-signing-key']) {
+      const refused = await get(url, token);
+      expect(refused.statusCode, url).toBe(403);
+      expect(refused.json().detail, url).toBe('this token is limited to: evidence');
+    }
+  });
+});
+
+describe('GET /api/auth/me', () => {
+  it('names what the caller may do, and the page offers nothing else', async () => {
+    const me = async (who: keyof World['tokens']) => (await get('/api/auth/me', w.tokens[who])).json() as { actions: string[]; workUnits: string[] | null };
+    const handler = await me('handlerA');
+    expect(handler.actions).toEqual(expect.arrayContaining(['evidence.search', 'case.create', 'case.link', 'export.create', 'station.status']));
+    expect(handler.actions).not.toContain('audit.read');
+    expect(handler.actions).not.toContain('case.assign');
+    expect(handler.workUnits).toEqual([w.units.a]);
+    const head = await me('unitHeadA');
+    expect(head.actions).toEqual(expect.arrayContaining(['audit.read', 'case.assign']));
+    expect(head.actions).not.toContain('user.create');
+    expect((await me('auditor')).workUnits).toBeNull();
+    const complainant = await me('complainant');
+    expect(complainant.actions).toContain('case.read');
+    for (const hidden of ['evidence.search', 'case.create', 'station.status']) expect(complainant.actions).not.toContain(hidden);
   });
 });

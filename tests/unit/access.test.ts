@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { auditScope, caseScope, decideHandlers, evidenceScope, may, type HandlerCandidate } from '../../api/access';
+import { ACTIONS, TOKEN_SCOPES, accountNeeds, allowedActions, auditScope, caseScope, covers, decideHandlers, declarable, evidenceScope, permits, refusal, unitIdsOf, unitScope, type Action, type HandlerCandidate } from '../../api/access';
 import type { Principal } from '../../core/principal';
-import type { Role } from '../../schema/db';
+import { ROLES, type Role } from '../../schema/db';
 
 const person = (role: Role, extra: Partial<Principal> = {}): Principal => ({
   kind: 'user', id: 'u1', name: 'x', role, userId: 'u1', unitId: 'unit-a', officerNo: '010203', oversees: [], sessionKey: 's', scopes: [], ...extra,
@@ -33,7 +33,8 @@ describe('who may see what', () => {
     ['station', false, false, false, false],
   ] as const)('%s: manage cases %s, bookmark %s, export %s, administer %s', (role, manage, bookmark, exp, administer) => {
     const p = person(role);
-    expect([may.manageCases(p), may.bookmark(p), may.export(p), may.administer(p)]).toEqual([manage, bookmark, exp, administer]);
+    for (const action of ['case.create', 'case.update', 'case.link', 'case.unlink'] as const) expect(permits(p, action)).toBe(manage);
+    expect([permits(p, 'evidence.bookmark'), permits(p, 'export.create'), permits(p, 'user.create')]).toEqual([bookmark, exp, administer]);
   });
 });
 
@@ -62,5 +63,108 @@ describe('who may name case handlers, and whom', () => {
     ['auditor', person('auditor'), 'unit-a', ['h2'], ['h3'], refused(403, ['h3', 'h2'])],
   ] as const)('%s', (_, p, unit, current, requested, decision) => {
     expect(decideHandlers(p, unit, current, requested, staff)).toEqual(decision);
+  });
+});
+
+describe('the permission table', () => {
+  // One column per role, in this order; Y: the role may do the action (to what its scope allows).
+  const columns: Role[] = ['handler', 'unit_head', 'overseer', 'auditor', 'complainant', 'admin', 'station'];
+  const table: Record<Action, [string, string | null]> = {
+    //                        hUoaCAs     token scope
+    'evidence.search':       ['YYYYYYY', 'evidence'],
+    'evidence.read':         ['YYYYYYY', 'evidence'],
+    'evidence.custody':      ['YYYYYYY', 'evidence'],
+    'evidence.original':     ['YYYYYYY', 'evidence'],
+    'evidence.stream':       ['YYYYYYY', 'evidence'],
+    'evidence.bookmarks':    ['YYYYYYY', 'evidence'],
+    'evidence.bookmark':     ['YYYY.Y.', 'evidence'],
+    'evidence.hidden-cases': ['.YYY.Y.', 'evidence'],
+    'evidence.unassigned':   ['.....Y.', 'admin'],
+    'evidence.assign-unit':  ['.....Y.', 'admin'],
+    'case.search':           ['YYYYYY.', 'cases'],
+    'case.read':             ['YYYYYY.', 'cases'],
+    'case.create':           ['YYY..Y.', 'cases'],
+    'case.update':           ['YYY..Y.', 'cases'],
+    'case.link':             ['YYY..Y.', 'cases'],
+    'case.unlink':           ['YYY..Y.', 'cases'],
+    'case.assign':           ['.YY..Y.', 'cases'],
+    'export.create':         ['YYYY.Y.', 'cases'],
+    'export.read':           ['YYYY.Y.', 'cases'],
+    'export.download':       ['YYYY.Y.', 'cases'],
+    'export.signing-key':    ['YYYYYYY', null],
+    'audit.read':            ['.Y.Y.Y.', 'audit'],
+    'audit.verify':          ['...Y.Y.', 'audit'],
+    'audit.cross-check':     ['...Y.Y.', 'audit'],
+    'audit.timestamps':      ['...Y.Y.', 'audit'],
+    'fixity.read':           ['...Y.Y.', 'audit'],
+    'fixity.run':            ['...Y.Y.', 'audit'],
+    'station.status':        ['YYYY.Y.', 'evidence'],
+    'unit.list':             ['YYYY.Y.', 'cases'],
+    'unit.create':           ['.....Y.', 'admin'],
+    'user.list':             ['.....Y.', 'admin'],
+    'user.create':           ['.....Y.', 'admin'],
+    'user.unlock':           ['.....Y.', 'admin'],
+    'recorder.bind':         ['.....Y.', 'admin'],
+    'token.create':          ['.....Y.', 'admin'],
+    'token.revoke':          ['.....Y.', 'admin'],
+    'auth.me':               ['YYYYYYY', null],
+    'auth.logout':           ['YYYYYYY', null],
+    'ingest.upload':         ['.....YY', 'ingest'],
+    'ingest.purge':          ['......Y', 'ingest'],
+  };
+
+  it('has a row here for every action, and a column for every role', () => {
+    expect(Object.keys(table).sort()).toEqual(Object.keys(ACTIONS).sort());
+    expect([...columns].sort()).toEqual([...ROLES].sort());
+  });
+
+  const cells = (Object.entries(table) as [Action, [string, string | null]][]).flatMap(([action, [allowed, token]]) =>
+    columns.map((role, i) => [action, role, allowed[i] === 'Y', token] as const));
+  it.each(cells)('%s by a %s: %s (token scope %s)', (action, role, allowed, token) => {
+    expect(permits(person(role), action)).toBe(allowed);
+    expect(refusal(person(role), action)).toBe(allowed ? undefined : `the ${role} role may not do this`);
+    if (!allowed) return;
+    // A scoped token: only the scope that covers the action opens it.
+    for (const scope of TOKEN_SCOPES) {
+      expect(permits(person(role, { scopes: [scope] }), action), scope).toBe(scope === token);
+    }
+    expect(refusal(person(role, { scopes: ['audit', 'admin'].filter((s) => s !== token) }), action)).toBe(`this token is limited to: ${['audit', 'admin'].filter((s) => s !== token).join(', ')}`);
+  });
+
+  it('refuses an action that is not in the table, and a route may declare only table rows or public', () => {
+    expect(refusal(person('admin'), 'evidence.delete')).toBe('the admin role may not do this');
+    expect(refusal(person('admin'), undefined)).toBe('the admin role may not do this');
+    expect([declarable('public'), declarable('evidence.read'), declarable('evidence.delete'), declarable(undefined)]).toEqual([true, true, false, false]);
+  });
+
+  it.each([
+    // What /api/auth/me offers: the table, less actions whose scope is empty for the caller.
+    ['complainant', person('complainant', { unitId: null, officerNo: null }), ['auth.logout', 'auth.me', 'case.read', 'case.search', 'export.signing-key']],
+    ['station', person('station', { kind: 'token', userId: null, unitId: null }), ['auth.logout', 'auth.me', 'export.signing-key', 'ingest.purge', 'ingest.upload']],
+    ['handler', person('handler'), Object.keys(table).filter((a) => table[a as Action][0][0] === 'Y').sort()],
+    ['unit head without a unit', person('unit_head', { unitId: null }), ['auth.logout', 'auth.me', 'export.signing-key', 'unit.list']],
+  ] as const)('%s may do %j', (_, p, actions) => {
+    expect(allowedActions(p).sort()).toEqual(actions);
+  });
+
+  it.each([
+    [person('admin', { unitId: null }), { kind: 'all' }, null],
+    [person('auditor'), { kind: 'all' }, null],
+    [person('unit_head'), { kind: 'units', unitIds: ['unit-a'] }, ['unit-a']],
+    [person('overseer', { unitId: null, oversees: ['unit-a', 'unit-b'] }), { kind: 'units', unitIds: ['unit-a', 'unit-b'] }, ['unit-a', 'unit-b']],
+    [person('handler'), { kind: 'units', unitIds: ['unit-a'] }, ['unit-a']],
+    [person('handler', { unitId: null }), { kind: 'none' }, []],
+    [person('station', { kind: 'token', userId: null, unitId: null }), { kind: 'none' }, []],
+  ])('the units %o works in or supervises: %o', (p, scope, ids) => {
+    expect(unitScope(p)).toEqual(scope);
+    expect(unitIdsOf(unitScope(p))).toEqual(ids);
+    expect(covers(unitScope(p), 'unit-a')).toBe(scope.kind === 'all' || scope.kind === 'units');
+    expect(covers(unitScope(p), 'unit-c')).toBe(scope.kind === 'all');
+  });
+
+  it.each([
+    ['handler', 'unit'], ['unit_head', 'unit'], ['overseer', 'oversees'], ['auditor', null], ['complainant', null], ['admin', null], ['station', null],
+  ] as const)('a %s account needs %s', (role, needs) => {
+    expect(accountNeeds(role)).toBe(needs);
   });
 });

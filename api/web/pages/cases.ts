@@ -2,7 +2,7 @@ import { ApiError, CASE_STATES, api, query, type Case, type Evidence, type Page 
 import { formValues, h, present } from '../dom';
 import { dateTime } from '../format';
 import { t, tx } from '../i18n';
-import { managesCases, type View } from '../view';
+import { can, type View } from '../view';
 import { evidenceCard } from './search';
 
 export async function casesPage(view: View): Promise<Node[]> {
@@ -33,14 +33,14 @@ export async function casesPage(view: View): Promise<Node[]> {
       h('caption', { class: 'visually-hidden' }, t('navCases')),
       h('thead', {}, h('tr', {}, [t('caseNumber'), t('caseTitle'), t('caseState'), t('unit'), t('evidenceCount'), t('updatedAt')].map((c) => h('th', { scope: 'col' }, c)))),
       h('tbody', {}, rows));
-  return present(h('h1', {}, t('navCases')), filters, list, managesCases(view.me.role) && (await newCaseForm(view)));
+  return present(h('h1', {}, t('navCases')), filters, list, can(view.me, 'case.create') && (await newCaseForm(view)));
 }
 
-/** Opening a case, in a unit the user's case scope covers. */
+/** Opening a case, in a unit the user works in or supervises. */
 async function newCaseForm(view: View): Promise<HTMLElement | null> {
   const all = await view.units();
-  const me = view.me;
-  const own = [...all.values()].filter((u) => me.role === 'admin' || (me.role === 'overseer' ? me.oversees.includes(u.id) : u.id === me.unitId));
+  const { workUnits } = view.me;
+  const own = [...all.values()].filter((u) => workUnits === null || workUnits.includes(u.id));
   if (own.length === 0) return null;
   const message = h('p', { role: 'alert' });
   const form: HTMLFormElement = h('form', { class: 'filters', onsubmit: async (event) => {
@@ -79,9 +79,8 @@ export async function casePage(view: View): Promise<Node[]> {
 
   const { items } = await api<Page<Evidence>>(`/api/evidence${query({ caseId: id, limit: 500 })}`, { signal: view.signal });
   const announce = h('p', { role: 'status' });
-  const canChange = managesCases(view.me.role);
   const unlink = (e: Evidence) => {
-    if (!canChange) return undefined;
+    if (!can(view.me, 'case.unlink')) return undefined;
     const button = h('button', { type: 'button', 'aria-label': t('unlinkNamed', { name: e.originalName }) }, t('unlink'));
     button.addEventListener('click', async () => {
       button.disabled = true;
@@ -100,7 +99,7 @@ export async function casePage(view: View): Promise<Node[]> {
     ...head,
     h('section', { class: 'panel', 'aria-label': t('caseEvidence') },
       h('h2', {}, t('caseEvidence')),
-      canChange && h('p', {}, h('a', { href: `/evidence?linkTo=${id}`, class: 'button' }, t('addEvidence'))),
+      can(view.me, 'case.link') && h('p', {}, h('a', { href: `/evidence?linkTo=${id}`, class: 'button' }, t('addEvidence'))),
       announce,
       items.length === 0 ? h('p', { class: 'muted' }, t('noCaseEvidence')) : h('ul', { class: 'cards' }, items.map((e) => evidenceCard(e, units, unlink(e)))),
     ),

@@ -2,7 +2,7 @@ import { ApiError, api, type AuditEvent, type Bookmark, type Case, type CustodyE
 import { formValues, h } from '../dom';
 import { bytes, clock, dateTime, skew } from '../format';
 import { t, tx } from '../i18n';
-import { managesCases, type View } from '../view';
+import { can, type View } from '../view';
 import { createPlayer, type Player } from '../player';
 
 /** Recorder and station clocks further apart than this are flagged. */
@@ -79,7 +79,7 @@ export async function evidencePage(view: View): Promise<Node[]> {
     ? h('li', { class: 'muted' }, t('noCases'))
     : item.cases.map((c) => h('li', {}, h('a', { href: `/cases/${c.id}` }, `${c.number} ${c.title}`), ` · ${tx(`case.${c.state}`)}`)));
   let attachForm: HTMLFormElement | null = null;
-  if (managesCases(view.me.role)) {
+  if (can(view.me, 'case.link')) {
     const linked = new Set(item.cases.map((c) => c.id));
     const open = (await api<Page<Case>>('/api/cases?limit=200', { signal: view.signal })).items.filter((c) => !linked.has(c.id) && c.unitId);
     if (open.length > 0) {

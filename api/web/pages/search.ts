@@ -2,7 +2,7 @@ import { ApiError, PLAYBACK_STATES, api, query, type Case, type Evidence, type P
 import { formValues, h, present } from '../dom';
 import { dateTime, fromLocalInput, toLocalInput } from '../format';
 import { t, tx } from '../i18n';
-import { managesCases, type View } from '../view';
+import { can, type View } from '../view';
 
 const FILTERS = ['officerNo', 'deviceSerial', 'unitId', 'caseId', 'from', 'to', 'important', 'state'] as const;
 const PAGE_SIZE = 24;
@@ -66,7 +66,7 @@ export async function searchPage(view: View): Promise<Node[]> {
   let cursor: string | null = null;
 
   const linkButton = (e: Evidence) => {
-    if (!target || !managesCases(view.me.role)) return undefined;
+    if (!target || !can(view.me, 'case.link')) return undefined;
     const button = h('button', { type: 'button' }, t('linkToThisCase'));
     button.addEventListener('click', async () => {
       button.disabled = true;
