@@ -21,15 +21,15 @@ export interface JobPayloads {
   export: { exportId: string; evidenceIds: string[] };
 }
 export type QueuedKind = keyof JobPayloads;
-export const QUEUED_KINDS: readonly QueuedKind[] = ['transcode', 'export'];
+const QUEUED_KINDS: readonly QueuedKind[] = ['transcode', 'export'];
 
-export const SCHEDULED_KINDS = ['timestamps', 'checkpoints', 'fixity', 'housekeeping'] as const;
+const SCHEDULED_KINDS = ['timestamps', 'checkpoints', 'fixity', 'housekeeping'] as const;
 export type ScheduledKind = (typeof SCHEDULED_KINDS)[number];
 
 export type JobKind = QueuedKind | ScheduledKind;
 export const JOB_KINDS: readonly JobKind[] = [...QUEUED_KINDS, ...SCHEDULED_KINDS];
 
-export const JOB_OPTIONS: Record<QueuedKind, JobsOptions> = {
+const JOB_OPTIONS: Record<QueuedKind, JobsOptions> = {
   // ffmpeg failures may be transient (a store hiccup, a killed machine); bad media is not retried at all.
   transcode: { attempts: 3, backoff: { type: 'exponential', delay: 10_000 }, removeOnComplete: 1000, removeOnFail: 5000 },
   // A failed export is reported to its requester, who exports again; one whose process died runs again (stalled).
@@ -69,7 +69,7 @@ export function assertHandlers(kinds: readonly JobKind[], handlers: Partial<Hand
   if (missing.length > 0) throw new Error(`no handler for job kind ${missing.join(', ')}`);
 }
 
-export const queueName = (kind: QueuedKind) => `evidence-jobs-${kind}`;
+const queueName = (kind: QueuedKind) => `evidence-jobs-${kind}`;
 
 export function redisConnection(url: string): Redis {
   // BullMQ workers block on Redis; they need maxRetriesPerRequest null.

@@ -181,7 +181,7 @@ describe('database failures', () => {
     expect((await get('/api/health')).statusCode).toBe(200); // the process is still there, and the database back
     // The export job's last attempt failed: the dispatcher records it, now that the database is back.
     const status = () => p.ownerDb.selectFrom('case_exports').select('status').where('id', '=', started.json().exportId).execute();
-    await expect.poll(async () => (await status())[0]?.status, { timeout: 10_000, interval: 50 }).not.toBe('building');
+    await expect.poll(async () => (await status())[0]?.status, { timeout: 30_000, interval: 50 }).not.toBe('building');
     const exports = await status();
     expect(exports.map((e) => e.status)).toEqual(['failed']);
   });
