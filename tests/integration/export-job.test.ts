@@ -4,6 +4,7 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { redisConnection, startDispatcher } from '../../core/jobs';
 import { loadOrCreateSigningKey } from '../../core/signing-key';
+import { migrateDown, migrateToLatest } from '../../schema/database';
 import { buildExport, exportJob } from '../../export/job';
 import { bearer, startTestPlatform, type TestPlatform } from '../support/platform';
 import { seedWorld, type World } from '../support/seed';
@@ -56,5 +57,12 @@ describe('the export job', () => {
     await Promise.all([buildExport(await deps(), { exportId: id, evidenceIds: [w.evidence.b] }), buildExport(await deps(), { exportId: id, evidenceIds: [w.evidence.b] })]);
     expect(await status(id)).toMatchObject({ status: 'ready' });
     expect(await packagedEvents(id)).toEqual([w.evidence.b]);
+  });
+
+  it('an export left building by a version without export jobs is marked failed by the upgrade', async () => {
+    const id = await request();
+    expect(await migrateDown(p.ownerDb)).toBe('0009_jobs');
+    expect(await migrateToLatest(p.ownerDb)).toEqual(['0009_jobs']);
+    expect(await status(id)).toMatchObject({ status: 'failed', error: 'the platform stopped while the package was being built; export again' });
   });
 });
