@@ -216,8 +216,13 @@ function startWorker<P>(connection: Redis, prefix: string, kind: QueuedKind, han
   worker.on('failed', (job, error) => {
     if (!job) return;
     log.warn({ kind, job: job.id, attempt: job.attemptsMade, err: error.message }, 'job failed');
-    if (job.attemptsMade < (JOB_OPTIONS[kind].attempts ?? 1) || !handler.failed) return;
-    handler.failed(job.data, error.message).catch((err: unknown) => log.warn({ kind, job: job.id, err: String(err) }, 'could not record the failed job; its status still shows it running'));
+    const { failed } = handler;
+    if (!failed) return;
+    // Final after its last attempt, or when BullMQ gave up on it otherwise (it stalled too often).
+    const final = async () => job.attemptsMade >= (JOB_OPTIONS[kind].attempts ?? 1) || (await job.getState()) === 'failed';
+    final()
+      .then((yes) => (yes ? failed(job.data, error.message) : undefined))
+      .catch((err: unknown) => log.warn({ kind, job: job.id, err: String(err) }, 'could not record the failed job; its status still shows it running'));
   });
   // Redis going away makes the worker emit 'error'; unheard, that would end the process. BullMQ reconnects by itself.
   worker.on('error', (error) => log.warn({ kind, err: error.message }, `${kind} worker: queue connection error; retrying`));
