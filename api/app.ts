@@ -31,8 +31,6 @@ export interface ApiDeps {
   stagingDir: string;
   /** The platform key that signs court export manifests. */
   signingKey: SigningKey;
-  /** Scratch space for export packages being written. */
-  workDir: string;
   /** Read rate of fixity passes started through the API (bytes/s, 0 no limit). */
   fixityBytesPerSecond: number;
   /** Health reports degraded while the staging filesystem has less free space than this. */

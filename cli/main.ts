@@ -49,14 +49,20 @@ program
 
 program
   .command('worker')
-  .description('Run transcode workers against the configured PostgreSQL, Redis and store; start more on more machines to scale out')
-  .action(async () => {
+  .description('Run background jobs against the configured PostgreSQL, Redis and store; start more on more machines to scale out')
+  .option('--jobs <kinds>', 'the job kinds to run, comma-separated: transcode, export, timestamps, checkpoints, fixity, housekeeping (default: all)')
+  .action(async (opts: { jobs?: string }) => {
     const config = readConfig();
-    const { startRuntime, startJobs } = await platform();
+    const { startRuntime, startJobs, parseJobKinds } = await platform();
+    const kinds = parseJobKinds(opts.jobs);
     const runtime = await startRuntime(config);
     const log = consoleLog();
-    const stopJobs = await startJobs(runtime, config, log, true);
-    console.log(`transcode worker running (concurrency ${config.transcode.concurrency})`);
+    const stopJobs = await startJobs(runtime, config, log, kinds).catch(async (error: unknown) => {
+      await runtime.close();
+      throw error;
+    });
+    console.log(`worker running: ${kinds.join(', ')}`);
+    if (kinds.includes('transcode')) console.log(`transcode worker running (concurrency ${config.transcode.concurrency})`);
     onShutdown(async () => {
       await stopJobs();
       await runtime.close();
@@ -214,11 +220,8 @@ program
     onShutdown(close);
   });
 
-/** How often the ingest sweeps the store and staging for what nobody will finish. */
-const HOUSEKEEPING_MS = 10 * 60_000;
-
 async function serve(config: Readonly<Config>, logLevel: string) {
-  const { startRuntime, ensureAdminToken, buildServer, startJobs, loadOrCreateSigningKey, failInterruptedExports } = await platform();
+  const { startRuntime, ensureAdminToken, buildServer, startJobs, loadOrCreateSigningKey, JOB_KINDS } = await platform();
   const runtime = await startRuntime(config);
   const admin = await ensureAdminToken(runtime.db, config).catch(async (error: unknown) => {
     await runtime.close();
@@ -226,7 +229,6 @@ async function serve(config: Readonly<Config>, logLevel: string) {
   });
   if (admin.generated) console.log(`generated the platform-admin token (kept in ${join(config.home, 'admin-token')}): ${admin.token}`);
   const signingKey = await loadOrCreateSigningKey(join(config.home, 'keys'));
-  await failInterruptedExports(runtime.db);
   const app = await buildServer(
     {
       db: runtime.db,
@@ -234,18 +236,16 @@ async function serve(config: Readonly<Config>, logLevel: string) {
       stagingDir: config.stagingDir,
       maxFileBytes: config.maxFileBytes,
       signingKey,
-      workDir: config.transcode.workDir,
       trustedProxies: config.trustedProxies,
       secureCookies: config.secureCookies,
       hsts: config.hsts,
       fixityBytesPerSecond: config.fixity.bytesPerSecond,
       ingest: config.ingest,
-      housekeepingMs: HOUSEKEEPING_MS,
     },
     { logger: { level: logLevel } },
   );
   console.log(`court exports are signed with Ed25519 key ${signingKey.fingerprint}`);
-  const stopJobs = await startJobs(runtime, config, app.log, true);
+  const stopJobs = await startJobs(runtime, config, app.log, JOB_KINDS, app.ingest);
   await app.listen({ host: config.host, port: config.port });
   return {
     url: `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${config.port}`,

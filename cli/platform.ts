@@ -3,7 +3,7 @@ export { createToken, revokeToken } from '../core/tokens';
 export { ensureAdminToken, openDatabase, startJobs, startRuntime } from './runtime';
 export { buildServer } from './server';
 export { loadOrCreateSigningKey } from '../core/signing-key';
-export { failInterruptedExports } from '../api/routes/exports';
+export { JOB_KINDS, parseJobKinds } from '../core/jobs';
 export { verifyTrail } from '../core/checkpoints';
 export { crossCheckTrails } from '../core/cross-check';
 export { createStore } from '../core/store/factory';

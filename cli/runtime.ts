@@ -2,12 +2,15 @@ import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Redis } from 'ioredis';
 import { ConfigError, type Config } from '../core/config';
-import { assertNoEviction, jobQueue, redisConnection, startOutboxDispatcher } from '../core/queue';
-import { startWorker } from '../transcode/worker';
+import { assertNoEviction, redisConnection, startDispatcher, type Handlers, type JobKind } from '../core/jobs';
+import { transcodeJob } from '../transcode/worker';
+import { exportJob } from '../export/job';
 import { openTimestamping } from '../core/timestamp/client';
-import { startTimestamping } from '../core/timestamp/batcher';
-import { startCheckpoints } from '../core/checkpoints';
-import { scrubTickMs, startFixity } from '../core/fixity';
+import { timestampTask } from '../core/timestamp/batcher';
+import { checkpointTask } from '../core/checkpoints';
+import { fixityTask } from '../core/fixity';
+import { housekeepingTask } from '../ingest/housekeeping';
+import { IngestService } from '../ingest/service';
 import { loadOrCreateSigningKey } from '../core/signing-key';
 import { createStore } from '../core/store/factory';
 import type { ObjectStore } from '../core/store/port';
@@ -107,38 +110,37 @@ export async function ensureAdminToken(db: Db, config: Readonly<Config>): Promis
   return { token, generated };
 }
 
+/** How often the ingest sweeps the store and staging for what nobody will finish. */
+const HOUSEKEEPING_MS = 10 * 60_000;
+
 /**
- * Background work: the outbox dispatcher, trusted time-stamping, trail checkpoints and the fixity scrub (always) and, when asked, a
- * transcode worker. Every part is safe to run in several processes. Returns the stop function.
+ * Background work: the given job kinds (core/jobs.ts), each safe to run in several processes.
+ * Housekeeping uses `ingest` (the server's, in `evidence up`), else an ingest of this process's
+ * own staging folder. Returns the stop function.
  */
-export async function startJobs(runtime: Runtime, config: Readonly<Config>, log: { info(o: object, m: string): void; warn(o: object, m: string): void }, withWorker: boolean): Promise<() => Promise<void>> {
-  const queue = jobQueue(runtime.redis, config.queuePrefix);
-  // As for the worker: an unheard 'error' (Redis gone) would end the process; the dispatcher retries.
-  queue.on('error', (error) => log.warn({ err: error.message }, 'job queue: Redis connection error; retrying'));
-  const stopDispatcher = startOutboxDispatcher(runtime.db, queue, log);
+export async function startJobs(
+  runtime: Runtime,
+  config: Readonly<Config>,
+  log: { info(o: object, m: string): void; warn(o: object, m: string): void },
+  kinds: readonly JobKind[],
+  ingest?: IngestService,
+): Promise<() => Promise<void>> {
+  const { db, store } = runtime;
   const { client } = await openTimestamping(config.timestamps);
   const signingKey = await loadOrCreateSigningKey(join(config.home, 'keys'));
-  const stopCheckpoints = startCheckpoints({ db: runtime.db, store: runtime.store, signingKey, timestamps: client, now: () => new Date(), log }, config.checkpointIntervalMs);
-  const { bytesPerSecond, intervalMs } = config.fixity;
-  const stopFixity = intervalMs > 0 ? startFixity({ db: runtime.db, store: runtime.store, now: () => new Date(), bytesPerSecond, intervalMs, log }, scrubTickMs(intervalMs)) : async () => {};
-  const stopTimestamping = startTimestamping(
-    { db: runtime.db, client, clock: () => new Date(), log, maxBatch: config.timestamps.batchMax },
-    { intervalMs: config.timestamps.intervalMs },
-  );
-  await mkdir(config.transcode.workDir, { recursive: true });
-  const worker = withWorker
-    ? startWorker({ db: runtime.db, store: runtime.store, workDir: config.transcode.workDir, hlsMinSeconds: config.transcode.hlsMinSeconds, log }, runtime.redis, {
-        prefix: config.queuePrefix,
-        concurrency: config.transcode.concurrency,
-        lockSeconds: config.transcode.lockSeconds,
-      })
-    : undefined;
-  return async () => {
-    await stopCheckpoints();
-    await stopFixity();
-    await stopTimestamping();
-    await stopDispatcher();
-    await worker?.close();
-    await queue.close();
+  const { workDir, concurrency, lockSeconds } = config.transcode;
+  await mkdir(workDir, { recursive: true });
+  const now = () => new Date();
+  const handlers: Handlers = {
+    transcode: transcodeJob({ db, store, workDir, hlsMinSeconds: config.transcode.hlsMinSeconds, log }, { concurrency, lockSeconds }),
+    export: exportJob({ db, store, signingKey, workDir }, { concurrency: 1, lockSeconds }),
+    timestamps: timestampTask({ db, client, clock: now, log, maxBatch: config.timestamps.batchMax }, { intervalMs: config.timestamps.intervalMs }),
+    checkpoints: checkpointTask({ db, store, signingKey, timestamps: client, now, log }, config.checkpointIntervalMs),
+    fixity: fixityTask({ db, store, now, ...config.fixity, log }),
+    housekeeping: housekeepingTask(
+      ingest ?? new IngestService({ db, store, stagingDir: config.stagingDir, maxFileBytes: config.maxFileBytes, policy: config.ingest, log }),
+      HOUSEKEEPING_MS,
+    ),
   };
+  return startDispatcher({ db, log, redis: runtime.redis, prefix: config.queuePrefix }, kinds, handlers);
 }

@@ -14,7 +14,6 @@ import { ingestRoutes } from '../ingest/routes';
 import type { Db } from '../schema/database';
 import type { SigningKey } from '../core/signing-key';
 import type { IngestPolicy } from '../core/config';
-import { runEvery } from '../core/repeat';
 
 export interface ServerDeps {
   db: Db;
@@ -22,8 +21,6 @@ export interface ServerDeps {
   stagingDir: string;
   maxFileBytes: number;
   signingKey: SigningKey;
-  /** Scratch space (export packages being written). */
-  workDir: string;
   /** Read rate of fixity passes started through the API (default 20 MB/s). */
   fixityBytesPerSecond?: number;
   now?: () => Date;
@@ -38,8 +35,6 @@ export interface ServerDeps {
   ingest: Readonly<IngestPolicy>;
   /** Free bytes on the staging filesystem (tests inject a reading). */
   freeSpace?: (dir: string) => Promise<number>;
-  /** When set, the ingest sweeps stored originals and reclaims abandoned partials this often. */
-  housekeepingMs?: number;
 }
 
 async function freeSpaceOf(dir: string): Promise<number> {
@@ -50,8 +45,11 @@ async function freeSpaceOf(dir: string): Promise<number> {
 
 const BUILT_PAGE = fileURLToPath(new URL('../dist/web/', import.meta.url));
 
-/** One HTTP server carrying the API (/api) and the dock offload protocol (/ingest/v1). Tests use inject. */
-export async function buildServer(deps: ServerDeps, options: FastifyServerOptions = {}): Promise<HttpServer> {
+/**
+ * One HTTP server carrying the API (/api) and the dock offload protocol (/ingest/v1). Tests use inject.
+ * Its ingest comes with it: the housekeeping task must see the uploads this process is receiving.
+ */
+export async function buildServer(deps: ServerDeps, options: FastifyServerOptions = {}): Promise<HttpServer & { ingest: IngestService }> {
   const now = deps.now ?? (() => new Date());
   const app = await createHttpServer({ authenticate: (request) => authenticate(deps.db, request, now()), refusal, declarable }, { trustedProxies: deps.trustedProxies ?? [], hsts: deps.hsts ?? false }, options);
   await registerApiPlugins(app);
@@ -64,23 +62,14 @@ export async function buildServer(deps: ServerDeps, options: FastifyServerOption
       secureCookies: deps.secureCookies ?? false,
       stagingDir: deps.stagingDir,
       signingKey: deps.signingKey,
-      workDir: deps.workDir,
       fixityBytesPerSecond: deps.fixityBytesPerSecond ?? 20_000_000,
       staging: { minFreeBytes: deps.ingest.stagingMinFreeBytes, freeSpace: deps.freeSpace ?? freeSpaceOf },
     }),
     { prefix: '/api' },
   );
-  if (deps.housekeepingMs) {
-    const stop = runEvery(
-      deps.housekeepingMs,
-      async () => [await ingest.reclaimStaging(), await ingest.sweepOriginals()],
-      (error) => app.log.warn({ err: String(error) }, 'ingest housekeeping failed; trying again'),
-    );
-    app.addHook('onClose', stop);
-  }
   await app.register(ingestRoutes(ingest), { prefix: '/ingest/v1' });
   await servePage(app, deps.webRoot ?? BUILT_PAGE);
-  return app;
+  return Object.assign(app, { ingest });
 }
 
 /** The reviewer page: its files, and index.html for its own routes (/evidence/…); unknown API and asset paths stay 404 problems. */

@@ -4,6 +4,7 @@ import { Readable } from 'node:stream';
 import { sql } from 'kysely';
 import type { Db } from '../schema/database';
 import { appendAudit, verifyChain, type ChainName, type ChainVerdict } from './chain';
+import type { ScheduledHandler } from './jobs';
 import { LOCKS, withAdvisoryLock } from './locks';
 import type { SigningKey } from './signing-key';
 import type { ObjectStore } from './store/port';
@@ -95,15 +96,9 @@ export async function trailStatus(db: Db) {
   return rows.map((r) => ({ chain: r.chain, ok: r.ok, checkedAt: r.checked_at.toISOString(), brokenAt: r.broken_at === null ? null : Number(r.broken_at), reason: r.reason }));
 }
 
-export function startCheckpoints(deps: CheckpointDeps & { log: { warn(o: object, m: string): void } }, intervalMs: number): () => Promise<void> {
-  let running: Promise<unknown> = Promise.resolve();
-  const timer = setInterval(() => {
-    running = writeCheckpoints(deps).catch((err: unknown) => deps.log.warn({ err: String(err) }, 'audit checkpoint not written; will retry'));
-  }, intervalMs);
-  return async () => {
-    clearInterval(timer);
-    await running;
-  };
+/** The scheduled checkpoint writer. */
+export function checkpointTask(deps: CheckpointDeps, intervalMs: number): ScheduledHandler {
+  return { intervalMs, run: () => writeCheckpoints(deps) };
 }
 
 interface Checkpoint {

@@ -5,6 +5,7 @@ import type { Db } from '../schema/database';
 import type { FixityState } from '../schema/db';
 import { appendAudit, appendCustody } from './chain';
 import { DualHasher } from './hashing';
+import type { ScheduledHandler } from './jobs';
 import { LOCKS, advisoryLockHeld, withAdvisoryLock } from './locks';
 import { ObjectNotFoundError, StoreUnavailableError, type ObjectStore } from './store/port';
 
@@ -297,22 +298,14 @@ export async function fixityFailures(db: Db, limit: number) {
   return rows.map((r) => ({ evidenceId: r.evidenceId, object: r.kind, name: r.name, state: r.state, checkedAt: r.checked_at.toISOString(), detail: r.detail ?? '' }));
 }
 
-/** The background scrub: a scheduled pass every tick, re-reading what is due. Returns the stop function. */
-export function startFixity(deps: FixityDeps & { log: { warn(o: object, m: string): void } }, tickMs: number): () => Promise<void> {
-  const stop = new AbortController();
-  let running: Promise<unknown> | undefined;
-  const tick = () => {
-    running ??= runFixityPass(deps, { trigger: 'scheduled', requestedBy: 'fixity-scrub', signal: stop.signal })
-      .then((start) => (start.started ? start.done : undefined))
-      .catch((err: unknown) => deps.log.warn({ err: String(err) }, 'fixity pass not started; will retry'))
-      .finally(() => (running = undefined));
-  };
-  const timer = setInterval(tick, tickMs);
-  tick();
-  return async () => {
-    clearInterval(timer);
-    stop.abort();
-    await running;
+/** The background scrub: a scheduled pass every tick, re-reading what is due (off when the interval is 0). */
+export function fixityTask(deps: FixityDeps & { intervalMs: number }): ScheduledHandler {
+  return {
+    intervalMs: deps.intervalMs > 0 ? scrubTickMs(deps.intervalMs) : 0,
+    run: async (signal) => {
+      const start = await runFixityPass(deps, { trigger: 'scheduled', requestedBy: 'fixity-scrub', signal });
+      return start.started ? start.done : undefined;
+    },
   };
 }
 

@@ -1,5 +1,8 @@
+import type { ScheduledHandler } from '../core/jobs';
+import type { IngestService } from './service';
+
 /**
- * The ingest's decisions about uploads nobody is finishing (pure, table-tested), and the loop
+ * The ingest's decisions about uploads nobody is finishing (pure, table-tested), and the task
  * that applies them: no file is ever blocked forever, no staging space is held forever, and no
  * original sits in the store without an evidence row.
  */
@@ -55,4 +58,9 @@ export function orphanAction(upload: UploadFacts | undefined, now: Date, leaseMs
 export function isAbandonedPartial(upload: UploadFacts | undefined, now: Date, abandonedMs: number): boolean {
   if (!upload || upload.state !== 'receiving' || upload.stored) return true;
   return now.getTime() - upload.lastActivity.getTime() >= abandonedMs;
+}
+
+/** The scheduled housekeeping: reclaims abandoned partials from staging, then sweeps stored originals. */
+export function housekeepingTask(ingest: Pick<IngestService, 'reclaimStaging' | 'sweepOriginals'>, intervalMs: number): ScheduledHandler {
+  return { intervalMs, run: async () => [await ingest.reclaimStaging(), await ingest.sweepOriginals()] };
 }

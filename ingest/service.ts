@@ -8,6 +8,7 @@ import { sql } from 'kysely';
 import { appendCustody } from '../core/chain';
 import type { IngestPolicy } from '../core/config';
 import { Problem } from '../core/errors';
+import { enqueue } from '../core/jobs';
 import { DualHasher, hashFile, hashInto, type Digests } from '../core/hashing';
 import { baseName, displayName, firstKnown } from '../core/names';
 import { isAbandonedPartial, mayTakeOver, orphanAction, type UploadFacts } from './housekeeping';
@@ -480,7 +481,7 @@ export class IngestService {
           actor,
           details: { sha256: digests.sha256, sm3: digests.sm3, size, station: session.station, bay: session.bay, sessionId: session.id, uploadId: upload.id, storageKey: key },
         });
-        await trx.insertInto('outbox').values({ kind: 'transcode', payload: JSON.stringify({ evidenceId: row.id }) }).execute();
+        await enqueue(trx, 'transcode', { evidenceId: row.id });
         await trx.updateTable('uploads').set({ state: 'verified', evidence_id: row.id, updated_at: new Date() }).where('id', '=', upload.id).execute();
         return row.id;
       });

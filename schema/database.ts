@@ -9,6 +9,7 @@ import * as exportsMigration from './migrations/0005_exports';
 import * as unitWorkQueue from './migrations/0006_unit_work_queue';
 import * as uploadLeases from './migrations/0007_upload_leases';
 import * as fixity from './migrations/0008_fixity';
+import * as jobs from './migrations/0009_jobs';
 
 export type Db = Kysely<Database>;
 
@@ -22,6 +23,7 @@ const migrations: Record<string, Migration> = {
   '0006_unit_work_queue': unitWorkQueue,
   '0007_upload_leases': uploadLeases,
   '0008_fixity': fixity,
+  '0009_jobs': jobs,
 };
 
 /**

@@ -3,10 +3,8 @@ import { createReadStream, createWriteStream } from 'node:fs';
 import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
-import { Worker, type Job } from 'bullmq';
-import type { Redis } from 'ioredis';
 import { appendCustody } from '../core/chain';
-import { JOB_OPTIONS, QUEUE_NAME, type JobKind, type JobPayloads } from '../core/queue';
+import type { JobPayloads, QueuedHandler } from '../core/jobs';
 import type { ObjectStore } from '../core/store/port';
 import type { Db } from '../schema/database';
 import { makeDerivatives, type Derivative } from './media';
@@ -107,46 +105,13 @@ async function sha256File(path: string): Promise<string> {
   return hash.digest('hex');
 }
 
-type Handlers = { [K in JobKind]: (payload: JobPayloads[K], job: Job) => Promise<void> };
-
-/**
- * A BullMQ worker with one handler per job kind (the type makes a missing handler a compile error).
- * After the last failed attempt the evidence shows playback state `failed`.
- */
-export function startWorker(deps: TranscodeDeps, connection: Redis, options: { prefix: string; concurrency: number; lockSeconds: number }): Worker {
-  const handlers: Handlers = {
-    transcode: (payload, job) => transcodeEvidence(deps, payload.evidenceId, (percent) => job.updateProgress(percent)),
+/** The transcode job: after the last failed attempt the evidence shows playback state `failed`. */
+export function transcodeJob(deps: TranscodeDeps, options: { concurrency: number; lockSeconds: number }): QueuedHandler<JobPayloads['transcode']> {
+  return {
+    ...options,
+    run: (payload, report) => transcodeEvidence(deps, payload.evidenceId, report.progress),
+    failed: async ({ evidenceId }, message) => {
+      await deps.db.updateTable('evidence').set({ playback_state: 'failed', playback_reason: message.slice(0, 2000) }).where('id', '=', evidenceId).execute();
+    },
   };
-  const worker = new Worker(
-    QUEUE_NAME,
-    async (job: Job) => {
-      const handler = handlers[job.name as JobKind];
-      if (!handler) throw new Error(`no handler for job kind ${job.name}`);
-      await handler(job.data, job);
-    },
-    {
-      connection,
-      prefix: options.prefix,
-      concurrency: options.concurrency,
-      lockDuration: options.lockSeconds * 1000,
-      stalledInterval: options.lockSeconds * 1000,
-    },
-  );
-  worker.on('failed', (job, error) => {
-    if (!job) return;
-    const attempts = JOB_OPTIONS[job.name as JobKind]?.attempts ?? 1;
-    deps.log.warn({ job: job.id, attempt: job.attemptsMade, err: error.message }, 'job failed');
-    if (job.name === 'transcode' && job.attemptsMade >= attempts) {
-      const evidenceId = (job.data as JobPayloads['transcode']).evidenceId;
-      deps.db
-        .updateTable('evidence')
-        .set({ playback_state: 'failed', playback_reason: error.message.slice(0, 2000) })
-        .where('id', '=', evidenceId)
-        .execute()
-        .catch((err: unknown) => deps.log.warn({ evidenceId, err: String(err) }, 'could not record the failed transcode; the evidence still shows it as processing'));
-    }
-  });
-  // Redis going away makes the worker emit 'error'; unheard, that would end the process. BullMQ reconnects by itself.
-  worker.on('error', (error) => deps.log.warn({ err: error.message }, 'transcode worker: queue connection error; retrying'));
-  return worker;
 }

@@ -3,10 +3,10 @@ import { sql } from 'kysely';
 import { Type, type Static } from 'typebox';
 import { Problem, notFound } from '../../core/errors';
 import type { HttpServer } from '../../core/http';
+import { enqueue } from '../../core/jobs';
 import type { Principal } from '../../core/principal';
 import type { SigningKey } from '../../core/signing-key';
 import type { ObjectStore } from '../../core/store/port';
-import { createCaseExport } from '../../export/case-export';
 import type { Db } from '../../schema/database';
 import { loadCase, visibleEvidence } from '../scoped';
 import { Bytes, IdParams, Nullable, ProblemBody, StringEnum, errors } from '../schemas';
@@ -34,16 +34,9 @@ export interface ExportDeps {
   db: Db;
   store: ObjectStore;
   signingKey: SigningKey;
-  /** Scratch space for packages being written. */
-  workDir: string;
 }
 
-/** A package whose builder died with its process can never finish: say so instead of "building" forever. */
-export async function failInterruptedExports(db: Db): Promise<void> {
-  await db.updateTable('case_exports').set({ status: 'failed', error: 'the platform stopped while the package was being built; export again', finished_at: new Date() }).where('status', '=', 'building').execute();
-}
-
-/** Court exports (docs/export-format.md): built in the background, downloadable with Range, recorded on the case. */
+/** Court exports (docs/export-format.md): built by the export job (export/job.ts), downloadable with Range, recorded on the case. */
 export function exportRoutes(deps: ExportDeps) {
   const { db, store } = deps;
 
@@ -65,38 +58,6 @@ export function exportRoutes(deps: ExportDeps) {
       throw notFound(`export ${id}`);
     });
     return row;
-  }
-
-  async function build(p: Principal, caseRow: { id: string; number: string; title: string; unit_id: string }, exportId: string, evidenceIds: string[], body: { reason: string; receiver?: string }) {
-    let lastSaved = 0;
-    try {
-      const unit = await db.selectFrom('units').select(['code', 'name']).where('id', '=', caseRow.unit_id).executeTakeFirst();
-      await createCaseExport(
-        { db, store, signingKey: deps.signingKey, workDir: deps.workDir },
-        {
-          exportId,
-          case: { id: caseRow.id, number: caseRow.number, title: caseRow.title, unit: unit ? `${unit.name} (${unit.code})` : caseRow.unit_id },
-          exporter: { name: p.name, role: p.role },
-          reason: body.reason,
-          receiver: body.receiver ?? null,
-          evidenceIds,
-          onProgress: ({ bytesDone, bytesTotal }) => {
-            if (Date.now() - lastSaved < 1000) return; // progress is for people: once a second is plenty
-            lastSaved = Date.now();
-            void db.updateTable('case_exports').set({ bytes_done: bytesDone, bytes_total: bytesTotal }).where('id', '=', exportId).execute().catch(() => {});
-          },
-          record: async (trx, result) => {
-            await trx
-              .updateTable('case_exports')
-              .set({ status: 'ready', storage_key: result.key, size: result.size, sha256: result.sha256, manifest_sha256: result.manifestSha256, bytes_done: result.size, bytes_total: result.size, finished_at: new Date() })
-              .where('id', '=', exportId)
-              .execute();
-          },
-        },
-      );
-    } catch (error) {
-      await db.updateTable('case_exports').set({ status: 'failed', error: error instanceof Error ? error.message : String(error), finished_at: new Date() }).where('id', '=', exportId).execute();
-    }
   }
 
   return async (app: HttpServer) => {
@@ -124,13 +85,15 @@ export function exportRoutes(deps: ExportDeps) {
         throw new Problem(403, 'Forbidden', `${ids.length - visible.length} of the case's files are outside your scope; a supervising role must export this case`);
       }
       const exportId = randomUUID();
-      await db
-        .insertInto('case_exports')
-        .values({ id: exportId, case_id: caseRow.id, requested_by: p.userId ?? p.id, exporter_name: p.name, exporter_role: p.role, reason: request.body.reason, receiver: request.body.receiver ?? null, key_fingerprint: deps.signingKey.fingerprint })
-        .execute();
+      // The export is a job queued with its row: whichever process runs export jobs builds it, and runs it again if that process dies.
+      await db.transaction().execute(async (trx) => {
+        await trx
+          .insertInto('case_exports')
+          .values({ id: exportId, case_id: caseRow.id, requested_by: p.userId ?? p.id, exporter_name: p.name, exporter_role: p.role, reason: request.body.reason, receiver: request.body.receiver ?? null, key_fingerprint: deps.signingKey.fingerprint })
+          .execute();
+        await enqueue(trx, 'export', { exportId, evidenceIds: ids });
+      });
       request.auditDetails = { exportId, reason: request.body.reason, receiver: request.body.receiver ?? null, files: ids.length };
-      // Runs after the answer; if even recording its failure fails (database gone), the next start marks it failed.
-      build(p, caseRow, exportId, ids, request.body).catch((error: unknown) => request.log.error({ exportId, err: String(error) }, 'export failed and could not be marked failed'));
       reply.code(202);
       return describe(exportId);
     });

@@ -4,7 +4,7 @@ import { merkleTree } from './merkle';
 import { fromHex, toHex } from './pki';
 import type { TimestampClient } from './rfc3161';
 import type { ManifestTimestamp } from './verify';
-import { runEvery } from '../repeat';
+import type { ScheduledHandler } from '../jobs';
 
 /**
  * Batched time-stamping of originals. Every new evidence row is queued by a database trigger in
@@ -160,24 +160,22 @@ async function stampDue(deps: TimestampDeps): Promise<{ stamped: number; failed:
 }
 
 /**
- * Runs cycles in the background: batching every `intervalMs`, or as soon as maxBatch files are
- * queued, and stamping due batches every `pollMs`. Resolves the returned stop() after the running
- * cycle has finished.
+ * The scheduled time-stamping: batching every `intervalMs`, or as soon as maxBatch files are
+ * queued, and stamping due batches every `pollMs`.
  */
-export function startTimestamping(deps: TimestampDeps, options: { intervalMs: number; pollMs?: number }): () => Promise<void> {
-  const pollMs = options.pollMs ?? Math.min(5_000, options.intervalMs);
+export function timestampTask(deps: TimestampDeps, options: { intervalMs: number; pollMs?: number }): ScheduledHandler {
   let lastBatching = -Infinity;
-
-  async function tick(): Promise<void> {
-    const now = deps.clock().getTime();
-    if (now - lastBatching >= options.intervalMs || (await queuedCount(deps.db, deps.maxBatch)) >= deps.maxBatch) {
-      await batchQueued(deps);
-      lastBatching = now;
-    }
-    await stampDue(deps);
-  }
-
-  return runEvery(pollMs, tick, (error) => deps.log.warn({ err: error instanceof Error ? error.message : String(error) }, 'time-stamping cycle failed; trying again'));
+  return {
+    intervalMs: options.pollMs ?? Math.min(5_000, options.intervalMs),
+    run: async () => {
+      const now = deps.clock().getTime();
+      if (now - lastBatching >= options.intervalMs || (await queuedCount(deps.db, deps.maxBatch)) >= deps.maxBatch) {
+        await batchQueued(deps);
+        lastBatching = now;
+      }
+      await stampDue(deps);
+    },
+  };
 }
 
 async function queuedCount(db: Db, atMost: number): Promise<number> {

@@ -2,13 +2,12 @@ import { existsSync } from 'node:fs';
 import { copyFile, mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Queue, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { dispatchOutbox, jobQueue, redisConnection } from '../../core/queue';
+import { redisConnection, startDispatcher } from '../../core/jobs';
 import { offloadVolume } from '../../dock-agent/offload';
-import { startWorker } from '../../transcode/worker';
+import { transcodeJob } from '../../transcode/worker';
 import { CLIPS, makeClip, tone, video } from '../fixtures/make-clips';
 import { startTestPlatform, type TestPlatform } from '../support/platform';
 import { seedWorld, type World } from '../support/seed';
@@ -23,8 +22,7 @@ let p: TestPlatform;
 let world: World;
 let browser: Browser;
 let redis: Redis;
-let queue: Queue;
-let worker: Worker;
+let stopWorker: (() => Promise<void>) | undefined;
 let work: string;
 const login: Record<'handlerA' | 'handlerB' | 'auditor', string> = { handlerA: '', handlerB: '', auditor: '' };
 /** Evidence ids: a 10 s clip (transcoded to MP4 and HLS) and a 3 s one (MP4 only). */
@@ -74,9 +72,9 @@ beforeAll(async () => {
 
   redis = redisConnection(inject('redisUrl'));
   const prefix = `e2e-${process.pid}-${Date.now()}`;
-  queue = jobQueue(redis, prefix);
-  await dispatchOutbox(p.db, queue);
-  worker = startWorker({ db: p.db, store: p.store, workDir: work, hlsMinSeconds: 5, log: { info: () => {}, warn: () => {} } }, redis, { prefix, concurrency: 2, lockSeconds: 30 });
+  const log = { info: () => {}, warn: () => {} };
+  const transcode = transcodeJob({ db: p.db, store: p.store, workDir: work, hlsMinSeconds: 5, log }, { concurrency: 2, lockSeconds: 30 });
+  stopWorker = startDispatcher({ db: p.db, log, redis, prefix }, ['transcode'], { transcode });
   await waitForPlayable([clip.long, clip.short]);
 
   browser = await chromium.launch({
@@ -87,8 +85,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await browser?.close();
-  await worker?.close();
-  await queue?.close();
+  await stopWorker?.();
   redis?.disconnect();
   await p?.close();
   if (work) await rm(work, { recursive: true, force: true });

@@ -10,7 +10,6 @@ import { Readable } from 'node:stream';
 import { isDatabaseUnavailable } from '../../core/http';
 import { orphanAction } from '../../ingest/housekeeping';
 import { IngestService } from '../../ingest/service';
-import { failInterruptedExports } from '../../api/routes/exports';
 import { seedWorld } from '../support/seed';
 import { startPgProxy, type PgProxy } from '../support/pg-proxy';
 import { bearer, startTestPlatform, type TestPlatform } from '../support/platform';
@@ -172,7 +171,7 @@ describe('database failures', () => {
     await expectStoredOnce(recorder, contents);
   });
 
-  it('a case export whose database connection dies while it builds, and again while it records the failure, leaves the process running', async () => {
+  it('a case export whose database connection dies while it builds, and again while it records the failure, leaves the process running and ends failed', async () => {
     const w = await seedWorld(p);
     // The build's first query is cut, then its attempt to record the failure (armed as soon as the first cut springs).
     const cuts = proxy.cutAt('select "code", "name" from "units"', 'before').then(() => proxy.cutAt('update "case_exports" set "status"', 'before'));
@@ -180,8 +179,10 @@ describe('database failures', () => {
     expect(started.statusCode, started.body).toBe(202);
     await cuts;
     expect((await get('/api/health')).statusCode).toBe(200); // the process is still there, and the database back
-    await failInterruptedExports(p.db); // what the next start does
-    const exports = await p.ownerDb.selectFrom('case_exports').select('status').where('id', '=', started.json().exportId).execute();
+    // The export job's last attempt failed: the dispatcher records it, now that the database is back.
+    const status = () => p.ownerDb.selectFrom('case_exports').select('status').where('id', '=', started.json().exportId).execute();
+    await expect.poll(async () => (await status())[0]?.status, { timeout: 30_000, interval: 50 }).not.toBe('building');
+    const exports = await status();
     expect(exports.map((e) => e.status)).toEqual(['failed']);
   });
 

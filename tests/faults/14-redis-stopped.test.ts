@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startPrivateRedis, type RunningService } from '../../cli/embedded';
-import { dispatchOutbox, jobQueue, redisConnection } from '../../core/queue';
+import { dispatchOutbox, jobQueue, redisConnection } from '../../core/jobs';
 import { FilesystemStore } from '../../core/store/fs';
 import { offloadVolume } from '../../dock-agent/offload';
 import { makeClip, video } from '../fixtures/make-clips';
@@ -60,10 +60,10 @@ describe('Redis stopped mid-transcode', () => {
     expect(summary.failed).toEqual([]);
     const id = summary.results[0]!.evidenceId;
     const connection = redisConnection(redis.url);
-    const queue = jobQueue(connection, prefix);
+    const queue = jobQueue(connection, prefix, 'transcode');
     queue.on('error', () => {});
     try {
-      await dispatchOutbox(p.db, queue);
+      await dispatchOutbox(p.db, { transcode: queue });
 
       worker = await startEvidence(['worker'], { EVIDENCE_HOME: home, DATABASE_URL: p.databaseUrl, REDIS_URL: redis.url, EVIDENCE_QUEUE_PREFIX: prefix, EVIDENCE_HLS_MIN_SECONDS: '2' }, 'transcode worker running');
       await playbackUntil(id, (pb) => pb.state === 'processing' && pb.progress >= 5);

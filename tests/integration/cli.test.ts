@@ -95,3 +95,11 @@ describe('evidence demo (the README main job)', () => {
     expect(result.stdout.match(/ ready$/gm)).toHaveLength(4);
   });
 });
+
+describe('evidence worker', () => {
+  it('refuses an unknown job kind before starting anything, naming the kinds it knows', async () => {
+    const result = await evidence(['worker', '--jobs', 'transcode,webhooks'], { EVIDENCE_HOME: join(work, 'worker-home') });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('unknown job kind webhooks; the kinds are transcode, export, timestamps, checkpoints, fixity, housekeeping');
+  });
+});

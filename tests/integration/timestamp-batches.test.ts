@@ -10,11 +10,12 @@ import {
   exportTimestamps,
   retryDelayMs,
   runTimestampCycle,
-  startTimestamping,
+  timestampTask,
   timestampBacklog,
   timestampOf,
   type TimestampDeps,
 } from '../../core/timestamp/batcher';
+import { startDispatcher } from '../../core/jobs';
 import { httpTransport } from '../../core/timestamp/client';
 import { timeStampQuery, timestampClient, type TimestampClient } from '../../core/timestamp/rfc3161';
 import { fromHex, toHex } from '../../core/timestamp/pki';
@@ -299,7 +300,7 @@ describe('running', () => {
   });
 
   it('in the background: starts a batch early once maxBatch files wait, and stops cleanly', async () => {
-    const stop = startTimestamping(deps(builtInClient, 4), { intervalMs: 60 * 60_000, pollMs: 50 });
+    const stop = startDispatcher({ db, log: silentLog }, ['timestamps'], { timestamps: timestampTask(deps(builtInClient, 4), { intervalMs: 60 * 60_000, pollMs: 50 }) });
     try {
       await new Promise((r) => setTimeout(r, 200)); // the first cycle runs at start
       const files = await insertEvidence(4);

@@ -3,13 +3,12 @@ import { createHash } from 'node:crypto';
 import { copyFile, mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Worker } from 'bullmq';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { assertNoEviction, dispatchOutbox, jobQueue, redisConnection } from '../../core/queue';
+import { assertNoEviction, dispatchOutbox, jobQueue, redisConnection, startDispatcher } from '../../core/jobs';
 import { FilesystemStore } from '../../core/store/fs';
 import { offloadVolume } from '../../dock-agent/offload';
-import { startWorker } from '../../transcode/worker';
+import { transcodeJob } from '../../transcode/worker';
 import { makeClip, makeClips, video, type ClipName } from '../fixtures/make-clips';
 import { bearer, startTestPlatform, type TestPlatform } from '../support/platform';
 
@@ -63,8 +62,10 @@ async function waitForPlayback(id: string, done: (playback: { state: string; pro
 }
 const finished = (pb: { state: string }) => ['ready', 'unplayable', 'failed'].includes(pb.state);
 
-function worker(lockSeconds = 30): Worker {
-  return startWorker({ db: p.db, store: p.store, workDir: home, hlsMinSeconds: 2, log: quiet }, redis, { prefix, concurrency: 2, lockSeconds });
+/** A dispatcher running transcode jobs; returns its stop function. */
+function worker(lockSeconds = 30): () => Promise<void> {
+  const transcode = transcodeJob({ db: p.db, store: p.store, workDir: home, hlsMinSeconds: 2, log: quiet }, { concurrency: 2, lockSeconds });
+  return startDispatcher({ db: p.db, log: quiet, redis, prefix }, ['transcode'], { transcode });
 }
 
 describe('transcode pipeline: outbox → BullMQ → worker → API', () => {
@@ -74,9 +75,9 @@ describe('transcode pipeline: outbox → BullMQ → worker → API', () => {
     const ids = await dock(Object.fromEntries(names.map((n) => [n, clips[n]])));
     expect((await detail(ids['hevc-aac']!)).playback).toMatchObject({ state: 'queued', derivatives: [] });
 
-    const queue = jobQueue(redis, prefix);
-    expect(await dispatchOutbox(p.db, queue)).toBe(names.length);
-    expect(await dispatchOutbox(p.db, queue)).toBe(0); // each outbox row becomes one job, once
+    const queue = jobQueue(redis, prefix, 'transcode');
+    expect(await dispatchOutbox(p.db, { transcode: queue })).toBe(names.length);
+    expect(await dispatchOutbox(p.db, { transcode: queue })).toBe(0); // each outbox row becomes one job, once
     const w = worker();
     try {
       for (const name of ['h264-aac', 'hevc-aac', 'mjpeg-pcm']) {
@@ -121,7 +122,7 @@ describe('transcode pipeline: outbox → BullMQ → worker → API', () => {
       const unplayableIds = new Set(['truncated', 'empty', 'random'].map((n) => ids[n]));
       for (const job of jobs.filter((j) => unplayableIds.has(j.data.evidenceId))) expect(job.attemptsMade).toBe(1);
     } finally {
-      await w.close();
+      await w();
       await queue.close();
     }
   }, 180_000);
@@ -133,8 +134,8 @@ describe('transcode pipeline: outbox → BullMQ → worker → API', () => {
     });
     const ids = await dock({ long });
     const id = ids.long!;
-    const queue = jobQueue(redis, prefix);
-    await dispatchOutbox(p.db, queue);
+    const queue = jobQueue(redis, prefix, 'transcode');
+    await dispatchOutbox(p.db, { transcode: queue });
 
     const child = spawn(process.execPath, ['bin/evidence.js', 'worker'], {
       env: { ...process.env, EVIDENCE_HOME: home, DATABASE_URL: p.databaseUrl, REDIS_URL: inject('redisUrl'), EVIDENCE_QUEUE_PREFIX: prefix, EVIDENCE_JOB_LOCK_SECONDS: '2', EVIDENCE_HLS_MIN_SECONDS: '2' },
@@ -160,7 +161,7 @@ describe('transcode pipeline: outbox → BullMQ → worker → API', () => {
       expect(stored.sort()).toEqual(rows.map((r) => r.storage_key).sort());
       expect(new Set(rows.map((r) => r.storage_key.split('/')[2])).size).toBe(1); // one attempt's files
     } finally {
-      await w.close();
+      await w();
       await queue.close();
     }
   }, 240_000);

@@ -1,7 +1,11 @@
+import { randomUUID } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { inject } from 'vitest';
 import { readConfig } from '../../core/config';
+import { redisConnection, startDispatcher } from '../../core/jobs';
+import { exportJob } from '../../export/job';
 import { FilesystemStore } from '../../core/store/fs';
 import type { ObjectStore } from '../../core/store/port';
 import { createToken } from '../../core/tokens';
@@ -35,8 +39,10 @@ export async function startTestPlatform(
     now?: () => Date;
     /** The platform reaches its database through this URL (e.g. a relay that plays network faults). */
     databaseVia?: (url: string) => Promise<string>;
-    /** Server options beyond the defaults (staging, ingest housekeeping). */
+    /** Server options beyond the defaults (staging, ingest policy). */
     server?: Partial<ServerDeps>;
+    /** False: no process runs export jobs (as when the one that accepted them died). */
+    exportJobs?: boolean;
   } = {},
 ): Promise<TestPlatform> {
   const dir = await mkdtemp(join(tmpdir(), 'evidence-platform-'));
@@ -51,10 +57,14 @@ export async function startTestPlatform(
     stagingDir: join(dir, 'staging'),
     maxFileBytes: options.maxFileBytes ?? 1024 ** 4,
     signingKey,
-    workDir: join(dir, 'work'),
     ...(options.now ? { now: options.now } : {}),
     ingest: readConfig({}).ingest,
     ...options.server,
+  });
+  // Export jobs run as in `evidence up`: through the outbox and a queue of this platform's own.
+  const redis = redisConnection(inject('redisUrl'));
+  const stopJobs = startDispatcher({ db, log: app.log, redis, prefix: `test-platform-${randomUUID()}`, pollMs: 50 }, options.exportJobs === false ? [] : ['export'], {
+    export: exportJob({ db, store, signingKey, workDir: join(dir, 'work') }, { concurrency: 2, lockSeconds: 30 }),
   });
   const url = options.listen ? await app.listen({ host: '127.0.0.1', port: 0 }) : 'http://inject.invalid';
   const adminToken = (await createToken(database.db, { name: 'test-admin', role: 'admin' })).token;
@@ -71,6 +81,8 @@ export async function startTestPlatform(
     stationToken,
     close: async () => {
       await app.close();
+      await stopJobs();
+      redis.disconnect();
       if (db !== database.db) await db.destroy();
       await database.drop();
       await rm(dir, { recursive: true, force: true });
