@@ -4,6 +4,7 @@ import { ServerProblem, type IngestClient } from './client';
 import type { DockAgentConfig } from './config';
 import { identify, type ConnectedDevice } from './devices';
 import type { RecorderDriver, RecorderIdentity } from './drivers';
+import type { SessionRequest } from '../ingest/protocol';
 import type { FileContext, Journal, JournalRow } from './journal';
 import type { PlatformLink } from './link';
 import { parseRecorderName } from './names';
@@ -361,7 +362,7 @@ export class Bay {
 }
 
 /** The session of one docking; the recorder clock is sent so that the platform keeps the skew on every file. */
-export function sessionRequest(config: Readonly<DockAgentConfig>, bay: number, vidPid: string, serial: string, officerNo: string | null, clockSkewMs: number | null): object {
+export function sessionRequest(config: Readonly<DockAgentConfig>, bay: number, vidPid: string, serial: string, officerNo: string | null, clockSkewMs: number | null): SessionRequest {
   const now = Date.now();
   return {
     station: config.station,

@@ -3,7 +3,7 @@ import { open } from 'node:fs/promises';
 import { addAbortSignal, Transform, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { DualHasher, type Digests } from '../core/hashing';
-import { ServerProblem, type IngestClient } from './client';
+import { ProtocolMismatch, ServerProblem, type IngestClient } from './client';
 import type { MountedVolume, VolumeFile } from './volume';
 
 /** Bytes of one file, opened by range: a recorder file, or its copy in the spool. */
@@ -86,6 +86,7 @@ export function classifyFailure(error: unknown): FailureKind {
     if (error.status === 409 || error.status === 422 || error.retryable) return 'retry';
     return 'refused';
   }
+  if (error instanceof ProtocolMismatch) return 'refused'; // a platform speaking another protocol: retrying will not help
   const e = error as { name?: string; code?: string };
   if (e?.name === 'AbortError' || e?.code === 'ABORT_ERR') return 'aborted';
   if (e?.code && NETWORK.has(e.code)) return 'unreachable';

@@ -15,6 +15,7 @@ import type { ObjectStore } from '../core/store/port';
 import { ObjectNotFoundError, StoreUnavailableError } from '../core/store/port';
 import type { Db } from '../schema/database';
 import type { FileMetadata, UploadRow } from '../schema/db';
+import type { CompleteResult, FileRequest, PurgeRecorded, SessionOpened, SessionRequest, UploadStatus } from './protocol';
 
 export interface IngestDeps {
   db: Db;
@@ -29,42 +30,11 @@ export interface IngestDeps {
 /** The sweep finishes a commit on behalf of a dock that never came back. */
 const SWEEP: Dock = { credential: 'ingest-sweep', name: 'ingest-sweep', admin: true };
 
-export interface SessionRequest {
-  station: { code: string; name?: string };
-  bay: number;
-  recorder: { serial: string; vidPid?: string; officerNo?: string; clock?: string };
-  stationClock?: string;
-}
-
-export interface FileRequest {
-  /** Path relative to the volume root, as raw bytes in base64 (names may be GBK or hostile). */
-  pathBase64: string;
-  size: number;
-  metadata: Partial<FileMetadata>;
-}
-
 /** The dock calling: sessions and uploads belong to the credential that opened them (admins see all). */
 export interface Dock {
   credential: string;
   name: string;
   admin: boolean;
-}
-
-export interface UploadStatus {
-  uploadId: string;
-  offset: number;
-  size: number;
-  state: UploadRow['state'];
-  evidenceId: string | null;
-}
-
-export interface CompleteResult {
-  evidenceId: string;
-  duplicate: boolean;
-  /** True once the server holds a verified copy: the dock may delete the file from the recorder. */
-  mayPurge: boolean;
-  sha256: string;
-  sm3: string;
 }
 
 /**
@@ -79,7 +49,7 @@ export class IngestService {
 
   constructor(private readonly deps: IngestDeps) {}
 
-  async openSession(req: SessionRequest, dock: Dock): Promise<{ sessionId: string; clockSkewMs: number | null }> {
+  async openSession(req: SessionRequest, dock: Dock): Promise<SessionOpened> {
     const { db } = this.deps;
     const stationClock = req.stationClock ? new Date(req.stationClock) : new Date();
     const recorderClock = req.recorder.clock ? new Date(req.recorder.clock) : null;
@@ -155,12 +125,13 @@ export class IngestService {
       .$if(!dock.admin, (q) => q.where('opened_by', '=', dock.credential))
       .executeTakeFirst();
     if (!session) throw new Problem(404, 'Not Found', `offload session ${sessionId} does not exist or was opened by another dock`);
+    const m = req.metadata ?? {};
     const metadata: FileMetadata = {
-      officerNo: req.metadata.officerNo ?? null,
-      deviceSerial: req.metadata.deviceSerial ?? null,
-      recordedAt: req.metadata.recordedAt ?? null,
-      stationTime: req.metadata.stationTime ?? null,
-      important: req.metadata.important ?? false,
+      officerNo: m.officerNo ?? null,
+      deviceSerial: m.deviceSerial ?? null,
+      recordedAt: m.recordedAt ?? null,
+      stationTime: m.stationTime ?? null,
+      important: m.important ?? false,
     };
     const inserted = await db
       .insertInto('uploads')
@@ -375,7 +346,7 @@ export class IngestService {
    * A station deleted a verified file from the recorder: one 'recorder.purged' custody event per
    * upload (a repeated report, e.g. a retry after a lost answer, records nothing new).
    */
-  async recordPurge(uploadId: string, purgedAt: Date | undefined, dock: Dock): Promise<{ evidenceId: string; recorded: boolean }> {
+  async recordPurge(uploadId: string, purgedAt: Date | undefined, dock: Dock): Promise<PurgeRecorded> {
     const actor = dock.name;
     const upload = await this.upload(uploadId, dock);
     if (upload.state !== 'verified' || !upload.evidence_id) {
