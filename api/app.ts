@@ -19,6 +19,7 @@ import { exportRoutes } from './routes/exports';
 import { fixityRoutes } from './routes/fixity';
 import { workQueueRoutes } from './routes/work-queue';
 import type { SigningKey } from '../core/signing-key';
+import type { Staging } from '../ingest/staging';
 
 export interface ApiDeps {
   db: Db;
@@ -27,16 +28,16 @@ export interface ApiDeps {
   now: () => Date;
   /** Send the session cookie with Secure (behind HTTPS). */
   secureCookies: boolean;
-  /** Where partial uploads are staged, for live offload progress. */
-  stagingDir: string;
+  /** The ingest's staging: live offload progress, and its free space for health. */
+  staging: Pick<Staging, 'bytes' | 'freeSpace'>;
+  /** Health reports degraded while staging has less free space than this. */
+  stagingMinFreeBytes: number;
   /** The platform key that signs court export manifests. */
   signingKey: SigningKey;
   /** Scratch space for export packages being written. */
   workDir: string;
   /** Read rate of fixity passes started through the API (bytes/s, 0 no limit). */
   fixityBytesPerSecond: number;
-  /** Health reports degraded while the staging filesystem has less free space than this. */
-  staging: { minFreeBytes: number; freeSpace: (dir: string) => Promise<number> };
 }
 
 /** Why the platform is degraded (empty: healthy). */
@@ -75,7 +76,7 @@ export function apiRoutes(deps: ApiDeps) {
       schema: { response: { 200: Type.Object({ status: Type.Union([Type.Literal('ok'), Type.Literal('degraded')]), database: Type.Boolean(), reasons: Type.Array(Type.String()) }) } },
     }, async () => {
       await sql`select 1`.execute(deps.db);
-      const reasons = degradedReasons({ stagingFreeBytes: await deps.staging.freeSpace(deps.stagingDir), stagingMinFreeBytes: deps.staging.minFreeBytes });
+      const reasons = degradedReasons({ stagingFreeBytes: await deps.staging.freeSpace(), stagingMinFreeBytes: deps.stagingMinFreeBytes });
       return { status: reasons.length > 0 ? ('degraded' as const) : ('ok' as const), database: true, reasons };
     });
     app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());

@@ -1,5 +1,4 @@
 import { existsSync } from 'node:fs';
-import { mkdir, statfs } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import fastifyStatic from '@fastify/static';
@@ -10,6 +9,7 @@ import { createHttpServer, type HttpServer } from '../core/http';
 import type { ObjectStore } from '../core/store/port';
 import { IngestService } from '../ingest/service';
 import { ingestRoutes } from '../ingest/routes';
+import { diskStaging } from '../ingest/staging';
 import type { Db } from '../schema/database';
 import type { SigningKey } from '../core/signing-key';
 import type { IngestPolicy } from '../core/config';
@@ -41,12 +41,6 @@ export interface ServerDeps {
   housekeepingMs?: number;
 }
 
-async function freeSpaceOf(dir: string): Promise<number> {
-  await mkdir(dir, { recursive: true });
-  const fs = await statfs(dir);
-  return fs.bavail * fs.bsize;
-}
-
 const BUILT_PAGE = fileURLToPath(new URL('../dist/web/', import.meta.url));
 
 /** One HTTP server carrying the API (/api) and the dock offload protocol (/ingest/v1). Tests use inject. */
@@ -54,18 +48,19 @@ export async function buildServer(deps: ServerDeps, options: FastifyServerOption
   const now = deps.now ?? (() => new Date());
   const app = await createHttpServer((request) => authenticate(deps.db, request, now()), { trustedProxies: deps.trustedProxies ?? [], hsts: deps.hsts ?? false }, options);
   await registerApiPlugins(app);
-  const ingest = new IngestService({ ...deps, policy: deps.ingest, log: app.log });
+  const staging = diskStaging(deps.stagingDir, deps.freeSpace);
+  const ingest = new IngestService({ ...deps, staging, policy: deps.ingest, log: app.log });
   await app.register(
     apiRoutes({
       db: deps.db,
       store: deps.store,
       now,
       secureCookies: deps.secureCookies ?? false,
-      stagingDir: deps.stagingDir,
+      staging,
+      stagingMinFreeBytes: deps.ingest.stagingMinFreeBytes,
       signingKey: deps.signingKey,
       workDir: deps.workDir,
       fixityBytesPerSecond: deps.fixityBytesPerSecond ?? 20_000_000,
-      staging: { minFreeBytes: deps.ingest.stagingMinFreeBytes, freeSpace: deps.freeSpace ?? freeSpaceOf },
     }),
     { prefix: '/api' },
   );
