@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { mkdir, open, readdir, rename, rm, statfs } from 'node:fs/promises';
+import { mkdir, readdir, rename, rm, statfs } from 'node:fs/promises';
 import { join } from 'node:path';
+import { fsyncPath } from '../core/files';
 import { hashFile, type Digests } from '../core/hashing';
 import type { Journal } from './journal';
 import { hashAndCopy, type ByteSource } from './transfer';
@@ -57,7 +58,7 @@ export class Spool {
       const copy = await hashFile(partial);
       if (copy.sha256 !== digests.sha256 || copy.sm3 !== digests.sm3) throw new Error('the spooled copy does not match what was read from the recorder');
       await rename(partial, this.path(name));
-      await syncDir(this.dir);
+      await fsyncPath(this.dir);
       return { name, digests };
     } catch (error) {
       await rm(partial, { force: true });
@@ -86,11 +87,3 @@ export class Spool {
 
 const mb = (bytes: number) => (bytes / 1e6).toFixed(1);
 
-async function syncDir(dir: string): Promise<void> {
-  const handle = await open(dir, 'r');
-  try {
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
-}
