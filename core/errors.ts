@@ -14,4 +14,9 @@ export class Problem extends Error {
   }
 }
 
+/** A setting in the environment is missing, malformed or contradicts another: the service refuses to start. */
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
 export const notFound = (what: string) => new Problem(404, 'Not Found', `${what} does not exist or is outside your scope`);
