@@ -3,6 +3,7 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import { sql } from 'kysely';
 import { Type } from 'typebox';
+import { wholeMebibytes } from '../core/bytes';
 import { Problem } from '../core/errors';
 import type { HttpServer } from '../core/http';
 import type { ObjectStore } from '../core/store/port';
@@ -44,8 +45,7 @@ export interface ApiDeps {
 export function degradedReasons(facts: { stagingFreeBytes: number; stagingMinFreeBytes: number }): string[] {
   const reasons: string[] = [];
   if (facts.stagingFreeBytes < facts.stagingMinFreeBytes) {
-    const mb = (n: number) => Math.floor(n / 1024 ** 2);
-    reasons.push(`staging space low: ${mb(facts.stagingFreeBytes)} MB free, below the floor of ${mb(facts.stagingMinFreeBytes)} MB; uploads may be refused with 507`);
+    reasons.push(`staging space low: ${wholeMebibytes(facts.stagingFreeBytes)} MB free, below the floor of ${wholeMebibytes(facts.stagingMinFreeBytes)} MB; uploads may be refused with 507`);
   }
   return reasons;
 }

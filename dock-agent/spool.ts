@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { mkdir, readdir, rename, rm, statfs } from 'node:fs/promises';
 import { join } from 'node:path';
+import { megabytes } from '../core/bytes';
 import { fsyncPath } from '../core/files';
 import { hashFile, type Digests } from '../core/hashing';
 import type { Journal } from './journal';
@@ -76,14 +77,12 @@ export class Spool {
   private async reserve(size: number): Promise<void> {
     const used = this.usage().bytes + this.reserved;
     if (used + size > this.maxBytes) {
-      throw new SpoolFullError(`the spool is full (${mb(used)} of ${mb(this.maxBytes)} MB used by files waiting for the platform; this file needs ${mb(size)} MB)`);
+      throw new SpoolFullError(`the spool is full (${megabytes(used)} of ${megabytes(this.maxBytes)} MB used by files waiting for the platform; this file needs ${megabytes(size)} MB)`);
     }
     const fs = await statfs(this.dir);
     const free = fs.bavail * fs.bsize - this.reserved;
-    if (size > free) throw new SpoolFullError(`the spool disk (${this.dir}) is full (${mb(free)} MB free; this file needs ${mb(size)} MB)`);
+    if (size > free) throw new SpoolFullError(`the spool disk (${this.dir}) is full (${megabytes(free)} MB free; this file needs ${megabytes(size)} MB)`);
     this.reserved += size;
   }
 }
-
-const mb = (bytes: number) => (bytes / 1e6).toFixed(1);
 
