@@ -1,4 +1,5 @@
 import { Type, type Static, type TSchema } from 'typebox';
+import { ProblemBody } from '../core/errors';
 
 /**
  * The dock offload protocol (docs/offload-protocol.md): every request and answer, written once.
@@ -74,9 +75,7 @@ export const CompleteResult = Type.Object({
 export const PurgeReport = Type.Object({ at: Type.Optional(DateTime) });
 export const PurgeRecorded = Type.Object({ evidenceId: Type.String(), recorded: Type.Boolean() });
 
-/** A refusal (application/problem+json); `offset`, `retryable`, `retryAt`, `declared`, `computed` and `state` where they help. */
-export const ProblemBody = Type.Object({ title: Type.String(), status: Type.Integer(), detail: Type.Optional(Type.String()) }, { additionalProperties: true });
-/** Every status a route may refuse with. */
+/** Every status a route may refuse with (application/problem+json, core/errors.ts ProblemBody; `offset`, `retryable`, `retryAt`, `declared`, `computed` and `state` where they help). */
 export const PROBLEM_STATUSES = [400, 401, 403, 404, 409, 413, 422, 503, 507] as const;
 
 export type SessionRequest = Static<typeof SessionRequest>;
