@@ -117,13 +117,8 @@ const problems = Object.fromEntries(PROBLEM_STATUSES.map((status) => [status, Pr
 
 /** A route's fastify schema: its request parts, its answer and the problems it may answer with. */
 export function routeSchema<R extends Route>(route: R) {
-  const { params, body, headers } = route as Route;
-  return {
-    ...(params ? { params } : {}),
-    ...(body ? { body } : {}),
-    ...(headers ? { headers } : {}),
-    response: { [route.status]: route.response, ...problems } as { [S in R['status']]: R['response'] } & typeof problems,
-  } as Pick<R, Extract<keyof R, 'params' | 'body' | 'headers'>> & { response: { [S in R['status']]: R['response'] } & typeof problems };
+  const { method: _method, url: _url, status, response, ...parts } = route;
+  return { ...parts, response: { ...problems, [status]: response } as Record<R['status'], R['response']> & typeof problems };
 }
 
 /** The path of a route for one session or upload, relative to PREFIX. */
