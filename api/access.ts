@@ -98,6 +98,8 @@ export const ACTIONS = {
 
   /** The dock offload protocol: open and close sessions, upload, complete. */
   'ingest.upload': { roles: ['station', 'admin'], token: 'ingest', objects: null },
+  /** Continue any dock's sessions and uploads, not only one's own (an administrator standing in for a station). */
+  'ingest.every-dock': { roles: ['admin'], token: 'ingest', objects: null },
   /** Only the station that holds the recorder reports that it deleted the file there. */
   'ingest.purge': { roles: ['station'], token: 'ingest', objects: null },
 } as const satisfies Record<string, Rule>;

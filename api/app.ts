@@ -3,6 +3,7 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import { sql } from 'kysely';
 import { Type } from 'typebox';
+import { wholeMebibytes } from '../core/bytes';
 import { Problem } from '../core/errors';
 import { PUBLIC, publicRoutes, type HttpServer } from '../core/http';
 import type { ObjectStore } from '../core/store/port';
@@ -19,6 +20,7 @@ import { exportRoutes } from './routes/exports';
 import { fixityRoutes } from './routes/fixity';
 import { workQueueRoutes } from './routes/work-queue';
 import type { SigningKey } from '../core/signing-key';
+import type { Staging } from '../ingest/staging';
 
 export interface ApiDeps {
   db: Db;
@@ -27,22 +29,21 @@ export interface ApiDeps {
   now: () => Date;
   /** Send the session cookie with Secure (behind HTTPS). */
   secureCookies: boolean;
-  /** Where partial uploads are staged, for live offload progress. */
-  stagingDir: string;
+  /** The ingest's staging: live offload progress, and its free space for health. */
+  staging: Pick<Staging, 'bytes' | 'freeSpace'>;
+  /** Health reports degraded while staging has less free space than this. */
+  stagingMinFreeBytes: number;
   /** The platform key that signs court export manifests. */
   signingKey: SigningKey;
   /** Read rate of fixity passes started through the API (bytes/s, 0 no limit). */
   fixityBytesPerSecond: number;
-  /** Health reports degraded while the staging filesystem has less free space than this. */
-  staging: { minFreeBytes: number; freeSpace: (dir: string) => Promise<number> };
 }
 
 /** Why the platform is degraded (empty: healthy). */
 export function degradedReasons(facts: { stagingFreeBytes: number; stagingMinFreeBytes: number }): string[] {
   const reasons: string[] = [];
   if (facts.stagingFreeBytes < facts.stagingMinFreeBytes) {
-    const mb = (n: number) => Math.floor(n / 1024 ** 2);
-    reasons.push(`staging space low: ${mb(facts.stagingFreeBytes)} MB free, below the floor of ${mb(facts.stagingMinFreeBytes)} MB; uploads may be refused with 507`);
+    reasons.push(`staging space low: ${wholeMebibytes(facts.stagingFreeBytes)} MB free, below the floor of ${wholeMebibytes(facts.stagingMinFreeBytes)} MB; uploads may be refused with 507`);
   }
   return reasons;
 }
@@ -77,7 +78,7 @@ export function apiRoutes(deps: ApiDeps) {
       schema: { response: { 200: Type.Object({ status: Type.Union([Type.Literal('ok'), Type.Literal('degraded')]), database: Type.Boolean(), reasons: Type.Array(Type.String()) }) } },
     }, async () => {
       await sql`select 1`.execute(deps.db);
-      const reasons = degradedReasons({ stagingFreeBytes: await deps.staging.freeSpace(deps.stagingDir), stagingMinFreeBytes: deps.staging.minFreeBytes });
+      const reasons = degradedReasons({ stagingFreeBytes: await deps.staging.freeSpace(), stagingMinFreeBytes: deps.stagingMinFreeBytes });
       return { status: reasons.length > 0 ? ('degraded' as const) : ('ok' as const), database: true, reasons };
     });
     app.get('/openapi.json', { config: { action: PUBLIC }, schema: { hide: true } }, async () => app.swagger());

@@ -1,12 +1,9 @@
 import type { Readable } from 'node:stream';
 import { Type, type TSchema } from 'typebox';
-import { Problem } from '../core/errors';
+import { Problem, ProblemBody } from '../core/errors';
 
 /** Schema pieces shared by the API's routes. */
-export const ProblemBody = Type.Object(
-  { type: Type.Optional(Type.String()), title: Type.String(), status: Type.Integer(), detail: Type.Optional(Type.String()), instance: Type.Optional(Type.String()) },
-  { additionalProperties: true },
-);
+export { ProblemBody };
 export const errors = { 400: ProblemBody, 401: ProblemBody, 403: ProblemBody, 404: ProblemBody, 409: ProblemBody, 422: ProblemBody, 503: ProblemBody };
 export const Nullable = <T extends TSchema>(t: T) => Type.Union([t, Type.Null()]);
 export const Uuid = Type.String({ format: 'uuid' });

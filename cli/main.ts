@@ -3,6 +3,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
+import { megabytes } from '../core/bytes';
 import { readConfig, type Config } from '../core/config';
 import { describeUnmatched, type CrossCheck } from '../core/cross-check';
 import { registerDockAgentCommand } from '../dock-agent/command';
@@ -316,10 +317,9 @@ function printEvent(event: OffloadEvent): void {
 }
 
 function printSummary(s: OffloadSummary): void {
-  const mb = s.bytes / 1e6;
   console.log(
     `\n${s.verified}/${s.files} files verified (${s.duplicates} already on the platform), ${s.skipped.length} skipped, ${s.failed.length} failed; ` +
-      `${mb.toFixed(1)} MB in ${s.seconds.toFixed(2)} s = ${(mb / Math.max(s.seconds, 1e-9)).toFixed(1)} MB/s`,
+      `${megabytes(s.bytes)} MB in ${s.seconds.toFixed(2)} s = ${megabytes(s.bytes / Math.max(s.seconds, 1e-9))} MB/s`,
   );
   for (const r of s.results) console.log(`  ${r.evidenceId}  ${r.path}\n      sha256 ${r.sha256}\n      sm3    ${r.sm3}`);
   if (s.failed.length > 0) console.log(`Not verified (still on the recorder; dock again):\n${s.failed.map((f) => `  ${f.path}: ${f.error}`).join('\n')}`);

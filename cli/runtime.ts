@@ -16,6 +16,7 @@ import { createStore } from '../core/store/factory';
 import type { ObjectStore } from '../core/store/port';
 import { RevokedTokenError, createToken, generateToken } from '../core/tokens';
 import { APP_ROLE, connect, migrateToLatest, type Db } from '../schema/database';
+import { diskStaging } from '../ingest/staging';
 import { startEmbeddedPostgres, startPrivateRedis, type RunningService } from './embedded';
 
 /** The running platform's shared parts: database (migrated), Redis, object store. */
@@ -138,7 +139,7 @@ export async function startJobs(
     checkpoints: checkpointTask({ db, store, signingKey, timestamps: client, now, log }, config.checkpointIntervalMs),
     fixity: fixityTask({ db, store, now, ...config.fixity, log }),
     housekeeping: housekeepingTask(
-      ingest ?? new IngestService({ db, store, stagingDir: config.stagingDir, maxFileBytes: config.maxFileBytes, policy: config.ingest, log }),
+      ingest ?? new IngestService({ db, store, staging: diskStaging(config.stagingDir), maxFileBytes: config.maxFileBytes, policy: config.ingest, log }),
       HOUSEKEEPING_MS,
     ),
   };

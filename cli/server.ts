@@ -1,16 +1,16 @@
 import { existsSync } from 'node:fs';
-import { mkdir, statfs } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import fastifyStatic from '@fastify/static';
 import type { FastifyServerOptions } from 'fastify';
 import { apiRoutes, registerApiPlugins } from '../api/app';
-import { declarable, refusal } from '../api/access';
+import { declarable, permits, refusal } from '../api/access';
 import { authenticate } from '../api/identity';
 import { createHttpServer, publicRoutes, PUBLIC, type HttpServer } from '../core/http';
 import type { ObjectStore } from '../core/store/port';
 import { IngestService } from '../ingest/service';
 import { ingestRoutes } from '../ingest/routes';
+import { diskStaging } from '../ingest/staging';
 import type { Db } from '../schema/database';
 import type { SigningKey } from '../core/signing-key';
 import type { IngestPolicy } from '../core/config';
@@ -37,12 +37,6 @@ export interface ServerDeps {
   freeSpace?: (dir: string) => Promise<number>;
 }
 
-async function freeSpaceOf(dir: string): Promise<number> {
-  await mkdir(dir, { recursive: true });
-  const fs = await statfs(dir);
-  return fs.bavail * fs.bsize;
-}
-
 const BUILT_PAGE = fileURLToPath(new URL('../dist/web/', import.meta.url));
 
 /**
@@ -53,21 +47,22 @@ export async function buildServer(deps: ServerDeps, options: FastifyServerOption
   const now = deps.now ?? (() => new Date());
   const app = await createHttpServer({ authenticate: (request) => authenticate(deps.db, request, now()), refusal, declarable }, { trustedProxies: deps.trustedProxies ?? [], hsts: deps.hsts ?? false }, options);
   await registerApiPlugins(app);
-  const ingest = new IngestService({ ...deps, policy: deps.ingest, log: app.log });
+  const staging = diskStaging(deps.stagingDir, deps.freeSpace);
+  const ingest = new IngestService({ ...deps, staging, policy: deps.ingest, log: app.log });
   await app.register(
     apiRoutes({
       db: deps.db,
       store: deps.store,
       now,
       secureCookies: deps.secureCookies ?? false,
-      stagingDir: deps.stagingDir,
+      staging,
+      stagingMinFreeBytes: deps.ingest.stagingMinFreeBytes,
       signingKey: deps.signingKey,
       fixityBytesPerSecond: deps.fixityBytesPerSecond ?? 20_000_000,
-      staging: { minFreeBytes: deps.ingest.stagingMinFreeBytes, freeSpace: deps.freeSpace ?? freeSpaceOf },
     }),
     { prefix: '/api' },
   );
-  await app.register(ingestRoutes(ingest), { prefix: '/ingest/v1' });
+  await app.register(ingestRoutes(ingest, (p) => permits(p, 'ingest.every-dock')), { prefix: '/ingest/v1' });
   await servePage(app, deps.webRoot ?? BUILT_PAGE);
   return Object.assign(app, { ingest });
 }

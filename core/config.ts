@@ -1,5 +1,6 @@
 import { resolve, join } from 'node:path';
 import { trustedProxies } from './client-address';
+import { ConfigError } from './errors';
 import { readTimestampConfig, type TimestampConfig } from './timestamp/config';
 
 /** Everything the services read from the environment, read once at start and frozen. */
@@ -61,9 +62,7 @@ export interface S3Settings {
   bucket: string;
 }
 
-export class ConfigError extends Error {
-  override name = 'ConfigError';
-}
+export { ConfigError };
 
 type Env = Record<string, string | undefined>;
 

@@ -4,6 +4,7 @@ import helmet from '@fastify/helmet';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { clientAddress, trustedProxies, type ClientAddress } from './client-address';
 import { Problem } from './errors';
+import { errorCode, isNetworkError } from './network';
 import type { Principal } from './principal';
 
 declare module 'fastify' {
@@ -137,8 +138,8 @@ function sendProblem(error: unknown, request: FastifyRequest, reply: FastifyRepl
     .send({ type: 'about:blank', title, status, ...(detail ? { detail } : {}), instance: request.url.split('?')[0], ...extra });
 }
 
-/** Network error codes and PostgreSQL SQLSTATEs that mean "the database went away": worth a retry, not a bug. */
-const UNAVAILABLE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN', '57P01', '57P02', '57P03', '53300']);
+/** PostgreSQL SQLSTATEs that mean "the database went away" (shut down, crashed, full of connections): worth a retry, not a bug. */
+const UNAVAILABLE_STATES = new Set(['57P01', '57P02', '57P03', '53300']);
 /** pg and kysely report a lost connection with no code at all, only these messages. */
 const UNAVAILABLE_MESSAGES = [
   'Connection terminated', // "… unexpectedly", "… due to connection timeout"
@@ -152,8 +153,8 @@ const UNAVAILABLE_MESSAGES = [
 export function isDatabaseUnavailable(error: unknown): boolean {
   const e = error as { code?: unknown; message?: unknown; errors?: unknown } | null;
   if (!e || typeof e !== 'object') return false;
-  const code = typeof e.code === 'string' ? e.code : '';
-  if (UNAVAILABLE_CODES.has(code) || code.startsWith('08')) return true; // class 08: connection exception
+  const code = errorCode(e);
+  if (isNetworkError(e) || UNAVAILABLE_STATES.has(code) || code.startsWith('08')) return true; // class 08: connection exception
   if (typeof e.message === 'string' && UNAVAILABLE_MESSAGES.some((m) => (e.message as string).includes(m))) return true;
   return Array.isArray(e.errors) && e.errors.some(isDatabaseUnavailable); // AggregateError: every address refused
 }

@@ -4,13 +4,15 @@ import { ServerProblem, type IngestClient } from './client';
 import type { DockAgentConfig } from './config';
 import { identify, type ConnectedDevice } from './devices';
 import type { RecorderDriver, RecorderIdentity } from './drivers';
+import { megabytes } from '../core/bytes';
+import type { SessionRequest } from '../ingest/protocol';
 import type { FileContext, Journal, JournalRow } from './journal';
 import type { PlatformLink } from './link';
 import { parseRecorderName } from './names';
 import { fileKey, observe, planFiles, type Candidate, type Observation } from './plan';
 import type { SlotPool } from './scheduler';
 import { SpoolFullError, type Spool } from './spool';
-import { eta, fileCount, formatMB, nextRate, type BayState, type BayStatus } from './status';
+import { eta, fileCount, nextRate, type BayState, type BayStatus } from './status';
 import { classifyFailure, fileSource, hashAndSend } from './transfer';
 import { listVolume, type MountedVolume, type SkippedEntry, type VolumeFile } from './volume';
 
@@ -264,7 +266,7 @@ export class Bay {
     const upload = await client.createUpload(await this.session(), { pathBase64: c.file.relative.toString('base64'), size: c.file.size, metadata: context.metadata });
     const row: JournalRow = { ...key, display: c.file.display, state: 'sending', uploadId: upload.uploadId, evidenceId: null, sha256: null, sm3: null, spoolFile: null, context, purgedAt: null };
     journal.save(row);
-    if (upload.offset > 0) this.ctx.log(`bay ${this.number} ${this.serial}: resuming ${c.file.display} at ${formatMB(upload.offset)} MB (already on the platform)`);
+    if (upload.offset > 0) this.ctx.log(`bay ${this.number} ${this.serial}: resuming ${c.file.display} at ${megabytes(upload.offset)} MB (already on the platform)`);
     const digests = await hashAndSend(client, upload.uploadId, fileSource(this.volume!, c.file, this.abort.signal), upload.offset, this.progress);
     await this.assertUnchanged(c.file);
     const result = await client.complete(upload.uploadId, digests);
@@ -274,7 +276,7 @@ export class Bay {
   private async verified(c: Candidate, row: JournalRow, duplicate: boolean, mayPurge = true): Promise<void> {
     this.ctx.journal.save(row);
     this.files.verified++;
-    this.ctx.log(`bay ${this.number} ${this.serial}: verified ${c.file.display} (${formatMB(c.file.size)} MB) evidence ${row.evidenceId}${duplicate ? ' [already on the platform]' : ''}`);
+    this.ctx.log(`bay ${this.number} ${this.serial}: verified ${c.file.display} (${megabytes(c.file.size)} MB) evidence ${row.evidenceId}${duplicate ? ' [already on the platform]' : ''}`);
     if (mayPurge && this.ctx.config.purge === 'after-verify') await this.purge(c.file, row);
   }
 
@@ -290,7 +292,7 @@ export class Bay {
     const key = fileKey(this.serial, c.file);
     this.ctx.journal.save({ ...key, display: c.file.display, state: 'spooled', uploadId: null, evidenceId: null, ...digests, spoolFile: name, context: this.context(c), purgedAt: null });
     this.files.spooled++;
-    this.ctx.log(`bay ${this.number} ${this.serial}: spooled ${c.file.display} (${formatMB(c.file.size)} MB); the verified copy waits at the station for the platform`);
+    this.ctx.log(`bay ${this.number} ${this.serial}: spooled ${c.file.display} (${megabytes(c.file.size)} MB); the verified copy waits at the station for the platform`);
     this.ctx.spooled();
   }
 
@@ -361,7 +363,7 @@ export class Bay {
 }
 
 /** The session of one docking; the recorder clock is sent so that the platform keeps the skew on every file. */
-export function sessionRequest(config: Readonly<DockAgentConfig>, bay: number, vidPid: string, serial: string, officerNo: string | null, clockSkewMs: number | null): object {
+export function sessionRequest(config: Readonly<DockAgentConfig>, bay: number, vidPid: string, serial: string, officerNo: string | null, clockSkewMs: number | null): SessionRequest {
   const now = Date.now();
   return {
     station: config.station,

@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
+import type { FileRequest } from '../ingest/protocol';
 
 /**
  * The station's durable memory of every recorder file it has handled, in SQLite (WAL, synchronous
@@ -29,7 +30,8 @@ export interface FileContext {
   vidPid: string;
   officerNo: string | null;
   clockSkewMs: number | null;
-  metadata: { officerNo: string | null; deviceSerial: string | null; recordedAt: string | null; stationTime: string; important: boolean };
+  /** The file's metadata as announced to the platform, every field known or null. */
+  metadata: Required<NonNullable<FileRequest['metadata']>> & { stationTime: string };
 }
 
 export interface JournalRow extends FileKey {

@@ -1,4 +1,5 @@
-import { IngestClient, ServerProblem, type Completion } from './client';
+import { IngestClient, ServerProblem } from './client';
+import type { CompleteResult, FileRequest, SessionRequest } from '../ingest/protocol';
 import { parseRecorderName } from './names';
 import { fileSource, hashAndSend } from './transfer';
 import { directoryVolume, listVolume, type MountedVolume, type SkippedEntry, type VolumeFile } from './volume';
@@ -6,9 +7,9 @@ import { directoryVolume, listVolume, type MountedVolume, type SkippedEntry, typ
 export interface OffloadOptions {
   server: string;
   token: string;
-  station: { code: string; name?: string };
+  station: SessionRequest['station'];
   bay: number;
-  recorder: { serial: string; vidPid?: string; officerNo?: string; clock?: string };
+  recorder: SessionRequest['recorder'];
   /** The station's UTC offset, to read recorder-clock stamps in file names (China: +480). */
   utcOffsetMinutes: number;
   /** How often one file is retried after a network error or a server that is briefly unavailable. */
@@ -18,7 +19,7 @@ export interface OffloadOptions {
 
 export type OffloadEvent =
   | { kind: 'skipped'; path: string; reason: string }
-  | { kind: 'verified'; path: string; size: number; result: Completion }
+  | { kind: 'verified'; path: string; size: number; result: CompleteResult }
   | { kind: 'failed'; path: string; error: string }
   | { kind: 'retry'; path: string; attempt: number; error: string };
 
@@ -80,7 +81,7 @@ export async function offloadVolume(volume: string, options: OffloadOptions): Pr
   return summary;
 }
 
-async function sendFile(client: IngestClient, sessionId: string, mounted: MountedVolume, file: VolumeFile, metadata: object): Promise<Completion> {
+async function sendFile(client: IngestClient, sessionId: string, mounted: MountedVolume, file: VolumeFile, metadata: FileRequest['metadata']): Promise<CompleteResult> {
   const upload = await client.createUpload(sessionId, {
     pathBase64: file.relative.toString('base64'),
     size: file.size,

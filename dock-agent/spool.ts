@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { mkdir, open, readdir, rename, rm, statfs } from 'node:fs/promises';
+import { mkdir, readdir, rename, rm, statfs } from 'node:fs/promises';
 import { join } from 'node:path';
+import { megabytes } from '../core/bytes';
+import { fsyncPath } from '../core/files';
 import { hashFile, type Digests } from '../core/hashing';
 import type { Journal } from './journal';
 import { hashAndCopy, type ByteSource } from './transfer';
@@ -57,7 +59,7 @@ export class Spool {
       const copy = await hashFile(partial);
       if (copy.sha256 !== digests.sha256 || copy.sm3 !== digests.sm3) throw new Error('the spooled copy does not match what was read from the recorder');
       await rename(partial, this.path(name));
-      await syncDir(this.dir);
+      await fsyncPath(this.dir);
       return { name, digests };
     } catch (error) {
       await rm(partial, { force: true });
@@ -75,22 +77,12 @@ export class Spool {
   private async reserve(size: number): Promise<void> {
     const used = this.usage().bytes + this.reserved;
     if (used + size > this.maxBytes) {
-      throw new SpoolFullError(`the spool is full (${mb(used)} of ${mb(this.maxBytes)} MB used by files waiting for the platform; this file needs ${mb(size)} MB)`);
+      throw new SpoolFullError(`the spool is full (${megabytes(used)} of ${megabytes(this.maxBytes)} MB used by files waiting for the platform; this file needs ${megabytes(size)} MB)`);
     }
     const fs = await statfs(this.dir);
     const free = fs.bavail * fs.bsize - this.reserved;
-    if (size > free) throw new SpoolFullError(`the spool disk (${this.dir}) is full (${mb(free)} MB free; this file needs ${mb(size)} MB)`);
+    if (size > free) throw new SpoolFullError(`the spool disk (${this.dir}) is full (${megabytes(free)} MB free; this file needs ${megabytes(size)} MB)`);
     this.reserved += size;
   }
 }
 
-const mb = (bytes: number) => (bytes / 1e6).toFixed(1);
-
-async function syncDir(dir: string): Promise<void> {
-  const handle = await open(dir, 'r');
-  try {
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
-}

@@ -9,7 +9,8 @@ import type { Journal, JournalRow } from './journal';
 import { PlatformLink } from './link';
 import { SlotPool } from './scheduler';
 import type { Spool } from './spool';
-import { formatMB, type StationStatus } from './status';
+import { megabytes } from '../core/bytes';
+import type { StationStatus } from './status';
 import { classifyFailure, hashAndSend, type ByteSource } from './transfer';
 
 export interface StationDeps {
@@ -241,7 +242,7 @@ export class Station {
   private async spoolDone(row: JournalRow, evidenceId: string): Promise<void> {
     this.deps.journal.save({ ...row, state: 'verified', evidenceId, spoolFile: null });
     await this.deps.spool.discard(row.spoolFile!);
-    this.deps.log(`spool: verified ${row.display} (recorder ${row.serial}, ${formatMB(row.size)} MB) evidence ${evidenceId}`);
+    this.deps.log(`spool: verified ${row.display} (recorder ${row.serial}, ${megabytes(row.size)} MB) evidence ${evidenceId}`);
   }
 
   private track(work: Promise<void>): void {

@@ -1,3 +1,5 @@
+import { humanBytes, megabytes } from '../core/bytes';
+
 /**
  * The station's state as people and dashboards see it: one record per bay (the JSON status file
  * has exactly these fields) and pure renderings of it for a terminal and for log lines.
@@ -58,9 +60,6 @@ export function eta(remainingBytes: number, bytesPerSecond: number): number | nu
 /** "1 file", "3 files". */
 export const fileCount = (n: number): string => `${n} ${n === 1 ? 'file' : 'files'}`;
 
-export const formatMB = (bytes: number): string => (bytes / 1e6).toFixed(1);
-
-const formatSize = (bytes: number): string => (bytes >= 1e9 ? `${(bytes / 1e9).toFixed(1)} GB` : `${formatMB(bytes)} MB`);
 
 export function formatDuration(seconds: number | null): string {
   if (seconds === null) return '–';
@@ -76,8 +75,8 @@ const who = (b: BayStatus) => `bay ${b.bay} ${b.recorder.serial ?? b.recorder.vi
 export function progressLine(b: BayStatus): string {
   const done = b.files.verified + b.files.spooled;
   return (
-    `${who(b)}: ${b.state}, ${done}/${b.files.total} files, ${formatMB(b.bytes.done)}/${formatMB(b.bytes.total)} MB, ` +
-    `${formatMB(b.bytesPerSecond)} MB/s, ETA ${formatDuration(b.etaSeconds)}${b.current ? `, now ${b.current.path}` : ''}`
+    `${who(b)}: ${b.state}, ${done}/${b.files.total} files, ${megabytes(b.bytes.done)}/${megabytes(b.bytes.total)} MB, ` +
+    `${megabytes(b.bytesPerSecond)} MB/s, ETA ${formatDuration(b.etaSeconds)}${b.current ? `, now ${b.current.path}` : ''}`
   );
 }
 
@@ -90,16 +89,16 @@ export function stateLine(b: BayStatus): string {
 export function renderTable(s: StationStatus, width = 120): string[] {
   const platform = s.platform.reachable ? 'platform reachable' : `PLATFORM UNREACHABLE (${s.platform.error ?? 'no answer'}): new files go to the spool`;
   const lines = [
-    (`Station ${s.station} · ${platform} · spool ${s.spool.files} files, ${formatSize(s.spool.bytes)} of ${formatSize(s.spool.maxBytes)}` +
+    (`Station ${s.station} · ${platform} · spool ${s.spool.files} files, ${humanBytes(s.spool.bytes, 'MB')} of ${humanBytes(s.spool.maxBytes, 'MB')}` +
       (s.purgesToRecord > 0 ? ` · ${s.purgesToRecord} purges to record` : '')).slice(0, width),
     'BAY  RECORDER      STATE            FILES      MB                  MB/s   ETA      UNDOCK',
   ];
   for (const b of [...s.bays].sort((x, y) => x.bay - y.bay)) {
     const files = `${b.files.verified + b.files.spooled}/${b.files.total}`;
-    const mb = `${formatMB(b.bytes.done)}/${formatMB(b.bytes.total)}`;
+    const mb = `${megabytes(b.bytes.done)}/${megabytes(b.bytes.total)}`;
     lines.push(
       `${String(b.bay).padStart(3)}  ${(b.recorder.serial ?? b.recorder.vidPid).padEnd(12).slice(0, 12)}  ${b.state.padEnd(15)}  ${files.padEnd(9)}  ${mb.padEnd(18)}  ` +
-        `${formatMB(b.bytesPerSecond).padStart(5)}  ${formatDuration(b.etaSeconds).padEnd(7)}  ${b.mayUndock ? 'YES' : 'no'}`,
+        `${megabytes(b.bytesPerSecond).padStart(5)}  ${formatDuration(b.etaSeconds).padEnd(7)}  ${b.mayUndock ? 'YES' : 'no'}`,
     );
     lines.push(`     ${b.message}`.slice(0, width));
   }

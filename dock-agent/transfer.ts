@@ -1,9 +1,11 @@
 import { createWriteStream } from 'node:fs';
-import { open } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import { addAbortSignal, Transform, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import { fsyncPath } from '../core/files';
+import { isNetworkError } from '../core/network';
 import { DualHasher, type Digests } from '../core/hashing';
-import { ServerProblem, type IngestClient } from './client';
+import { ProtocolMismatch, ServerProblem, type IngestClient } from './client';
 import type { MountedVolume, VolumeFile } from './volume';
 
 /** Bytes of one file, opened by range: a recorder file, or its copy in the spool. */
@@ -47,12 +49,8 @@ export async function hashAndSend(client: IngestClient, uploadId: string, source
 export async function hashAndCopy(source: ByteSource, path: string, onBytes: OnBytes = () => {}): Promise<Digests> {
   const hasher = new DualHasher();
   if (source.size > 0) await pipeline(source.open(0, source.size), hashingTap(hasher, onBytes), createWriteStream(path, { flags: 'wx' }));
-  const handle = await open(path, source.size > 0 ? 'r+' : 'wx');
-  try {
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
+  else await writeFile(path, '', { flag: 'wx' });
+  await fsyncPath(path);
   return finish(hasher, source.size);
 }
 
@@ -78,17 +76,16 @@ function finish(hasher: DualHasher, size: number): Digests {
  */
 export type FailureKind = 'aborted' | 'recorder' | 'unreachable' | 'retry' | 'refused';
 
-const NETWORK = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN', 'ENOTFOUND', 'ECONNABORTED', 'UND_ERR_SOCKET']);
-
 export function classifyFailure(error: unknown): FailureKind {
   if (error instanceof ServerProblem) {
     if (error.status === 502 || error.status === 504) return 'unreachable'; // a proxy in front of a platform that is down
     if (error.status === 409 || error.status === 422 || error.retryable) return 'retry';
     return 'refused';
   }
+  if (error instanceof ProtocolMismatch) return 'refused'; // a platform speaking another protocol: retrying will not help
   const e = error as { name?: string; code?: string };
   if (e?.name === 'AbortError' || e?.code === 'ABORT_ERR') return 'aborted';
-  if (e?.code && NETWORK.has(e.code)) return 'unreachable';
+  if (isNetworkError(error)) return 'unreachable';
   if (e?.code && /^E[A-Z]+$/.test(e.code)) return 'recorder'; // EIO, ENOENT, ENODEV…: reading the volume failed
   return 'retry';
 }

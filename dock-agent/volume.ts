@@ -1,6 +1,7 @@
 import { createReadStream } from 'node:fs';
-import { lstat, open, readdir, unlink } from 'node:fs/promises';
+import { lstat, readdir, unlink } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
+import { fsyncPath } from '../core/files';
 import { displayName } from '../core/names';
 import type { ConnectedDevice } from './devices';
 
@@ -71,12 +72,7 @@ export function directoryVolume(root: string, release: () => Promise<void> = asy
     remove: async (file) => {
       await unlink(file.absolute);
       // The deletion must be on the medium before the platform is told about it.
-      const dir = await open(file.absolute.subarray(0, file.absolute.lastIndexOf(SLASH[0]!)), 'r');
-      try {
-        await dir.sync();
-      } finally {
-        await dir.close();
-      }
+      await fsyncPath(file.absolute.subarray(0, file.absolute.lastIndexOf(SLASH[0]!)));
     },
     release,
   };

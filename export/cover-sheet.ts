@@ -1,3 +1,4 @@
+import { humanBytes } from '../core/bytes';
 import { COVER_SHEET, MANIFEST, PUBLIC_KEY, SHA256SUMS, SIGNATURE, SM3SUMS, VERIFIER, groupFingerprint, type Manifest, type ManifestFile } from './format';
 
 /** Text into HTML: every value on the sheet is data (recorder names included), never markup. */
@@ -12,14 +13,7 @@ export function beijingTime(iso: string | null): string {
 }
 
 export function humanSize(bytes: number): string {
-  const units = ['B', 'KB', 'MB', 'GB', 'TB'];
-  let value = bytes;
-  let unit = 0;
-  while (value >= 1000 && unit < units.length - 1) {
-    value /= 1000;
-    unit += 1;
-  }
-  return unit === 0 ? `${bytes} B` : `${value.toFixed(1)} ${units[unit]}（${bytes.toLocaleString('en-US')} 字节）`;
+  return bytes < 1000 ? `${bytes} B` : `${humanBytes(bytes)}（${bytes.toLocaleString('en-US')} 字节）`;
 }
 
 function fileRows(f: ManifestFile, n: number): string {

@@ -7,9 +7,11 @@ import type { IngestService } from './service';
  * original sits in the store without an evidence row.
  */
 
+import type { UploadState } from '../schema/db';
+
 /** What the platform knows about an upload when deciding about it. */
 export interface UploadFacts {
-  state: 'receiving' | 'verified' | 'rejected';
+  state: UploadState;
   /** The original is already in the object store under the upload's key. */
   stored: boolean;
   /** The dock's declared hashes were recorded (at its complete). */

@@ -1,9 +1,5 @@
-import { createWriteStream } from 'node:fs';
-import { mkdir, open, readdir, rm, stat, truncate } from 'node:fs/promises';
-import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { Transform } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
 import { sql } from 'kysely';
 import { appendCustody } from '../core/chain';
 import type { IngestPolicy } from '../core/config';
@@ -16,11 +12,13 @@ import type { ObjectStore } from '../core/store/port';
 import { ObjectNotFoundError, StoreUnavailableError } from '../core/store/port';
 import type { Db } from '../schema/database';
 import type { FileMetadata, UploadRow } from '../schema/db';
+import type { CompleteResult, FileRequest, PurgeRecorded, SessionOpened, SessionRequest, UploadStatus } from './protocol';
+import type { Staging } from './staging';
 
 export interface IngestDeps {
   db: Db;
   store: ObjectStore;
-  stagingDir: string;
+  staging: Staging;
   maxFileBytes: number;
   log: { info(obj: object, msg: string): void; warn(obj: object, msg: string): void };
   policy: Pick<IngestPolicy, 'uploadLeaseMs' | 'abandonedUploadMs'>;
@@ -30,42 +28,11 @@ export interface IngestDeps {
 /** The sweep finishes a commit on behalf of a dock that never came back. */
 const SWEEP: Dock = { credential: 'ingest-sweep', name: 'ingest-sweep', admin: true };
 
-export interface SessionRequest {
-  station: { code: string; name?: string };
-  bay: number;
-  recorder: { serial: string; vidPid?: string; officerNo?: string; clock?: string };
-  stationClock?: string;
-}
-
-export interface FileRequest {
-  /** Path relative to the volume root, as raw bytes in base64 (names may be GBK or hostile). */
-  pathBase64: string;
-  size: number;
-  metadata: Partial<FileMetadata>;
-}
-
 /** The dock calling: sessions and uploads belong to the credential that opened them (admins see all). */
 export interface Dock {
   credential: string;
   name: string;
   admin: boolean;
-}
-
-export interface UploadStatus {
-  uploadId: string;
-  offset: number;
-  size: number;
-  state: UploadRow['state'];
-  evidenceId: string | null;
-}
-
-export interface CompleteResult {
-  evidenceId: string;
-  duplicate: boolean;
-  /** True once the server holds a verified copy: the dock may delete the file from the recorder. */
-  mayPurge: boolean;
-  sha256: string;
-  sm3: string;
 }
 
 /**
@@ -80,7 +47,7 @@ export class IngestService {
 
   constructor(private readonly deps: IngestDeps) {}
 
-  async openSession(req: SessionRequest, dock: Dock): Promise<{ sessionId: string; clockSkewMs: number | null }> {
+  async openSession(req: SessionRequest, dock: Dock): Promise<SessionOpened> {
     const { db } = this.deps;
     const stationClock = req.stationClock ? new Date(req.stationClock) : new Date();
     const recorderClock = req.recorder.clock ? new Date(req.recorder.clock) : null;
@@ -156,12 +123,13 @@ export class IngestService {
       .$if(!dock.admin, (q) => q.where('opened_by', '=', dock.credential))
       .executeTakeFirst();
     if (!session) throw new Problem(404, 'Not Found', `offload session ${sessionId} does not exist or was opened by another dock`);
+    const m = req.metadata ?? {};
     const metadata: FileMetadata = {
-      officerNo: req.metadata.officerNo ?? null,
-      deviceSerial: req.metadata.deviceSerial ?? null,
-      recordedAt: req.metadata.recordedAt ?? null,
-      stationTime: req.metadata.stationTime ?? null,
-      important: req.metadata.important ?? false,
+      officerNo: m.officerNo ?? null,
+      deviceSerial: m.deviceSerial ?? null,
+      recordedAt: m.recordedAt ?? null,
+      stationTime: m.stationTime ?? null,
+      important: m.important ?? false,
     };
     const inserted = await db
       .insertInto('uploads')
@@ -237,7 +205,6 @@ export class IngestService {
       }
       const size = Number(upload.size);
       const hasher = await this.hasherAt(uploadId, held);
-      const path = this.stagingPath(uploadId);
       let received = held;
       const hashAndCount = new Transform({
         transform(chunk: Buffer, _enc, done) {
@@ -248,27 +215,24 @@ export class IngestService {
         },
       });
       try {
-        await mkdir(this.deps.stagingDir, { recursive: true });
-        const out = createWriteStream(path, { flags: 'a' });
-        await pipeline(body, hashAndCount, out);
-        await fsync(path);
+        await this.deps.staging.append(uploadId, [body, hashAndCount]);
       } catch (error) {
         // The hasher may have seen bytes the file did not get: rebuild it from disk next time.
         this.hashers.delete(uploadId);
-        if (received > size) await truncate(path, held);
+        if (received > size) await this.deps.staging.truncate(uploadId, held);
         if (error instanceof Problem) throw error;
         if ((error as NodeJS.ErrnoException).code === 'ENOSPC') {
           // What reached the disk stays and is the offset to resume from once space returns.
-          const kept = await this.stagedBytes(uploadId);
-          this.deps.log.warn({ uploadId, held: kept, stagingDir: this.deps.stagingDir }, 'staging is full; upload paused');
+          const kept = await this.deps.staging.bytes(uploadId);
+          this.deps.log.warn({ uploadId, held: kept }, 'staging is full; upload paused');
           throw new Problem(507, 'Insufficient Storage', `the platform's staging space is full; ${kept} bytes are kept, resume from there once space is freed`, {
             offset: kept,
             retryable: true,
           });
         }
-        this.deps.log.warn({ uploadId, held: await this.stagedBytes(uploadId), err: String(error) }, 'upload chunk cut off; the dock can resume');
+        this.deps.log.warn({ uploadId, held: await this.deps.staging.bytes(uploadId), err: String(error) }, 'upload chunk cut off; the dock can resume');
         throw new Problem(400, 'Upload Interrupted', 'the request body ended early; ask for the offset and resume', {
-          offset: await this.stagedBytes(uploadId),
+          offset: await this.deps.staging.bytes(uploadId),
         });
       }
       return { uploadId, offset: received, size, state: 'receiving', evidenceId: null };
@@ -290,7 +254,7 @@ export class IngestService {
       const size = Number(upload.size);
       const held = await this.heldBytes(upload);
       if (held !== size) throw new Problem(409, 'Upload Incomplete', `the server holds ${held} of ${size} bytes`, { offset: held });
-      if (size === 0 && !upload.stored_at) await this.ensureStaged(uploadId); // a zero-byte file never got a chunk
+      if (size === 0 && !upload.stored_at) await this.deps.staging.create(uploadId); // a zero-byte file never got a chunk
 
       const computed = upload.stored_at ? await this.storedDigests(upload) : await this.digests(uploadId, size);
       if (computed.sha256 !== declared.sha256.toLowerCase() || computed.sm3 !== declared.sm3.toLowerCase()) {
@@ -344,18 +308,16 @@ export class IngestService {
 
   /** Deletes staged partials no dock can resume any more; their uploads start over from offset 0. */
   async reclaimStaging(now = this.now()): Promise<{ reclaimed: number; bytes: number }> {
-    const result = { reclaimed: 0, bytes: 0 };
-    const names = await readdir(this.deps.stagingDir).catch(() => [] as string[]);
-    for (const name of names) {
-      if (!UUID.test(name) || this.busy.has(name)) continue;
-      const upload = await this.deps.db.selectFrom('uploads').selectAll().where('id', '=', name).executeTakeFirst();
-      if (!isAbandonedPartial(upload && (await this.facts(upload)), now, this.deps.policy.abandonedUploadMs)) continue;
-      result.bytes += await this.stagedBytes(name);
-      result.reclaimed += 1;
-      await this.discardStaging(name);
-      this.deps.log.warn({ uploadId: name }, 'abandoned partial upload removed from staging');
+    const { uploadIds, bytes } = await this.deps.staging.reclaim(async (uploadId) => {
+      if (this.busy.has(uploadId)) return false;
+      const upload = await this.deps.db.selectFrom('uploads').selectAll().where('id', '=', uploadId).executeTakeFirst();
+      return isAbandonedPartial(upload && (await this.facts(upload)), now, this.deps.policy.abandonedUploadMs);
+    });
+    for (const uploadId of uploadIds) {
+      this.hashers.delete(uploadId);
+      this.deps.log.warn({ uploadId }, 'abandoned partial upload removed from staging');
     }
-    return result;
+    return { reclaimed: uploadIds.length, bytes };
   }
 
   private async facts(upload: UploadRow): Promise<UploadFacts> {
@@ -364,8 +326,8 @@ export class IngestService {
 
   /** The row's last change, or the last byte staged if later. */
   private async lastActivity(upload: UploadRow): Promise<Date> {
-    const staged = await stat(this.stagingPath(upload.id)).catch(() => null);
-    return staged && staged.mtime > upload.updated_at ? staged.mtime : upload.updated_at;
+    const staged = await this.deps.staging.lastWrite(upload.id);
+    return staged && staged > upload.updated_at ? staged : upload.updated_at;
   }
 
   private now(): Date {
@@ -376,7 +338,7 @@ export class IngestService {
    * A station deleted a verified file from the recorder: one 'recorder.purged' custody event per
    * upload (a repeated report, e.g. a retry after a lost answer, records nothing new).
    */
-  async recordPurge(uploadId: string, purgedAt: Date | undefined, dock: Dock): Promise<{ evidenceId: string; recorded: boolean }> {
+  async recordPurge(uploadId: string, purgedAt: Date | undefined, dock: Dock): Promise<PurgeRecorded> {
     const actor = dock.name;
     const upload = await this.upload(uploadId, dock);
     if (upload.state !== 'verified' || !upload.evidence_id) {
@@ -412,7 +374,7 @@ export class IngestService {
   private async storeOriginal(upload: UploadRow, digests: Digests): Promise<UploadRow> {
     const { db, store, log } = this.deps;
     try {
-      await store.putFile(originalKey(upload.id), this.stagingPath(upload.id), Number(upload.size));
+      await store.putFile(originalKey(upload.id), this.deps.staging.path(upload.id), Number(upload.size));
     } catch (error) {
       log.warn({ uploadId: upload.id, err: String(error) }, 'object store refused the original; upload kept for retry');
       throw storeProblem(error);
@@ -550,7 +512,7 @@ export class IngestService {
     const hasher = this.hashers.get(uploadId);
     this.hashers.delete(uploadId);
     if (hasher && hasher.bytes === size) return hasher.digest();
-    return hashFile(this.stagingPath(uploadId));
+    return hashFile(this.deps.staging.path(uploadId));
   }
 
   /** Re-reads an original an earlier complete already stored (its staged copy is gone). */
@@ -572,7 +534,7 @@ export class IngestService {
     if (known && known.bytes === held) return known;
     // After a restart (or another replica took the earlier chunks) re-read what is staged.
     const hasher = new DualHasher();
-    await hashInto(hasher, this.stagingPath(uploadId), held);
+    await hashInto(hasher, this.deps.staging.path(uploadId), held);
     this.hashers.set(uploadId, hasher);
     return hasher;
   }
@@ -589,31 +551,14 @@ export class IngestService {
     return row;
   }
 
-  private stagingPath(uploadId: string): string {
-    return join(this.deps.stagingDir, uploadId);
-  }
-
   /** What the server holds of a receiving upload: the staged bytes, or all once the original is stored. */
   private async heldBytes(upload: UploadRow): Promise<number> {
-    return upload.stored_at ? Number(upload.size) : this.stagedBytes(upload.id);
-  }
-
-  private async stagedBytes(uploadId: string): Promise<number> {
-    try {
-      return (await stat(this.stagingPath(uploadId))).size;
-    } catch {
-      return 0;
-    }
-  }
-
-  private async ensureStaged(uploadId: string): Promise<void> {
-    await mkdir(this.deps.stagingDir, { recursive: true });
-    await (await open(this.stagingPath(uploadId), 'a')).close();
+    return upload.stored_at ? Number(upload.size) : this.deps.staging.bytes(upload.id);
   }
 
   private async discardStaging(uploadId: string): Promise<void> {
     this.hashers.delete(uploadId);
-    await rm(this.stagingPath(uploadId), { force: true });
+    await this.deps.staging.discard(uploadId);
   }
 
   private async exclusive<T>(uploadId: string, work: () => Promise<T>): Promise<T> {
@@ -634,15 +579,6 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 /** Fixed per upload (and server-made), so every retry of a complete writes to and finds the same object. */
 export const originalKey = (uploadId: string) => `${ORIGINALS}${uploadId}`;
-
-async function fsync(path: string): Promise<void> {
-  const handle = await open(path, 'r+');
-  try {
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
-}
 
 function storeProblem(error: unknown): Problem {
   const detail = error instanceof StoreUnavailableError ? error.message : 'the object store failed';

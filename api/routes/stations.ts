@@ -1,10 +1,9 @@
-import { stat } from 'node:fs/promises';
-import { join } from 'node:path';
 import { Type } from 'typebox';
 import type { HttpServer } from '../../core/http';
 import { firstKnown } from '../../core/names';
 import type { Db } from '../../schema/database';
 import { unitIdsOf, unitScope } from '../access';
+import type { Staging } from '../../ingest/staging';
 import { Nullable, errors } from '../schemas';
 
 const OVERDUE_AFTER_HOURS = 24;
@@ -37,9 +36,8 @@ const StationStatus = Type.Object({
 });
 
 /** Station status for the station page: bays with live offload progress, and recorders overdue for docking. */
-export function stationRoutes(deps: { db: Db; now: () => Date; stagingDir: string }) {
-  const { db, now } = deps;
-  const staged = (uploadId: string) => stat(join(deps.stagingDir, uploadId)).then((s) => s.size, () => 0);
+export function stationRoutes(deps: { db: Db; now: () => Date; staging: Pick<Staging, 'bytes'> }) {
+  const { db, now, staging } = deps;
 
   async function offloadOf(bayId: string) {
     const session = await db
@@ -54,7 +52,7 @@ export function stationRoutes(deps: { db: Db; now: () => Date; stagingDir: strin
     const uploads = await db.selectFrom('uploads').select(['id', 'state', 'size']).where('session_id', '=', session.id).execute();
     const count = (state: string) => uploads.filter((u) => u.state === state).length;
     let done = 0;
-    for (const u of uploads) done += u.state === 'verified' ? Number(u.size) : u.state === 'receiving' ? await staged(u.id) : 0;
+    for (const u of uploads) done += u.state === 'verified' ? Number(u.size) : u.state === 'receiving' ? await staging.bytes(u.id) : 0;
     return {
       sessionId: session.id,
       recorderSerial: session.serial,

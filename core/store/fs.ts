@@ -4,6 +4,7 @@ import { mkdir, open, readdir, rename, rm, stat, unlink } from 'node:fs/promises
 import { dirname, join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import type { Readable } from 'node:stream';
+import { fsyncPath } from '../files';
 import { ObjectNotFoundError, StoreUnavailableError } from './port';
 import type { ByteRange, ObjectInfo, ObjectStore } from './port';
 
@@ -94,12 +95,7 @@ export class FilesystemStore implements ObjectStore {
     assertSafeKey(key);
     const actual = (await stat(localPath)).size;
     if (actual !== size) throw new Error(`${localPath} has ${actual} bytes, expected ${size}`);
-    const file = await open(localPath, 'r');
-    try {
-      await file.sync(); // the caller's file may still be in the page cache only
-    } finally {
-      await file.close();
-    }
+    await fsyncPath(localPath); // the caller's file may still be in the page cache only
     try {
       await this.publish(localPath, key);
     } catch (err) {
@@ -174,12 +170,7 @@ export class FilesystemStore implements ObjectStore {
     const target = this.pathOf(key);
     await mkdir(dirname(target), { recursive: true });
     await rename(from, target);
-    const dir = await open(dirname(target), 'r');
-    try {
-      await dir.sync();
-    } finally {
-      await dir.close();
-    }
+    await fsyncPath(dirname(target));
   }
 
   private pathOf(key: string): string {

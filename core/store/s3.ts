@@ -5,6 +5,7 @@ import https from 'node:https';
 import { PassThrough } from 'node:stream';
 import type { Readable } from 'node:stream';
 import { Client } from 'minio';
+import { errorCode, isNetworkError } from '../network';
 import { assertRangeWithin, assertSafeKey, assertSafePrefix, exactly } from './fs';
 import { ObjectNotFoundError, StoreUnavailableError } from './port';
 import type { ByteRange, ObjectInfo, ObjectStore } from './port';
@@ -43,11 +44,9 @@ const MIN_PART_SIZE = 16 * 1024 * 1024;
 const MAX_PARTS = 10_000;
 const partSizeFor = (size: number) => Math.max(MIN_PART_SIZE, Math.ceil(size / MAX_PARTS));
 
-const NETWORK_CODES = ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN'];
 const BUSY_CODES = ['InternalError', 'ServiceUnavailable', 'SlowDown', 'RequestTimeout'];
 const NOT_FOUND_CODES = ['NoSuchKey', 'NotFound'];
 
-const codeOf = (err: unknown) => String((err as { code?: unknown } | null)?.code ?? '');
 
 /**
  * Regroups a byte stream into parts of exactly `partSize` bytes (the last may be shorter).
@@ -107,7 +106,7 @@ export class S3Store implements ObjectStore {
     try {
       if (!(await this.client.bucketExists(this.bucket))) await this.client.makeBucket(this.bucket, this.region);
     } catch (err) {
-      if (codeOf(err) === 'BucketAlreadyOwnedByYou') return; // another process created it meanwhile
+      if (errorCode(err) === 'BucketAlreadyOwnedByYou') return; // another process created it meanwhile
       throw this.failure(err);
     }
   }
@@ -144,7 +143,7 @@ export class S3Store implements ObjectStore {
         : await this.client.getObject(this.bucket, key);
       return this.mapStreamErrors(source);
     } catch (err) {
-      if (NOT_FOUND_CODES.includes(codeOf(err))) throw new ObjectNotFoundError(key);
+      if (NOT_FOUND_CODES.includes(errorCode(err))) throw new ObjectNotFoundError(key);
       throw this.failure(err);
     }
   }
@@ -155,7 +154,7 @@ export class S3Store implements ObjectStore {
       const { size } = await this.client.statObject(this.bucket, key);
       return { size };
     } catch (err) {
-      if (NOT_FOUND_CODES.includes(codeOf(err))) return null;
+      if (NOT_FOUND_CODES.includes(errorCode(err))) return null;
       throw this.failure(err);
     }
   }
@@ -223,10 +222,10 @@ export class S3Store implements ObjectStore {
 
   /** Transport failures and server trouble become StoreUnavailableError; the rest is the caller's problem. */
   private failure(err: unknown): unknown {
-    const code = codeOf(err);
+    const code = errorCode(err);
     const message = err instanceof Error ? err.message : String(err);
     // minio retries 5xx once, then throws a plain Error naming the status
-    if (NETWORK_CODES.includes(code) || BUSY_CODES.includes(code) || /Retryable HTTP status/.test(message)) {
+    if (isNetworkError(err) || BUSY_CODES.includes(code) || /Retryable HTTP status/.test(message)) {
       return new StoreUnavailableError(`${this.description} is unavailable: ${message}`, { cause: err });
     }
     return err;

@@ -1,5 +1,5 @@
 import { join, resolve } from 'node:path';
-import { ConfigError } from '../config';
+import { ConfigError } from '../errors';
 
 /** Time-stamping settings, read once at start (to be merged into core/config.ts). */
 export interface TimestampConfig {

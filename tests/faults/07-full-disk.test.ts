@@ -8,6 +8,7 @@ import { readConfig } from '../../core/config';
 import { createToken } from '../../core/tokens';
 import { isAbandonedPartial } from '../../ingest/housekeeping';
 import { IngestService } from '../../ingest/service';
+import { diskStaging } from '../../ingest/staging';
 import { digests, dockCalls } from '../support/dock-calls';
 import { startTestPlatform, type TestPlatform } from '../support/platform';
 import { smallFilesystem } from '../support/small-filesystem';
@@ -72,7 +73,7 @@ describe('full staging disk', () => {
     expect(refused.statusCode).toBe(507);
 
     // Not yet abandoned: housekeeping keeps it.
-    const housekeeping = (now: Date) => new IngestService({ db: p.db, store: p.store, stagingDir: staging, maxFileBytes: 1024 * MiB, log: { info() {}, warn() {} }, policy, now: () => now });
+    const housekeeping = (now: Date) => new IngestService({ db: p.db, store: p.store, staging: diskStaging(staging), maxFileBytes: 1024 * MiB, log: { info() {}, warn() {} }, policy, now: () => now });
     expect(await housekeeping(new Date()).reclaimStaging()).toMatchObject({ reclaimed: 0 });
     expect(await offset(a, upload.uploadId)).toBe(problem.offset);
 

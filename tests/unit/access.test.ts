@@ -110,6 +110,7 @@ describe('the permission table', () => {
     'auth.me':               ['YYYYYYY', null],
     'auth.logout':           ['YYYYYYY', null],
     'ingest.upload':         ['.....YY', 'ingest'],
+    'ingest.every-dock':     ['.....Y.', 'ingest'],
     'ingest.purge':          ['......Y', 'ingest'],
   };
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ServerProblem } from '../../dock-agent/client';
+import { ProtocolMismatch, ServerProblem } from '../../dock-agent/client';
 import { assignBay, identify, parseAllowEntry, type ConnectedDevice } from '../../dock-agent/devices';
 import { clockSkew } from '../../dock-agent/drivers';
 import type { JournalRow } from '../../dock-agent/journal';
@@ -127,6 +127,7 @@ describe('failures', () => {
     [new ServerProblem(422, { title: 'Hash Mismatch' }), 'retry'],
     [new ServerProblem(401, { title: 'Unauthorized' }), 'refused'],
     [new ServerProblem(413, { title: 'File Too Large' }), 'refused'],
+    [new ProtocolMismatch('POST /ingest/v1/sessions answered 201 with a body the offload protocol does not define'), 'refused'],
     [coded('EIO'), 'recorder'],
     [coded('ENOENT'), 'recorder'],
     [Object.assign(new Error('aborted'), { name: 'AbortError' }), 'aborted'],
