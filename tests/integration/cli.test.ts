@@ -5,20 +5,10 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeSimulatedRecorder } from '../../dock-agent/simulated-recorder';
+import { runEvidence as evidence } from '../support/evidence-process';
 import { bearer, startTestPlatform, type TestPlatform } from '../support/platform';
 
 const run = promisify(execFile);
-
-/** Runs the real `evidence` command; never throws, returns what a shell would see. */
-async function evidence(args: string[], env: Record<string, string> = {}) {
-  try {
-    const { stdout, stderr } = await run(process.execPath, ['bin/evidence.js', ...args], { env: { ...process.env, ...env }, timeout: 120_000 });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const e = error as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
-}
 
 let p: TestPlatform;
 let work: string;
@@ -83,10 +73,7 @@ describe('evidence demo (the README main job)', () => {
   it('starts the embedded platform, docks a generated recorder and prints a summary with hashes', async () => {
     const home = join(work, 'demo-home');
     const result = await evidence(['demo', '--exit'], {
-      EVIDENCE_HOME: home,
-      EVIDENCE_PORT: '18480',
-      EVIDENCE_PG_PORT: '18481',
-      EVIDENCE_REDIS_PORT: '18482',
+      env: { EVIDENCE_HOME: home, EVIDENCE_PORT: '18480', EVIDENCE_PG_PORT: '18481', EVIDENCE_REDIS_PORT: '18482' },
     });
     expect(result.code, result.stderr).toBe(0);
     expect(result.stdout).toMatch(/4\/4 files verified/);

@@ -20,6 +20,7 @@ import { loadOrCreateSigningKey, type SigningKey } from '../../core/signing-key'
 import { directorySink } from '../../export/sinks';
 import { folderReader, verifyPackage, zipReader } from '../../export/verify';
 import { buildVerifyPage } from '../../export/verify-page/build';
+import { runEvidence as evidence } from '../support/evidence-process';
 import { bearer, startTestPlatform, type TestPlatform } from '../support/platform';
 
 const execFileP = promisify(execFile);
@@ -34,7 +35,6 @@ async function sh(cmd: string, args: string[], cwd = process.cwd()) {
     return { code: e.code, stdout: e.stdout, stderr: e.stderr };
   }
 }
-const evidence = (args: string[]) => sh(process.execPath, ['bin/evidence.js', ...args]);
 
 const CASE = { id: randomUUID(), number: '刑字〔2026〕第 118 号', title: '某路口冲突案', unit: '城关派出所' };
 const EXPORTER = { name: '李警官 (010203)', role: 'handler' };
