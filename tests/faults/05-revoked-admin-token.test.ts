@@ -7,19 +7,15 @@ import { ensureAdminToken } from '../../cli/runtime';
 import { readConfig } from '../../core/config';
 import { createToken, generateToken, hashToken, revokeToken } from '../../core/tokens';
 import { runEvidence } from '../support/evidence-process';
-import { bearer, startTestPlatform, type TestPlatform } from '../support/platform';
+import { bearer, usePlatform } from '../support/platform';
 
-let p: TestPlatform;
+const p = usePlatform();
 let home: string;
 beforeAll(async () => {
-  p = await startTestPlatform();
   home = await mkdtemp(join(tmpdir(), 'revoked-admin-'));
   await chmod(home, 0o755);
 });
-afterAll(async () => {
-  await p.close();
-  await rm(home, { recursive: true, force: true });
-});
+afterAll(() => rm(home, { recursive: true, force: true }));
 
 async function revokedToken(): Promise<string> {
   const made = await createToken(p.db, { name: 'platform-admin', role: 'admin' });

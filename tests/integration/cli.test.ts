@@ -6,21 +6,17 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeSimulatedRecorder } from '../../dock-agent/simulated-recorder';
 import { runEvidence as evidence } from '../support/evidence-process';
-import { bearer, startTestPlatform, type TestPlatform } from '../support/platform';
+import { bearer, usePlatform } from '../support/platform';
 
 const run = promisify(execFile);
 
-let p: TestPlatform;
+const p = usePlatform({ listen: true, maxFileBytes: 5_000_000 });
 let work: string;
 beforeAll(async () => {
-  p = await startTestPlatform({ listen: true, maxFileBytes: 5_000_000 });
   work = await mkdtemp(join(tmpdir(), 'cli-'));
   await chmod(work, 0o755); // the embedded PostgreSQL runs as the postgres user and must reach its data
 });
-afterAll(async () => {
-  await p.close();
-  await rm(work, { recursive: true, force: true });
-});
+afterAll(() => rm(work, { recursive: true, force: true }));
 
 describe('evidence dock', () => {
   it('verifies every regular file, skips symlinks and special files with a warning, and exits 0', async () => {
