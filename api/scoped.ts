@@ -37,11 +37,7 @@ export function visibleEvidence(db: Db, p: Principal): SelectQueryBuilder<Databa
   return db.selectFrom('evidence').where(evidenceFilter(p));
 }
 
-export async function loadEvidence(db: Db, p: Principal, id: string) {
-  const row = await visibleEvidence(db, p).selectAll('evidence').where('evidence.id', '=', id).executeTakeFirst();
-  if (!row) throw notFound(`evidence ${id}`);
-  return row;
-}
+export const loadEvidence = (db: Db, p: Principal, id: string) => found(visibleEvidence(db, p).selectAll('evidence').where('evidence.id', '=', id).executeTakeFirst(), `evidence ${id}`);
 
 export function caseFilter(p: Principal) {
   const scope = caseScope(p);
@@ -63,10 +59,13 @@ export function visibleCases(db: Db, p: Principal): SelectQueryBuilder<Database,
   return db.selectFrom('cases').where(caseFilter(p));
 }
 
-export async function loadCase(db: Db, p: Principal, id: string) {
-  const row = await visibleCases(db, p).selectAll('cases').where('cases.id', '=', id).executeTakeFirst();
-  if (!row) throw notFound(`case ${id}`);
-  return row;
+export const loadCase = (db: Db, p: Principal, id: string) => found(visibleCases(db, p).selectAll('cases').where('cases.id', '=', id).executeTakeFirst(), `case ${id}`);
+
+/** A row out of the caller's scope is a 404 like a missing one. */
+async function found<T>(row: Promise<T | undefined>, what: string): Promise<T> {
+  const value = await row;
+  if (!value) throw notFound(what);
+  return value;
 }
 
 /** Which of these ids name evidence or cases the caller may not see (other ids are not looked at). */

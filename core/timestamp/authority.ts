@@ -241,33 +241,22 @@ async function generate(platformName: string, engine: ICryptoEngine): Promise<Au
 
   const caKeys = (await engine.generateKey(KEY_ALGORITHM, true, ['sign', 'verify'])) as CryptoKeyPair;
   const tsaKeys = (await engine.generateKey(KEY_ALGORITHM, true, ['sign', 'verify'])) as CryptoKeyPair;
-  const ca = await certificate(engine, {
-    subject: caName,
-    issuer: caName,
-    publicKey: caKeys.publicKey,
-    signingKey: caKeys.privateKey,
-    validity: [notBefore, years(30)],
-    extensions: (ski) => [
-      extension('2.5.29.19', true, new BasicConstraints({ cA: true }).toSchema()),
-      extension('2.5.29.15', true, namedBits([5, 6])), // keyCertSign, cRLSign
-      extension('2.5.29.14', false, new asn1js.OctetString({ valueHex: ski })),
-    ],
-  });
+  // The CA signs both certificates (its own too), valid from the same moment.
+  const issue = (subject: CertificateSpec['subject'], publicKey: CryptoKey, validYears: number, extensions: CertificateSpec['extensions']) =>
+    certificate(engine, { subject, issuer: caName, publicKey, signingKey: caKeys.privateKey, validity: [notBefore, years(validYears)], extensions });
+  const ca = await issue(caName, caKeys.publicKey, 30, (ski) => [
+    extension('2.5.29.19', true, new BasicConstraints({ cA: true }).toSchema()),
+    extension('2.5.29.15', true, namedBits([5, 6])), // keyCertSign, cRLSign
+    extension('2.5.29.14', false, new asn1js.OctetString({ valueHex: ski })),
+  ]);
   const caKeyId = await keyIdentifier(ca, engine);
-  const tsa = await certificate(engine, {
-    subject: tsaName,
-    issuer: caName,
-    publicKey: tsaKeys.publicKey,
-    signingKey: caKeys.privateKey,
-    validity: [notBefore, years(20)],
-    extensions: (ski) => [
-      extension('2.5.29.19', true, new BasicConstraints({ cA: false }).toSchema()),
-      extension('2.5.29.15', true, namedBits([0, 1])), // digitalSignature, nonRepudiation
-      extension(OID.extKeyUsage, true, new ExtKeyUsage({ keyPurposes: [OID.timeStamping] }).toSchema()),
-      extension('2.5.29.14', false, new asn1js.OctetString({ valueHex: ski })),
-      extension('2.5.29.35', false, new AuthorityKeyIdentifier({ keyIdentifier: new asn1js.OctetString({ valueHex: caKeyId }) }).toSchema()),
-    ],
-  });
+  const tsa = await issue(tsaName, tsaKeys.publicKey, 20, (ski) => [
+    extension('2.5.29.19', true, new BasicConstraints({ cA: false }).toSchema()),
+    extension('2.5.29.15', true, namedBits([0, 1])), // digitalSignature, nonRepudiation
+    extension(OID.extKeyUsage, true, new ExtKeyUsage({ keyPurposes: [OID.timeStamping] }).toSchema()),
+    extension('2.5.29.14', false, new asn1js.OctetString({ valueHex: ski })),
+    extension('2.5.29.35', false, new AuthorityKeyIdentifier({ keyIdentifier: new asn1js.OctetString({ valueHex: caKeyId }) }).toSchema()),
+  ]);
   const pkcs8 = await engine.exportKey('pkcs8', tsaKeys.privateKey);
   return { ca: certificatePem(ca), tsa: certificatePem(tsa), key: toPem('PRIVATE KEY', pkcs8) };
 }

@@ -1,37 +1,27 @@
-import { execFile } from 'node:child_process';
-import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { promisify } from 'node:util';
 import { chromium, type Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestPlatform, type TestPlatform } from '../support/platform';
-import { seedWorld, type World } from '../support/seed';
+import { runEvidence } from '../support/evidence-process';
+import { usePlatform } from '../support/platform';
+import { useWorld } from '../support/seed';
 import { stampEverything } from '../support/timestamp-fixtures';
 
-const run = promisify(execFile);
-let p: TestPlatform;
-let w: World;
-let work: string;
+const p = usePlatform({ listen: true });
+const w = useWorld(p);
 let browser: Browser;
 
 beforeAll(async () => {
-  p = await startTestPlatform({ listen: true });
-  w = await seedWorld(p);
-  work = await mkdtemp(join(tmpdir(), 'export-ts-page-'));
-  await stampEverything(p.db, join(work, 'tsa'));
-  await run(process.execPath, ['bin/evidence.js', 'export', '--server', p.url, '--token', w.tokens.auditor, '--case', w.cases.b, '--reason', '法院调取', '--out', join(work, 'pkg')]);
+  await stampEverything(p.db, join(p.scratch, 'tsa'));
+  const exported = await runEvidence(['export', '--server', p.url, '--token', w.tokens.auditor, '--case', w.cases.b, '--reason', '法院调取', '--out', join(p.scratch, 'pkg')]);
+  if (exported.code !== 0) throw new Error(`evidence export failed: ${exported.stderr}`);
   browser = await chromium.launch({
     executablePath: '/usr/bin/chromium',
     args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
   });
 });
-afterAll(async () => {
-  await browser?.close();
-  await p.close();
-  await rm(work, { recursive: true, force: true });
-});
+afterAll(() => browser?.close());
 
 async function check(pkg: string) {
   const page = await browser.newPage();
@@ -45,7 +35,7 @@ async function check(pkg: string) {
 
 describe('verify.html checks trusted timestamps offline', () => {
   it('accepts the stamped file, then names a token that does not hold', async () => {
-    const pkg = join(work, 'pkg');
+    const pkg = join(p.scratch, 'pkg');
     const intact = await check(pkg);
     expect(intact.verdict).toContain('全部通过');
     expect(intact.facts).toContain('1 / 1');

@@ -9,8 +9,8 @@ import { redisConnection, startDispatcher } from '../../core/jobs';
 import { offloadVolume } from '../../dock-agent/offload';
 import { transcodeJob } from '../../transcode/worker';
 import { CLIPS, makeClip, tone, video } from '../fixtures/make-clips';
-import { startTestPlatform, type TestPlatform } from '../support/platform';
-import { seedWorld, type World } from '../support/seed';
+import { usePlatform } from '../support/platform';
+import { useWorld } from '../support/seed';
 
 // The reviewer page (dist/web, built by `npm run build:web`) served by a real server, with footage
 // that was really docked and transcoded; Chromium from Debian drives it.
@@ -18,8 +18,8 @@ const CLIP_DIR = 'test-artifacts/clips';
 const SHOTS = 'test-artifacts/screenshots';
 const DEVICE = 'DSJ7001';
 
-let p: TestPlatform;
-let world: World;
+const p = usePlatform({ listen: true });
+const world = useWorld(p);
 let browser: Browser;
 let redis: Redis;
 let stopWorker: (() => Promise<void>) | undefined;
@@ -43,8 +43,6 @@ beforeAll(async () => {
   if (!existsSync('dist/web/index.html')) throw new Error('the reviewer page is not built: run `npm run build:web` (npm run test:e2e does)');
   work = await mkdtemp(join(tmpdir(), 'reviewer-e2e-'));
   await mkdir(SHOTS, { recursive: true });
-  p = await startTestPlatform({ listen: true });
-  world = await seedWorld(p);
   for (const role of Object.keys(login) as (keyof typeof login)[]) {
     login[role] = (await p.db.selectFrom('users').select('username').where('id', '=', world.users[role]!).executeTakeFirstOrThrow()).username;
   }
@@ -87,7 +85,6 @@ afterAll(async () => {
   await browser?.close();
   await stopWorker?.();
   redis?.disconnect();
-  await p?.close();
   if (work) await rm(work, { recursive: true, force: true });
 });
 

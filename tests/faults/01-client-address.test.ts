@@ -1,9 +1,9 @@
 // Issue 11 item 1: X-Forwarded-For counts only when the socket peer is a listed proxy.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ConfigError, readConfig } from '../../core/config';
 import { clientAddress, trustedProxies } from '../../core/client-address';
-import { bearer, startTestPlatform, type TestPlatform } from '../support/platform';
-import { seedWorld, type World } from '../support/seed';
+import { bearer, usePlatform } from '../support/platform';
+import { useWorld } from '../support/seed';
 
 describe('is this peer a trusted proxy', () => {
   it.each([
@@ -38,13 +38,8 @@ describe('is this peer a trusted proxy', () => {
 });
 
 describe('the client address on a platform behind the proxies 10.9.0.0/16', () => {
-  let p: TestPlatform;
-  let w: World;
-  beforeAll(async () => {
-    p = await startTestPlatform({ server: { trustedProxies: ['10.9.0.0/16'] } });
-    w = await seedWorld(p);
-  });
-  afterAll(() => p.close());
+  const p = usePlatform({ server: { trustedProxies: ['10.9.0.0/16'] } });
+  const w = useWorld(p);
 
   const login = (username: string, remoteAddress: string, forwardedFor?: string, password = 'wrong password') =>
     p.app.inject({ method: 'POST', url: '/api/auth/login', remoteAddress, headers: forwardedFor ? { 'x-forwarded-for': forwardedFor } : {}, payload: { username, password } });

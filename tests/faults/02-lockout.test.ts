@@ -1,7 +1,7 @@
 // Issue 11 item 2: a locked account answers like a wrong password; admins see and lift the lock.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { SESSION_POLICY, loginAttempt } from '../../api/identity';
-import { bearer, startTestPlatform, type TestPlatform } from '../support/platform';
+import { bearer, usePlatform } from '../support/platform';
 
 const t0 = new Date('2026-11-26T10:00:00Z');
 const later = (ms: number) => new Date(t0.getTime() + ms);
@@ -22,17 +22,15 @@ describe('a login attempt against the lockout rule', () => {
 });
 
 describe('lockout over HTTP', () => {
-  let p: TestPlatform;
+  const p = usePlatform();
   let userId: string;
   let handlerToken: string;
   const password = 'correct horse battery';
   beforeAll(async () => {
-    p = await startTestPlatform();
     const unit = (await p.app.inject({ method: 'POST', url: '/api/units', headers: bearer(p.adminToken), payload: { code: 'U1', name: '城关派出所' } })).json().id;
     userId = (await p.app.inject({ method: 'POST', url: '/api/users', headers: bearer(p.adminToken), payload: { username: 'zhang', password, role: 'handler', unitId: unit } })).json().id;
     handlerToken = (await p.app.inject({ method: 'POST', url: '/api/tokens', headers: bearer(p.adminToken), payload: { name: 'zhang', role: 'handler', userId } })).json().token;
   });
-  afterAll(() => p.close());
 
   const login = (username: string, pw: string) => p.app.inject({ method: 'POST', url: '/api/auth/login', payload: { username, password: pw } });
   const listed = async () =>

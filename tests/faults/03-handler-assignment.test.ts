@@ -1,18 +1,15 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bearer, startTestPlatform, type TestPlatform } from '../support/platform';
-import { seedWorld, type World } from '../support/seed';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { bearer, usePlatform } from '../support/platform';
+import { useWorld } from '../support/seed';
 
 /** Issue 11 item 3: who may name a case's handlers, and whom they may name. */
-let p: TestPlatform;
-let w: World;
+const p = usePlatform();
+const w = useWorld(p);
 beforeAll(async () => {
-  p = await startTestPlatform();
-  w = await seedWorld(p);
   // Unit A's case holds unit A's footage.
   const link = await p.app.inject({ method: 'POST', url: `/api/cases/${w.cases.a}/evidence`, headers: bearer(w.tokens.unitHeadA), payload: { evidenceId: w.evidence.a } });
   expect(link.statusCode, link.body).toBe(200);
 });
-afterAll(() => p.close());
 
 const patch = (token: string, handlerIds: string[]) =>
   p.app.inject({ method: 'PATCH', url: `/api/cases/${w.cases.a}`, headers: bearer(token), payload: { handlerIds } });

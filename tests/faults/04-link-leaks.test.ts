@@ -1,19 +1,16 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bearer, startTestPlatform, type TestPlatform } from '../support/platform';
-import { seedWorld, type World } from '../support/seed';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { bearer, usePlatform } from '../support/platform';
+import { useWorld } from '../support/seed';
 
 /** Issue 11 item 4: a file linked to cases of two units shows each caller only the cases they may see. */
-let p: TestPlatform;
-let w: World;
+const p = usePlatform();
+const w = useWorld(p);
 beforeAll(async () => {
-  p = await startTestPlatform();
-  w = await seedWorld(p);
   for (const c of [w.cases.a, w.cases.b]) {
     const res = await p.app.inject({ method: 'POST', url: `/api/cases/${c}/evidence`, headers: bearer(p.adminToken), payload: { evidenceId: w.evidence.a } });
     expect(res.statusCode, res.body).toBe(200);
   }
 });
-afterAll(() => p.close());
 
 const detail = async (token: string) => {
   const res = await p.app.inject({ url: `/api/evidence/${w.evidence.a}`, headers: bearer(token) });

@@ -1,28 +1,21 @@
 // Issue 11 item 5: a revoked platform-admin token stays revoked across restarts.
-import { execFile } from 'node:child_process';
 import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { ensureAdminToken } from '../../cli/runtime';
 import { readConfig } from '../../core/config';
 import { createToken, generateToken, hashToken, revokeToken } from '../../core/tokens';
-import { bearer, startTestPlatform, type TestPlatform } from '../support/platform';
+import { runEvidence } from '../support/evidence-process';
+import { bearer, usePlatform } from '../support/platform';
 
-const run = promisify(execFile);
-
-let p: TestPlatform;
+const p = usePlatform();
 let home: string;
 beforeAll(async () => {
-  p = await startTestPlatform();
   home = await mkdtemp(join(tmpdir(), 'revoked-admin-'));
   await chmod(home, 0o755);
 });
-afterAll(async () => {
-  await p.close();
-  await rm(home, { recursive: true, force: true });
-});
+afterAll(() => rm(home, { recursive: true, force: true }));
 
 async function revokedToken(): Promise<string> {
   const made = await createToken(p.db, { name: 'platform-admin', role: 'admin' });
@@ -33,17 +26,11 @@ async function revokedToken(): Promise<string> {
 const isRevoked = async (token: string) => !!(await p.db.selectFrom('api_tokens').select('revoked_at').where('token_hash', '=', hashToken(token)).executeTakeFirstOrThrow()).revoked_at;
 
 /** `evidence up` against the test database and Redis; a platform that starts is stopped by the timeout. */
-async function up(env: Record<string, string>) {
-  try {
-    const { stdout, stderr } = await run(process.execPath, ['bin/evidence.js', 'up'], {
-      env: { ...process.env, EVIDENCE_HOME: home, DATABASE_URL: p.databaseUrl, REDIS_URL: inject('redisUrl'), EVIDENCE_PORT: '0', EVIDENCE_LOG_LEVEL: 'warn', ...env },
-      timeout: 30_000,
-    });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const e = error as { code: number | null; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
+function up(env: Record<string, string>) {
+  return runEvidence(['up'], {
+    env: { EVIDENCE_HOME: home, DATABASE_URL: p.databaseUrl, REDIS_URL: inject('redisUrl'), EVIDENCE_PORT: '0', EVIDENCE_LOG_LEVEL: 'warn', ...env },
+    timeout: 30_000,
+  });
 }
 
 describe('ensureAdminToken', () => {

@@ -140,19 +140,13 @@ describe('database failures', () => {
     expect((await get('/api/health')).statusCode).toBe(200);
   });
 
-  it('a complete whose commit answer was lost ends verified exactly once, with its original stored', async () => {
-    const { volume, serial: recorder, contents } = await recorderVolume(2);
+  it.each([
     // The first file's evidence transaction commits; the answer never arrives.
-    void proxy.cutAt('commit', 'after', { afterSeeing: 'insert into "evidence"' });
-    const summary = await dock(volume, recorder);
-    expect(summary.failed).toEqual([]);
-    expect(summary.verified).toBe(2);
-    await expectStoredOnce(recorder, contents);
-  });
-
-  it('a complete whose transaction never reached the database is retried by the dock and ends verified exactly once', async () => {
+    ['a complete whose commit answer was lost ends verified exactly once, with its original stored', () => proxy.cutAt('commit', 'after', { afterSeeing: 'insert into "evidence"' })],
+    ['a complete whose transaction never reached the database is retried by the dock and ends verified exactly once', () => proxy.cutAt('insert into "evidence"', 'before')],
+  ])('%s', async (_, cut) => {
     const { volume, serial: recorder, contents } = await recorderVolume(2);
-    void proxy.cutAt('insert into "evidence"', 'before');
+    void cut();
     const summary = await dock(volume, recorder);
     expect(summary.failed).toEqual([]);
     expect(summary.verified).toBe(2);

@@ -1,28 +1,18 @@
 import { randomBytes } from 'node:crypto';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { readConfig } from '../../core/config';
 import { createToken, revokeToken } from '../../core/tokens';
 import { offloadVolume } from '../../dock-agent/offload';
 import { mayTakeOver } from '../../ingest/housekeeping';
 import { digests, dockCalls } from '../support/dock-calls';
-import { startTestPlatform, type TestPlatform } from '../support/platform';
+import { usePlatform } from '../support/platform';
 
 const LEASE_MS = 30 * 60_000; // the default EVIDENCE_UPLOAD_LEASE_MINUTES
 
-let p: TestPlatform;
-let work: string;
 let clock: Date | undefined; // undefined: the real time
-beforeAll(async () => {
-  p = await startTestPlatform({ listen: true, now: () => clock ?? new Date() });
-  work = await mkdtemp(join(tmpdir(), 'evidence-abandoned-'));
-});
-afterAll(async () => {
-  await p.close();
-  await rm(work, { recursive: true, force: true });
-});
+const p = usePlatform({ listen: true, now: () => clock ?? new Date() });
 
 async function dockWith(name: string) {
   const { id, token } = await createToken(p.db, { name, role: 'station' });
@@ -46,7 +36,7 @@ describe('abandoned uploads', () => {
     // Dock A is stolen and its token revoked; the recorder goes to dock B (a real dock client).
     await revokeToken(p.db, a.id);
     const b = await dockWith('dock-b');
-    const volume = join(work, 'rec-8001');
+    const volume = join(p.scratch, 'rec-8001');
     await mkdir(join(volume, 'DCIM', 'normal'), { recursive: true });
     await writeFile(join(volume, path), bytes);
     const summary = await offloadVolume(volume, { server: p.url, token: b.token, station: { code: 'dock-b' }, bay: 2, recorder: { serial: 'DSJ8001' }, utcOffsetMinutes: 480, attempts: 2 });

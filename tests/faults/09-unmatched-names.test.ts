@@ -1,25 +1,22 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { sql } from 'kysely';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { vendorDriver } from '../../dock-agent/drivers';
 import type { MountedVolume } from '../../dock-agent/volume';
 import { migrateDown, migrateToLatest } from '../../schema/database';
-import { bearer, startTestPlatform, type TestPlatform } from '../support/platform';
-import { seedWorld, type World } from '../support/seed';
+import { bearer, usePlatform } from '../support/platform';
+import { useWorld } from '../support/seed';
 
 /** Issue 11 item 9: files whose names carry no officer number take the recorder's officer and unit, or wait on the admin work queue. */
-let p: TestPlatform;
-let w: World;
+const p = usePlatform();
+const w = useWorld(p);
 let officerA: string;
 let officerA2: string;
 beforeAll(async () => {
-  p = await startTestPlatform();
-  w = await seedWorld(p);
   const officer = async (id: string) => (await p.db.selectFrom('users').select('officer_no').where('id', '=', id).executeTakeFirstOrThrow()).officer_no!;
   officerA = await officer(w.users.handlerA!);
   officerA2 = await officer(w.users.handlerA2!);
 });
-afterAll(() => p.close());
 
 function bearerOf(token: string) {
   return bearer(token);

@@ -1,29 +1,18 @@
-import { execFile } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
-import { promisify } from 'node:util';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { runFixityPass } from '../../core/fixity';
 import type { ObjectStore } from '../../core/store/port';
-import { bearer, startTestPlatform, type TestPlatform } from '../support/platform';
-import { seedWorld, type World } from '../support/seed';
+import { runEvidence } from '../support/evidence-process';
+import { bearer, usePlatform } from '../support/platform';
+import { useWorld } from '../support/seed';
 
-const run = promisify(execFile);
-let p: TestPlatform;
-let w: World;
-beforeAll(async () => {
-  p = await startTestPlatform({ listen: true });
-  w = await seedWorld(p);
-});
-afterAll(() => p.close());
+const p = usePlatform({ listen: true });
+const w = useWorld(p);
 
-const fixityCli = (token: string) =>
-  run(process.execPath, ['bin/evidence.js', 'fixity', '--server', p.url, '--token', token]).then(
-    (r) => ({ code: 0, stdout: r.stdout, stderr: r.stderr }),
-    (e: { code: number; stdout: string; stderr: string }) => ({ code: e.code, stdout: e.stdout, stderr: e.stderr }),
-  );
+const fixityCli = (token: string) => runEvidence(['fixity', '--server', p.url, '--token', token]);
 const fileOf = async (id: string) => join(p.dir, 'objects', (await p.db.selectFrom('evidence').select('storage_key').where('id', '=', id).executeTakeFirstOrThrow()).storage_key);
 const fixityOf = async (id: string) => (await p.app.inject({ url: `/api/evidence/${id}`, headers: bearer(w.tokens.auditor) })).json().fixity;
 const actions = async (url: string) => ((await p.app.inject({ url, headers: bearer(w.tokens.auditor) })).json().items as { action: string }[]).map((e) => e.action);

@@ -1,35 +1,26 @@
-import { execFile } from 'node:child_process';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { sql } from 'kysely';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { chainHash } from '../../core/chain';
 import { verifyCheckpoints, writeCheckpoints, type CheckpointDeps } from '../../core/checkpoints';
 import { readConfig } from '../../core/config';
 import { loadOrCreateSigningKey, type SigningKey } from '../../core/signing-key';
-import { bearer, startTestPlatform, type TestPlatform } from '../support/platform';
-import { seedWorld, type World } from '../support/seed';
+import { runEvidence } from '../support/evidence-process';
+import { bearer, usePlatform } from '../support/platform';
+import { useWorld } from '../support/seed';
 import { builtInTimestamps } from '../support/timestamp-fixtures';
 
-const run = promisify(execFile);
-let p: TestPlatform;
-let w: World;
+const p = usePlatform({ listen: true });
+const w = useWorld(p);
 let signingKey: SigningKey;
 let deps: CheckpointDeps;
 beforeAll(async () => {
-  p = await startTestPlatform({ listen: true });
-  w = await seedWorld(p);
   signingKey = await loadOrCreateSigningKey(join(p.dir, 'keys')); // the key the server verifies with
   const { client } = await builtInTimestamps(join(p.dir, 'tsa'));
   deps = { db: p.db, store: p.store, signingKey, timestamps: client, now: () => new Date() };
 });
-afterAll(() => p.close());
 
-const auditVerify = () =>
-  run(process.execPath, ['bin/evidence.js', 'audit', 'verify', '--server', p.url, '--token', w.tokens.auditor]).then(
-    (r) => ({ code: 0, stdout: r.stdout }),
-    (e: { code: number; stdout: string; stderr: string }) => ({ code: e.code, stdout: `${e.stdout}${e.stderr}` }),
-  );
+const auditVerify = () => runEvidence(['audit', 'verify', '--server', p.url, '--token', w.tokens.auditor]);
 const checkpointSets = async (chain: string) => {
   const keys: string[] = [];
   for await (const k of p.store.list(`checkpoints/${chain}/`)) if (k.endsWith('.json')) keys.push(k);

@@ -1,9 +1,9 @@
 // Issue 11 item 12: evidence bytes are never cached nor read cross-origin by cookie; Secure and HSTS follow https.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ConfigError, readConfig } from '../../core/config';
 import { refusesCrossOrigin } from '../../core/http';
-import { bearer, startTestPlatform, type TestPlatform } from '../support/platform';
-import { seedWorld, type World } from '../support/seed';
+import { bearer, usePlatform } from '../support/platform';
+import { useWorld } from '../support/seed';
 
 describe('who may read evidence bytes from another origin', () => {
   it.each([
@@ -38,15 +38,10 @@ describe('EVIDENCE_PUBLIC_URL and EVIDENCE_SECURE_COOKIES', () => {
   });
 });
 
-let p: TestPlatform;
-let https: TestPlatform;
-let w: World;
-beforeAll(async () => {
-  const config = readConfig({ EVIDENCE_PUBLIC_URL: 'https://evidence.example.gov.cn' });
-  [p, https] = await Promise.all([startTestPlatform(), startTestPlatform({ server: { secureCookies: config.secureCookies, hsts: config.hsts } })]);
-  w = await seedWorld(p);
-});
-afterAll(() => Promise.all([p.close(), https.close()]));
+const served = readConfig({ EVIDENCE_PUBLIC_URL: 'https://evidence.example.gov.cn' });
+const p = usePlatform();
+const https = usePlatform({ server: { secureCookies: served.secureCookies, hsts: served.hsts } });
+const w = useWorld(p);
 
 describe('a platform served over plain http', () => {
 

@@ -1,16 +1,11 @@
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bearer, startTestPlatform, type TestPlatform } from '../support/platform';
-import { seedWorld, type World } from '../support/seed';
+import { describe, expect, it } from 'vitest';
+import { bearer, usePlatform } from '../support/platform';
+import { useWorld, type World } from '../support/seed';
 
 /** Issue 11 item 13: no query parameter, however malformed, makes the API answer 5xx. */
-let p: TestPlatform;
-let w: World;
-beforeAll(async () => {
-  p = await startTestPlatform();
-  w = await seedWorld(p);
-});
-afterAll(() => p.close());
+const p = usePlatform();
+const w = useWorld(p);
 
 type Spec = { paths: Record<string, Record<string, { parameters?: { in: string; name: string }[] }>> };
 

@@ -1,22 +1,12 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createToken } from '../../core/tokens';
 import { offloadVolume } from '../../dock-agent/offload';
-import { bearer, startTestPlatform, type TestPlatform } from '../support/platform';
+import { bearer, usePlatform } from '../support/platform';
 
-let p: TestPlatform;
-let work: string;
-beforeAll(async () => {
-  p = await startTestPlatform({ listen: true });
-  work = await mkdtemp(join(tmpdir(), 'evidence-race-'));
-});
-afterAll(async () => {
-  await p.close();
-  await rm(work, { recursive: true, force: true });
-});
+const p = usePlatform({ listen: true });
 
 const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
 const sm3 = (bytes: Buffer) => createHash('sm3').update(bytes).digest('hex');
@@ -25,7 +15,7 @@ describe('the same recorder file from two docks at once', () => {
   it('ends as one evidence row with the right hashes and one stored original; both docks are told it is verified', async () => {
     // Two stations, each with its own token, get the same recorder files (a recorder moved
     // between bays mid-offload, or a copy of its card in a second reader).
-    const volume = join(work, 'card');
+    const volume = join(p.scratch, 'card');
     await mkdir(join(volume, 'DCIM', 'normal'), { recursive: true });
     const files = Array.from({ length: 3 }, (_, n) => ({ name: `010203_DSJ1401_2026112509300${n}_000${n + 1}.mp4`, bytes: randomBytes(1_500_000 + n * 100_000) }));
     for (const f of files) await writeFile(join(volume, 'DCIM', 'normal', f.name), f.bytes);

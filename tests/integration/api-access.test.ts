@@ -1,16 +1,11 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { ACTIONS, declarable, refusal } from '../../api/access';
 import { createHttpServer } from '../../core/http';
-import { bearer, startTestPlatform, type TestPlatform } from '../support/platform';
-import { seedWorld, type World } from '../support/seed';
+import { bearer, usePlatform } from '../support/platform';
+import { useWorld, type World } from '../support/seed';
 
-let p: TestPlatform;
-let w: World;
-beforeAll(async () => {
-  p = await startTestPlatform();
-  w = await seedWorld(p);
-});
-afterAll(() => p.close());
+const p = usePlatform();
+const w = useWorld(p);
 
 const get = (url: string, token: string) => p.app.inject({ url, headers: bearer(token) });
 const visibleIds = async (token: string) => ((await get('/api/evidence?limit=500', token)).json().items ?? []).map((i: { id: string }) => i.id);

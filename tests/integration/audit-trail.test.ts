@@ -1,36 +1,18 @@
-import { execFile } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { sql } from 'kysely';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { chainHash, GENESIS_HASH } from '../../core/chain';
 import { verifyTrail, writeCheckpoints } from '../../core/checkpoints';
 import { loadOrCreateSigningKey } from '../../core/signing-key';
-import { bearer, startTestPlatform, type TestPlatform } from '../support/platform';
-import { seedWorld, type World } from '../support/seed';
+import { runEvidence } from '../support/evidence-process';
+import { bearer, startTestPlatform, usePlatform } from '../support/platform';
+import { seedWorld, useWorld } from '../support/seed';
 import { builtInTimestamps } from '../support/timestamp-fixtures';
 
-const run = promisify(execFile);
-let p: TestPlatform;
-let w: World;
-let work: string;
-beforeAll(async () => {
-  p = await startTestPlatform({ listen: true });
-  w = await seedWorld(p);
-  work = await mkdtemp(join(tmpdir(), 'audit-'));
-});
-afterAll(async () => {
-  await p.close();
-  await rm(work, { recursive: true, force: true });
-});
+const p = usePlatform({ listen: true });
+const w = useWorld(p);
 
-const auditVerify = () =>
-  run(process.execPath, ['bin/evidence.js', 'audit', 'verify', '--server', p.url, '--token', w.tokens.auditor]).then(
-    (r) => ({ code: 0, stdout: r.stdout }),
-    (e: { code: number; stdout: string }) => ({ code: e.code, stdout: e.stdout }),
-  );
+const auditVerify = () => runEvidence(['audit', 'verify', '--server', p.url, '--token', w.tokens.auditor]);
 
 describe('viewing is audited once per viewing session', () => {
   it('many Range requests of one playback are one audit event and one custody event', async () => {
@@ -61,8 +43,8 @@ describe('evidence audit verify', () => {
     const fresh = await startTestPlatform();
     try {
       const world = await seedWorld(fresh);
-      const { client } = await builtInTimestamps(join(work, 'tsa'));
-      const signingKey = await loadOrCreateSigningKey(join(work, 'keys'));
+      const { client } = await builtInTimestamps(join(p.scratch, 'tsa'));
+      const signingKey = await loadOrCreateSigningKey(join(p.scratch, 'keys'));
       expect(await writeCheckpoints({ db: fresh.db, store: fresh.store, signingKey, timestamps: client, now: () => new Date() })).toBe(2);
       expect(await verifyTrail(fresh.db, fresh.store, signingKey.publicKeyPem, 'custody')).toMatchObject({ ok: true, checkpoints: 2 });
 

@@ -5,32 +5,18 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeSimulatedRecorder } from '../../dock-agent/simulated-recorder';
-import { bearer, startTestPlatform, type TestPlatform } from '../support/platform';
+import { runEvidence as evidence } from '../support/evidence-process';
+import { bearer, usePlatform } from '../support/platform';
 
 const run = promisify(execFile);
 
-/** Runs the real `evidence` command; never throws, returns what a shell would see. */
-async function evidence(args: string[], env: Record<string, string> = {}) {
-  try {
-    const { stdout, stderr } = await run(process.execPath, ['bin/evidence.js', ...args], { env: { ...process.env, ...env }, timeout: 120_000 });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const e = error as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
-}
-
-let p: TestPlatform;
+const p = usePlatform({ listen: true, maxFileBytes: 5_000_000 });
 let work: string;
 beforeAll(async () => {
-  p = await startTestPlatform({ listen: true, maxFileBytes: 5_000_000 });
   work = await mkdtemp(join(tmpdir(), 'cli-'));
   await chmod(work, 0o755); // the embedded PostgreSQL runs as the postgres user and must reach its data
 });
-afterAll(async () => {
-  await p.close();
-  await rm(work, { recursive: true, force: true });
-});
+afterAll(() => rm(work, { recursive: true, force: true }));
 
 describe('evidence dock', () => {
   it('verifies every regular file, skips symlinks and special files with a warning, and exits 0', async () => {
@@ -83,10 +69,7 @@ describe('evidence demo (the README main job)', () => {
   it('starts the embedded platform, docks a generated recorder and prints a summary with hashes', async () => {
     const home = join(work, 'demo-home');
     const result = await evidence(['demo', '--exit'], {
-      EVIDENCE_HOME: home,
-      EVIDENCE_PORT: '18480',
-      EVIDENCE_PG_PORT: '18481',
-      EVIDENCE_REDIS_PORT: '18482',
+      env: { EVIDENCE_HOME: home, EVIDENCE_PORT: '18480', EVIDENCE_PG_PORT: '18481', EVIDENCE_REDIS_PORT: '18482' },
     });
     expect(result.code, result.stderr).toBe(0);
     expect(result.stdout).toMatch(/4\/4 files verified/);
@@ -98,7 +81,7 @@ describe('evidence demo (the README main job)', () => {
 
 describe('evidence worker', () => {
   it('refuses an unknown job kind before starting anything, naming the kinds it knows', async () => {
-    const result = await evidence(['worker', '--jobs', 'transcode,webhooks'], { EVIDENCE_HOME: join(work, 'worker-home') });
+    const result = await evidence(['worker', '--jobs', 'transcode,webhooks'], { env: { EVIDENCE_HOME: join(work, 'worker-home') } });
     expect(result.code).toBe(2);
     expect(result.stderr).toContain('unknown job kind webhooks; the kinds are transcode, export, timestamps, checkpoints, fixity, housekeeping');
   });

@@ -1,29 +1,19 @@
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { plugSimulated } from '../../dock-agent/simulated';
 import { bay, evidenceOf, expectExactlyOnce, killRepeatedly, RECORDER, seededRandom, startAgent, writeVolume } from '../support/dock-agent-harness';
-import { startTestPlatform, type TestPlatform } from '../support/platform';
+import { usePlatform } from '../support/platform';
 
-let p: TestPlatform;
-let work: string;
-beforeAll(async () => {
-  p = await startTestPlatform({ listen: true });
-  work = await mkdtemp(join(tmpdir(), 'dock-agent-crash-purge-'));
-});
-afterAll(async () => {
-  await p.close();
-  await rm(work, { recursive: true, force: true });
-});
+const p = usePlatform({ listen: true });
 
 const SEED = Number(process.env.DOCK_AGENT_CRASH_SEED ?? Date.now() % 100_000);
 
 describe(`kill -9 while purging after verification (seed ${SEED}, replay with DOCK_AGENT_CRASH_SEED)`, () => {
   it('ends with every file verified once, deleted from the recorder, and its deletion recorded exactly once, after 10 kills', async () => {
-    const control = join(work, 'control');
-    const home = join(work, 'home');
-    const volume = join(work, 'recorder');
+    const control = join(p.scratch, 'control');
+    const home = join(p.scratch, 'home');
+    const volume = join(p.scratch, 'recorder');
     const files = await writeVolume(volume, Array.from({ length: 14 }, (_, i) => ({ path: `DCIM/normal/010203_DSJ5101_202611250930${String(i).padStart(2, '0')}_${i}.mp4`, size: 250_000 })));
     await plugSimulated(control, 'r', { vidPid: RECORDER, serial: 'DSJ5101', bay: 3, volume, readBytesPerSecond: 300_000 });
 

@@ -1,33 +1,24 @@
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { appendFile, lstat, mkdir, mkdtemp, readdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { appendFile, lstat, mkdir, readdir, readFile, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { plugSimulated, unplugSimulated, type SimulatedDeviceSpec } from '../../dock-agent/simulated';
 import { bay, evidenceOf, expectExactlyOnce, RECORDER, sleep, startAgent, writeVolume, type Agent } from '../support/dock-agent-harness';
-import { bearer, startTestPlatform, type TestPlatform } from '../support/platform';
+import { runEvidence } from '../support/evidence-process';
+import { bearer, usePlatform } from '../support/platform';
 
 const run = promisify(execFile);
 
-let p: TestPlatform;
-let work: string;
+const p = usePlatform({ listen: true });
 let n = 0;
-beforeAll(async () => {
-  p = await startTestPlatform({ listen: true });
-  work = await mkdtemp(join(tmpdir(), 'dock-agent-'));
-});
-afterAll(async () => {
-  await p.close();
-  await rm(work, { recursive: true, force: true });
-});
 
 /** A fresh station: its own home and control directory. */
 function station(args: string[] = [], allow?: string): { agent: Agent; control: string; plug(name: string, spec: Omit<SimulatedDeviceSpec, 'vidPid'> & { vidPid?: string }): Promise<void> } {
   const id = ++n;
-  const control = join(work, `control${id}`);
-  const agent = startAgent({ server: p.url, token: p.stationToken, home: join(work, `home${id}`), control, args, ...(allow ? { allow } : {}) });
+  const control = join(p.scratch, `control${id}`);
+  const agent = startAgent({ server: p.url, token: p.stationToken, home: join(p.scratch, `home${id}`), control, args, ...(allow ? { allow } : {}) });
   return { agent, control, plug: (name, spec) => plugSimulated(control, name, { vidPid: RECORDER, ...spec }) };
 }
 
@@ -49,7 +40,7 @@ const uploadsOf = async (serial: string) =>
 
 describe('evidence dock-agent', () => {
   it('offloads important files first, skips links and devices, keeps hostile names as data, never writes to the recorder, and re-docked sends only what is new', async () => {
-    const volume = join(work, 'rec-basic');
+    const volume = join(p.scratch, 'rec-basic');
     const gbk = Buffer.from([0xd6, 0xd8, 0xd2, 0xaa]); // 重要 in GBK
     const files = await writeVolume(volume, [
       { path: 'DCIM/normal/010203_DSJ1001_20261125093000_0001.mp4', size: 300_000 },
@@ -96,7 +87,7 @@ describe('evidence dock-agent', () => {
   });
 
   it('offloads the same recorder docked in two bays at once exactly once', async () => {
-    const volume = join(work, 'rec-twice');
+    const volume = join(p.scratch, 'rec-twice');
     const files = await writeVolume(volume, Array.from({ length: 6 }, (_, i) => ({ path: `DCIM/normal/010203_DSJ1002_2026112509300${i}_000${i}.mp4`, size: 150_000 })));
     const { agent, plug } = station();
     try {
@@ -116,7 +107,7 @@ describe('evidence dock-agent', () => {
   });
 
   it('when unplugged mid-file says so, and when docked again resumes from the platform\'s offset', async () => {
-    const volume = join(work, 'rec-unplug');
+    const volume = join(p.scratch, 'rec-unplug');
     const files = await writeVolume(volume, [
       { path: 'DCIM/normal/010203_DSJ1003_20261125093000_0001.mp4', size: 4_000_000 },
       { path: 'DCIM/normal/010203_DSJ1003_20261125094000_0002.mp4', size: 100_000 },
@@ -142,7 +133,7 @@ describe('evidence dock-agent', () => {
   });
 
   it('does not take a file the recorder is still writing until it stops growing', async () => {
-    const volume = join(work, 'rec-growing');
+    const volume = join(p.scratch, 'rec-growing');
     const growing = join(volume, 'DCIM/normal/010203_DSJ1004_20261125093000_0001.mp4');
     await mkdir(join(volume, 'DCIM/normal'), { recursive: true });
     await writeFile(growing, Buffer.alloc(10_000, 1));
@@ -175,7 +166,7 @@ describe('evidence dock-agent', () => {
 
   it('drives a GA/T 947.4 vendor interface: unlock, device info, clock skew on every file, clock sync; refuses wrong passwords and unknown recorders', async () => {
     const vendor = (over: object) => ({ password: '123456', serial: 'DSJ2001', officerNo: '030405', unitNo: '110101000000', clockOffsetMs: 90_000, ...over });
-    const good = join(work, 'rec-vendor');
+    const good = join(p.scratch, 'rec-vendor');
     const files = await writeVolume(good, [{ path: 'DCIM/VID_0001.mp4', size: 5000 }, { path: 'DCIM/VID_0002.mp4', size: 6000 }]);
     const { agent, control, plug } = station(['--driver', 'vendor', '--vendor-module', 'dock-agent/simulated-vendor.ts', '--vendor-password', '123456', '--sync-clock'], '4255:1000/DSJ*');
     try {
@@ -207,7 +198,7 @@ describe('evidence dock-agent', () => {
   });
 
   it('purges from the recorder after the platform verified, one custody event per file', async () => {
-    const volume = join(work, 'rec-purge');
+    const volume = join(p.scratch, 'rec-purge');
     const files = await writeVolume(volume, [{ path: 'DCIM/normal/a.mp4', size: 20_000 }, { path: 'DCIM/normal/b.mp4', size: 30_000 }]);
     const { agent, plug } = station(['--purge', 'after-verify']);
     try {
@@ -228,15 +219,7 @@ describe('evidence dock-agent', () => {
 });
 
 describe('evidence dock-agent for the station administrator', () => {
-  const once = async (args: string[]) => {
-    try {
-      const { stdout, stderr } = await run(process.execPath, ['bin/evidence.js', 'dock-agent', ...args], { timeout: 30_000 });
-      return { code: 0, stdout, stderr };
-    } catch (error) {
-      const e = error as { code: number; stdout: string; stderr: string };
-      return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-    }
-  };
+  const once = (args: string[]) => runEvidence(['dock-agent', ...args], { timeout: 30_000 });
 
   it('documents every setting in --help, with its environment variable and the exit codes', async () => {
     const help = await once(['--help']);
@@ -249,13 +232,13 @@ describe('evidence dock-agent for the station administrator', () => {
   it('exits 2 for a wrong configuration or a refused token, 3 when another agent holds the home', async () => {
     const missing = await once(['--server', p.url, '--token', p.stationToken]);
     expect(missing).toMatchObject({ code: 2, stderr: expect.stringMatching(/no recorder is allowed to dock: give --allow/) });
-    const badToken = await once(['--server', p.url, '--token', 'evd_wrong', '--allow', '4255:1000/*', '--no-usb', '--simulate', join(work, 'x'), '--home', join(work, 'x-home')]);
+    const badToken = await once(['--server', p.url, '--token', 'evd_wrong', '--allow', '4255:1000/*', '--no-usb', '--simulate', join(p.scratch, 'x'), '--home', join(p.scratch, 'x-home')]);
     expect(badToken).toMatchObject({ code: 2, stderr: expect.stringMatching(/refused the station token: 401/) });
 
     const { agent } = station();
     try {
       await agent.waitFor('the first agent running', () => true);
-      const second = await once(['--server', p.url, '--token', p.stationToken, '--allow', '4255:1000/*', '--no-usb', '--simulate', join(work, 'y'), '--home', agent.home]);
+      const second = await once(['--server', p.url, '--token', p.stationToken, '--allow', '4255:1000/*', '--no-usb', '--simulate', join(p.scratch, 'y'), '--home', agent.home]);
       expect(second).toMatchObject({ code: 3, stderr: expect.stringMatching(/another dock agent is already using/) });
     } finally {
       await agent.stop();

@@ -1,38 +1,30 @@
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { plugSimulated, unplugSimulated } from '../../dock-agent/simulated';
 import { listVolume } from '../../dock-agent/volume';
 import { bay, evidenceOf, expectExactlyOnce, Outage, RECORDER, startAgent, writeVolume } from '../support/dock-agent-harness';
-import { startTestPlatform, type TestPlatform } from '../support/platform';
+import { usePlatform } from '../support/platform';
 import { smallFilesystem } from '../support/small-filesystem';
 
-let p: TestPlatform;
-let work: string;
+const p = usePlatform({ listen: true });
 let outage: Outage;
 beforeAll(async () => {
-  p = await startTestPlatform({ listen: true });
-  work = await mkdtemp(join(tmpdir(), 'dock-agent-outage-'));
   outage = new Outage(Number(new URL(p.url).port));
   await outage.up();
 });
-afterAll(async () => {
-  await outage.down();
-  await p.close();
-  await rm(work, { recursive: true, force: true });
-});
+afterAll(() => outage.down());
 
 /** What the recorder holds: the agent must never change it while spooling. */
 const contents = async (volume: string) => (await listVolume(volume)).files.map((f) => `${f.display} ${f.size} ${f.mtimeMs}`).sort();
 
 describe('store-and-forward', () => {
   it('spools while the platform is down, says "you may undock" only once the spool holds verified copies, and uploads them when it is back', async () => {
-    const volume = join(work, 'rec-outage');
+    const volume = join(p.scratch, 'rec-outage');
     const files = await writeVolume(volume, Array.from({ length: 6 }, (_, i) => ({ path: `DCIM/normal/010203_DSJ3001_2026112509300${i}_000${i}.mp4`, size: 400_000 })));
     const before = await contents(volume);
-    const control = join(work, 'control-outage');
-    const agent = startAgent({ server: outage.url, token: p.stationToken, home: join(work, 'home-outage'), control });
+    const control = join(p.scratch, 'control-outage');
+    const agent = startAgent({ server: outage.url, token: p.stationToken, home: join(p.scratch, 'home-outage'), control });
     try {
       await plugSimulated(control, 'r', { vidPid: RECORDER, serial: 'DSJ3001', bay: 5, volume, readBytesPerSecond: 2_000_000 });
       await agent.waitFor('two files on the platform', (s) => (bay(s, 5)?.files.verified ?? 0) >= 2);
@@ -70,16 +62,16 @@ describe('store-and-forward', () => {
   });
 
   it('stops cleanly when the spool disk is full: keeps everything on the recorder, says do not undock, and finishes once the platform is back', async (ctx) => {
-    const spoolDir = join(work, 'small-spool');
+    const spoolDir = join(p.scratch, 'small-spool');
     const mounted = await smallFilesystem(spoolDir);
     if (!mounted.ok) return ctx.skip(mounted.reason);
     try {
-      const volume = join(work, 'rec-full');
+      const volume = join(p.scratch, 'rec-full');
       const files = await writeVolume(volume, Array.from({ length: 3 }, (_, i) => ({ path: `DCIM/normal/010203_DSJ3002_2026112509300${i}_000${i}.mp4`, size: 800_000 })));
       const before = await contents(volume);
       await outage.down();
-      const control = join(work, 'control-full');
-      const agent = startAgent({ server: outage.url, token: p.stationToken, home: join(work, 'home-full'), control, args: ['--spool-dir', spoolDir] });
+      const control = join(p.scratch, 'control-full');
+      const agent = startAgent({ server: outage.url, token: p.stationToken, home: join(p.scratch, 'home-full'), control, args: ['--spool-dir', spoolDir] });
       try {
         await plugSimulated(control, 'r', { vidPid: RECORDER, serial: 'DSJ3002', bay: 6, volume });
         const full = await agent.waitFor('spool full', (s) => bay(s, 6)?.state === 'spool-full');

@@ -3,16 +3,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyInclusionProof } from '../../core/timestamp/verify';
-import { bearer, startTestPlatform, type TestPlatform } from '../support/platform';
-import { seedWorld, type World } from '../support/seed';
+import { bearer, usePlatform } from '../support/platform';
+import { useWorld } from '../support/seed';
 import { stampEverything } from '../support/timestamp-fixtures';
 
-let p: TestPlatform;
-let w: World;
+const p = usePlatform();
+const w = useWorld(p);
 let tsaDir: string;
 beforeAll(async () => {
-  p = await startTestPlatform();
-  w = await seedWorld(p);
   tsaDir = await mkdtemp(join(tmpdir(), 'tsa-'));
 });
 afterAll(async () => {

@@ -1,14 +1,13 @@
 import { execFile } from 'node:child_process';
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
-import { cp, mkdtemp, open, readFile, readdir, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { cp, open, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { promisify } from 'node:util';
 import Fastify from 'fastify';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import yauzl from 'yauzl';
 import { ZipFile } from 'yazl';
 import { sendObject } from '../../api/send-object';
@@ -20,7 +19,8 @@ import { loadOrCreateSigningKey, type SigningKey } from '../../core/signing-key'
 import { directorySink } from '../../export/sinks';
 import { folderReader, verifyPackage, zipReader } from '../../export/verify';
 import { buildVerifyPage } from '../../export/verify-page/build';
-import { bearer, startTestPlatform, type TestPlatform } from '../support/platform';
+import { runEvidence as evidence } from '../support/evidence-process';
+import { bearer, usePlatform } from '../support/platform';
 
 const execFileP = promisify(execFile);
 
@@ -34,14 +34,12 @@ async function sh(cmd: string, args: string[], cwd = process.cwd()) {
     return { code: e.code, stdout: e.stdout, stderr: e.stderr };
   }
 }
-const evidence = (args: string[]) => sh(process.execPath, ['bin/evidence.js', ...args]);
 
 const CASE = { id: randomUUID(), number: '刑字〔2026〕第 118 号', title: '某路口冲突案', unit: '城关派出所' };
 const EXPORTER = { name: '李警官 (010203)', role: 'handler' };
 const GBK_NAME = Buffer.concat([Buffer.from('DCIM/../'), Buffer.from([0xd6, 0xd8, 0xd2, 0xaa]), Buffer.from('.wav')]); // "重要" in GBK
 
-let p: TestPlatform;
-let work: string;
+const p = usePlatform();
 let signingKey: SigningKey;
 let ids: string[];
 let bytesById: Map<string, Buffer>;
@@ -77,13 +75,11 @@ async function flipByte(file: string, at: number): Promise<void> {
   await handle.close();
 }
 
-const deps = () => ({ db: p.db, store: p.store, signingKey, workDir: join(work, 'exports-work') });
+const deps = () => ({ db: p.db, store: p.store, signingKey, workDir: join(p.scratch, 'exports-work') });
 const request = (extra: object = {}) => ({ exportId: randomUUID(), case: CASE, exporter: EXPORTER, reason: '移送人民法院审理', receiver: '某区人民法院', evidenceIds: ids, ...extra });
 
 beforeAll(async () => {
-  p = await startTestPlatform();
-  work = await mkdtemp(join(tmpdir(), 'export-it-'));
-  signingKey = await loadOrCreateSigningKey(join(work, 'keys'));
+  signingKey = await loadOrCreateSigningKey(join(p.scratch, 'keys'));
   const session = (await p.app.inject({
     method: 'POST',
     url: '/ingest/v1/sessions',
@@ -102,10 +98,6 @@ beforeAll(async () => {
     ids.push(id);
     bytesById.set(id, bytes);
   }
-});
-afterAll(async () => {
-  await p.close();
-  await rm(work, { recursive: true, force: true });
 });
 
 describe('court export package', () => {
@@ -129,14 +121,14 @@ describe('court export package', () => {
     expect(result).toMatchObject({ key: exportKey(result.exportId), files: 3 });
     expect(progress.at(-1)).toBe(2_815_000);
 
-    zipFile = join(work, 'case.zip');
+    zipFile = join(p.scratch, 'case.zip');
     await pipeline(await p.store.get(result.key), createWriteStream(zipFile));
     const zipBytes = await readFile(zipFile);
     expect(zipBytes.length).toBe(result.size);
     expect(createHash('sha256').update(zipBytes).digest('hex')).toBe(result.sha256);
-    expect(await readdir(join(work, 'exports-work'))).toEqual([]);
+    expect(await readdir(join(p.scratch, 'exports-work'))).toEqual([]);
 
-    pkg = join(work, 'unzipped');
+    pkg = join(p.scratch, 'unzipped');
     expect((await verifyPackage(await zipReader(zipFile), { extractTo: pkg })).ok).toBe(true);
     const sums = await sh('sha256sum', ['-c', 'SHA256SUMS'], pkg);
     expect(sums.code, sums.stdout + sums.stderr).toBe(0);
@@ -185,7 +177,7 @@ describe('court export package', () => {
     // Every file of the package, checked in-process (the CLI runs the same function below).
     const names = (await readdir(pkg, { recursive: true, withFileTypes: true })).filter((e) => e.isFile()).map((e) => join(e.parentPath, e.name).slice(pkg.length + 1));
     for (const name of names) {
-      const copy = join(work, 'flip');
+      const copy = join(p.scratch, 'flip');
       await rm(copy, { recursive: true, force: true });
       await cp(pkg, copy, { recursive: true });
       if (name !== 'manifest.sig') await flipByte(join(copy, name), 0);
@@ -197,7 +189,7 @@ describe('court export package', () => {
   });
 
   it('evidence verify exits 1 naming an altered, a removed and an added file, in a folder and in a zip', async () => {
-    const bad = join(work, 'bad');
+    const bad = join(p.scratch, 'bad');
     await cp(pkg, bad, { recursive: true });
     const manifest = JSON.parse(await readFile(join(pkg, 'manifest.json'), 'utf8')) as Manifest;
     const [first, second] = [manifest.files[0]!.path, manifest.files[1]!.path];
@@ -212,14 +204,14 @@ describe('court export package', () => {
     expect(folder.stdout).toContain('UNEXPECTED  files/planted.mp4');
     expect(folder.stdout).toMatch(/result: FAILED: 3 problems/);
 
-    const rezipped = join(work, 'bad.zip');
+    const rezipped = join(p.scratch, 'bad.zip');
     await zipFolder(bad, rezipped);
     const zipped = await evidence(['verify', rezipped]);
     expect(zipped.code).toBe(1);
     for (const line of [`ALTERED     ${first}`, `MISSING     ${second}`, 'UNEXPECTED  files/planted.mp4']) expect(zipped.stdout).toContain(line);
 
     // A byte flipped inside the original zip (stored, uncompressed) is caught by the hash.
-    const flipped = join(work, 'flipped.zip');
+    const flipped = join(p.scratch, 'flipped.zip');
     await cp(zipFile, flipped);
     const zip = await yauzl.openPromise(flipped);
     let dataStart = 0;
@@ -250,16 +242,16 @@ describe('court export package', () => {
       const req = request();
       await expect(createCaseExport(deps(), req)).rejects.toThrow(`evidence ${victim} (${row.original_name}): the bytes read from the store do not match the recorded SHA-256`);
       expect(await p.store.stat(exportKey(req.exportId))).toBeNull();
-      expect(await readdir(join(work, 'exports-work'))).toEqual([]);
+      expect(await readdir(join(p.scratch, 'exports-work'))).toEqual([]);
       const events = await p.db.selectFrom('custody_events').select('details').where('action', '=', 'export.packaged').execute();
       expect(events.filter((e) => e.details.exportId === req.exportId)).toEqual([]);
 
       // The folder sink leaves nothing behind either.
       const evidenceRow = await p.db.selectFrom('evidence').selectAll().where('id', '=', victim).executeTakeFirstOrThrow();
       const files: PackageFile[] = [{ evidence: toEvidenceInfo(evidenceRow), custody: [], open: () => p.store.get(row.storage_key) }];
-      const out = join(work, 'never');
+      const out = join(p.scratch, 'never');
       await expect(buildPackage({ case: CASE, exporter: EXPORTER, reason: 'r', createdAt: new Date(), files }, directorySink(out), { signingKey, verifyPage: await buildVerifyPage() })).rejects.toThrow(/do not match the recorded SHA-256/);
-      expect((await readdir(work)).filter((n) => n.startsWith('never'))).toEqual([]);
+      expect((await readdir(p.scratch)).filter((n) => n.startsWith('never'))).toEqual([]);
     } finally {
       await p.store.delete(row.storage_key);
       await p.store.put(row.storage_key, Readable.from([genuine]), genuine.length);
@@ -270,7 +262,7 @@ describe('court export package', () => {
     const api = await contractServer();
     try {
       const token = 'evd_test';
-      const asZip = join(work, 'downloaded.zip');
+      const asZip = join(p.scratch, 'downloaded.zip');
       const byZip = await evidence(['export', '--server', api.url, '--token', token, '--case', CASE.id, '--reason', '移送', '--receiver', '法院', '--zip', asZip]);
       expect(byZip.code, byZip.stdout + byZip.stderr).toBe(0);
       expect(byZip.stderr).toMatch(/packaging: \d+%/);
@@ -279,11 +271,11 @@ describe('court export package', () => {
       expect(byZip.stdout).toMatch(/result: OK/);
       expect((await verifyPackage(await zipReader(asZip))).ok).toBe(true);
 
-      const dir = join(work, 'received');
+      const dir = join(p.scratch, 'received');
       const byDir = await evidence(['export', '--server', api.url, '--token', token, '--case', CASE.id, '--reason', '移送', '--out', dir]);
       expect(byDir.code, byDir.stdout + byDir.stderr).toBe(0);
       expect((await sh('sha256sum', ['-c', '--quiet', 'SHA256SUMS'], dir)).code).toBe(0);
-      expect((await readdir(work)).filter((n) => n.includes('.download.zip'))).toEqual([]);
+      expect((await readdir(p.scratch)).filter((n) => n.includes('.download.zip'))).toEqual([]);
 
       await expect(requestExport({ server: api.url, token: 'wrong' }, { caseId: CASE.id, reason: 'x' })).rejects.toThrow(/403 Forbidden/);
     } finally {

@@ -1,29 +1,21 @@
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bearer, startTestPlatform, type TestPlatform } from '../support/platform';
-import { seedWorld, type World } from '../support/seed';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { runEvidence } from '../support/evidence-process';
+import { bearer, usePlatform } from '../support/platform';
+import { useWorld } from '../support/seed';
 import { stampEverything } from '../support/timestamp-fixtures';
 
 const run = promisify(execFile);
-let p: TestPlatform;
-let w: World;
-let work: string;
+const p = usePlatform({ listen: true });
+const w = useWorld(p);
 
 beforeAll(async () => {
-  p = await startTestPlatform({ listen: true });
-  w = await seedWorld(p);
-  work = await mkdtemp(join(tmpdir(), 'export-route-'));
   // Stamp what was docked, as the platform does every minute, so the package carries timestamps.
-  await stampEverything(p.db, join(work, 'tsa'));
-});
-afterAll(async () => {
-  await p.close();
-  await rm(work, { recursive: true, force: true });
+  await stampEverything(p.db, join(p.scratch, 'tsa'));
 });
 
 async function waitReady(id: string, token: string) {
@@ -58,9 +50,9 @@ describe('POST /api/cases/:id/exports', () => {
   });
 
   it('evidence export downloads and verifies it; the timestamp token verifies with openssl', async () => {
-    const out = join(work, 'package');
-    const exported = await run(process.execPath, ['bin/evidence.js', 'export', '--server', p.url, '--token', w.tokens.auditor, '--case', w.cases.b, '--reason', '法院调取', '--out', out]).catch((e) => e);
-    expect(exported.code ?? 0, exported.stderr).toBe(0);
+    const out = join(p.scratch, 'package');
+    const exported = await runEvidence(['export', '--server', p.url, '--token', w.tokens.auditor, '--case', w.cases.b, '--reason', '法院调取', '--out', out]);
+    expect(exported.code, exported.stderr).toBe(0);
     const manifest = JSON.parse(await readFile(join(out, 'manifest.json'), 'utf8'));
     const stamped = manifest.files[0].timestamp;
     expect(stamped).toMatchObject({ token: expect.stringMatching(/^timestamps\/.+\.tsr$/), leafIndex: expect.any(Number), treeSize: 3 });
@@ -68,7 +60,7 @@ describe('POST /api/cases/:id/exports', () => {
     await run('sha256sum', ['-c', 'SHA256SUMS'], { cwd: out });
     const ts = await run('openssl', ['ts', '-verify', '-digest', stamped.root, '-in', join(out, stamped.token), '-CAfile', join(out, 'tsa-chain.pem')]);
     expect(ts.stdout).toMatch(/Verification: OK/);
-    const verified = await run(process.execPath, ['bin/evidence.js', 'verify', out]);
+    const verified = await runEvidence(['verify', out]);
     expect(verified.stdout).toMatch(/result: OK/);
   });
 

@@ -3,23 +3,19 @@ import { request } from 'node:http';
 import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { verifyChain } from '../../core/chain';
 import { offloadVolume } from '../../dock-agent/offload';
-import { bearer, startTestPlatform, type TestPlatform } from '../support/platform';
+import { bearer, startTestPlatform, usePlatform } from '../support/platform';
 
 const digests = (bytes: Buffer) => ({
   sha256: createHash('sha256').update(bytes).digest('hex'),
   sm3: createHash('sm3').update(bytes).digest('hex'),
 });
 
-let p: TestPlatform;
+const p = usePlatform({ listen: true });
 let serial = 0;
 
-beforeAll(async () => {
-  p = await startTestPlatform({ listen: true });
-});
-afterAll(() => p.close());
 
 async function call(method: 'GET' | 'POST' | 'PATCH', url: string, body?: object | Buffer, headers: Record<string, string> = {}) {
   const isBytes = Buffer.isBuffer(body);

@@ -1,15 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import { sql } from 'kysely';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { appendCustody, verifyChain } from '../../core/chain';
 import { migrateDown, migrateToLatest } from '../../schema/database';
-import { bearer, startTestPlatform, type TestPlatform } from '../support/platform';
+import { bearer, startTestPlatform, usePlatform } from '../support/platform';
 
-let p: TestPlatform;
-beforeAll(async () => {
-  p = await startTestPlatform();
-});
-afterAll(() => p.close());
+const p = usePlatform();
 
 async function someEvidence(): Promise<string> {
   const headers = bearer(p.stationToken);

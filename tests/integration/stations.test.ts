@@ -1,18 +1,13 @@
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { offloadVolume } from '../../dock-agent/offload';
-import { bearer, startTestPlatform, type TestPlatform } from '../support/platform';
-import { seedWorld, type World } from '../support/seed';
+import { bearer, usePlatform } from '../support/platform';
+import { useWorld } from '../support/seed';
 
-let p: TestPlatform;
-let w: World;
-beforeAll(async () => {
-  p = await startTestPlatform({ listen: true });
-  w = await seedWorld(p);
-});
-afterAll(() => p.close());
+const p = usePlatform({ listen: true });
+const w = useWorld(p);
 
 const status = async (token: string) => (await p.app.inject({ url: '/api/stations', headers: bearer(token) })).json();
 

@@ -10,6 +10,7 @@ import { FilesystemStore } from '../../core/store/fs';
 import { offloadVolume } from '../../dock-agent/offload';
 import { transcodeJob } from '../../transcode/worker';
 import { makeClip, makeClips, video, type ClipName } from '../fixtures/make-clips';
+import { spawnEvidence } from '../support/evidence-process';
 import { bearer, startTestPlatform, type TestPlatform } from '../support/platform';
 
 const CLIP_DIR = 'test-artifacts/clips';
@@ -137,10 +138,10 @@ describe('transcode pipeline: outbox → BullMQ → worker → API', () => {
     const queue = jobQueue(redis, prefix, 'transcode');
     await dispatchOutbox(p.db, { transcode: queue });
 
-    const child = spawn(process.execPath, ['bin/evidence.js', 'worker'], {
-      env: { ...process.env, EVIDENCE_HOME: home, DATABASE_URL: p.databaseUrl, REDIS_URL: inject('redisUrl'), EVIDENCE_QUEUE_PREFIX: prefix, EVIDENCE_JOB_LOCK_SECONDS: '2', EVIDENCE_HLS_MIN_SECONDS: '2' },
-      stdio: ['ignore', 'ignore', 'pipe'],
+    const child = spawnEvidence(['worker'], {
+      env: { EVIDENCE_HOME: home, DATABASE_URL: p.databaseUrl, REDIS_URL: inject('redisUrl'), EVIDENCE_QUEUE_PREFIX: prefix, EVIDENCE_JOB_LOCK_SECONDS: '2', EVIDENCE_HLS_MIN_SECONDS: '2' },
     });
+    child.stdout!.resume(); // unread, it must not fill up and stall the worker
     let stderr = '';
     child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
     child.once('exit', (code) => code !== null && (stderr += `\nworker exited with ${code}`));

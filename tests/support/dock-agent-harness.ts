@@ -1,10 +1,11 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { createServer, connect, type Server, type Socket } from 'node:net';
 import { join } from 'node:path';
 import type { StationStatus } from '../../dock-agent/status';
 import type { Db } from '../../schema/database';
+import { spawnEvidence } from './evidence-process';
 
 /** One `evidence dock-agent` process, as a station would run it, on simulated devices only. */
 export interface Agent {
@@ -23,14 +24,13 @@ export const RECORDER = '4255:1000';
 
 /** `args` come last, so they override the defaults here; `allow` replaces the default allow-list (any serial of the test model). */
 export function startAgent(options: { server: string; token: string; home: string; control: string; args?: string[]; allow?: string }): Agent {
-  const args = [
-    'bin/evidence.js', 'dock-agent',
+  const child = spawnEvidence([
+    'dock-agent',
     '--server', options.server, '--token', options.token, '--home', options.home, '--station', 'PS-TEST',
     '--simulate', options.control, '--no-usb', '--allow', options.allow ?? `${RECORDER}/*`,
     '--stable-seconds', '0.3', '--retry-seconds', '0.5', '--mount-timeout', '5',
     ...(options.args ?? []),
-  ];
-  const child = spawn(process.execPath, args, { cwd: join(import.meta.dirname, '../..'), stdio: ['ignore', 'pipe', 'pipe'] });
+  ]);
   let output = '';
   const collect = (d: Buffer) => {
     output += d.toString();

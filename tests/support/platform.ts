@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { inject } from 'vitest';
+import { afterAll, beforeAll, inject } from 'vitest';
 import { readConfig } from '../../core/config';
 import { redisConnection, startDispatcher } from '../../core/jobs';
 import { exportJob } from '../../export/job';
@@ -23,6 +23,8 @@ export interface TestPlatform {
   databaseUrl: string;
   store: ObjectStore;
   dir: string;
+  /** An empty directory for the test's own files, removed with the platform. */
+  scratch: string;
   /** Base URL when started with `listen: true` (dock clients need a real socket). */
   url: string;
   adminToken: string;
@@ -46,6 +48,8 @@ export async function startTestPlatform(
   } = {},
 ): Promise<TestPlatform> {
   const dir = await mkdtemp(join(tmpdir(), 'evidence-platform-'));
+  const scratch = join(dir, 'scratch');
+  await mkdir(scratch);
   const database = await createTestDatabase();
   const db = options.databaseVia ? connect(await options.databaseVia(database.url), { role: APP_ROLE }) : database.db;
   const store = options.store ?? new FilesystemStore(join(dir, 'objects'));
@@ -76,6 +80,7 @@ export async function startTestPlatform(
     databaseUrl: database.url,
     store,
     dir,
+    scratch,
     url,
     adminToken,
     stationToken,
@@ -91,3 +96,34 @@ export async function startTestPlatform(
 }
 
 export const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
+
+/**
+ * The platform of a test file (or of the describe block it is called in): started before its tests,
+ * closed after them. The returned object stands for the platform once it is up.
+ */
+export function usePlatform(options: Parameters<typeof startTestPlatform>[0] = {}): TestPlatform {
+  const platform = provided<TestPlatform>('the test platform');
+  beforeAll(async () => platform.set(await startTestPlatform(options)));
+  afterAll(() => platform.current()?.close());
+  return platform.proxy;
+}
+
+/**
+ * Stands for a value a beforeAll hook provides, so a test file can name it at the top: reads go to
+ * the value, and fail plainly when made before the hook ran.
+ */
+export function provided<T extends object>(what: string): { proxy: T; set(value: T): void; current(): T | undefined } {
+  let value: T | undefined;
+  const target = (): T => {
+    if (value === undefined) throw new Error(`${what} is not there yet: use it inside a test or a hook`);
+    return value;
+  };
+  const proxy = new Proxy({} as T, {
+    // `then` is asked when the stand-in is awaited; it is no promise, ready or not.
+    get: (_, key) => (key === 'then' && value === undefined ? undefined : Reflect.get(target(), key)),
+    has: (_, key) => Reflect.has(target(), key),
+    ownKeys: () => Reflect.ownKeys(target()),
+    getOwnPropertyDescriptor: (_, key) => Reflect.getOwnPropertyDescriptor(target(), key),
+  });
+  return { proxy, set: (v) => (value = v), current: () => value };
+}

@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { expect } from 'vitest';
-import { bearer, type TestPlatform } from './platform';
+import { beforeAll, expect } from 'vitest';
+import { bearer, provided, type TestPlatform } from './platform';
 
 /** Two agencies, a supervising organ, one user of every role, and evidence and cases on both sides. */
 export interface World {
@@ -10,6 +10,13 @@ export interface World {
   evidence: { a: string; a2: string; b: string; bSha256: string };
   cases: { a: string; b: string };
   password: string;
+}
+
+/** The seeded world of a test file's platform (see usePlatform), seeded before its tests. */
+export function useWorld(p: TestPlatform): World {
+  const world = provided<World>('the seeded world');
+  beforeAll(async () => world.set(await seedWorld(p)));
+  return world.proxy;
 }
 
 export async function seedWorld(p: TestPlatform): Promise<World> {

@@ -75,6 +75,14 @@ export interface OpensslAuthority extends TestServer {
  */
 export async function startOpensslAuthority(dir: string, section: 'tsa_v2' | 'tsa_v1' = 'tsa_v2'): Promise<OpensslAuthority> {
   const policy = '1.2.3.4.1';
+  // What both sections sign with (section order within them does not matter to openssl).
+  const signer = `dir = ${dir}
+serial = $dir/serial
+crypto_device = builtin
+signer_cert = $dir/tsa.pem
+signer_key = $dir/tsa.key
+signer_digest = sha256
+default_policy = ${policy}`;
   await writeFile(
     join(dir, 'tsa.cnf'),
     `[ tsa_ext ]
@@ -88,14 +96,8 @@ authorityKeyIdentifier = keyid
 default_tsa = tsa_v2
 
 [ tsa_v2 ]
-dir = ${dir}
-serial = $dir/serial
-crypto_device = builtin
-signer_cert = $dir/tsa.pem
+${signer}
 certs = $dir/ca.pem
-signer_key = $dir/tsa.key
-signer_digest = sha256
-default_policy = ${policy}
 other_policies = 1.2.3.4.5
 digests = sha256, sha384, sha512
 accuracy = secs:1
@@ -105,13 +107,7 @@ ess_cert_id_chain = no
 ess_cert_id_alg = sha256
 
 [ tsa_v1 ]
-dir = ${dir}
-serial = $dir/serial
-crypto_device = builtin
-signer_cert = $dir/tsa.pem
-signer_key = $dir/tsa.key
-signer_digest = sha256
-default_policy = ${policy}
+${signer}
 digests = sha256
 ess_cert_id_alg = sha1
 `,
