@@ -1,5 +1,8 @@
 import { lang } from './i18n';
 
+/** Sizes read the same on the page as in the dock's status and the cover sheet. */
+export { humanBytes as bytes } from '../../core/bytes';
+
 const dash = '—';
 
 export function dateTime(iso: string | null | undefined): string {
@@ -15,17 +18,6 @@ export function clock(seconds: number, tenths = false): string {
   const rest = s % 60;
   const sec = tenths ? rest.toFixed(1).padStart(4, '0') : String(Math.floor(rest)).padStart(2, '0');
   return h > 0 ? `${h}:${String(m).padStart(2, '0')}:${sec}` : `${m}:${sec}`;
-}
-
-export function bytes(n: number): string {
-  const units = ['B', 'KB', 'MB', 'GB', 'TB'];
-  let value = n;
-  let i = 0;
-  while (value >= 1000 && i < units.length - 1) {
-    value /= 1000;
-    i++;
-  }
-  return `${i === 0 ? value : value.toFixed(1)} ${units[i]}`;
 }
 
 /** Recorder minus station clock, e.g. "+3.2 s". */
