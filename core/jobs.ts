@@ -71,9 +71,23 @@ export function assertHandlers(kinds: readonly JobKind[], handlers: Partial<Hand
 
 const queueName = (kind: QueuedKind) => `evidence-jobs-${kind}`;
 
-export function redisConnection(url: string): Redis {
+/**
+ * A Redis connection that reconnects by itself. It says so once per outage (ioredis emits an
+ * error on every reconnect attempt; unheard, each would print as an "Unhandled error event").
+ */
+export function redisConnection(url: string, warn: (message: string) => void = (m) => process.stderr.write(`${m}\n`)): Redis {
   // BullMQ workers block on Redis; they need maxRetriesPerRequest null.
-  return new Redis(url, { maxRetriesPerRequest: null, lazyConnect: false });
+  const redis = new Redis(url, { maxRetriesPerRequest: null, lazyConnect: false });
+  let down = false;
+  redis.on('error', (error: Error) => {
+    if (down) return;
+    down = true;
+    warn(`Redis unreachable (${error.message}); reconnecting, queued work waits`);
+  });
+  redis.on('ready', () => {
+    down = false;
+  });
+  return redis;
 }
 
 /** BullMQ loses jobs when Redis evicts keys: refuse to start on any policy but noeviction. */

@@ -79,6 +79,9 @@ describe('Redis stopped mid-transcode', () => {
       const done = await playbackUntil(id, (pb) => ['ready', 'unplayable', 'failed'].includes(pb.state));
       expect(done.state).toBe('ready');
       expect(worker.child.exitCode).toBeNull();
+      // Every Redis connection of the worker is listened to: the outage is said once, in words.
+      expect(worker.output()).toContain('Redis unreachable');
+      expect(worker.output()).not.toContain('Unhandled error event');
       const rows = await p.db.selectFrom('derivatives').select('storage_key').where('evidence_id', '=', id).execute();
       const stored: string[] = [];
       for await (const key of p.store.list(`derived/${id}/`)) stored.push(key);
