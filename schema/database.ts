@@ -33,17 +33,16 @@ const migrations: Record<string, Migration> = {
 export const APP_ROLE = 'evidence_app';
 
 export function connect(url: string, options: { max?: number; role?: string } = {}): Db {
-  const pool = new pg.Pool({ connectionString: url, max: options.max ?? 10 });
+  // The role is a startup parameter of every connection, not a SET after it: a connection on which
+  // it could not be set never exists, so nothing can run as the owner by accident.
+  const startup = options.role ? { options: `-c role=${options.role}` } : {};
+  const pool = new pg.Pool({ connectionString: url, max: options.max ?? 10, ...startup });
   // A dropped connection must not crash the process: pg emits 'error' on the pool for an idle
   // client and on the client itself while it is checked out (between the queries of a
   // transaction), where an unheard 'error' event throws. The query in flight fails on its own,
   // and the pool discards the broken client, so the next query reconnects.
   pool.on('error', () => {});
-  const role = options.role;
-  pool.on('connect', (client) => {
-    client.on('error', () => {});
-    if (role) void client.query(`set role ${pg.escapeIdentifier(role)}`).catch(() => {});
-  });
+  pool.on('connect', (client) => client.on('error', () => {}));
   return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
 }
 

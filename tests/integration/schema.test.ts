@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
 import { appendCustody, verifyChain } from '../../core/chain';
-import { migrateDown, migrateToLatest } from '../../schema/database';
+import { APP_ROLE, connect, migrateDown, migrateToLatest } from '../../schema/database';
 import { bearer, startTestPlatform, usePlatform } from '../support/platform';
 
 const p = usePlatform();
@@ -20,6 +20,19 @@ async function someEvidence(): Promise<string> {
   expect(c.statusCode, c.body).toBe(200);
   return c.json().evidenceId;
 }
+
+describe('the application role', () => {
+  it('is every connection\'s from its first query, and a connection that cannot take it never runs anything', async () => {
+    const queries = Array.from({ length: 8 }, () => sql<{ user: string }>`select current_user as user, pg_sleep(0.05)`.execute(p.db));
+    expect(new Set((await Promise.all(queries)).map((r) => r.rows[0]!.user))).toEqual(new Set([APP_ROLE]));
+    const wrong = connect(p.databaseUrl, { role: 'no_such_role' });
+    try {
+      await expect(sql`select current_user`.execute(wrong)).rejects.toThrow(/no_such_role/);
+    } finally {
+      await wrong.destroy();
+    }
+  });
+});
 
 describe('custody chain', () => {
   it('refuses updates and deletes: the application role has no right to, and a trigger stops even the owner', async () => {
