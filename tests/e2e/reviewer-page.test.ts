@@ -210,7 +210,9 @@ describe('reviewer page', () => {
     await logIn(page, login.auditor, `/evidence/${clip.long}`);
     await page.getByRole('heading', { name: clip.longName }).waitFor();
     const audit = page.getByRole('region', { name: '审计记录' });
-    await expect.poll(() => audit.textContent()).toContain(`观看人员： ${login.handlerA}`);
+    // The viewers line names handlerA; the auditor's own viewing may be listed too, in either order.
+    const viewers = audit.locator('p').filter({ hasText: '观看人员：' });
+    await expect.poll(async () => (await viewers.textContent())?.replace('观看人员：', '').trim().split('、')).toContain(login.handlerA);
     const viewRows = audit.getByRole('row').filter({ hasText: '观看视频' }).filter({ hasText: login.handlerA });
     expect(await viewRows.count()).toBeGreaterThan(0);
     await shot(page, 'evidence-audit');
