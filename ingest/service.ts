@@ -13,7 +13,7 @@ import { ObjectNotFoundError, StoreUnavailableError } from '../core/store/port';
 import type { Db } from '../schema/database';
 import type { FileMetadata, UploadRow } from '../schema/db';
 import type { CompleteResult, FileRequest, PurgeRecorded, SessionOpened, SessionRequest, UploadStatus } from './protocol';
-import type { Staging } from './staging';
+import { isUploadId, type Staging } from './staging';
 
 export interface IngestDeps {
   db: Db;
@@ -284,7 +284,7 @@ export class IngestService {
       const referenced = new Set((await db.selectFrom('evidence').select('storage_key').where('storage_key', 'in', keys).execute()).map((r) => r.storage_key));
       for (const key of keys.filter((k) => !referenced.has(k))) {
         const uploadId = key.slice(ORIGINALS.length);
-        const upload = UUID.test(uploadId) ? await db.selectFrom('uploads').selectAll().where('id', '=', uploadId).executeTakeFirst() : undefined;
+        const upload = isUploadId(uploadId) ? await db.selectFrom('uploads').selectAll().where('id', '=', uploadId).executeTakeFirst() : undefined;
         const action = orphanAction(upload && (await this.facts(upload)), now, this.deps.policy.uploadLeaseMs);
         if (action === 'remove') {
           await store.delete(key);
@@ -575,7 +575,6 @@ export class IngestService {
 }
 
 const ORIGINALS = 'originals/';
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 /** Fixed per upload (and server-made), so every retry of a complete writes to and finds the same object. */
 export const originalKey = (uploadId: string) => `${ORIGINALS}${uploadId}`;

@@ -30,7 +30,8 @@ export interface Staging {
   reclaim(abandoned: (uploadId: string) => Promise<boolean>): Promise<{ uploadIds: string[]; bytes: number }>;
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+/** Upload ids are the server's uuids; a partial or an original named otherwise is not an upload's. */
+export const isUploadId = (name: string): boolean => /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(name);
 
 /** Free bytes for an unprivileged writer on the filesystem holding `dir`. */
 export async function freeSpaceOf(dir: string): Promise<number> {
@@ -62,7 +63,7 @@ export function diskStaging(dir: string, freeSpace: (dir: string) => Promise<num
     async reclaim(abandoned) {
       const result = { uploadIds: [] as string[], bytes: 0 };
       for (const name of await readdir(dir).catch(() => [] as string[])) {
-        if (!UUID.test(name) || !(await abandoned(name))) continue;
+        if (!isUploadId(name) || !(await abandoned(name))) continue;
         result.bytes += await bytes(name);
         result.uploadIds.push(name);
         await rm(path(name), { force: true });
