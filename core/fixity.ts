@@ -170,6 +170,20 @@ export async function verifiedOk(db: Db, key: string, sha256: string): Promise<b
   return row?.state === 'ok';
 }
 
+/** A derivative with whether its bytes are verified (as verifiedOk), in one query: a player sends many Range requests a second. */
+export async function derivativeWithFixity(db: Db, evidenceId: string, kind: string, name: string) {
+  const row = await db
+    .selectFrom('derivatives as d')
+    .leftJoin('fixity_objects as f', (j) => j.onRef('f.storage_key', '=', 'd.storage_key').onRef('f.sha256', '=', 'd.sha256'))
+    .selectAll('d')
+    .select('f.state as fixityState')
+    .where('d.evidence_id', '=', evidenceId)
+    .where('d.kind', '=', kind)
+    .where('d.name', '=', name)
+    .executeTakeFirst();
+  return row && { ...row, verified: row.fixityState === 'ok' };
+}
+
 export async function fixityOfEvidence(db: Db, evidenceId: string): Promise<EvidenceFixity> {
   const rows = await db
     .selectFrom(storedObjects(db).as('o'))

@@ -6,7 +6,7 @@ import type { ObjectStore } from '../../core/store/port';
 import type { Db } from '../../schema/database';
 import { PLAYBACK_STATES, type DerivativeRow, type EvidenceRow } from '../../schema/db';
 import { timestampOf } from '../../core/timestamp/batcher';
-import { fixityOfEvidence, fixityVerdict, recordFixity, verifiedOk } from '../../core/fixity';
+import { derivativeWithFixity, fixityOfEvidence, fixityVerdict, recordFixity, verifiedOk } from '../../core/fixity';
 import { permits } from '../access';
 import { recordedClient, startsViewing } from '../audit';
 import { loadEvidence, scopeRedactor, visibleCases, visibleEvidence } from '../scoped';
@@ -248,13 +248,12 @@ export function evidenceRoutes(deps: { db: Db; store: ObjectStore; now: () => Da
       const p = request.principal!;
       const row = await loadEvidence(db, p, id);
       request.auditObject = { unitId: row.unit_id };
-      const file = await db.selectFrom('derivatives').selectAll().where('evidence_id', '=', id).where('kind', '=', kind).where('name', '=', name).executeTakeFirst();
+      const file = await derivativeWithFixity(db, id, kind, name);
       if (!file) throw notFound(`derivative ${kind}/${name} of evidence ${id}`);
       // Posters and thumbnails are part of browsing; the video is what is "watched".
       const watched = kind === 'mp4' || kind === 'hls';
       if (!watched || !(await startsViewing(db, p.sessionKey, `view:${id}`, now()))) request.auditSkip = true;
-      const verified = await verifiedOk(db, file.storage_key, file.sha256);
-      return sendObject(store, reply, request.headers.range, { key: file.storage_key, size: Number(file.size), ...(verified ? { sha256: file.sha256 } : {}), contentType: file.mime_type });
+      return sendObject(store, reply, request.headers.range, { key: file.storage_key, size: Number(file.size), ...(file.verified ? { sha256: file.sha256 } : {}), contentType: file.mime_type });
     });
 
     app.get('/evidence/:id/bookmarks', {
