@@ -1,4 +1,4 @@
-# One image, role by command: `evidence up` (API, ingest, reviewer page), `evidence worker` (transcode),
+# One image, role by command: `evidence up` (API, ingest, reviewer page), `evidence worker` (background jobs),
 # `evidence migrate`. Sources run through tsx; only the reviewer page is built ahead.
 FROM node:20.20-bookworm-slim AS page
 WORKDIR /app
@@ -6,6 +6,8 @@ COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
 COPY tsconfig.json vite.config.ts ./
 COPY api/web ./api/web
+# The page shares the byte formatting of core/bytes.ts (pure, no Node imports).
+COPY core/bytes.ts ./core/bytes.ts
 RUN npm run build:web
 
 FROM node:20.20-bookworm-slim
