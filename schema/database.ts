@@ -10,6 +10,7 @@ import * as unitWorkQueue from './migrations/0006_unit_work_queue';
 import * as uploadLeases from './migrations/0007_upload_leases';
 import * as fixity from './migrations/0008_fixity';
 import * as jobs from './migrations/0009_jobs';
+import * as platformEvents from './migrations/0010_platform_events';
 
 export type Db = Kysely<Database>;
 
@@ -24,6 +25,7 @@ const migrations: Record<string, Migration> = {
   '0007_upload_leases': uploadLeases,
   '0008_fixity': fixity,
   '0009_jobs': jobs,
+  '0010_platform_events': platformEvents,
 };
 
 /**

@@ -191,6 +191,18 @@ export interface OutboxTable {
   dispatched_at: NullableTimestamp;
 }
 
+/** One event for the enforcement platform (core/events.ts); `seq` is commit order. */
+export interface PlatformEventsTable {
+  seq: ColumnType<string, never, never>;
+  id: Generated<string>;
+  type: string;
+  occurred_at: Generated<Date>;
+  case_id: string | null;
+  evidence_id: string | null;
+  unit_id: string | null;
+  data: ColumnType<Record<string, unknown>, string, string>;
+}
+
 export interface UserSessionsTable {
   id: Generated<string>;
   token_hash: string;
@@ -361,6 +373,7 @@ export interface Database {
   custody_events: CustodyEventsTable;
   chain_heads: ChainHeadsTable;
   outbox: OutboxTable;
+  platform_events: PlatformEventsTable;
   derivatives: DerivativesTable;
   user_sessions: UserSessionsTable;
   cases: CasesTable;
