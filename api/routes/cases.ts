@@ -303,6 +303,10 @@ export function caseRoutes(deps: { db: Db }) {
     app.get('/cases', {
       config: { action: 'case.search', audit: 'case.search' },
       schema: {
+        summary: 'Search cases',
+        description: `The cases the caller may see, newest first, by \`stage\`, \`state\`, unit, or text in number or title (\`q\`); a complainant gets the status of the cases they reported. ${STATE_MAPPING}`,
+        tags: ['cases'],
+        operationId: 'listCases',
         querystring: Type.Object({
           limit: Limit(500, 50),
           cursor: Type.Optional(Cursor),
