@@ -55,7 +55,10 @@ describe('case numbers as keys', () => {
   });
 
   it('numbers with 〔〕, / , spaces, % and ? round-trip through the URL: read, link, unlink', async () => {
-    for (const number of ['A/B 1', '高环罚〔2026〕18号', '50% off?#x', '  /leading/slash ']) {
+    // The longest number: 64 characters, 576 once encoded (the router's limit of 100 characters applies to the decoded parameter).
+    const longest = `某某市生态环境局高新技术产业开发区分局环罚〔2026〕第1234号${'号'.repeat(64 - 33)}`;
+    expect(longest).toHaveLength(64);
+    for (const number of ['A/B 1', '高环罚〔2026〕18号', '50% off?#x', '  /leading/slash ', longest]) {
       const made = await api(p.adminToken, 'PUT', byNumber(number), { title: '编号测试', unitId: w.units.a });
       expect(made.status, `${number}: ${JSON.stringify(made.body)}`).toBe(201);
       expect(made.body.number).toBe(number);
@@ -68,6 +71,7 @@ describe('case numbers as keys', () => {
       expect((await api(w.tokens.unitHeadA, 'DELETE', `${byNumber(number)}/evidence/${w.evidence.a2}`)).status).toBe(404);
       expect((await eventsOf(made.body.id)).map((e) => e.type)).toEqual(['case.created', 'case.evidence_linked', 'case.evidence_unlinked']);
     }
+    expect((await api(p.adminToken, 'PUT', byNumber(`${longest}1`), { title: '太长', unitId: w.units.a })).status).toBe(400);
     // Out of scope reads as absent, by number as by id.
     expect((await api(w.tokens.handlerB, 'GET', byNumber('A/B 1'))).status).toBe(404);
     expect((await api(w.tokens.unitHeadA, 'GET', byNumber('A/B'))).status).toBe(404);
