@@ -18,6 +18,7 @@ import { evidenceRoutes } from './routes/evidence';
 import { stationRoutes } from './routes/stations';
 import { exportRoutes } from './routes/exports';
 import { fixityRoutes } from './routes/fixity';
+import { recordingRuleRoutes } from './routes/recording-rules';
 import { workQueueRoutes } from './routes/work-queue';
 import type { SigningKey } from '../core/signing-key';
 import type { Staging } from '../ingest/staging';
@@ -85,6 +86,7 @@ export function apiRoutes(deps: ApiDeps) {
     await app.register(authRoutes(deps));
     await app.register(evidenceRoutes(deps));
     await app.register(caseRoutes(deps));
+    await app.register(recordingRuleRoutes(deps));
     await app.register(auditRoutes(deps));
     await app.register(stationRoutes(deps));
     await app.register(exportRoutes(deps));
