@@ -71,7 +71,7 @@ const heldDirectly = sql<boolean>`exists (select 1 from retention_holds h where 
  * unit retention that ran out and no hold on it. Seconds, not calendar days: no DST drift from JS.
  */
 function dueWhere(asOf: Date): Expression<SqlBool> {
-  return sql<SqlBool>`e.state <> 'disposed' and not e.important and c.days is not null
+  return sql<SqlBool>`(e.state <> 'disposed' and not e.important and c.days is not null
     and coalesce(e.recorded_at, e.received_at) <= ${asOf}::timestamptz - make_interval(secs => c.days * 86400)
     and not ${heldDirectly}
     and not exists (
@@ -80,7 +80,7 @@ function dueWhere(asOf: Date): Expression<SqlBool> {
         ${CASE_STAGE} <> all(${sql.val([...CLOSED_CASE_STAGES])}::text[])
         or u.case_retention_days is null
         or ${CASE_CLOSED_AT} + make_interval(secs => u.case_retention_days * 86400) > ${asOf}::timestamptz
-        or exists (select 1 from retention_holds h where h.case_id = k.id and h.released_at is null)))`;
+        or exists (select 1 from retention_holds h where h.case_id = k.id and h.released_at is null))))`;
 }
 
 /** Which recordings: due as of `asOf`; with `notDueAt`, only those not due yet then; with `unitIds`, only those units'. */
