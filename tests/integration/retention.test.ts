@@ -6,6 +6,7 @@ import { describe, expect, inject, it } from 'vitest';
 import { dueItems, retentionOf, runDueDisposals } from '../../core/disposal';
 import { isDue } from '../../core/retention';
 import { S3Store, parseS3Endpoint } from '../../core/store/s3';
+import { parseRecorderName } from '../../dock-agent/names';
 import { runEvidence } from '../support/evidence-process';
 import { bearer, startTestPlatform, usePlatform, type TestPlatform } from '../support/platform';
 import { removeTestBucket, uniqueBucket } from '../support/s3';
@@ -15,27 +16,29 @@ const DAY = 86_400_000;
 const log = { info: () => {}, warn: () => {} };
 const daysAgo = (days: number) => new Date(Date.now() - days * DAY);
 const inDays = (days: number) => new Date(Date.now() + days * DAY);
-/** GA/T 947 file name: {警号}_{设备编号}_{YYYYMMDDhhmmss}_{序号}[IMP]. */
+const CST = 480;
+/** GA/T 947 file name: {警号}_{设备编号}_{YYYYMMDDhhmmss}_{序号}[IMP], the recorder's clock in China Standard Time. */
 const gat947 = (officerNo: string, at: Date, n: number, imp: boolean) =>
-  `DCIM/${officerNo}_DEV${officerNo}_${at.toISOString().replace(/\D/g, '').slice(0, 14)}_${String(n).padStart(4, '0')}${imp ? 'IMP' : ''}.mp4`;
+  `DCIM/${officerNo}_DEV${officerNo}_${new Date(at.getTime() + CST * 60_000).toISOString().replace(/\D/g, '').slice(0, 14)}_${String(n).padStart(4, '0')}${imp ? 'IMP' : ''}.mp4`;
 
 let serial = 0;
-/** Docks one recording whose recorder time is `recordedAt`, as the dock reports it from the file name. */
-async function ingest(p: TestPlatform, officerNo: string, recordedAt: Date, important = false): Promise<{ id: string; size: number }> {
+/** Docks one recording whose recorder time (in its file name) is `recordedAt`; the dock reads the metadata off the name. */
+async function ingest(p: TestPlatform, officerNo: string, recordedAt: Date, important = false): Promise<{ id: string; size: number; recordedAt: string }> {
   const bytes = randomBytes(3000);
   const h = bearer(p.stationToken);
   const n = ++serial;
   const s = await p.app.inject({ method: 'POST', url: '/ingest/v1/sessions', headers: h, payload: { station: { code: 'ST' }, bay: 1, recorder: { serial: `DEV${officerNo}` } } });
   const name = gat947(officerNo, recordedAt, n, important);
+  const { sequence: _, ...metadata } = parseRecorderName(name, CST);
   const u = await p.app.inject({
     method: 'POST', url: `/ingest/v1/sessions/${s.json().sessionId}/files`, headers: h,
-    payload: { pathBase64: Buffer.from(name).toString('base64'), size: bytes.length, metadata: { officerNo, recordedAt: recordedAt.toISOString(), important } },
+    payload: { pathBase64: Buffer.from(name).toString('base64'), size: bytes.length, metadata },
   });
   await p.app.inject({ method: 'PATCH', url: `/ingest/v1/uploads/${u.json().uploadId}`, headers: { ...h, 'content-type': 'application/offset+octet-stream', 'upload-offset': '0' }, body: bytes });
   const sha256 = createHash('sha256').update(bytes).digest('hex');
   const c = await p.app.inject({ method: 'POST', url: `/ingest/v1/uploads/${u.json().uploadId}/complete`, headers: h, payload: { sha256, sm3: createHash('sm3').update(bytes).digest('hex') } });
   expect(c.statusCode, c.body).toBe(200);
-  return { id: c.json().evidenceId as string, size: bytes.length };
+  return { id: c.json().evidenceId as string, size: bytes.length, recordedAt: metadata.recordedAt! };
 }
 
 /** A derivative (poster) in the store and its row, as the transcoder leaves them. */
@@ -66,7 +69,9 @@ describe('retention on the filesystem store', () => {
 
   it('recordings two years old by their recorder time are due; linked, held, important or permanent ones are not', async () => {
     officerA = (await p.db.selectFrom('users').select('officer_no').where('id', '=', w.users.handlerA!).executeTakeFirstOrThrow()).officer_no!;
-    for (const name of ['plain', 'linked', 'held', 'anomaly', 'laterLinked']) rec[name] = (await ingest(p, officerA, twoYears)).id;
+    let recordedAt = '';
+    for (const name of ['plain', 'linked', 'held', 'anomaly', 'laterLinked']) ({ id: rec[name]!, recordedAt } = await ingest(p, officerA, twoYears));
+    expect(Date.now() - new Date(recordedAt).getTime()).toBeGreaterThan(729 * DAY);
     rec.important = (await ingest(p, officerA, twoYears, true)).id;
     rec.recent = (await ingest(p, officerA, daysAgo(30))).id;
     rec.soon = (await ingest(p, officerA, daysAgo(170))).id;
@@ -81,7 +86,7 @@ describe('retention on the filesystem store', () => {
     expect(due.items[0]).toMatchObject({ category: 'general', size: 3000, recordedAt: expect.any(String) });
 
     const detail = (id: string) => api(p, w.tokens.handlerA, 'GET', `/api/evidence/${id}`).then((r) => r.json().retention);
-    expect(await detail(rec.plain!)).toEqual({ category: 'general', expiresAt: new Date(twoYears.getTime() + 180 * DAY).toISOString(), heldBy: [], reason: expect.stringMatching(/一般.*recording time/) });
+    expect(await detail(rec.plain!)).toEqual({ category: 'general', expiresAt: new Date(new Date(recordedAt).getTime() + 180 * DAY).toISOString(), heldBy: [], reason: expect.stringMatching(/一般.*recording time/) });
     expect(await detail(rec.linked!)).toMatchObject({ category: 'case-evidence', expiresAt: null });
     expect(await detail(rec.held!)).toMatchObject({ category: 'general', heldBy: [hold.json().id] });
     expect(await detail(rec.important!)).toMatchObject({ category: 'important', expiresAt: null });
