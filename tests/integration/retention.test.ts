@@ -202,6 +202,25 @@ describe('retention on the filesystem store', () => {
     expect(held.statusCode).toBe(201);
   });
 
+  it('a unit\'s case retention after closing is set by an admin and counts from the closing', async () => {
+    const id = (await ingest(p, officerA, daysAgo(400))).id;
+    const c = await api(p, p.adminToken, 'POST', '/api/cases', { number: `AJ-CLOSE-${randomBytes(3).toString('hex')}`, title: '已结案', unitId: w.units.a });
+    await api(p, p.adminToken, 'POST', `/api/cases/${c.json().id}/evidence`, { evidenceId: id });
+    expect((await api(p, p.adminToken, 'PATCH', `/api/cases/${c.json().id}`, { state: '结案' })).statusCode).toBe(200);
+    const retention = () => api(p, p.adminToken, 'GET', `/api/evidence/${id}`).then((r) => r.json().retention);
+    expect(await retention()).toMatchObject({ category: 'case-evidence', expiresAt: null, reason: expect.stringMatching(/closed \(结案\).*permanently/) });
+    expect((await api(p, w.tokens.unitHeadA, 'PATCH', `/api/retention/units/${w.units.a}`, { caseRetentionDays: 30, reason: 'x' })).statusCode).toBe(403);
+    const set = await api(p, p.adminToken, 'PATCH', `/api/retention/units/${w.units.a}`, { caseRetentionDays: 30, reason: '结案后保存 30 天' });
+    expect(set.json()).toEqual({ id: w.units.a, caseRetentionDays: 30 });
+    const kept = await retention();
+    expect(kept.category).toBe('case-evidence');
+    expect(new Date(kept.expiresAt).getTime() - Date.now()).toBeGreaterThan(29 * DAY);
+    expect((await dueIds(p, p.adminToken)).items.map((i) => i.id)).not.toContain(id);
+    expect((await dueIds(p, p.adminToken, inDays(31))).items.map((i) => i.id)).toContain(id);
+    await api(p, p.adminToken, 'PATCH', `/api/retention/units/${w.units.a}`, { caseRetentionDays: null, reason: '恢复永久' });
+    expect((await api(p, w.tokens.overseerA, 'GET', '/api/retention/disposals')).json().items.length).toBeGreaterThan(0);
+  });
+
   it('the SQL selection agrees with effectiveRetention on a generated table of combinations', async () => {
     const template = await p.db.selectFrom('evidence').selectAll().where('id', '=', rec.soon!).executeTakeFirstOrThrow();
     const units = { forever: w.units.a, tenDays: w.units.b };
