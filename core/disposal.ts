@@ -274,7 +274,9 @@ export async function runDueDisposals(deps: DisposalDeps): Promise<number> {
 /** Carries out one request, item by item; each item is re-checked with the same rule first. Safe to resume. */
 async function runDisposal(deps: DisposalDeps, id: string): Promise<void> {
   const { db, now } = deps;
-  const d = await db.updateTable('retention_disposals').set({ status: 'running' }).where('id', '=', id).returningAll().executeTakeFirstOrThrow();
+  // Guarded: a request cancelled since it was listed stays cancelled.
+  const d = await db.updateTable('retention_disposals').set({ status: 'running' }).where('id', '=', id).where('status', 'in', ['approved', 'running']).returningAll().executeTakeFirst();
+  if (!d) return;
   for (;;) {
     const items = await db.selectFrom('retention_disposal_items').select('evidence_id').where('disposal_id', '=', id).where('status', '=', 'pending').orderBy('evidence_id').limit(100).execute();
     if (items.length === 0) break;

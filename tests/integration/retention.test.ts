@@ -113,6 +113,10 @@ describe('retention on the filesystem store', () => {
     expect(approved.json()).toMatchObject({ status: 'applied', approvedBy: expect.any(String) });
     expect(await general()).toMatchObject({ days: 90 });
     expect((await dueIds(p, p.adminToken)).items.map((i) => i.id)).not.toContain(rec.recent);
+    // The shorter period makes more footage due in the dry run, but disposes of nothing without a new request.
+    expect((await dueIds(p, p.adminToken)).items.map((i) => i.id)).toContain(rec.soon);
+    expect(await runDueDisposals({ db: p.db, store: p.store, now: () => inDays(30), log })).toBe(0);
+    expect((await api(p, p.adminToken, 'GET', `/api/evidence/${rec.soon}/original`)).statusCode).toBe(200);
     const longer = await api(p, p.adminToken, 'PATCH', '/api/retention/categories/general', { days: 180 });
     expect(longer.statusCode).toBe(200);
     expect(await general()).toMatchObject({ days: 180 });
