@@ -39,9 +39,9 @@ export async function retentionOf(db: Reader, evidenceId: string): Promise<Reten
     .selectFrom('case_evidence as ce')
     .innerJoin('cases as k', 'k.id', 'ce.case_id')
     .innerJoin('units as u', 'u.id', 'k.unit_id')
-    .select(['k.id', 'k.number', sql<string>`${CASE_STAGE}`.as('stage'), sql<Date>`${CASE_CLOSED_AT}`.as('closedAt'), 'u.case_retention_days'])
+    .select(['k.id', sql<string>`${CASE_STAGE}`.as('stage'), sql<Date>`${CASE_CLOSED_AT}`.as('closedAt'), 'u.case_retention_days'])
     .where('ce.evidence_id', '=', evidenceId)
-    .orderBy('k.number')
+    .orderBy('k.id')
     .execute();
   const holds = await db
     .selectFrom('retention_holds')
@@ -56,7 +56,7 @@ export async function retentionOf(db: Reader, evidenceId: string): Promise<Reten
     important: row.important,
     recordedAt: row.recorded_at,
     receivedAt: row.received_at,
-    cases: cases.map((c) => ({ id: c.id, number: c.number, stage: c.stage, closedAt: c.closedAt, retentionDays: c.case_retention_days })),
+    cases: cases.map((c) => ({ stage: c.stage, closedAt: c.closedAt, retentionDays: c.case_retention_days })),
     holds,
   });
 }

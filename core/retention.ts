@@ -23,8 +23,6 @@ export function caseClosed(stage: string): boolean {
 }
 
 export interface LinkedCase {
-  id: string;
-  number: string;
   stage: string;
   /** When it was closed; only read for a closed case. */
   closedAt: Date;
@@ -75,7 +73,8 @@ export function effectiveRetention(f: RetentionFacts): Retention {
     for (const c of f.cases) {
       const expiry = caseClosed(c.stage) ? after(c.closedAt, c.retentionDays) : null;
       caseExpiry = later(caseExpiry, expiry);
-      reasons.push(caseClosed(c.stage) ? `case ${c.number} closed (${c.stage}): kept ${until(expiry)}` : `linked to open case ${c.number}: kept while it is open`);
+      // No case number: the reader may not see every linked case.
+      reasons.push(caseClosed(c.stage) ? `linked to a closed case (${c.stage}): kept ${until(expiry)}` : 'linked to an open case: kept while it is open');
     }
     if (caseExpiry === null || (expiresAt !== null && caseExpiry >= expiresAt)) category = f.caseEvidence.code;
     expiresAt = later(expiresAt, caseExpiry);

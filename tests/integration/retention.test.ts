@@ -212,7 +212,7 @@ describe('retention on the filesystem store', () => {
     await api(p, p.adminToken, 'POST', `/api/cases/${c.json().id}/evidence`, { evidenceId: id });
     expect((await api(p, p.adminToken, 'PATCH', `/api/cases/${c.json().id}`, { state: '结案' })).statusCode).toBe(200);
     const retention = () => api(p, p.adminToken, 'GET', `/api/evidence/${id}`).then((r) => r.json().retention);
-    expect(await retention()).toMatchObject({ category: 'case-evidence', expiresAt: null, reason: expect.stringMatching(/closed \(结案\).*permanently/) });
+    expect(await retention()).toMatchObject({ category: 'case-evidence', expiresAt: null, reason: expect.stringMatching(/closed case \(结案\).*permanently/) });
     expect((await api(p, w.tokens.unitHeadA, 'PATCH', `/api/retention/units/${w.units.a}`, { caseRetentionDays: 30, reason: 'x' })).statusCode).toBe(403);
     const set = await api(p, p.adminToken, 'PATCH', `/api/retention/units/${w.units.a}`, { caseRetentionDays: 30, reason: '结案后保存 30 天' });
     expect(set.json()).toEqual({ id: w.units.a, caseRetentionDays: 30 });

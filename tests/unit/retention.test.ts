@@ -10,8 +10,8 @@ const recorded = new Date('2024-01-01T08:00:00Z');
 const received = new Date('2024-01-03T08:00:00Z');
 const at = (days: number, from = recorded) => new Date(from.getTime() + days * DAY);
 
-const open = (number = 'AJ-1'): LinkedCase => ({ id: number, number, stage: '办理中', closedAt: at(0), retentionDays: 365 });
-const closed = (closedAt: Date, retentionDays: number | null, stage = '结案', number = 'AJ-2'): LinkedCase => ({ id: number, number, stage, closedAt, retentionDays });
+const open = (): LinkedCase => ({ stage: '办理中', closedAt: at(0), retentionDays: 365 });
+const closed = (closedAt: Date, retentionDays: number | null, stage = '结案'): LinkedCase => ({ stage, closedAt, retentionDays });
 const facts = (f: Partial<RetentionFacts> = {}): RetentionFacts => ({ category: general, caseEvidence, important: false, recordedAt: recorded, receivedAt: received, cases: [], holds: [], ...f });
 
 describe('effectiveRetention', () => {
@@ -21,12 +21,12 @@ describe('effectiveRetention', () => {
     ['IMP flag: permanent whatever the category', { important: true }, { category: 'general', expiresAt: null, heldBy: [] }, /IMP/],
     ['重要 category: permanent', { category: important }, { category: 'important', expiresAt: null, heldBy: [] }, /重要/],
     ['执法异常: permanent', { category: anomaly }, { category: 'enforcement-anomaly', expiresAt: null, heldBy: [] }, /执法异常/],
-    ['linked to an open case: 案件证据, permanent while open', { cases: [open()] }, { category: 'case-evidence', expiresAt: null, heldBy: [] }, /open case AJ-1/],
-    ['closed case, unit keeps permanently (the default)', { cases: [closed(at(30), null)] }, { category: 'case-evidence', expiresAt: null, heldBy: [] }, /closed \(结案\).*permanently/],
-    ['移送 case with 365 days after closing', { cases: [closed(at(30), 365, '移送')] }, { category: 'case-evidence', expiresAt: at(395), heldBy: [] }, /closed \(移送\)/],
-    ['closed case whose retention ends before the category: the category governs', { cases: [closed(at(1), 10)] }, { category: 'general', expiresAt: at(180), heldBy: [] }, /AJ-2/],
+    ['linked to an open case: 案件证据, permanent while open', { cases: [open()] }, { category: 'case-evidence', expiresAt: null, heldBy: [] }, /open case/],
+    ['closed case, unit keeps permanently (the default)', { cases: [closed(at(30), null)] }, { category: 'case-evidence', expiresAt: null, heldBy: [] }, /closed case \(结案\).*permanently/],
+    ['移送 case with 365 days after closing', { cases: [closed(at(30), 365, '移送')] }, { category: 'case-evidence', expiresAt: at(395), heldBy: [] }, /closed case \(移送\)/],
+    ['closed case whose retention ends before the category: the category governs', { cases: [closed(at(1), 10)] }, { category: 'general', expiresAt: at(180), heldBy: [] }, /一般.*closed case/],
     ['an open and a closed case: the open one keeps it', { cases: [closed(at(1), 10), open()] }, { category: 'case-evidence', expiresAt: null, heldBy: [] }, /open case/],
-    ['two closed cases: the later expiry', { cases: [closed(at(30), 365, '结案', 'A'), closed(at(60), 365, '移送', 'B')] }, { category: 'case-evidence', expiresAt: at(425), heldBy: [] }, /A.*B/],
+    ['two closed cases: the later expiry', { cases: [closed(at(30), 365, '结案'), closed(at(60), 365, '移送')] }, { category: 'case-evidence', expiresAt: at(425), heldBy: [] }, /结案.*移送/],
     ['held: expiry unchanged, heldBy lists the holds', { holds: [{ id: 'h1' }, { id: 'h2' }] }, { category: 'general', expiresAt: at(180), heldBy: ['h1', 'h2'] }, /held \(2\)/],
     ['held and important', { important: true, holds: [{ id: 'h1' }] }, { category: 'general', expiresAt: null, heldBy: ['h1'] }, /IMP.*held/],
     ['a category of 0 days expires at the recording time', { category: { code: 'x', name: '零', days: 0 } }, { category: 'x', expiresAt: recorded, heldBy: [] }, /零/],
