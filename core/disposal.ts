@@ -337,13 +337,20 @@ export function retentionTask(deps: DisposalDeps, intervalMs: number): Scheduled
   return { intervalMs, run: () => runDueDisposals(deps) };
 }
 
-/** What a read of a disposed recording answers: 410 Gone with the disposal record. */
-export async function goneProblem(db: Reader, e: { id: string; disposal_id: string | null; disposed_at: Date | null }): Promise<Problem> {
+type Tombstone = { id: string; disposal_id: string | null; disposed_at: Date | null };
+
+/** The disposal of a tombstone: which request, when, why, and the two people. */
+export async function disposalRecord(db: Reader, e: Tombstone) {
   const d = e.disposal_id ? await db.selectFrom('retention_disposals').selectAll().where('id', '=', e.disposal_id).executeTakeFirst() : undefined;
+  return {
+    id: e.disposal_id, disposedAt: e.disposed_at?.toISOString() ?? null, reason: d?.reason ?? null, asOf: d?.as_of.toISOString() ?? null,
+    requestedBy: d?.requested_by_name ?? null, approvedBy: d?.approved_by_name ?? null,
+  };
+}
+
+/** What a read of a disposed recording answers: 410 Gone with the disposal record. */
+export async function goneProblem(db: Reader, e: Tombstone): Promise<Problem> {
   return new Problem(410, 'Gone', `evidence ${e.id} was disposed of under an approved retention request; its record (hashes, sizes, names, times, custody) is kept`, {
-    disposal: {
-      id: e.disposal_id, disposedAt: e.disposed_at?.toISOString() ?? null, reason: d?.reason ?? null, asOf: d?.as_of.toISOString() ?? null,
-      requestedBy: d?.requested_by_name ?? null, approvedBy: d?.approved_by_name ?? null,
-    },
+    disposal: await disposalRecord(db, e),
   });
 }

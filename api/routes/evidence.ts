@@ -12,8 +12,8 @@ import { recordedClient, startsViewing } from '../audit';
 import { loadEvidence, scopeRedactor, visibleCases, visibleEvidence } from '../scoped';
 import { BoundedInt, Bytes, Cursor, DateTime, IdParams, Limit, Nullable, ProblemBody, StringEnum, Text, Uuid, cursorAfter, errors, keysetPage } from '../schemas';
 import { sendObject } from '../send-object';
-import { goneProblem } from '../../core/disposal';
-import { RetentionView, retentionView } from './retention';
+import { disposalRecord, goneProblem } from '../../core/disposal';
+import { DisposalRecord, RetentionView, retentionView } from './retention';
 
 /** Originals and derivatives: never cached, never read by another origin's page on a cookie (core/http.ts). */
 const EVIDENCE_BYTES = { noStore: true, sameOriginReads: true } as const;
@@ -73,6 +73,8 @@ const EvidenceDetail = Type.Intersect([
     hiddenCaseCount: Type.Optional(Type.Integer()),
     /** How long it is kept and why (core/retention.ts effectiveRetention). */
     retention: RetentionView,
+    /** Only for a disposed recording (a tombstone): its disposal request and the two people. */
+    disposal: Type.Optional(DisposalRecord),
   }),
 ]);
 
@@ -192,7 +194,8 @@ export function evidenceRoutes(deps: { db: Db; store: ObjectStore; now: () => Da
       const cases = await visibleCases(db, p).select(['cases.id', 'cases.number', 'cases.title', 'cases.state']).where('cases.id', 'in', linked).orderBy('cases.number').execute();
       const { n } = await linked.clearSelect().select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow();
       const hidden = permits(p, 'evidence.hidden-cases') ? { hiddenCaseCount: Number(n) - cases.length } : {};
-      return { ...toEvidenceItem(row), playback: playbackOf(row, files), timestamp: await timestampView(db, row.id), fixity: await fixityOfEvidence(db, row.id), cases, ...hidden, retention: await retentionView(db, row.id) };
+      return { ...toEvidenceItem(row), playback: playbackOf(row, files), timestamp: await timestampView(db, row.id), fixity: await fixityOfEvidence(db, row.id), cases, ...hidden, retention: await retentionView(db, row.id),
+        ...(row.state === 'disposed' ? { disposal: await disposalRecord(db, row) } : {}) };
     });
 
     app.get('/evidence/:id/custody', {

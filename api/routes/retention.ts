@@ -37,6 +37,9 @@ const Hold = Type.Object({
 });
 /** What `GET /api/evidence/{id}` shows as `retention` (core/retention.ts effectiveRetention). */
 export const RetentionView = Type.Object({ category: Type.String(), expiresAt: Nullable(Type.String()), heldBy: Type.Array(Type.String()), reason: Type.String() });
+export const DisposalRecord = Type.Object({
+  id: Nullable(Type.String()), disposedAt: Nullable(Type.String()), reason: Nullable(Type.String()), asOf: Nullable(Type.String()), requestedBy: Nullable(Type.String()), approvedBy: Nullable(Type.String()),
+});
 const Reason = Text(2000, { minLength: 1 });
 const CodeParams = Type.Object({ code: Text(64, { minLength: 1 }) });
 

@@ -177,7 +177,7 @@ describe('retention on the filesystem store', () => {
     expect(existsSync(join(p.dir, 'objects', await storageKey(p, rec.laterLinked!)))).toBe(true);
 
     const tomb = (await api(p, p.adminToken, 'GET', `/api/evidence/${rec.plain}`)).json();
-    expect(tomb).toMatchObject({ state: 'disposed', sha256: expect.stringMatching(/^[0-9a-f]{64}$/), size: 3000, originalName: expect.stringContaining(officerA), playback: { derivatives: [] } });
+    expect(tomb).toMatchObject({ state: 'disposed', sha256: expect.stringMatching(/^[0-9a-f]{64}$/), size: 3000, originalName: expect.stringContaining(officerA), playback: { derivatives: [] }, disposal: { id: d.id, requestedBy: 'test-admin', approvedBy: expect.stringMatching(/overseerA/) } });
     const custody = (await api(p, p.adminToken, 'GET', `/api/evidence/${rec.plain}/custody`)).json().items;
     expect(custody.at(-1)).toMatchObject({ action: 'retention.disposed', details: { disposalId: d.id, approvedBy: expect.stringMatching(/overseerA/), original } });
     const gone = await api(p, w.tokens.handlerA, 'GET', `/api/evidence/${rec.plain}/original`);
