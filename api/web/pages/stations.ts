@@ -74,6 +74,6 @@ async function expiringLine(view: View): Promise<Node[]> {
   if (!can(view.me, 'retention.expiring')) return [];
   const found = await api<{ totals: { count: number; bytes: number } }>(`/api/retention/expiring?days=${EXPIRING_DAYS}`, { signal: view.signal }).catch(() => null);
   if (!found) return [];
-  const text = t('expiringSoon', { days: EXPIRING_DAYS, count: found.totals.count, size: bytes(found.totals.bytes) });
+  const text = t('expiringSoon', { days: EXPIRING_DAYS, count: found.totals.count, size: bytes(found.totals.bytes, 'GB') });
   return [h('p', { id: 'expiring', class: found.totals.count > 0 ? 'note' : 'muted', role: 'status' }, h('a', { href: '#expiring' }, text))];
 }
