@@ -20,6 +20,7 @@ import { exportRoutes } from './routes/exports';
 import { fixityRoutes } from './routes/fixity';
 import { recordingRuleRoutes } from './routes/recording-rules';
 import { workQueueRoutes } from './routes/work-queue';
+import { retentionRoutes } from './routes/retention';
 import type { SigningKey } from '../core/signing-key';
 import type { Staging } from '../ingest/staging';
 
@@ -38,6 +39,8 @@ export interface ApiDeps {
   signingKey: SigningKey;
   /** Read rate of fixity passes started through the API (bytes/s, 0 no limit). */
   fixityBytesPerSecond: number;
+  /** Days from a disposal request's approval to its run. */
+  retentionGraceDays: number;
 }
 
 /** Why the platform is degraded (empty: healthy). */
@@ -93,5 +96,6 @@ export function apiRoutes(deps: ApiDeps) {
     await app.register(workQueueRoutes(deps));
     await app.register(adminRoutes(deps));
     await app.register(fixityRoutes({ db: deps.db, store: deps.store, now: deps.now, bytesPerSecond: deps.fixityBytesPerSecond }));
+    await app.register(retentionRoutes(deps));
   };
 }
