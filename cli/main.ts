@@ -6,6 +6,7 @@ import { Command, InvalidArgumentError } from 'commander';
 import { megabytes } from '../core/bytes';
 import { readConfig, type Config } from '../core/config';
 import { describeUnmatched, type CrossCheck } from '../core/cross-check';
+import { answer, apiClient, type Answer } from '../api/client';
 import { registerDockAgentCommand } from '../dock-agent/command';
 import { offloadVolume, type OffloadEvent, type OffloadSummary } from '../dock-agent/offload';
 import { makeSimulatedRecorder } from '../dock-agent/simulated-recorder';
@@ -128,7 +129,7 @@ audit
     finish(verdicts.every((v) => v.ok) && cross.ok ? 0 : 1);
   });
 
-type Verdict = { chain: string; ok: boolean; rows: number; head?: string; brokenAt?: number; reason?: string; covered?: { seq: number; at: string } | null };
+type Verdict = Answer<'verifyTrail'>;
 type Verdicts = { verdicts: Verdict[]; cross: CrossCheck };
 
 /** Rows after the newest signed checkpoint could have been rewritten without a trace yet: say so. */
@@ -153,17 +154,10 @@ async function localVerdicts(): Promise<Verdicts> {
 
 async function remoteVerdicts(server: string, token: string | undefined): Promise<Verdicts> {
   if (!token) throw new InvalidArgumentError('--server needs --token');
+  const client = apiClient({ baseUrl: server, token });
   const verdicts: Verdict[] = [];
-  for (const chain of ['audit', 'custody']) verdicts.push(await getJson<Verdict>(server, token, `/api/audit/verify?chain=${chain}`));
-  return { verdicts, cross: await getJson(server, token, '/api/audit/cross-check') };
-}
-
-/** One API call with a bearer token; a problem answer becomes an error (exit 2). */
-async function getJson<T>(server: string, token: string, path: string, method = 'GET'): Promise<T> {
-  const res = await fetch(new URL(path, server), { method, headers: { authorization: `Bearer ${token}` } });
-  const body = (await res.json()) as T & { title?: string; detail?: string };
-  if (!res.ok) throw new Error(`${res.status} ${body.title ?? ''}: ${body.detail ?? ''}`);
-  return body;
+  for (const chain of ['audit', 'custody'] as const) verdicts.push(await answer(client.GET('/api/audit/verify', { params: { query: { chain } } })));
+  return { verdicts, cross: await answer(client.GET('/api/audit/cross-check')) };
 }
 
 program
@@ -172,18 +166,17 @@ program
   .requiredOption('--server <url>', 'the platform, e.g. http://127.0.0.1:8080')
   .requiredOption('--token <token>', 'an admin or auditor API token')
   .action(async (opts: { server: string; token: string }) => {
-    type Run = { id: string; state: string; objectsChecked: number; bytesChecked: number; failures: number; error: string | null };
-    type Status = { failures: { evidenceId: string; object: string; name: string | null; state: string; detail: string }[] };
-    let run = await getJson<Run>(opts.server, opts.token, '/api/fixity/runs', 'POST');
+    const client = apiClient({ baseUrl: opts.server, token: opts.token });
+    let run = await answer(client.POST('/api/fixity/runs'));
     console.log(`fixity pass ${run.id} started`);
     while (run.state === 'running') {
       await new Promise((r) => setTimeout(r, 1000));
-      run = await getJson<Run>(opts.server, opts.token, `/api/fixity/runs/${run.id}`);
+      run = await answer(client.GET('/api/fixity/runs/{id}', { params: { path: { id: run.id } } }));
     }
     console.log(`${run.objectsChecked} objects, ${run.bytesChecked} bytes checked, ${run.failures} failed`);
     if (run.state !== 'finished') throw new Error(`the pass did not finish (${run.state}): ${run.error ?? ''}`);
     if (run.failures === 0) finish(0);
-    for (const f of (await getJson<Status>(opts.server, opts.token, '/api/fixity')).failures) {
+    for (const f of (await answer(client.GET('/api/fixity'))).failures) {
       console.log(`  ${f.state.toUpperCase()} ${f.evidenceId} ${f.object}${f.name ? ` ${f.name}` : ''}: ${f.detail}`);
     }
     finish(1);
@@ -289,12 +282,9 @@ async function demoReviewer(server: string, adminToken: string, home: string): P
   const kept = await readFile(file, 'utf8').then((t) => JSON.parse(t) as { username: string; password: string }, () => undefined);
   if (kept) return kept;
   const account = { username: 'reviewer', password: randomBytes(9).toString('base64url') };
-  const response = await fetch(new URL('/api/users', server), {
-    method: 'POST',
-    headers: { authorization: `Bearer ${adminToken}`, 'content-type': 'application/json' },
-    body: JSON.stringify({ ...account, role: 'auditor', displayName: '演示审查员' }),
+  await answer(apiClient({ baseUrl: server, token: adminToken }).POST('/api/users', { body: { ...account, role: 'auditor', displayName: '演示审查员' } })).catch((error: unknown) => {
+    throw new Error(`could not create the demo reviewer: ${error instanceof Error ? error.message : String(error)}`);
   });
-  if (!response.ok) throw new Error(`could not create the demo reviewer: ${response.status} ${await response.text()}`);
   await writeFile(file, JSON.stringify(account), { mode: 0o600 });
   return account;
 }

@@ -16,3 +16,21 @@ export type ApiClient = Client<paths>;
 export function apiClient(options: { baseUrl?: string; token?: string } = {}): ApiClient {
   return createClient<paths>({ baseUrl: options.baseUrl ?? '', ...(options.token ? { headers: { authorization: `Bearer ${options.token}` } } : {}) });
 }
+
+/** A refusal of the API: the status, title and detail of its application/problem+json body ("404 Not Found: …"). */
+export class ApiProblem extends Error {
+  constructor(readonly status: number, readonly title: string, readonly detail?: string) {
+    super(`${status} ${title}${detail ? `: ${detail}` : ''}`);
+    this.name = 'ApiProblem';
+  }
+}
+
+/** The answer of a call of the typed client; a refusal throws an ApiProblem. */
+export async function answer<T>(call: Promise<{ data?: T; error?: unknown; response: Response }>): Promise<T> {
+  const { data, error, response } = await call;
+  if (!response.ok) {
+    const problem = (typeof error === 'object' && error ? error : {}) as { title?: string; detail?: string };
+    throw new ApiProblem(response.status, problem.title ?? response.statusText, problem.detail);
+  }
+  return data as T;
+}

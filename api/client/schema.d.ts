@@ -3842,7 +3842,8 @@ export interface operations {
                         ok: boolean;
                         pairs: number;
                         unmatched: {
-                            trail: string;
+                            /** @enum {string} */
+                            trail: "custody" | "audit";
                             seq: number;
                             action: string;
                             evidenceId: string | null;

@@ -7,7 +7,7 @@ import type { ObjectStore } from '../../core/store/port';
 import type { HttpServer } from '../../core/http';
 import type { Db } from '../../schema/database';
 import { scopeRedactor, visibleAudit } from '../scoped';
-import { BoundedInt, DateTime, Defaulted, Limit, Nullable, Text, errors } from '../schemas';
+import { BoundedInt, DateTime, Defaulted, Limit, Nullable, StringEnum, Text, errors } from '../schemas';
 
 const AuditEvent = Type.Object({
   seq: Type.Integer(),
@@ -122,7 +122,7 @@ export function auditRoutes(deps: { db: Db; store: ObjectStore; signingKey: Sign
           200: Type.Object({
             ok: Type.Boolean(),
             pairs: Type.Integer(),
-            unmatched: Type.Array(Type.Object({ trail: Type.String(), seq: Type.Integer(), action: Type.String(), evidenceId: Nullable(Type.String()), actor: Type.String() })),
+            unmatched: Type.Array(Type.Object({ trail: StringEnum(['custody', 'audit'] as const), seq: Type.Integer(), action: Type.String(), evidenceId: Nullable(Type.String()), actor: Type.String() })),
           }),
           ...errors,
         },

@@ -1,4 +1,4 @@
-import { ApiError, api, type BayOffload, type StationStatus } from '../api';
+import { ApiError, answer, client, type BayOffload, type StationStatus } from '../api';
 import { h } from '../dom';
 import { bytes, dateTime } from '../format';
 import { t } from '../i18n';
@@ -54,7 +54,7 @@ export async function stationsPage(view: View): Promise<Node[]> {
   const body = h('div', {});
   async function refresh() {
     try {
-      body.replaceChildren(...render(await api<StationStatus>('/api/stations', { signal: view.signal }), units));
+      body.replaceChildren(...render(await answer(client.GET('/api/stations', { signal: view.signal })), units));
     } catch (error) {
       if (view.signal.aborted) return;
       const reason = error instanceof ApiError && (error.status === 403 || error.status === 404) ? t('stationsUnavailable') : t('stationsError');
