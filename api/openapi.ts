@@ -1,4 +1,5 @@
 import type { FastifyDynamicSwaggerOptions, SwaggerTransformObject } from '@fastify/swagger';
+import { PROBLEM_MEANINGS, type ProblemStatus } from '../core/errors';
 
 /** The document's tags: every operation names one of these (tests/integration/openapi.test.ts holds it to that). */
 export const API_TAGS = [
@@ -18,27 +19,42 @@ export const API_TAGS = [
   { name: 'ingest', description: '卸载协议 The dock offload protocol (docs/offload-protocol.md): stations upload recordings, resumable by offset.' },
 ];
 
-type Media = { schema?: { format?: string } };
-type Responses = Record<string, { description?: string; content?: Record<string, Media> }>;
-type Document = { paths?: Record<string, Record<string, { responses?: Responses }>> };
+type Media = { schema?: { format?: string; description?: string } };
+type Response = { description?: string; content?: Record<string, Media> } | { $ref: string };
+type Document = {
+  paths?: Record<string, Record<string, { responses?: Record<string, Response> }>>;
+  components?: { schemas?: Record<string, unknown>; responses?: Record<string, Response> };
+};
 
 const SUCCESS: Record<string, string> = { 200: 'OK', 201: 'Created', 202: 'Accepted: the work is queued; its status is in the answer', 204: 'No Content', 206: 'Partial Content: the bytes the Range header asked for' };
 
 /**
- * The media types the server really sends, where fastify-swagger would call every answer
- * application/json: refusals are application/problem+json (core/http.ts), and bytes (originals,
- * derivatives, packages) are binary, application/octet-stream standing for their own types. Successes get
- * their status's name where the route gave no description.
+ * The document as the server really answers, where fastify-swagger would call every answer
+ * application/json: refusals are application/problem+json (core/http.ts), each status's refusal
+ * written once (components.responses.ProblemNNN, body components.schemas.Problem); bytes (originals,
+ * derivatives, packages) are binary, application/octet-stream standing for their own types.
+ * Successes get their status's name where the route gave no description.
  */
-export function servedMediaTypes<D extends Document>(document: D): D {
+export function servedDocument<D extends Document>(document: D): D {
+  const components = (document.components ??= {});
+  const shared = (components.responses ??= {});
   for (const operations of Object.values(document.paths ?? {})) {
     for (const operation of Object.values(operations)) {
-      for (const [status, response] of Object.entries(operation.responses ?? {})) {
+      const responses = operation.responses ?? {};
+      for (const [status, response] of Object.entries(responses)) {
+        if ('$ref' in response) continue;
         if (response.description === 'Default Response' && SUCCESS[status]) response.description = SUCCESS[status];
         const media = response.content?.['application/json'];
         if (!media) continue;
-        if (Number(status) >= 400) response.content = { 'application/problem+json': media };
-        else if (media.schema?.format === 'binary') response.content = { 'application/octet-stream': media };
+        if (Number(status) < 400) {
+          if (media.schema?.format === 'binary') response.content = { 'application/octet-stream': media };
+        } else if (response.description === PROBLEM_MEANINGS[Number(status) as ProblemStatus]) {
+          components.schemas = { ...components.schemas, Problem: { ...media.schema, description: 'RFC 9457 problem details; more fields where they help (`retryable`, `offset`, the existing `id`, …).' } };
+          shared[`Problem${status}`] = { description: response.description, content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } as Media['schema'] } } };
+          responses[status] = { $ref: `#/components/responses/Problem${status}` };
+        } else {
+          response.content = { 'application/problem+json': media };
+        }
       }
     }
   }
@@ -57,5 +73,5 @@ export const documentOptions: FastifyDynamicSwaggerOptions = {
     components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' }, session: { type: 'apiKey', in: 'cookie', name: 'evidence_session' } } },
     security: [{ bearer: [] }, { session: [] }],
   },
-  transformObject: (documentObject) => ('openapiObject' in documentObject ? servedMediaTypes(documentObject.openapiObject as Document) : documentObject.swaggerObject) as ReturnType<SwaggerTransformObject>,
+  transformObject: (documentObject) => ('openapiObject' in documentObject ? servedDocument(documentObject.openapiObject as Document) : documentObject.swaggerObject) as ReturnType<SwaggerTransformObject>,
 };

@@ -262,125 +262,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description 请求无效 Bad Request: the request does not match the schema (the detail names the field), or a value is not accepted. */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": {
-                            type?: string;
-                            title: string;
-                            status: number;
-                            detail?: string;
-                            instance?: string;
-                        } & {
-                            [key: string]: unknown;
-                        };
-                    };
-                };
-                /** @description 未认证 Unauthorized: no valid session cookie or bearer token (missing, expired or revoked). */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": {
-                            type?: string;
-                            title: string;
-                            status: number;
-                            detail?: string;
-                            instance?: string;
-                        } & {
-                            [key: string]: unknown;
-                        };
-                    };
-                };
-                /** @description 无权限 Forbidden: the permission table does not give your role or token scope this action, or a rule refuses it (the detail says which). */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": {
-                            type?: string;
-                            title: string;
-                            status: number;
-                            detail?: string;
-                            instance?: string;
-                        } & {
-                            [key: string]: unknown;
-                        };
-                    };
-                };
-                /** @description 不存在 Not Found: the resource does not exist or is outside your scope; the two are deliberately not told apart. */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": {
-                            type?: string;
-                            title: string;
-                            status: number;
-                            detail?: string;
-                            instance?: string;
-                        } & {
-                            [key: string]: unknown;
-                        };
-                    };
-                };
-                /** @description 冲突 Conflict: the request conflicts with the current state (a duplicate, a state that does not allow it, work already running); the detail says which. */
-                409: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": {
-                            type?: string;
-                            title: string;
-                            status: number;
-                            detail?: string;
-                            instance?: string;
-                        } & {
-                            [key: string]: unknown;
-                        };
-                    };
-                };
-                /** @description 无法处理 Unprocessable Content: the request is well formed but cannot be carried out (e.g. hashes that do not match the bytes received). */
-                422: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": {
-                            type?: string;
-                            title: string;
-                            status: number;
-                            detail?: string;
-                            instance?: string;
-                        } & {
-                            [key: string]: unknown;
-                        };
-                    };
-                };
-                /** @description 暂不可用 Service Unavailable: the database or the object store could not be reached; the body has `retryable: true`, try again shortly. */
-                503: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": {
-                            type?: string;
-                            title: string;
-                            status: number;
-                            detail?: string;
-                            instance?: string;
-                        } & {
-                            [key: string]: unknown;
-                        };
-                    };
-                };
+                400: components["responses"]["Problem400"];
+                401: components["responses"]["Problem401"];
+                403: components["responses"]["Problem403"];
+                404: components["responses"]["Problem404"];
+                409: components["responses"]["Problem409"];
+                422: components["responses"]["Problem422"];
+                503: components["responses"]["Problem503"];
             };
         };
         put?: never;
@@ -437,125 +325,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description 请求无效 Bad Request: the request does not match the schema (the detail names the field), or a value is not accepted. */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": {
-                            type?: string;
-                            title: string;
-                            status: number;
-                            detail?: string;
-                            instance?: string;
-                        } & {
-                            [key: string]: unknown;
-                        };
-                    };
-                };
-                /** @description 未认证 Unauthorized: no valid session cookie or bearer token (missing, expired or revoked). */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": {
-                            type?: string;
-                            title: string;
-                            status: number;
-                            detail?: string;
-                            instance?: string;
-                        } & {
-                            [key: string]: unknown;
-                        };
-                    };
-                };
-                /** @description 无权限 Forbidden: the permission table does not give your role or token scope this action, or a rule refuses it (the detail says which). */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": {
-                            type?: string;
-                            title: string;
-                            status: number;
-                            detail?: string;
-                            instance?: string;
-                        } & {
-                            [key: string]: unknown;
-                        };
-                    };
-                };
-                /** @description 不存在 Not Found: the resource does not exist or is outside your scope; the two are deliberately not told apart. */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": {
-                            type?: string;
-                            title: string;
-                            status: number;
-                            detail?: string;
-                            instance?: string;
-                        } & {
-                            [key: string]: unknown;
-                        };
-                    };
-                };
-                /** @description 冲突 Conflict: the request conflicts with the current state (a duplicate, a state that does not allow it, work already running); the detail says which. */
-                409: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": {
-                            type?: string;
-                            title: string;
-                            status: number;
-                            detail?: string;
-                            instance?: string;
-                        } & {
-                            [key: string]: unknown;
-                        };
-                    };
-                };
-                /** @description 无法处理 Unprocessable Content: the request is well formed but cannot be carried out (e.g. hashes that do not match the bytes received). */
-                422: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": {
-                            type?: string;
-                            title: string;
-                            status: number;
-                            detail?: string;
-                            instance?: string;
-                        } & {
-                            [key: string]: unknown;
-                        };
-                    };
-                };
-                /** @description 暂不可用 Service Unavailable: the database or the object store could not be reached; the body has `retryable: true`, try again shortly. */
-                503: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": {
-                            type?: string;
-                            title: string;
-                            status: number;
-                            detail?: string;
-                            instance?: string;
-                        } & {
-                            [key: string]: unknown;
-                        };
-                    };
-                };
+                400: components["responses"]["Problem400"];
+                401: components["responses"]["Problem401"];
+                403: components["responses"]["Problem403"];
+                404: components["responses"]["Problem404"];
+                409: components["responses"]["Problem409"];
+                422: components["responses"]["Problem422"];
+                503: components["responses"]["Problem503"];
             };
         };
         delete?: never;
@@ -611,125 +387,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description 请求无效 Bad Request: the request does not match the schema (the detail names the field), or a value is not accepted. */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": {
-                            type?: string;
-                            title: string;
-                            status: number;
-                            detail?: string;
-                            instance?: string;
-                        } & {
-                            [key: string]: unknown;
-                        };
-                    };
-                };
-                /** @description 未认证 Unauthorized: no valid session cookie or bearer token (missing, expired or revoked). */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": {
-                            type?: string;
-                            title: string;
-                            status: number;
-                            detail?: string;
-                            instance?: string;
-                        } & {
-                            [key: string]: unknown;
-                        };
-                    };
-                };
-                /** @description 无权限 Forbidden: the permission table does not give your role or token scope this action, or a rule refuses it (the detail says which). */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": {
-                            type?: string;
-                            title: string;
-                            status: number;
-                            detail?: string;
-                            instance?: string;
-                        } & {
-                            [key: string]: unknown;
-                        };
-                    };
-                };
-                /** @description 不存在 Not Found: the resource does not exist or is outside your scope; the two are deliberately not told apart. */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": {
-                            type?: string;
-                            title: string;
-                            status: number;
-                            detail?: string;
-                            instance?: string;
-                        } & {
-                            [key: string]: unknown;
-                        };
-                    };
-                };
-                /** @description 冲突 Conflict: the request conflicts with the current state (a duplicate, a state that does not allow it, work already running); the detail says which. */
-                409: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": {
-                            type?: string;
-                            title: string;
-                            status: number;
-                            detail?: string;
-                            instance?: string;
-                        } & {
-                            [key: string]: unknown;
-                        };
-                    };
-                };
-                /** @description 无法处理 Unprocessable Content: the request is well formed but cannot be carried out (e.g. hashes that do not match the bytes received). */
-                422: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": {
-                            type?: string;
-                            title: string;
-                            status: number;
-                            detail?: string;
-                            instance?: string;
-                        } & {
-                            [key: string]: unknown;
-                        };
-                    };
-                };
-                /** @description 暂不可用 Service Unavailable: the database or the object store could not be reached; the body has `retryable: true`, try again shortly. */
-                503: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": {
-                            type?: string;
-                            title: string;
-                            status: number;
-                            detail?: string;
-                            instance?: string;
-                        } & {
-                            [key: string]: unknown;
-                        };
-                    };
-                };
+                400: components["responses"]["Problem400"];
+                401: components["responses"]["Problem401"];
+                403: components["responses"]["Problem403"];
+                404: components["responses"]["Problem404"];
+                409: components["responses"]["Problem409"];
+                422: components["responses"]["Problem422"];
+                503: components["responses"]["Problem503"];
             };
         };
         put?: never;
@@ -787,125 +451,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description 请求无效 Bad Request: the request does not match the schema (the detail names the field), or a value is not accepted. */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": {
-                            type?: string;
-                            title: string;
-                            status: number;
-                            detail?: string;
-                            instance?: string;
-                        } & {
-                            [key: string]: unknown;
-                        };
-                    };
-                };
-                /** @description 未认证 Unauthorized: no valid session cookie or bearer token (missing, expired or revoked). */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": {
-                            type?: string;
-                            title: string;
-                            status: number;
-                            detail?: string;
-                            instance?: string;
-                        } & {
-                            [key: string]: unknown;
-                        };
-                    };
-                };
-                /** @description 无权限 Forbidden: the permission table does not give your role or token scope this action, or a rule refuses it (the detail says which). */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": {
-                            type?: string;
-                            title: string;
-                            status: number;
-                            detail?: string;
-                            instance?: string;
-                        } & {
-                            [key: string]: unknown;
-                        };
-                    };
-                };
-                /** @description 不存在 Not Found: the resource does not exist or is outside your scope; the two are deliberately not told apart. */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": {
-                            type?: string;
-                            title: string;
-                            status: number;
-                            detail?: string;
-                            instance?: string;
-                        } & {
-                            [key: string]: unknown;
-                        };
-                    };
-                };
-                /** @description 冲突 Conflict: the request conflicts with the current state (a duplicate, a state that does not allow it, work already running); the detail says which. */
-                409: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": {
-                            type?: string;
-                            title: string;
-                            status: number;
-                            detail?: string;
-                            instance?: string;
-                        } & {
-                            [key: string]: unknown;
-                        };
-                    };
-                };
-                /** @description 无法处理 Unprocessable Content: the request is well formed but cannot be carried out (e.g. hashes that do not match the bytes received). */
-                422: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": {
-                            type?: string;
-                            title: string;
-                            status: number;
-                            detail?: string;
-                            instance?: string;
-                        } & {
-                            [key: string]: unknown;
-                        };
-                    };
-                };
-                /** @description 暂不可用 Service Unavailable: the database or the object store could not be reached; the body has `retryable: true`, try again shortly. */
-                503: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": {
-                            type?: string;
-                            title: string;
-                            status: number;
-                            detail?: string;
-                            instance?: string;
-                        } & {
-                            [key: string]: unknown;
-                        };
-                    };
-                };
+                400: components["responses"]["Problem400"];
+                401: components["responses"]["Problem401"];
+                403: components["responses"]["Problem403"];
+                404: components["responses"]["Problem404"];
+                409: components["responses"]["Problem409"];
+                422: components["responses"]["Problem422"];
+                503: components["responses"]["Problem503"];
             };
         };
         trace?: never;
@@ -950,125 +502,13 @@ export interface paths {
                         };
                     };
                 };
-                /** @description 请求无效 Bad Request: the request does not match the schema (the detail names the field), or a value is not accepted. */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": {
-                            type?: string;
-                            title: string;
-                            status: number;
-                            detail?: string;
-                            instance?: string;
-                        } & {
-                            [key: string]: unknown;
-                        };
-                    };
-                };
-                /** @description 未认证 Unauthorized: no valid session cookie or bearer token (missing, expired or revoked). */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": {
-                            type?: string;
-                            title: string;
-                            status: number;
-                            detail?: string;
-                            instance?: string;
-                        } & {
-                            [key: string]: unknown;
-                        };
-                    };
-                };
-                /** @description 无权限 Forbidden: the permission table does not give your role or token scope this action, or a rule refuses it (the detail says which). */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": {
-                            type?: string;
-                            title: string;
-                            status: number;
-                            detail?: string;
-                            instance?: string;
-                        } & {
-                            [key: string]: unknown;
-                        };
-                    };
-                };
-                /** @description 不存在 Not Found: the resource does not exist or is outside your scope; the two are deliberately not told apart. */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": {
-                            type?: string;
-                            title: string;
-                            status: number;
-                            detail?: string;
-                            instance?: string;
-                        } & {
-                            [key: string]: unknown;
-                        };
-                    };
-                };
-                /** @description 冲突 Conflict: the request conflicts with the current state (a duplicate, a state that does not allow it, work already running); the detail says which. */
-                409: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": {
-                            type?: string;
-                            title: string;
-                            status: number;
-                            detail?: string;
-                            instance?: string;
-                        } & {
-                            [key: string]: unknown;
-                        };
-                    };
-                };
-                /** @description 无法处理 Unprocessable Content: the request is well formed but cannot be carried out (e.g. hashes that do not match the bytes received). */
-                422: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": {
-                            type?: string;
-                            title: string;
-                            status: number;
-                            detail?: string;
-                            instance?: string;
-                        } & {
-                            [key: string]: unknown;
-                        };
-                    };
-                };
-                /** @description 暂不可用 Service Unavailable: the database or the object store could not be reached; the body has `retryable: true`, try again shortly. */
-                503: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": {
-                            type?: string;
-                            title: string;
-                            status: number;
-                            detail?: string;
-                            instance?: string;
-                        } & {
-                            [key: string]: unknown;
-                        };
-                    };
-                };
+                400: components["responses"]["Problem400"];
+                401: components["responses"]["Problem401"];
+                403: components["responses"]["Problem403"];
+                404: components["responses"]["Problem404"];
+                409: components["responses"]["Problem409"];
+                422: components["responses"]["Problem422"];
+                503: components["responses"]["Problem503"];
             };
         };
         delete?: never;
@@ -1106,125 +546,13 @@ export interface paths {
                     };
                     content?: never;
                 };
-                /** @description 请求无效 Bad Request: the request does not match the schema (the detail names the field), or a value is not accepted. */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": {
-                            type?: string;
-                            title: string;
-                            status: number;
-                            detail?: string;
-                            instance?: string;
-                        } & {
-                            [key: string]: unknown;
-                        };
-                    };
-                };
-                /** @description 未认证 Unauthorized: no valid session cookie or bearer token (missing, expired or revoked). */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": {
-                            type?: string;
-                            title: string;
-                            status: number;
-                            detail?: string;
-                            instance?: string;
-                        } & {
-                            [key: string]: unknown;
-                        };
-                    };
-                };
-                /** @description 无权限 Forbidden: the permission table does not give your role or token scope this action, or a rule refuses it (the detail says which). */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": {
-                            type?: string;
-                            title: string;
-                            status: number;
-                            detail?: string;
-                            instance?: string;
-                        } & {
-                            [key: string]: unknown;
-                        };
-                    };
-                };
-                /** @description 不存在 Not Found: the resource does not exist or is outside your scope; the two are deliberately not told apart. */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": {
-                            type?: string;
-                            title: string;
-                            status: number;
-                            detail?: string;
-                            instance?: string;
-                        } & {
-                            [key: string]: unknown;
-                        };
-                    };
-                };
-                /** @description 冲突 Conflict: the request conflicts with the current state (a duplicate, a state that does not allow it, work already running); the detail says which. */
-                409: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": {
-                            type?: string;
-                            title: string;
-                            status: number;
-                            detail?: string;
-                            instance?: string;
-                        } & {
-                            [key: string]: unknown;
-                        };
-                    };
-                };
-                /** @description 无法处理 Unprocessable Content: the request is well formed but cannot be carried out (e.g. hashes that do not match the bytes received). */
-                422: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": {
-                            type?: string;
-                            title: string;
-                            status: number;
-                            detail?: string;
-                            instance?: string;
-                        } & {
-                            [key: string]: unknown;
-                        };
-                    };
-                };
-                /** @description 暂不可用 Service Unavailable: the database or the object store could not be reached; the body has `retryable: true`, try again shortly. */
-                503: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": {
-                            type?: string;
-                            title: string;
-                            status: number;
-                            detail?: string;
-                            instance?: string;
-                        } & {
-                            [key: string]: unknown;
-                        };
-                    };
-                };
+                400: components["responses"]["Problem400"];
+                401: components["responses"]["Problem401"];
+                403: components["responses"]["Problem403"];
+                404: components["responses"]["Problem404"];
+                409: components["responses"]["Problem409"];
+                422: components["responses"]["Problem422"];
+                503: components["responses"]["Problem503"];
             };
         };
         options?: never;
@@ -1771,8 +1099,119 @@ export interface paths {
 }
 export type webhooks = Record<string, never>;
 export interface components {
-    schemas: never;
-    responses: never;
+    schemas: {
+        /** @description RFC 9457 problem details; more fields where they help (`retryable`, `offset`, the existing `id`, …). */
+        Problem: {
+            type?: string;
+            title: string;
+            status: number;
+            detail?: string;
+            instance?: string;
+        } & {
+            [key: string]: unknown;
+        };
+    };
+    responses: {
+        /** @description 请求无效 Bad Request: the request does not match the schema (the detail names the field), or a value is not accepted. */
+        Problem400: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description 未认证 Unauthorized: no valid session cookie or bearer token (missing, expired or revoked). */
+        Problem401: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description 请求过多 Too Many Requests: too many attempts; wait before trying again. */
+        Problem429: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description 无权限 Forbidden: the permission table does not give your role or token scope this action, or a rule refuses it (the detail says which). */
+        Problem403: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description 不存在 Not Found: the resource does not exist or is outside your scope; the two are deliberately not told apart. */
+        Problem404: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description 冲突 Conflict: the request conflicts with the current state (a duplicate, a state that does not allow it, work already running); the detail says which. */
+        Problem409: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description 无法处理 Unprocessable Content: the request is well formed but cannot be carried out (e.g. hashes that do not match the bytes received). */
+        Problem422: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description 暂不可用 Service Unavailable: the database or the object store could not be reached; the body has `retryable: true`, try again shortly. */
+        Problem503: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description 范围无效 Range Not Satisfiable: the Range header asks for bytes the object does not have. */
+        Problem416: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description 内容过大 Content Too Large: the declared size is above the platform's limit for one file. */
+        Problem413: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description 存储不足 Insufficient Storage: the staging space is too low to accept the upload; `retryable: true`. */
+        Problem507: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+    };
     parameters: never;
     requestBodies: never;
     headers: never;
@@ -1845,57 +1284,9 @@ export interface operations {
                     };
                 };
             };
-            /** @description 请求无效 Bad Request: the request does not match the schema (the detail names the field), or a value is not accepted. */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": {
-                        type?: string;
-                        title: string;
-                        status: number;
-                        detail?: string;
-                        instance?: string;
-                    } & {
-                        [key: string]: unknown;
-                    };
-                };
-            };
-            /** @description 未认证 Unauthorized: no valid session cookie or bearer token (missing, expired or revoked). */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": {
-                        type?: string;
-                        title: string;
-                        status: number;
-                        detail?: string;
-                        instance?: string;
-                    } & {
-                        [key: string]: unknown;
-                    };
-                };
-            };
-            /** @description 请求过多 Too Many Requests: too many attempts; wait before trying again. */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": {
-                        type?: string;
-                        title: string;
-                        status: number;
-                        detail?: string;
-                        instance?: string;
-                    } & {
-                        [key: string]: unknown;
-                    };
-                };
-            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            429: components["responses"]["Problem429"];
         };
     };
     logOut: {
@@ -1914,125 +1305,13 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description 请求无效 Bad Request: the request does not match the schema (the detail names the field), or a value is not accepted. */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": {
-                        type?: string;
-                        title: string;
-                        status: number;
-                        detail?: string;
-                        instance?: string;
-                    } & {
-                        [key: string]: unknown;
-                    };
-                };
-            };
-            /** @description 未认证 Unauthorized: no valid session cookie or bearer token (missing, expired or revoked). */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": {
-                        type?: string;
-                        title: string;
-                        status: number;
-                        detail?: string;
-                        instance?: string;
-                    } & {
-                        [key: string]: unknown;
-                    };
-                };
-            };
-            /** @description 无权限 Forbidden: the permission table does not give your role or token scope this action, or a rule refuses it (the detail says which). */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": {
-                        type?: string;
-                        title: string;
-                        status: number;
-                        detail?: string;
-                        instance?: string;
-                    } & {
-                        [key: string]: unknown;
-                    };
-                };
-            };
-            /** @description 不存在 Not Found: the resource does not exist or is outside your scope; the two are deliberately not told apart. */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": {
-                        type?: string;
-                        title: string;
-                        status: number;
-                        detail?: string;
-                        instance?: string;
-                    } & {
-                        [key: string]: unknown;
-                    };
-                };
-            };
-            /** @description 冲突 Conflict: the request conflicts with the current state (a duplicate, a state that does not allow it, work already running); the detail says which. */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": {
-                        type?: string;
-                        title: string;
-                        status: number;
-                        detail?: string;
-                        instance?: string;
-                    } & {
-                        [key: string]: unknown;
-                    };
-                };
-            };
-            /** @description 无法处理 Unprocessable Content: the request is well formed but cannot be carried out (e.g. hashes that do not match the bytes received). */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": {
-                        type?: string;
-                        title: string;
-                        status: number;
-                        detail?: string;
-                        instance?: string;
-                    } & {
-                        [key: string]: unknown;
-                    };
-                };
-            };
-            /** @description 暂不可用 Service Unavailable: the database or the object store could not be reached; the body has `retryable: true`, try again shortly. */
-            503: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": {
-                        type?: string;
-                        title: string;
-                        status: number;
-                        detail?: string;
-                        instance?: string;
-                    } & {
-                        [key: string]: unknown;
-                    };
-                };
-            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            404: components["responses"]["Problem404"];
+            409: components["responses"]["Problem409"];
+            422: components["responses"]["Problem422"];
+            503: components["responses"]["Problem503"];
         };
     };
     getMe: {
@@ -2063,125 +1342,13 @@ export interface operations {
                     };
                 };
             };
-            /** @description 请求无效 Bad Request: the request does not match the schema (the detail names the field), or a value is not accepted. */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": {
-                        type?: string;
-                        title: string;
-                        status: number;
-                        detail?: string;
-                        instance?: string;
-                    } & {
-                        [key: string]: unknown;
-                    };
-                };
-            };
-            /** @description 未认证 Unauthorized: no valid session cookie or bearer token (missing, expired or revoked). */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": {
-                        type?: string;
-                        title: string;
-                        status: number;
-                        detail?: string;
-                        instance?: string;
-                    } & {
-                        [key: string]: unknown;
-                    };
-                };
-            };
-            /** @description 无权限 Forbidden: the permission table does not give your role or token scope this action, or a rule refuses it (the detail says which). */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": {
-                        type?: string;
-                        title: string;
-                        status: number;
-                        detail?: string;
-                        instance?: string;
-                    } & {
-                        [key: string]: unknown;
-                    };
-                };
-            };
-            /** @description 不存在 Not Found: the resource does not exist or is outside your scope; the two are deliberately not told apart. */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": {
-                        type?: string;
-                        title: string;
-                        status: number;
-                        detail?: string;
-                        instance?: string;
-                    } & {
-                        [key: string]: unknown;
-                    };
-                };
-            };
-            /** @description 冲突 Conflict: the request conflicts with the current state (a duplicate, a state that does not allow it, work already running); the detail says which. */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": {
-                        type?: string;
-                        title: string;
-                        status: number;
-                        detail?: string;
-                        instance?: string;
-                    } & {
-                        [key: string]: unknown;
-                    };
-                };
-            };
-            /** @description 无法处理 Unprocessable Content: the request is well formed but cannot be carried out (e.g. hashes that do not match the bytes received). */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": {
-                        type?: string;
-                        title: string;
-                        status: number;
-                        detail?: string;
-                        instance?: string;
-                    } & {
-                        [key: string]: unknown;
-                    };
-                };
-            };
-            /** @description 暂不可用 Service Unavailable: the database or the object store could not be reached; the body has `retryable: true`, try again shortly. */
-            503: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": {
-                        type?: string;
-                        title: string;
-                        status: number;
-                        detail?: string;
-                        instance?: string;
-                    } & {
-                        [key: string]: unknown;
-                    };
-                };
-            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            404: components["responses"]["Problem404"];
+            409: components["responses"]["Problem409"];
+            422: components["responses"]["Problem422"];
+            503: components["responses"]["Problem503"];
         };
     };
     searchEvidence: {
@@ -2234,125 +1401,13 @@ export interface operations {
                     };
                 };
             };
-            /** @description 请求无效 Bad Request: the request does not match the schema (the detail names the field), or a value is not accepted. */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": {
-                        type?: string;
-                        title: string;
-                        status: number;
-                        detail?: string;
-                        instance?: string;
-                    } & {
-                        [key: string]: unknown;
-                    };
-                };
-            };
-            /** @description 未认证 Unauthorized: no valid session cookie or bearer token (missing, expired or revoked). */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": {
-                        type?: string;
-                        title: string;
-                        status: number;
-                        detail?: string;
-                        instance?: string;
-                    } & {
-                        [key: string]: unknown;
-                    };
-                };
-            };
-            /** @description 无权限 Forbidden: the permission table does not give your role or token scope this action, or a rule refuses it (the detail says which). */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": {
-                        type?: string;
-                        title: string;
-                        status: number;
-                        detail?: string;
-                        instance?: string;
-                    } & {
-                        [key: string]: unknown;
-                    };
-                };
-            };
-            /** @description 不存在 Not Found: the resource does not exist or is outside your scope; the two are deliberately not told apart. */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": {
-                        type?: string;
-                        title: string;
-                        status: number;
-                        detail?: string;
-                        instance?: string;
-                    } & {
-                        [key: string]: unknown;
-                    };
-                };
-            };
-            /** @description 冲突 Conflict: the request conflicts with the current state (a duplicate, a state that does not allow it, work already running); the detail says which. */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": {
-                        type?: string;
-                        title: string;
-                        status: number;
-                        detail?: string;
-                        instance?: string;
-                    } & {
-                        [key: string]: unknown;
-                    };
-                };
-            };
-            /** @description 无法处理 Unprocessable Content: the request is well formed but cannot be carried out (e.g. hashes that do not match the bytes received). */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": {
-                        type?: string;
-                        title: string;
-                        status: number;
-                        detail?: string;
-                        instance?: string;
-                    } & {
-                        [key: string]: unknown;
-                    };
-                };
-            };
-            /** @description 暂不可用 Service Unavailable: the database or the object store could not be reached; the body has `retryable: true`, try again shortly. */
-            503: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": {
-                        type?: string;
-                        title: string;
-                        status: number;
-                        detail?: string;
-                        instance?: string;
-                    } & {
-                        [key: string]: unknown;
-                    };
-                };
-            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            404: components["responses"]["Problem404"];
+            409: components["responses"]["Problem409"];
+            422: components["responses"]["Problem422"];
+            503: components["responses"]["Problem503"];
         };
     };
     getEvidence: {
@@ -2441,125 +1496,13 @@ export interface operations {
                     };
                 };
             };
-            /** @description 请求无效 Bad Request: the request does not match the schema (the detail names the field), or a value is not accepted. */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": {
-                        type?: string;
-                        title: string;
-                        status: number;
-                        detail?: string;
-                        instance?: string;
-                    } & {
-                        [key: string]: unknown;
-                    };
-                };
-            };
-            /** @description 未认证 Unauthorized: no valid session cookie or bearer token (missing, expired or revoked). */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": {
-                        type?: string;
-                        title: string;
-                        status: number;
-                        detail?: string;
-                        instance?: string;
-                    } & {
-                        [key: string]: unknown;
-                    };
-                };
-            };
-            /** @description 无权限 Forbidden: the permission table does not give your role or token scope this action, or a rule refuses it (the detail says which). */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": {
-                        type?: string;
-                        title: string;
-                        status: number;
-                        detail?: string;
-                        instance?: string;
-                    } & {
-                        [key: string]: unknown;
-                    };
-                };
-            };
-            /** @description 不存在 Not Found: the resource does not exist or is outside your scope; the two are deliberately not told apart. */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": {
-                        type?: string;
-                        title: string;
-                        status: number;
-                        detail?: string;
-                        instance?: string;
-                    } & {
-                        [key: string]: unknown;
-                    };
-                };
-            };
-            /** @description 冲突 Conflict: the request conflicts with the current state (a duplicate, a state that does not allow it, work already running); the detail says which. */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": {
-                        type?: string;
-                        title: string;
-                        status: number;
-                        detail?: string;
-                        instance?: string;
-                    } & {
-                        [key: string]: unknown;
-                    };
-                };
-            };
-            /** @description 无法处理 Unprocessable Content: the request is well formed but cannot be carried out (e.g. hashes that do not match the bytes received). */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": {
-                        type?: string;
-                        title: string;
-                        status: number;
-                        detail?: string;
-                        instance?: string;
-                    } & {
-                        [key: string]: unknown;
-                    };
-                };
-            };
-            /** @description 暂不可用 Service Unavailable: the database or the object store could not be reached; the body has `retryable: true`, try again shortly. */
-            503: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": {
-                        type?: string;
-                        title: string;
-                        status: number;
-                        detail?: string;
-                        instance?: string;
-                    } & {
-                        [key: string]: unknown;
-                    };
-                };
-            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            404: components["responses"]["Problem404"];
+            409: components["responses"]["Problem409"];
+            422: components["responses"]["Problem422"];
+            503: components["responses"]["Problem503"];
         };
     };
     listCustodyEvents: {
@@ -2594,125 +1537,13 @@ export interface operations {
                     };
                 };
             };
-            /** @description 请求无效 Bad Request: the request does not match the schema (the detail names the field), or a value is not accepted. */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": {
-                        type?: string;
-                        title: string;
-                        status: number;
-                        detail?: string;
-                        instance?: string;
-                    } & {
-                        [key: string]: unknown;
-                    };
-                };
-            };
-            /** @description 未认证 Unauthorized: no valid session cookie or bearer token (missing, expired or revoked). */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": {
-                        type?: string;
-                        title: string;
-                        status: number;
-                        detail?: string;
-                        instance?: string;
-                    } & {
-                        [key: string]: unknown;
-                    };
-                };
-            };
-            /** @description 无权限 Forbidden: the permission table does not give your role or token scope this action, or a rule refuses it (the detail says which). */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": {
-                        type?: string;
-                        title: string;
-                        status: number;
-                        detail?: string;
-                        instance?: string;
-                    } & {
-                        [key: string]: unknown;
-                    };
-                };
-            };
-            /** @description 不存在 Not Found: the resource does not exist or is outside your scope; the two are deliberately not told apart. */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": {
-                        type?: string;
-                        title: string;
-                        status: number;
-                        detail?: string;
-                        instance?: string;
-                    } & {
-                        [key: string]: unknown;
-                    };
-                };
-            };
-            /** @description 冲突 Conflict: the request conflicts with the current state (a duplicate, a state that does not allow it, work already running); the detail says which. */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": {
-                        type?: string;
-                        title: string;
-                        status: number;
-                        detail?: string;
-                        instance?: string;
-                    } & {
-                        [key: string]: unknown;
-                    };
-                };
-            };
-            /** @description 无法处理 Unprocessable Content: the request is well formed but cannot be carried out (e.g. hashes that do not match the bytes received). */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": {
-                        type?: string;
-                        title: string;
-                        status: number;
-                        detail?: string;
-                        instance?: string;
-                    } & {
-                        [key: string]: unknown;
-                    };
-                };
-            };
-            /** @description 暂不可用 Service Unavailable: the database or the object store could not be reached; the body has `retryable: true`, try again shortly. */
-            503: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": {
-                        type?: string;
-                        title: string;
-                        status: number;
-                        detail?: string;
-                        instance?: string;
-                    } & {
-                        [key: string]: unknown;
-                    };
-                };
-            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            404: components["responses"]["Problem404"];
+            409: components["responses"]["Problem409"];
+            422: components["responses"]["Problem422"];
+            503: components["responses"]["Problem503"];
         };
     };
     getOriginal: {
@@ -2744,142 +1575,14 @@ export interface operations {
                     "application/octet-stream": string;
                 };
             };
-            /** @description 请求无效 Bad Request: the request does not match the schema (the detail names the field), or a value is not accepted. */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": {
-                        type?: string;
-                        title: string;
-                        status: number;
-                        detail?: string;
-                        instance?: string;
-                    } & {
-                        [key: string]: unknown;
-                    };
-                };
-            };
-            /** @description 未认证 Unauthorized: no valid session cookie or bearer token (missing, expired or revoked). */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": {
-                        type?: string;
-                        title: string;
-                        status: number;
-                        detail?: string;
-                        instance?: string;
-                    } & {
-                        [key: string]: unknown;
-                    };
-                };
-            };
-            /** @description 无权限 Forbidden: the permission table does not give your role or token scope this action, or a rule refuses it (the detail says which). */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": {
-                        type?: string;
-                        title: string;
-                        status: number;
-                        detail?: string;
-                        instance?: string;
-                    } & {
-                        [key: string]: unknown;
-                    };
-                };
-            };
-            /** @description 不存在 Not Found: the resource does not exist or is outside your scope; the two are deliberately not told apart. */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": {
-                        type?: string;
-                        title: string;
-                        status: number;
-                        detail?: string;
-                        instance?: string;
-                    } & {
-                        [key: string]: unknown;
-                    };
-                };
-            };
-            /** @description 冲突 Conflict: the request conflicts with the current state (a duplicate, a state that does not allow it, work already running); the detail says which. */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": {
-                        type?: string;
-                        title: string;
-                        status: number;
-                        detail?: string;
-                        instance?: string;
-                    } & {
-                        [key: string]: unknown;
-                    };
-                };
-            };
-            /** @description 范围无效 Range Not Satisfiable: the Range header asks for bytes the object does not have. */
-            416: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": {
-                        type?: string;
-                        title: string;
-                        status: number;
-                        detail?: string;
-                        instance?: string;
-                    } & {
-                        [key: string]: unknown;
-                    };
-                };
-            };
-            /** @description 无法处理 Unprocessable Content: the request is well formed but cannot be carried out (e.g. hashes that do not match the bytes received). */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": {
-                        type?: string;
-                        title: string;
-                        status: number;
-                        detail?: string;
-                        instance?: string;
-                    } & {
-                        [key: string]: unknown;
-                    };
-                };
-            };
-            /** @description 暂不可用 Service Unavailable: the database or the object store could not be reached; the body has `retryable: true`, try again shortly. */
-            503: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": {
-                        type?: string;
-                        title: string;
-                        status: number;
-                        detail?: string;
-                        instance?: string;
-                    } & {
-                        [key: string]: unknown;
-                    };
-                };
-            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            404: components["responses"]["Problem404"];
+            409: components["responses"]["Problem409"];
+            416: components["responses"]["Problem416"];
+            422: components["responses"]["Problem422"];
+            503: components["responses"]["Problem503"];
         };
     };
     getDerivative: {
@@ -2913,142 +1616,14 @@ export interface operations {
                     "application/octet-stream": string;
                 };
             };
-            /** @description 请求无效 Bad Request: the request does not match the schema (the detail names the field), or a value is not accepted. */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": {
-                        type?: string;
-                        title: string;
-                        status: number;
-                        detail?: string;
-                        instance?: string;
-                    } & {
-                        [key: string]: unknown;
-                    };
-                };
-            };
-            /** @description 未认证 Unauthorized: no valid session cookie or bearer token (missing, expired or revoked). */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": {
-                        type?: string;
-                        title: string;
-                        status: number;
-                        detail?: string;
-                        instance?: string;
-                    } & {
-                        [key: string]: unknown;
-                    };
-                };
-            };
-            /** @description 无权限 Forbidden: the permission table does not give your role or token scope this action, or a rule refuses it (the detail says which). */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": {
-                        type?: string;
-                        title: string;
-                        status: number;
-                        detail?: string;
-                        instance?: string;
-                    } & {
-                        [key: string]: unknown;
-                    };
-                };
-            };
-            /** @description 不存在 Not Found: the resource does not exist or is outside your scope; the two are deliberately not told apart. */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": {
-                        type?: string;
-                        title: string;
-                        status: number;
-                        detail?: string;
-                        instance?: string;
-                    } & {
-                        [key: string]: unknown;
-                    };
-                };
-            };
-            /** @description 冲突 Conflict: the request conflicts with the current state (a duplicate, a state that does not allow it, work already running); the detail says which. */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": {
-                        type?: string;
-                        title: string;
-                        status: number;
-                        detail?: string;
-                        instance?: string;
-                    } & {
-                        [key: string]: unknown;
-                    };
-                };
-            };
-            /** @description 范围无效 Range Not Satisfiable: the Range header asks for bytes the object does not have. */
-            416: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": {
-                        type?: string;
-                        title: string;
-                        status: number;
-                        detail?: string;
-                        instance?: string;
-                    } & {
-                        [key: string]: unknown;
-                    };
-                };
-            };
-            /** @description 无法处理 Unprocessable Content: the request is well formed but cannot be carried out (e.g. hashes that do not match the bytes received). */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": {
-                        type?: string;
-                        title: string;
-                        status: number;
-                        detail?: string;
-                        instance?: string;
-                    } & {
-                        [key: string]: unknown;
-                    };
-                };
-            };
-            /** @description 暂不可用 Service Unavailable: the database or the object store could not be reached; the body has `retryable: true`, try again shortly. */
-            503: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": {
-                        type?: string;
-                        title: string;
-                        status: number;
-                        detail?: string;
-                        instance?: string;
-                    } & {
-                        [key: string]: unknown;
-                    };
-                };
-            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            404: components["responses"]["Problem404"];
+            409: components["responses"]["Problem409"];
+            416: components["responses"]["Problem416"];
+            422: components["responses"]["Problem422"];
+            503: components["responses"]["Problem503"];
         };
     };
     listBookmarks: {
@@ -3079,125 +1654,13 @@ export interface operations {
                     };
                 };
             };
-            /** @description 请求无效 Bad Request: the request does not match the schema (the detail names the field), or a value is not accepted. */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": {
-                        type?: string;
-                        title: string;
-                        status: number;
-                        detail?: string;
-                        instance?: string;
-                    } & {
-                        [key: string]: unknown;
-                    };
-                };
-            };
-            /** @description 未认证 Unauthorized: no valid session cookie or bearer token (missing, expired or revoked). */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": {
-                        type?: string;
-                        title: string;
-                        status: number;
-                        detail?: string;
-                        instance?: string;
-                    } & {
-                        [key: string]: unknown;
-                    };
-                };
-            };
-            /** @description 无权限 Forbidden: the permission table does not give your role or token scope this action, or a rule refuses it (the detail says which). */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": {
-                        type?: string;
-                        title: string;
-                        status: number;
-                        detail?: string;
-                        instance?: string;
-                    } & {
-                        [key: string]: unknown;
-                    };
-                };
-            };
-            /** @description 不存在 Not Found: the resource does not exist or is outside your scope; the two are deliberately not told apart. */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": {
-                        type?: string;
-                        title: string;
-                        status: number;
-                        detail?: string;
-                        instance?: string;
-                    } & {
-                        [key: string]: unknown;
-                    };
-                };
-            };
-            /** @description 冲突 Conflict: the request conflicts with the current state (a duplicate, a state that does not allow it, work already running); the detail says which. */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": {
-                        type?: string;
-                        title: string;
-                        status: number;
-                        detail?: string;
-                        instance?: string;
-                    } & {
-                        [key: string]: unknown;
-                    };
-                };
-            };
-            /** @description 无法处理 Unprocessable Content: the request is well formed but cannot be carried out (e.g. hashes that do not match the bytes received). */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": {
-                        type?: string;
-                        title: string;
-                        status: number;
-                        detail?: string;
-                        instance?: string;
-                    } & {
-                        [key: string]: unknown;
-                    };
-                };
-            };
-            /** @description 暂不可用 Service Unavailable: the database or the object store could not be reached; the body has `retryable: true`, try again shortly. */
-            503: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": {
-                        type?: string;
-                        title: string;
-                        status: number;
-                        detail?: string;
-                        instance?: string;
-                    } & {
-                        [key: string]: unknown;
-                    };
-                };
-            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            404: components["responses"]["Problem404"];
+            409: components["responses"]["Problem409"];
+            422: components["responses"]["Problem422"];
+            503: components["responses"]["Problem503"];
         };
     };
     createBookmark: {
@@ -3239,125 +1702,13 @@ export interface operations {
                     };
                 };
             };
-            /** @description 请求无效 Bad Request: the request does not match the schema (the detail names the field), or a value is not accepted. */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": {
-                        type?: string;
-                        title: string;
-                        status: number;
-                        detail?: string;
-                        instance?: string;
-                    } & {
-                        [key: string]: unknown;
-                    };
-                };
-            };
-            /** @description 未认证 Unauthorized: no valid session cookie or bearer token (missing, expired or revoked). */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": {
-                        type?: string;
-                        title: string;
-                        status: number;
-                        detail?: string;
-                        instance?: string;
-                    } & {
-                        [key: string]: unknown;
-                    };
-                };
-            };
-            /** @description 无权限 Forbidden: the permission table does not give your role or token scope this action, or a rule refuses it (the detail says which). */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": {
-                        type?: string;
-                        title: string;
-                        status: number;
-                        detail?: string;
-                        instance?: string;
-                    } & {
-                        [key: string]: unknown;
-                    };
-                };
-            };
-            /** @description 不存在 Not Found: the resource does not exist or is outside your scope; the two are deliberately not told apart. */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": {
-                        type?: string;
-                        title: string;
-                        status: number;
-                        detail?: string;
-                        instance?: string;
-                    } & {
-                        [key: string]: unknown;
-                    };
-                };
-            };
-            /** @description 冲突 Conflict: the request conflicts with the current state (a duplicate, a state that does not allow it, work already running); the detail says which. */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": {
-                        type?: string;
-                        title: string;
-                        status: number;
-                        detail?: string;
-                        instance?: string;
-                    } & {
-                        [key: string]: unknown;
-                    };
-                };
-            };
-            /** @description 无法处理 Unprocessable Content: the request is well formed but cannot be carried out (e.g. hashes that do not match the bytes received). */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": {
-                        type?: string;
-                        title: string;
-                        status: number;
-                        detail?: string;
-                        instance?: string;
-                    } & {
-                        [key: string]: unknown;
-                    };
-                };
-            };
-            /** @description 暂不可用 Service Unavailable: the database or the object store could not be reached; the body has `retryable: true`, try again shortly. */
-            503: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": {
-                        type?: string;
-                        title: string;
-                        status: number;
-                        detail?: string;
-                        instance?: string;
-                    } & {
-                        [key: string]: unknown;
-                    };
-                };
-            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            404: components["responses"]["Problem404"];
+            409: components["responses"]["Problem409"];
+            422: components["responses"]["Problem422"];
+            503: components["responses"]["Problem503"];
         };
     };
     searchAudit: {
@@ -3405,125 +1756,13 @@ export interface operations {
                     };
                 };
             };
-            /** @description 请求无效 Bad Request: the request does not match the schema (the detail names the field), or a value is not accepted. */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": {
-                        type?: string;
-                        title: string;
-                        status: number;
-                        detail?: string;
-                        instance?: string;
-                    } & {
-                        [key: string]: unknown;
-                    };
-                };
-            };
-            /** @description 未认证 Unauthorized: no valid session cookie or bearer token (missing, expired or revoked). */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": {
-                        type?: string;
-                        title: string;
-                        status: number;
-                        detail?: string;
-                        instance?: string;
-                    } & {
-                        [key: string]: unknown;
-                    };
-                };
-            };
-            /** @description 无权限 Forbidden: the permission table does not give your role or token scope this action, or a rule refuses it (the detail says which). */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": {
-                        type?: string;
-                        title: string;
-                        status: number;
-                        detail?: string;
-                        instance?: string;
-                    } & {
-                        [key: string]: unknown;
-                    };
-                };
-            };
-            /** @description 不存在 Not Found: the resource does not exist or is outside your scope; the two are deliberately not told apart. */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": {
-                        type?: string;
-                        title: string;
-                        status: number;
-                        detail?: string;
-                        instance?: string;
-                    } & {
-                        [key: string]: unknown;
-                    };
-                };
-            };
-            /** @description 冲突 Conflict: the request conflicts with the current state (a duplicate, a state that does not allow it, work already running); the detail says which. */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": {
-                        type?: string;
-                        title: string;
-                        status: number;
-                        detail?: string;
-                        instance?: string;
-                    } & {
-                        [key: string]: unknown;
-                    };
-                };
-            };
-            /** @description 无法处理 Unprocessable Content: the request is well formed but cannot be carried out (e.g. hashes that do not match the bytes received). */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": {
-                        type?: string;
-                        title: string;
-                        status: number;
-                        detail?: string;
-                        instance?: string;
-                    } & {
-                        [key: string]: unknown;
-                    };
-                };
-            };
-            /** @description 暂不可用 Service Unavailable: the database or the object store could not be reached; the body has `retryable: true`, try again shortly. */
-            503: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": {
-                        type?: string;
-                        title: string;
-                        status: number;
-                        detail?: string;
-                        instance?: string;
-                    } & {
-                        [key: string]: unknown;
-                    };
-                };
-            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            404: components["responses"]["Problem404"];
+            409: components["responses"]["Problem409"];
+            422: components["responses"]["Problem422"];
+            503: components["responses"]["Problem503"];
         };
     };
     getTimestampBacklog: {
@@ -3549,125 +1788,13 @@ export interface operations {
                     };
                 };
             };
-            /** @description 请求无效 Bad Request: the request does not match the schema (the detail names the field), or a value is not accepted. */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": {
-                        type?: string;
-                        title: string;
-                        status: number;
-                        detail?: string;
-                        instance?: string;
-                    } & {
-                        [key: string]: unknown;
-                    };
-                };
-            };
-            /** @description 未认证 Unauthorized: no valid session cookie or bearer token (missing, expired or revoked). */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": {
-                        type?: string;
-                        title: string;
-                        status: number;
-                        detail?: string;
-                        instance?: string;
-                    } & {
-                        [key: string]: unknown;
-                    };
-                };
-            };
-            /** @description 无权限 Forbidden: the permission table does not give your role or token scope this action, or a rule refuses it (the detail says which). */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": {
-                        type?: string;
-                        title: string;
-                        status: number;
-                        detail?: string;
-                        instance?: string;
-                    } & {
-                        [key: string]: unknown;
-                    };
-                };
-            };
-            /** @description 不存在 Not Found: the resource does not exist or is outside your scope; the two are deliberately not told apart. */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": {
-                        type?: string;
-                        title: string;
-                        status: number;
-                        detail?: string;
-                        instance?: string;
-                    } & {
-                        [key: string]: unknown;
-                    };
-                };
-            };
-            /** @description 冲突 Conflict: the request conflicts with the current state (a duplicate, a state that does not allow it, work already running); the detail says which. */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": {
-                        type?: string;
-                        title: string;
-                        status: number;
-                        detail?: string;
-                        instance?: string;
-                    } & {
-                        [key: string]: unknown;
-                    };
-                };
-            };
-            /** @description 无法处理 Unprocessable Content: the request is well formed but cannot be carried out (e.g. hashes that do not match the bytes received). */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": {
-                        type?: string;
-                        title: string;
-                        status: number;
-                        detail?: string;
-                        instance?: string;
-                    } & {
-                        [key: string]: unknown;
-                    };
-                };
-            };
-            /** @description 暂不可用 Service Unavailable: the database or the object store could not be reached; the body has `retryable: true`, try again shortly. */
-            503: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": {
-                        type?: string;
-                        title: string;
-                        status: number;
-                        detail?: string;
-                        instance?: string;
-                    } & {
-                        [key: string]: unknown;
-                    };
-                };
-            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            404: components["responses"]["Problem404"];
+            409: components["responses"]["Problem409"];
+            422: components["responses"]["Problem422"];
+            503: components["responses"]["Problem503"];
         };
     };
     verifyTrail: {
@@ -3702,125 +1829,13 @@ export interface operations {
                     };
                 };
             };
-            /** @description 请求无效 Bad Request: the request does not match the schema (the detail names the field), or a value is not accepted. */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": {
-                        type?: string;
-                        title: string;
-                        status: number;
-                        detail?: string;
-                        instance?: string;
-                    } & {
-                        [key: string]: unknown;
-                    };
-                };
-            };
-            /** @description 未认证 Unauthorized: no valid session cookie or bearer token (missing, expired or revoked). */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": {
-                        type?: string;
-                        title: string;
-                        status: number;
-                        detail?: string;
-                        instance?: string;
-                    } & {
-                        [key: string]: unknown;
-                    };
-                };
-            };
-            /** @description 无权限 Forbidden: the permission table does not give your role or token scope this action, or a rule refuses it (the detail says which). */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": {
-                        type?: string;
-                        title: string;
-                        status: number;
-                        detail?: string;
-                        instance?: string;
-                    } & {
-                        [key: string]: unknown;
-                    };
-                };
-            };
-            /** @description 不存在 Not Found: the resource does not exist or is outside your scope; the two are deliberately not told apart. */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": {
-                        type?: string;
-                        title: string;
-                        status: number;
-                        detail?: string;
-                        instance?: string;
-                    } & {
-                        [key: string]: unknown;
-                    };
-                };
-            };
-            /** @description 冲突 Conflict: the request conflicts with the current state (a duplicate, a state that does not allow it, work already running); the detail says which. */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": {
-                        type?: string;
-                        title: string;
-                        status: number;
-                        detail?: string;
-                        instance?: string;
-                    } & {
-                        [key: string]: unknown;
-                    };
-                };
-            };
-            /** @description 无法处理 Unprocessable Content: the request is well formed but cannot be carried out (e.g. hashes that do not match the bytes received). */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": {
-                        type?: string;
-                        title: string;
-                        status: number;
-                        detail?: string;
-                        instance?: string;
-                    } & {
-                        [key: string]: unknown;
-                    };
-                };
-            };
-            /** @description 暂不可用 Service Unavailable: the database or the object store could not be reached; the body has `retryable: true`, try again shortly. */
-            503: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": {
-                        type?: string;
-                        title: string;
-                        status: number;
-                        detail?: string;
-                        instance?: string;
-                    } & {
-                        [key: string]: unknown;
-                    };
-                };
-            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            404: components["responses"]["Problem404"];
+            409: components["responses"]["Problem409"];
+            422: components["responses"]["Problem422"];
+            503: components["responses"]["Problem503"];
         };
     };
     crossCheckTrails: {
@@ -3852,125 +1867,13 @@ export interface operations {
                     };
                 };
             };
-            /** @description 请求无效 Bad Request: the request does not match the schema (the detail names the field), or a value is not accepted. */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": {
-                        type?: string;
-                        title: string;
-                        status: number;
-                        detail?: string;
-                        instance?: string;
-                    } & {
-                        [key: string]: unknown;
-                    };
-                };
-            };
-            /** @description 未认证 Unauthorized: no valid session cookie or bearer token (missing, expired or revoked). */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": {
-                        type?: string;
-                        title: string;
-                        status: number;
-                        detail?: string;
-                        instance?: string;
-                    } & {
-                        [key: string]: unknown;
-                    };
-                };
-            };
-            /** @description 无权限 Forbidden: the permission table does not give your role or token scope this action, or a rule refuses it (the detail says which). */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": {
-                        type?: string;
-                        title: string;
-                        status: number;
-                        detail?: string;
-                        instance?: string;
-                    } & {
-                        [key: string]: unknown;
-                    };
-                };
-            };
-            /** @description 不存在 Not Found: the resource does not exist or is outside your scope; the two are deliberately not told apart. */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": {
-                        type?: string;
-                        title: string;
-                        status: number;
-                        detail?: string;
-                        instance?: string;
-                    } & {
-                        [key: string]: unknown;
-                    };
-                };
-            };
-            /** @description 冲突 Conflict: the request conflicts with the current state (a duplicate, a state that does not allow it, work already running); the detail says which. */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": {
-                        type?: string;
-                        title: string;
-                        status: number;
-                        detail?: string;
-                        instance?: string;
-                    } & {
-                        [key: string]: unknown;
-                    };
-                };
-            };
-            /** @description 无法处理 Unprocessable Content: the request is well formed but cannot be carried out (e.g. hashes that do not match the bytes received). */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": {
-                        type?: string;
-                        title: string;
-                        status: number;
-                        detail?: string;
-                        instance?: string;
-                    } & {
-                        [key: string]: unknown;
-                    };
-                };
-            };
-            /** @description 暂不可用 Service Unavailable: the database or the object store could not be reached; the body has `retryable: true`, try again shortly. */
-            503: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": {
-                        type?: string;
-                        title: string;
-                        status: number;
-                        detail?: string;
-                        instance?: string;
-                    } & {
-                        [key: string]: unknown;
-                    };
-                };
-            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            404: components["responses"]["Problem404"];
+            409: components["responses"]["Problem409"];
+            422: components["responses"]["Problem422"];
+            503: components["responses"]["Problem503"];
         };
     };
     getStationStatus: {
@@ -4027,125 +1930,13 @@ export interface operations {
                     };
                 };
             };
-            /** @description 请求无效 Bad Request: the request does not match the schema (the detail names the field), or a value is not accepted. */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": {
-                        type?: string;
-                        title: string;
-                        status: number;
-                        detail?: string;
-                        instance?: string;
-                    } & {
-                        [key: string]: unknown;
-                    };
-                };
-            };
-            /** @description 未认证 Unauthorized: no valid session cookie or bearer token (missing, expired or revoked). */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": {
-                        type?: string;
-                        title: string;
-                        status: number;
-                        detail?: string;
-                        instance?: string;
-                    } & {
-                        [key: string]: unknown;
-                    };
-                };
-            };
-            /** @description 无权限 Forbidden: the permission table does not give your role or token scope this action, or a rule refuses it (the detail says which). */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": {
-                        type?: string;
-                        title: string;
-                        status: number;
-                        detail?: string;
-                        instance?: string;
-                    } & {
-                        [key: string]: unknown;
-                    };
-                };
-            };
-            /** @description 不存在 Not Found: the resource does not exist or is outside your scope; the two are deliberately not told apart. */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": {
-                        type?: string;
-                        title: string;
-                        status: number;
-                        detail?: string;
-                        instance?: string;
-                    } & {
-                        [key: string]: unknown;
-                    };
-                };
-            };
-            /** @description 冲突 Conflict: the request conflicts with the current state (a duplicate, a state that does not allow it, work already running); the detail says which. */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": {
-                        type?: string;
-                        title: string;
-                        status: number;
-                        detail?: string;
-                        instance?: string;
-                    } & {
-                        [key: string]: unknown;
-                    };
-                };
-            };
-            /** @description 无法处理 Unprocessable Content: the request is well formed but cannot be carried out (e.g. hashes that do not match the bytes received). */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": {
-                        type?: string;
-                        title: string;
-                        status: number;
-                        detail?: string;
-                        instance?: string;
-                    } & {
-                        [key: string]: unknown;
-                    };
-                };
-            };
-            /** @description 暂不可用 Service Unavailable: the database or the object store could not be reached; the body has `retryable: true`, try again shortly. */
-            503: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": {
-                        type?: string;
-                        title: string;
-                        status: number;
-                        detail?: string;
-                        instance?: string;
-                    } & {
-                        [key: string]: unknown;
-                    };
-                };
-            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            404: components["responses"]["Problem404"];
+            409: components["responses"]["Problem409"];
+            422: components["responses"]["Problem422"];
+            503: components["responses"]["Problem503"];
         };
     };
     getExportSigningKey: {
@@ -4171,125 +1962,13 @@ export interface operations {
                     };
                 };
             };
-            /** @description 请求无效 Bad Request: the request does not match the schema (the detail names the field), or a value is not accepted. */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": {
-                        type?: string;
-                        title: string;
-                        status: number;
-                        detail?: string;
-                        instance?: string;
-                    } & {
-                        [key: string]: unknown;
-                    };
-                };
-            };
-            /** @description 未认证 Unauthorized: no valid session cookie or bearer token (missing, expired or revoked). */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": {
-                        type?: string;
-                        title: string;
-                        status: number;
-                        detail?: string;
-                        instance?: string;
-                    } & {
-                        [key: string]: unknown;
-                    };
-                };
-            };
-            /** @description 无权限 Forbidden: the permission table does not give your role or token scope this action, or a rule refuses it (the detail says which). */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": {
-                        type?: string;
-                        title: string;
-                        status: number;
-                        detail?: string;
-                        instance?: string;
-                    } & {
-                        [key: string]: unknown;
-                    };
-                };
-            };
-            /** @description 不存在 Not Found: the resource does not exist or is outside your scope; the two are deliberately not told apart. */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": {
-                        type?: string;
-                        title: string;
-                        status: number;
-                        detail?: string;
-                        instance?: string;
-                    } & {
-                        [key: string]: unknown;
-                    };
-                };
-            };
-            /** @description 冲突 Conflict: the request conflicts with the current state (a duplicate, a state that does not allow it, work already running); the detail says which. */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": {
-                        type?: string;
-                        title: string;
-                        status: number;
-                        detail?: string;
-                        instance?: string;
-                    } & {
-                        [key: string]: unknown;
-                    };
-                };
-            };
-            /** @description 无法处理 Unprocessable Content: the request is well formed but cannot be carried out (e.g. hashes that do not match the bytes received). */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": {
-                        type?: string;
-                        title: string;
-                        status: number;
-                        detail?: string;
-                        instance?: string;
-                    } & {
-                        [key: string]: unknown;
-                    };
-                };
-            };
-            /** @description 暂不可用 Service Unavailable: the database or the object store could not be reached; the body has `retryable: true`, try again shortly. */
-            503: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": {
-                        type?: string;
-                        title: string;
-                        status: number;
-                        detail?: string;
-                        instance?: string;
-                    } & {
-                        [key: string]: unknown;
-                    };
-                };
-            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            404: components["responses"]["Problem404"];
+            409: components["responses"]["Problem409"];
+            422: components["responses"]["Problem422"];
+            503: components["responses"]["Problem503"];
         };
     };
     listCaseExports: {
@@ -4331,125 +2010,13 @@ export interface operations {
                     };
                 };
             };
-            /** @description 请求无效 Bad Request: the request does not match the schema (the detail names the field), or a value is not accepted. */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": {
-                        type?: string;
-                        title: string;
-                        status: number;
-                        detail?: string;
-                        instance?: string;
-                    } & {
-                        [key: string]: unknown;
-                    };
-                };
-            };
-            /** @description 未认证 Unauthorized: no valid session cookie or bearer token (missing, expired or revoked). */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": {
-                        type?: string;
-                        title: string;
-                        status: number;
-                        detail?: string;
-                        instance?: string;
-                    } & {
-                        [key: string]: unknown;
-                    };
-                };
-            };
-            /** @description 无权限 Forbidden: the permission table does not give your role or token scope this action, or a rule refuses it (the detail says which). */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": {
-                        type?: string;
-                        title: string;
-                        status: number;
-                        detail?: string;
-                        instance?: string;
-                    } & {
-                        [key: string]: unknown;
-                    };
-                };
-            };
-            /** @description 不存在 Not Found: the resource does not exist or is outside your scope; the two are deliberately not told apart. */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": {
-                        type?: string;
-                        title: string;
-                        status: number;
-                        detail?: string;
-                        instance?: string;
-                    } & {
-                        [key: string]: unknown;
-                    };
-                };
-            };
-            /** @description 冲突 Conflict: the request conflicts with the current state (a duplicate, a state that does not allow it, work already running); the detail says which. */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": {
-                        type?: string;
-                        title: string;
-                        status: number;
-                        detail?: string;
-                        instance?: string;
-                    } & {
-                        [key: string]: unknown;
-                    };
-                };
-            };
-            /** @description 无法处理 Unprocessable Content: the request is well formed but cannot be carried out (e.g. hashes that do not match the bytes received). */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": {
-                        type?: string;
-                        title: string;
-                        status: number;
-                        detail?: string;
-                        instance?: string;
-                    } & {
-                        [key: string]: unknown;
-                    };
-                };
-            };
-            /** @description 暂不可用 Service Unavailable: the database or the object store could not be reached; the body has `retryable: true`, try again shortly. */
-            503: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": {
-                        type?: string;
-                        title: string;
-                        status: number;
-                        detail?: string;
-                        instance?: string;
-                    } & {
-                        [key: string]: unknown;
-                    };
-                };
-            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            404: components["responses"]["Problem404"];
+            409: components["responses"]["Problem409"];
+            422: components["responses"]["Problem422"];
+            503: components["responses"]["Problem503"];
         };
     };
     createCaseExport: {
@@ -4502,125 +2069,13 @@ export interface operations {
                     };
                 };
             };
-            /** @description 请求无效 Bad Request: the request does not match the schema (the detail names the field), or a value is not accepted. */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": {
-                        type?: string;
-                        title: string;
-                        status: number;
-                        detail?: string;
-                        instance?: string;
-                    } & {
-                        [key: string]: unknown;
-                    };
-                };
-            };
-            /** @description 未认证 Unauthorized: no valid session cookie or bearer token (missing, expired or revoked). */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": {
-                        type?: string;
-                        title: string;
-                        status: number;
-                        detail?: string;
-                        instance?: string;
-                    } & {
-                        [key: string]: unknown;
-                    };
-                };
-            };
-            /** @description 无权限 Forbidden: the permission table does not give your role or token scope this action, or a rule refuses it (the detail says which). */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": {
-                        type?: string;
-                        title: string;
-                        status: number;
-                        detail?: string;
-                        instance?: string;
-                    } & {
-                        [key: string]: unknown;
-                    };
-                };
-            };
-            /** @description 不存在 Not Found: the resource does not exist or is outside your scope; the two are deliberately not told apart. */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": {
-                        type?: string;
-                        title: string;
-                        status: number;
-                        detail?: string;
-                        instance?: string;
-                    } & {
-                        [key: string]: unknown;
-                    };
-                };
-            };
-            /** @description 冲突 Conflict: the request conflicts with the current state (a duplicate, a state that does not allow it, work already running); the detail says which. */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": {
-                        type?: string;
-                        title: string;
-                        status: number;
-                        detail?: string;
-                        instance?: string;
-                    } & {
-                        [key: string]: unknown;
-                    };
-                };
-            };
-            /** @description 无法处理 Unprocessable Content: the request is well formed but cannot be carried out (e.g. hashes that do not match the bytes received). */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": {
-                        type?: string;
-                        title: string;
-                        status: number;
-                        detail?: string;
-                        instance?: string;
-                    } & {
-                        [key: string]: unknown;
-                    };
-                };
-            };
-            /** @description 暂不可用 Service Unavailable: the database or the object store could not be reached; the body has `retryable: true`, try again shortly. */
-            503: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": {
-                        type?: string;
-                        title: string;
-                        status: number;
-                        detail?: string;
-                        instance?: string;
-                    } & {
-                        [key: string]: unknown;
-                    };
-                };
-            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            404: components["responses"]["Problem404"];
+            409: components["responses"]["Problem409"];
+            422: components["responses"]["Problem422"];
+            503: components["responses"]["Problem503"];
         };
     };
     getExport: {
@@ -4660,125 +2115,13 @@ export interface operations {
                     };
                 };
             };
-            /** @description 请求无效 Bad Request: the request does not match the schema (the detail names the field), or a value is not accepted. */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": {
-                        type?: string;
-                        title: string;
-                        status: number;
-                        detail?: string;
-                        instance?: string;
-                    } & {
-                        [key: string]: unknown;
-                    };
-                };
-            };
-            /** @description 未认证 Unauthorized: no valid session cookie or bearer token (missing, expired or revoked). */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": {
-                        type?: string;
-                        title: string;
-                        status: number;
-                        detail?: string;
-                        instance?: string;
-                    } & {
-                        [key: string]: unknown;
-                    };
-                };
-            };
-            /** @description 无权限 Forbidden: the permission table does not give your role or token scope this action, or a rule refuses it (the detail says which). */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": {
-                        type?: string;
-                        title: string;
-                        status: number;
-                        detail?: string;
-                        instance?: string;
-                    } & {
-                        [key: string]: unknown;
-                    };
-                };
-            };
-            /** @description 不存在 Not Found: the resource does not exist or is outside your scope; the two are deliberately not told apart. */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": {
-                        type?: string;
-                        title: string;
-                        status: number;
-                        detail?: string;
-                        instance?: string;
-                    } & {
-                        [key: string]: unknown;
-                    };
-                };
-            };
-            /** @description 冲突 Conflict: the request conflicts with the current state (a duplicate, a state that does not allow it, work already running); the detail says which. */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": {
-                        type?: string;
-                        title: string;
-                        status: number;
-                        detail?: string;
-                        instance?: string;
-                    } & {
-                        [key: string]: unknown;
-                    };
-                };
-            };
-            /** @description 无法处理 Unprocessable Content: the request is well formed but cannot be carried out (e.g. hashes that do not match the bytes received). */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": {
-                        type?: string;
-                        title: string;
-                        status: number;
-                        detail?: string;
-                        instance?: string;
-                    } & {
-                        [key: string]: unknown;
-                    };
-                };
-            };
-            /** @description 暂不可用 Service Unavailable: the database or the object store could not be reached; the body has `retryable: true`, try again shortly. */
-            503: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": {
-                        type?: string;
-                        title: string;
-                        status: number;
-                        detail?: string;
-                        instance?: string;
-                    } & {
-                        [key: string]: unknown;
-                    };
-                };
-            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            404: components["responses"]["Problem404"];
+            409: components["responses"]["Problem409"];
+            422: components["responses"]["Problem422"];
+            503: components["responses"]["Problem503"];
         };
     };
     downloadExportPackage: {
@@ -4810,142 +2153,14 @@ export interface operations {
                     "application/octet-stream": string;
                 };
             };
-            /** @description 请求无效 Bad Request: the request does not match the schema (the detail names the field), or a value is not accepted. */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": {
-                        type?: string;
-                        title: string;
-                        status: number;
-                        detail?: string;
-                        instance?: string;
-                    } & {
-                        [key: string]: unknown;
-                    };
-                };
-            };
-            /** @description 未认证 Unauthorized: no valid session cookie or bearer token (missing, expired or revoked). */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": {
-                        type?: string;
-                        title: string;
-                        status: number;
-                        detail?: string;
-                        instance?: string;
-                    } & {
-                        [key: string]: unknown;
-                    };
-                };
-            };
-            /** @description 无权限 Forbidden: the permission table does not give your role or token scope this action, or a rule refuses it (the detail says which). */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": {
-                        type?: string;
-                        title: string;
-                        status: number;
-                        detail?: string;
-                        instance?: string;
-                    } & {
-                        [key: string]: unknown;
-                    };
-                };
-            };
-            /** @description 不存在 Not Found: the resource does not exist or is outside your scope; the two are deliberately not told apart. */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": {
-                        type?: string;
-                        title: string;
-                        status: number;
-                        detail?: string;
-                        instance?: string;
-                    } & {
-                        [key: string]: unknown;
-                    };
-                };
-            };
-            /** @description 冲突 Conflict: the request conflicts with the current state (a duplicate, a state that does not allow it, work already running); the detail says which. */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": {
-                        type?: string;
-                        title: string;
-                        status: number;
-                        detail?: string;
-                        instance?: string;
-                    } & {
-                        [key: string]: unknown;
-                    };
-                };
-            };
-            /** @description 范围无效 Range Not Satisfiable: the Range header asks for bytes the object does not have. */
-            416: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": {
-                        type?: string;
-                        title: string;
-                        status: number;
-                        detail?: string;
-                        instance?: string;
-                    } & {
-                        [key: string]: unknown;
-                    };
-                };
-            };
-            /** @description 无法处理 Unprocessable Content: the request is well formed but cannot be carried out (e.g. hashes that do not match the bytes received). */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": {
-                        type?: string;
-                        title: string;
-                        status: number;
-                        detail?: string;
-                        instance?: string;
-                    } & {
-                        [key: string]: unknown;
-                    };
-                };
-            };
-            /** @description 暂不可用 Service Unavailable: the database or the object store could not be reached; the body has `retryable: true`, try again shortly. */
-            503: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": {
-                        type?: string;
-                        title: string;
-                        status: number;
-                        detail?: string;
-                        instance?: string;
-                    } & {
-                        [key: string]: unknown;
-                    };
-                };
-            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            404: components["responses"]["Problem404"];
+            409: components["responses"]["Problem409"];
+            416: components["responses"]["Problem416"];
+            422: components["responses"]["Problem422"];
+            503: components["responses"]["Problem503"];
         };
     };
     listUnassignedEvidence: {
@@ -4990,125 +2205,13 @@ export interface operations {
                     };
                 };
             };
-            /** @description 请求无效 Bad Request: the request does not match the schema (the detail names the field), or a value is not accepted. */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": {
-                        type?: string;
-                        title: string;
-                        status: number;
-                        detail?: string;
-                        instance?: string;
-                    } & {
-                        [key: string]: unknown;
-                    };
-                };
-            };
-            /** @description 未认证 Unauthorized: no valid session cookie or bearer token (missing, expired or revoked). */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": {
-                        type?: string;
-                        title: string;
-                        status: number;
-                        detail?: string;
-                        instance?: string;
-                    } & {
-                        [key: string]: unknown;
-                    };
-                };
-            };
-            /** @description 无权限 Forbidden: the permission table does not give your role or token scope this action, or a rule refuses it (the detail says which). */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": {
-                        type?: string;
-                        title: string;
-                        status: number;
-                        detail?: string;
-                        instance?: string;
-                    } & {
-                        [key: string]: unknown;
-                    };
-                };
-            };
-            /** @description 不存在 Not Found: the resource does not exist or is outside your scope; the two are deliberately not told apart. */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": {
-                        type?: string;
-                        title: string;
-                        status: number;
-                        detail?: string;
-                        instance?: string;
-                    } & {
-                        [key: string]: unknown;
-                    };
-                };
-            };
-            /** @description 冲突 Conflict: the request conflicts with the current state (a duplicate, a state that does not allow it, work already running); the detail says which. */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": {
-                        type?: string;
-                        title: string;
-                        status: number;
-                        detail?: string;
-                        instance?: string;
-                    } & {
-                        [key: string]: unknown;
-                    };
-                };
-            };
-            /** @description 无法处理 Unprocessable Content: the request is well formed but cannot be carried out (e.g. hashes that do not match the bytes received). */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": {
-                        type?: string;
-                        title: string;
-                        status: number;
-                        detail?: string;
-                        instance?: string;
-                    } & {
-                        [key: string]: unknown;
-                    };
-                };
-            };
-            /** @description 暂不可用 Service Unavailable: the database or the object store could not be reached; the body has `retryable: true`, try again shortly. */
-            503: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": {
-                        type?: string;
-                        title: string;
-                        status: number;
-                        detail?: string;
-                        instance?: string;
-                    } & {
-                        [key: string]: unknown;
-                    };
-                };
-            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            404: components["responses"]["Problem404"];
+            409: components["responses"]["Problem409"];
+            422: components["responses"]["Problem422"];
+            503: components["responses"]["Problem503"];
         };
     };
     assignEvidenceUnit: {
@@ -5163,125 +2266,13 @@ export interface operations {
                     };
                 };
             };
-            /** @description 请求无效 Bad Request: the request does not match the schema (the detail names the field), or a value is not accepted. */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": {
-                        type?: string;
-                        title: string;
-                        status: number;
-                        detail?: string;
-                        instance?: string;
-                    } & {
-                        [key: string]: unknown;
-                    };
-                };
-            };
-            /** @description 未认证 Unauthorized: no valid session cookie or bearer token (missing, expired or revoked). */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": {
-                        type?: string;
-                        title: string;
-                        status: number;
-                        detail?: string;
-                        instance?: string;
-                    } & {
-                        [key: string]: unknown;
-                    };
-                };
-            };
-            /** @description 无权限 Forbidden: the permission table does not give your role or token scope this action, or a rule refuses it (the detail says which). */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": {
-                        type?: string;
-                        title: string;
-                        status: number;
-                        detail?: string;
-                        instance?: string;
-                    } & {
-                        [key: string]: unknown;
-                    };
-                };
-            };
-            /** @description 不存在 Not Found: the resource does not exist or is outside your scope; the two are deliberately not told apart. */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": {
-                        type?: string;
-                        title: string;
-                        status: number;
-                        detail?: string;
-                        instance?: string;
-                    } & {
-                        [key: string]: unknown;
-                    };
-                };
-            };
-            /** @description 冲突 Conflict: the request conflicts with the current state (a duplicate, a state that does not allow it, work already running); the detail says which. */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": {
-                        type?: string;
-                        title: string;
-                        status: number;
-                        detail?: string;
-                        instance?: string;
-                    } & {
-                        [key: string]: unknown;
-                    };
-                };
-            };
-            /** @description 无法处理 Unprocessable Content: the request is well formed but cannot be carried out (e.g. hashes that do not match the bytes received). */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": {
-                        type?: string;
-                        title: string;
-                        status: number;
-                        detail?: string;
-                        instance?: string;
-                    } & {
-                        [key: string]: unknown;
-                    };
-                };
-            };
-            /** @description 暂不可用 Service Unavailable: the database or the object store could not be reached; the body has `retryable: true`, try again shortly. */
-            503: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": {
-                        type?: string;
-                        title: string;
-                        status: number;
-                        detail?: string;
-                        instance?: string;
-                    } & {
-                        [key: string]: unknown;
-                    };
-                };
-            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            404: components["responses"]["Problem404"];
+            409: components["responses"]["Problem409"];
+            422: components["responses"]["Problem422"];
+            503: components["responses"]["Problem503"];
         };
     };
     listUnits: {
@@ -5311,125 +2302,13 @@ export interface operations {
                     };
                 };
             };
-            /** @description 请求无效 Bad Request: the request does not match the schema (the detail names the field), or a value is not accepted. */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": {
-                        type?: string;
-                        title: string;
-                        status: number;
-                        detail?: string;
-                        instance?: string;
-                    } & {
-                        [key: string]: unknown;
-                    };
-                };
-            };
-            /** @description 未认证 Unauthorized: no valid session cookie or bearer token (missing, expired or revoked). */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": {
-                        type?: string;
-                        title: string;
-                        status: number;
-                        detail?: string;
-                        instance?: string;
-                    } & {
-                        [key: string]: unknown;
-                    };
-                };
-            };
-            /** @description 无权限 Forbidden: the permission table does not give your role or token scope this action, or a rule refuses it (the detail says which). */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": {
-                        type?: string;
-                        title: string;
-                        status: number;
-                        detail?: string;
-                        instance?: string;
-                    } & {
-                        [key: string]: unknown;
-                    };
-                };
-            };
-            /** @description 不存在 Not Found: the resource does not exist or is outside your scope; the two are deliberately not told apart. */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": {
-                        type?: string;
-                        title: string;
-                        status: number;
-                        detail?: string;
-                        instance?: string;
-                    } & {
-                        [key: string]: unknown;
-                    };
-                };
-            };
-            /** @description 冲突 Conflict: the request conflicts with the current state (a duplicate, a state that does not allow it, work already running); the detail says which. */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": {
-                        type?: string;
-                        title: string;
-                        status: number;
-                        detail?: string;
-                        instance?: string;
-                    } & {
-                        [key: string]: unknown;
-                    };
-                };
-            };
-            /** @description 无法处理 Unprocessable Content: the request is well formed but cannot be carried out (e.g. hashes that do not match the bytes received). */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": {
-                        type?: string;
-                        title: string;
-                        status: number;
-                        detail?: string;
-                        instance?: string;
-                    } & {
-                        [key: string]: unknown;
-                    };
-                };
-            };
-            /** @description 暂不可用 Service Unavailable: the database or the object store could not be reached; the body has `retryable: true`, try again shortly. */
-            503: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": {
-                        type?: string;
-                        title: string;
-                        status: number;
-                        detail?: string;
-                        instance?: string;
-                    } & {
-                        [key: string]: unknown;
-                    };
-                };
-            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            404: components["responses"]["Problem404"];
+            409: components["responses"]["Problem409"];
+            422: components["responses"]["Problem422"];
+            503: components["responses"]["Problem503"];
         };
     };
     createUnit: {
@@ -5475,125 +2354,13 @@ export interface operations {
                     };
                 };
             };
-            /** @description 请求无效 Bad Request: the request does not match the schema (the detail names the field), or a value is not accepted. */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": {
-                        type?: string;
-                        title: string;
-                        status: number;
-                        detail?: string;
-                        instance?: string;
-                    } & {
-                        [key: string]: unknown;
-                    };
-                };
-            };
-            /** @description 未认证 Unauthorized: no valid session cookie or bearer token (missing, expired or revoked). */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": {
-                        type?: string;
-                        title: string;
-                        status: number;
-                        detail?: string;
-                        instance?: string;
-                    } & {
-                        [key: string]: unknown;
-                    };
-                };
-            };
-            /** @description 无权限 Forbidden: the permission table does not give your role or token scope this action, or a rule refuses it (the detail says which). */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": {
-                        type?: string;
-                        title: string;
-                        status: number;
-                        detail?: string;
-                        instance?: string;
-                    } & {
-                        [key: string]: unknown;
-                    };
-                };
-            };
-            /** @description 不存在 Not Found: the resource does not exist or is outside your scope; the two are deliberately not told apart. */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": {
-                        type?: string;
-                        title: string;
-                        status: number;
-                        detail?: string;
-                        instance?: string;
-                    } & {
-                        [key: string]: unknown;
-                    };
-                };
-            };
-            /** @description 冲突 Conflict: the request conflicts with the current state (a duplicate, a state that does not allow it, work already running); the detail says which. */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": {
-                        type?: string;
-                        title: string;
-                        status: number;
-                        detail?: string;
-                        instance?: string;
-                    } & {
-                        [key: string]: unknown;
-                    };
-                };
-            };
-            /** @description 无法处理 Unprocessable Content: the request is well formed but cannot be carried out (e.g. hashes that do not match the bytes received). */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": {
-                        type?: string;
-                        title: string;
-                        status: number;
-                        detail?: string;
-                        instance?: string;
-                    } & {
-                        [key: string]: unknown;
-                    };
-                };
-            };
-            /** @description 暂不可用 Service Unavailable: the database or the object store could not be reached; the body has `retryable: true`, try again shortly. */
-            503: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": {
-                        type?: string;
-                        title: string;
-                        status: number;
-                        detail?: string;
-                        instance?: string;
-                    } & {
-                        [key: string]: unknown;
-                    };
-                };
-            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            404: components["responses"]["Problem404"];
+            409: components["responses"]["Problem409"];
+            422: components["responses"]["Problem422"];
+            503: components["responses"]["Problem503"];
         };
     };
     listUsers: {
@@ -5630,125 +2397,13 @@ export interface operations {
                     };
                 };
             };
-            /** @description 请求无效 Bad Request: the request does not match the schema (the detail names the field), or a value is not accepted. */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": {
-                        type?: string;
-                        title: string;
-                        status: number;
-                        detail?: string;
-                        instance?: string;
-                    } & {
-                        [key: string]: unknown;
-                    };
-                };
-            };
-            /** @description 未认证 Unauthorized: no valid session cookie or bearer token (missing, expired or revoked). */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": {
-                        type?: string;
-                        title: string;
-                        status: number;
-                        detail?: string;
-                        instance?: string;
-                    } & {
-                        [key: string]: unknown;
-                    };
-                };
-            };
-            /** @description 无权限 Forbidden: the permission table does not give your role or token scope this action, or a rule refuses it (the detail says which). */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": {
-                        type?: string;
-                        title: string;
-                        status: number;
-                        detail?: string;
-                        instance?: string;
-                    } & {
-                        [key: string]: unknown;
-                    };
-                };
-            };
-            /** @description 不存在 Not Found: the resource does not exist or is outside your scope; the two are deliberately not told apart. */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": {
-                        type?: string;
-                        title: string;
-                        status: number;
-                        detail?: string;
-                        instance?: string;
-                    } & {
-                        [key: string]: unknown;
-                    };
-                };
-            };
-            /** @description 冲突 Conflict: the request conflicts with the current state (a duplicate, a state that does not allow it, work already running); the detail says which. */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": {
-                        type?: string;
-                        title: string;
-                        status: number;
-                        detail?: string;
-                        instance?: string;
-                    } & {
-                        [key: string]: unknown;
-                    };
-                };
-            };
-            /** @description 无法处理 Unprocessable Content: the request is well formed but cannot be carried out (e.g. hashes that do not match the bytes received). */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": {
-                        type?: string;
-                        title: string;
-                        status: number;
-                        detail?: string;
-                        instance?: string;
-                    } & {
-                        [key: string]: unknown;
-                    };
-                };
-            };
-            /** @description 暂不可用 Service Unavailable: the database or the object store could not be reached; the body has `retryable: true`, try again shortly. */
-            503: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": {
-                        type?: string;
-                        title: string;
-                        status: number;
-                        detail?: string;
-                        instance?: string;
-                    } & {
-                        [key: string]: unknown;
-                    };
-                };
-            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            404: components["responses"]["Problem404"];
+            409: components["responses"]["Problem409"];
+            422: components["responses"]["Problem422"];
+            503: components["responses"]["Problem503"];
         };
     };
     createUser: {
@@ -5802,125 +2457,13 @@ export interface operations {
                     };
                 };
             };
-            /** @description 请求无效 Bad Request: the request does not match the schema (the detail names the field), or a value is not accepted. */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": {
-                        type?: string;
-                        title: string;
-                        status: number;
-                        detail?: string;
-                        instance?: string;
-                    } & {
-                        [key: string]: unknown;
-                    };
-                };
-            };
-            /** @description 未认证 Unauthorized: no valid session cookie or bearer token (missing, expired or revoked). */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": {
-                        type?: string;
-                        title: string;
-                        status: number;
-                        detail?: string;
-                        instance?: string;
-                    } & {
-                        [key: string]: unknown;
-                    };
-                };
-            };
-            /** @description 无权限 Forbidden: the permission table does not give your role or token scope this action, or a rule refuses it (the detail says which). */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": {
-                        type?: string;
-                        title: string;
-                        status: number;
-                        detail?: string;
-                        instance?: string;
-                    } & {
-                        [key: string]: unknown;
-                    };
-                };
-            };
-            /** @description 不存在 Not Found: the resource does not exist or is outside your scope; the two are deliberately not told apart. */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": {
-                        type?: string;
-                        title: string;
-                        status: number;
-                        detail?: string;
-                        instance?: string;
-                    } & {
-                        [key: string]: unknown;
-                    };
-                };
-            };
-            /** @description 冲突 Conflict: the request conflicts with the current state (a duplicate, a state that does not allow it, work already running); the detail says which. */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": {
-                        type?: string;
-                        title: string;
-                        status: number;
-                        detail?: string;
-                        instance?: string;
-                    } & {
-                        [key: string]: unknown;
-                    };
-                };
-            };
-            /** @description 无法处理 Unprocessable Content: the request is well formed but cannot be carried out (e.g. hashes that do not match the bytes received). */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": {
-                        type?: string;
-                        title: string;
-                        status: number;
-                        detail?: string;
-                        instance?: string;
-                    } & {
-                        [key: string]: unknown;
-                    };
-                };
-            };
-            /** @description 暂不可用 Service Unavailable: the database or the object store could not be reached; the body has `retryable: true`, try again shortly. */
-            503: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": {
-                        type?: string;
-                        title: string;
-                        status: number;
-                        detail?: string;
-                        instance?: string;
-                    } & {
-                        [key: string]: unknown;
-                    };
-                };
-            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            404: components["responses"]["Problem404"];
+            409: components["responses"]["Problem409"];
+            422: components["responses"]["Problem422"];
+            503: components["responses"]["Problem503"];
         };
     };
     unlockUser: {
@@ -5954,125 +2497,13 @@ export interface operations {
                     };
                 };
             };
-            /** @description 请求无效 Bad Request: the request does not match the schema (the detail names the field), or a value is not accepted. */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": {
-                        type?: string;
-                        title: string;
-                        status: number;
-                        detail?: string;
-                        instance?: string;
-                    } & {
-                        [key: string]: unknown;
-                    };
-                };
-            };
-            /** @description 未认证 Unauthorized: no valid session cookie or bearer token (missing, expired or revoked). */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": {
-                        type?: string;
-                        title: string;
-                        status: number;
-                        detail?: string;
-                        instance?: string;
-                    } & {
-                        [key: string]: unknown;
-                    };
-                };
-            };
-            /** @description 无权限 Forbidden: the permission table does not give your role or token scope this action, or a rule refuses it (the detail says which). */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": {
-                        type?: string;
-                        title: string;
-                        status: number;
-                        detail?: string;
-                        instance?: string;
-                    } & {
-                        [key: string]: unknown;
-                    };
-                };
-            };
-            /** @description 不存在 Not Found: the resource does not exist or is outside your scope; the two are deliberately not told apart. */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": {
-                        type?: string;
-                        title: string;
-                        status: number;
-                        detail?: string;
-                        instance?: string;
-                    } & {
-                        [key: string]: unknown;
-                    };
-                };
-            };
-            /** @description 冲突 Conflict: the request conflicts with the current state (a duplicate, a state that does not allow it, work already running); the detail says which. */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": {
-                        type?: string;
-                        title: string;
-                        status: number;
-                        detail?: string;
-                        instance?: string;
-                    } & {
-                        [key: string]: unknown;
-                    };
-                };
-            };
-            /** @description 无法处理 Unprocessable Content: the request is well formed but cannot be carried out (e.g. hashes that do not match the bytes received). */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": {
-                        type?: string;
-                        title: string;
-                        status: number;
-                        detail?: string;
-                        instance?: string;
-                    } & {
-                        [key: string]: unknown;
-                    };
-                };
-            };
-            /** @description 暂不可用 Service Unavailable: the database or the object store could not be reached; the body has `retryable: true`, try again shortly. */
-            503: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": {
-                        type?: string;
-                        title: string;
-                        status: number;
-                        detail?: string;
-                        instance?: string;
-                    } & {
-                        [key: string]: unknown;
-                    };
-                };
-            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            404: components["responses"]["Problem404"];
+            409: components["responses"]["Problem409"];
+            422: components["responses"]["Problem422"];
+            503: components["responses"]["Problem503"];
         };
     };
     bindRecorder: {
@@ -6112,125 +2543,13 @@ export interface operations {
                     };
                 };
             };
-            /** @description 请求无效 Bad Request: the request does not match the schema (the detail names the field), or a value is not accepted. */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": {
-                        type?: string;
-                        title: string;
-                        status: number;
-                        detail?: string;
-                        instance?: string;
-                    } & {
-                        [key: string]: unknown;
-                    };
-                };
-            };
-            /** @description 未认证 Unauthorized: no valid session cookie or bearer token (missing, expired or revoked). */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": {
-                        type?: string;
-                        title: string;
-                        status: number;
-                        detail?: string;
-                        instance?: string;
-                    } & {
-                        [key: string]: unknown;
-                    };
-                };
-            };
-            /** @description 无权限 Forbidden: the permission table does not give your role or token scope this action, or a rule refuses it (the detail says which). */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": {
-                        type?: string;
-                        title: string;
-                        status: number;
-                        detail?: string;
-                        instance?: string;
-                    } & {
-                        [key: string]: unknown;
-                    };
-                };
-            };
-            /** @description 不存在 Not Found: the resource does not exist or is outside your scope; the two are deliberately not told apart. */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": {
-                        type?: string;
-                        title: string;
-                        status: number;
-                        detail?: string;
-                        instance?: string;
-                    } & {
-                        [key: string]: unknown;
-                    };
-                };
-            };
-            /** @description 冲突 Conflict: the request conflicts with the current state (a duplicate, a state that does not allow it, work already running); the detail says which. */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": {
-                        type?: string;
-                        title: string;
-                        status: number;
-                        detail?: string;
-                        instance?: string;
-                    } & {
-                        [key: string]: unknown;
-                    };
-                };
-            };
-            /** @description 无法处理 Unprocessable Content: the request is well formed but cannot be carried out (e.g. hashes that do not match the bytes received). */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": {
-                        type?: string;
-                        title: string;
-                        status: number;
-                        detail?: string;
-                        instance?: string;
-                    } & {
-                        [key: string]: unknown;
-                    };
-                };
-            };
-            /** @description 暂不可用 Service Unavailable: the database or the object store could not be reached; the body has `retryable: true`, try again shortly. */
-            503: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": {
-                        type?: string;
-                        title: string;
-                        status: number;
-                        detail?: string;
-                        instance?: string;
-                    } & {
-                        [key: string]: unknown;
-                    };
-                };
-            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            404: components["responses"]["Problem404"];
+            409: components["responses"]["Problem409"];
+            422: components["responses"]["Problem422"];
+            503: components["responses"]["Problem503"];
         };
     };
     createToken: {
@@ -6276,125 +2595,13 @@ export interface operations {
                     };
                 };
             };
-            /** @description 请求无效 Bad Request: the request does not match the schema (the detail names the field), or a value is not accepted. */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": {
-                        type?: string;
-                        title: string;
-                        status: number;
-                        detail?: string;
-                        instance?: string;
-                    } & {
-                        [key: string]: unknown;
-                    };
-                };
-            };
-            /** @description 未认证 Unauthorized: no valid session cookie or bearer token (missing, expired or revoked). */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": {
-                        type?: string;
-                        title: string;
-                        status: number;
-                        detail?: string;
-                        instance?: string;
-                    } & {
-                        [key: string]: unknown;
-                    };
-                };
-            };
-            /** @description 无权限 Forbidden: the permission table does not give your role or token scope this action, or a rule refuses it (the detail says which). */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": {
-                        type?: string;
-                        title: string;
-                        status: number;
-                        detail?: string;
-                        instance?: string;
-                    } & {
-                        [key: string]: unknown;
-                    };
-                };
-            };
-            /** @description 不存在 Not Found: the resource does not exist or is outside your scope; the two are deliberately not told apart. */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": {
-                        type?: string;
-                        title: string;
-                        status: number;
-                        detail?: string;
-                        instance?: string;
-                    } & {
-                        [key: string]: unknown;
-                    };
-                };
-            };
-            /** @description 冲突 Conflict: the request conflicts with the current state (a duplicate, a state that does not allow it, work already running); the detail says which. */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": {
-                        type?: string;
-                        title: string;
-                        status: number;
-                        detail?: string;
-                        instance?: string;
-                    } & {
-                        [key: string]: unknown;
-                    };
-                };
-            };
-            /** @description 无法处理 Unprocessable Content: the request is well formed but cannot be carried out (e.g. hashes that do not match the bytes received). */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": {
-                        type?: string;
-                        title: string;
-                        status: number;
-                        detail?: string;
-                        instance?: string;
-                    } & {
-                        [key: string]: unknown;
-                    };
-                };
-            };
-            /** @description 暂不可用 Service Unavailable: the database or the object store could not be reached; the body has `retryable: true`, try again shortly. */
-            503: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": {
-                        type?: string;
-                        title: string;
-                        status: number;
-                        detail?: string;
-                        instance?: string;
-                    } & {
-                        [key: string]: unknown;
-                    };
-                };
-            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            404: components["responses"]["Problem404"];
+            409: components["responses"]["Problem409"];
+            422: components["responses"]["Problem422"];
+            503: components["responses"]["Problem503"];
         };
     };
     revokeToken: {
@@ -6415,125 +2622,13 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description 请求无效 Bad Request: the request does not match the schema (the detail names the field), or a value is not accepted. */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": {
-                        type?: string;
-                        title: string;
-                        status: number;
-                        detail?: string;
-                        instance?: string;
-                    } & {
-                        [key: string]: unknown;
-                    };
-                };
-            };
-            /** @description 未认证 Unauthorized: no valid session cookie or bearer token (missing, expired or revoked). */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": {
-                        type?: string;
-                        title: string;
-                        status: number;
-                        detail?: string;
-                        instance?: string;
-                    } & {
-                        [key: string]: unknown;
-                    };
-                };
-            };
-            /** @description 无权限 Forbidden: the permission table does not give your role or token scope this action, or a rule refuses it (the detail says which). */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": {
-                        type?: string;
-                        title: string;
-                        status: number;
-                        detail?: string;
-                        instance?: string;
-                    } & {
-                        [key: string]: unknown;
-                    };
-                };
-            };
-            /** @description 不存在 Not Found: the resource does not exist or is outside your scope; the two are deliberately not told apart. */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": {
-                        type?: string;
-                        title: string;
-                        status: number;
-                        detail?: string;
-                        instance?: string;
-                    } & {
-                        [key: string]: unknown;
-                    };
-                };
-            };
-            /** @description 冲突 Conflict: the request conflicts with the current state (a duplicate, a state that does not allow it, work already running); the detail says which. */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": {
-                        type?: string;
-                        title: string;
-                        status: number;
-                        detail?: string;
-                        instance?: string;
-                    } & {
-                        [key: string]: unknown;
-                    };
-                };
-            };
-            /** @description 无法处理 Unprocessable Content: the request is well formed but cannot be carried out (e.g. hashes that do not match the bytes received). */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": {
-                        type?: string;
-                        title: string;
-                        status: number;
-                        detail?: string;
-                        instance?: string;
-                    } & {
-                        [key: string]: unknown;
-                    };
-                };
-            };
-            /** @description 暂不可用 Service Unavailable: the database or the object store could not be reached; the body has `retryable: true`, try again shortly. */
-            503: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": {
-                        type?: string;
-                        title: string;
-                        status: number;
-                        detail?: string;
-                        instance?: string;
-                    } & {
-                        [key: string]: unknown;
-                    };
-                };
-            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            404: components["responses"]["Problem404"];
+            409: components["responses"]["Problem409"];
+            422: components["responses"]["Problem422"];
+            503: components["responses"]["Problem503"];
         };
     };
     getFixityStatus: {
@@ -6585,125 +2680,13 @@ export interface operations {
                     };
                 };
             };
-            /** @description 请求无效 Bad Request: the request does not match the schema (the detail names the field), or a value is not accepted. */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": {
-                        type?: string;
-                        title: string;
-                        status: number;
-                        detail?: string;
-                        instance?: string;
-                    } & {
-                        [key: string]: unknown;
-                    };
-                };
-            };
-            /** @description 未认证 Unauthorized: no valid session cookie or bearer token (missing, expired or revoked). */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": {
-                        type?: string;
-                        title: string;
-                        status: number;
-                        detail?: string;
-                        instance?: string;
-                    } & {
-                        [key: string]: unknown;
-                    };
-                };
-            };
-            /** @description 无权限 Forbidden: the permission table does not give your role or token scope this action, or a rule refuses it (the detail says which). */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": {
-                        type?: string;
-                        title: string;
-                        status: number;
-                        detail?: string;
-                        instance?: string;
-                    } & {
-                        [key: string]: unknown;
-                    };
-                };
-            };
-            /** @description 不存在 Not Found: the resource does not exist or is outside your scope; the two are deliberately not told apart. */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": {
-                        type?: string;
-                        title: string;
-                        status: number;
-                        detail?: string;
-                        instance?: string;
-                    } & {
-                        [key: string]: unknown;
-                    };
-                };
-            };
-            /** @description 冲突 Conflict: the request conflicts with the current state (a duplicate, a state that does not allow it, work already running); the detail says which. */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": {
-                        type?: string;
-                        title: string;
-                        status: number;
-                        detail?: string;
-                        instance?: string;
-                    } & {
-                        [key: string]: unknown;
-                    };
-                };
-            };
-            /** @description 无法处理 Unprocessable Content: the request is well formed but cannot be carried out (e.g. hashes that do not match the bytes received). */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": {
-                        type?: string;
-                        title: string;
-                        status: number;
-                        detail?: string;
-                        instance?: string;
-                    } & {
-                        [key: string]: unknown;
-                    };
-                };
-            };
-            /** @description 暂不可用 Service Unavailable: the database or the object store could not be reached; the body has `retryable: true`, try again shortly. */
-            503: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": {
-                        type?: string;
-                        title: string;
-                        status: number;
-                        detail?: string;
-                        instance?: string;
-                    } & {
-                        [key: string]: unknown;
-                    };
-                };
-            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            404: components["responses"]["Problem404"];
+            409: components["responses"]["Problem409"];
+            422: components["responses"]["Problem422"];
+            503: components["responses"]["Problem503"];
         };
     };
     startFixityRun: {
@@ -6737,125 +2720,13 @@ export interface operations {
                     };
                 };
             };
-            /** @description 请求无效 Bad Request: the request does not match the schema (the detail names the field), or a value is not accepted. */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": {
-                        type?: string;
-                        title: string;
-                        status: number;
-                        detail?: string;
-                        instance?: string;
-                    } & {
-                        [key: string]: unknown;
-                    };
-                };
-            };
-            /** @description 未认证 Unauthorized: no valid session cookie or bearer token (missing, expired or revoked). */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": {
-                        type?: string;
-                        title: string;
-                        status: number;
-                        detail?: string;
-                        instance?: string;
-                    } & {
-                        [key: string]: unknown;
-                    };
-                };
-            };
-            /** @description 无权限 Forbidden: the permission table does not give your role or token scope this action, or a rule refuses it (the detail says which). */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": {
-                        type?: string;
-                        title: string;
-                        status: number;
-                        detail?: string;
-                        instance?: string;
-                    } & {
-                        [key: string]: unknown;
-                    };
-                };
-            };
-            /** @description 不存在 Not Found: the resource does not exist or is outside your scope; the two are deliberately not told apart. */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": {
-                        type?: string;
-                        title: string;
-                        status: number;
-                        detail?: string;
-                        instance?: string;
-                    } & {
-                        [key: string]: unknown;
-                    };
-                };
-            };
-            /** @description 冲突 Conflict: the request conflicts with the current state (a duplicate, a state that does not allow it, work already running); the detail says which. */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": {
-                        type?: string;
-                        title: string;
-                        status: number;
-                        detail?: string;
-                        instance?: string;
-                    } & {
-                        [key: string]: unknown;
-                    };
-                };
-            };
-            /** @description 无法处理 Unprocessable Content: the request is well formed but cannot be carried out (e.g. hashes that do not match the bytes received). */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": {
-                        type?: string;
-                        title: string;
-                        status: number;
-                        detail?: string;
-                        instance?: string;
-                    } & {
-                        [key: string]: unknown;
-                    };
-                };
-            };
-            /** @description 暂不可用 Service Unavailable: the database or the object store could not be reached; the body has `retryable: true`, try again shortly. */
-            503: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": {
-                        type?: string;
-                        title: string;
-                        status: number;
-                        detail?: string;
-                        instance?: string;
-                    } & {
-                        [key: string]: unknown;
-                    };
-                };
-            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            404: components["responses"]["Problem404"];
+            409: components["responses"]["Problem409"];
+            422: components["responses"]["Problem422"];
+            503: components["responses"]["Problem503"];
         };
     };
     getFixityRun: {
@@ -6891,125 +2762,13 @@ export interface operations {
                     };
                 };
             };
-            /** @description 请求无效 Bad Request: the request does not match the schema (the detail names the field), or a value is not accepted. */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": {
-                        type?: string;
-                        title: string;
-                        status: number;
-                        detail?: string;
-                        instance?: string;
-                    } & {
-                        [key: string]: unknown;
-                    };
-                };
-            };
-            /** @description 未认证 Unauthorized: no valid session cookie or bearer token (missing, expired or revoked). */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": {
-                        type?: string;
-                        title: string;
-                        status: number;
-                        detail?: string;
-                        instance?: string;
-                    } & {
-                        [key: string]: unknown;
-                    };
-                };
-            };
-            /** @description 无权限 Forbidden: the permission table does not give your role or token scope this action, or a rule refuses it (the detail says which). */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": {
-                        type?: string;
-                        title: string;
-                        status: number;
-                        detail?: string;
-                        instance?: string;
-                    } & {
-                        [key: string]: unknown;
-                    };
-                };
-            };
-            /** @description 不存在 Not Found: the resource does not exist or is outside your scope; the two are deliberately not told apart. */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": {
-                        type?: string;
-                        title: string;
-                        status: number;
-                        detail?: string;
-                        instance?: string;
-                    } & {
-                        [key: string]: unknown;
-                    };
-                };
-            };
-            /** @description 冲突 Conflict: the request conflicts with the current state (a duplicate, a state that does not allow it, work already running); the detail says which. */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": {
-                        type?: string;
-                        title: string;
-                        status: number;
-                        detail?: string;
-                        instance?: string;
-                    } & {
-                        [key: string]: unknown;
-                    };
-                };
-            };
-            /** @description 无法处理 Unprocessable Content: the request is well formed but cannot be carried out (e.g. hashes that do not match the bytes received). */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": {
-                        type?: string;
-                        title: string;
-                        status: number;
-                        detail?: string;
-                        instance?: string;
-                    } & {
-                        [key: string]: unknown;
-                    };
-                };
-            };
-            /** @description 暂不可用 Service Unavailable: the database or the object store could not be reached; the body has `retryable: true`, try again shortly. */
-            503: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": {
-                        type?: string;
-                        title: string;
-                        status: number;
-                        detail?: string;
-                        instance?: string;
-                    } & {
-                        [key: string]: unknown;
-                    };
-                };
-            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            404: components["responses"]["Problem404"];
+            409: components["responses"]["Problem409"];
+            422: components["responses"]["Problem422"];
+            503: components["responses"]["Problem503"];
         };
     };
     openOffloadSession: {
@@ -7068,159 +2827,15 @@ export interface operations {
                     };
                 };
             };
-            /** @description 请求无效 Bad Request: the request does not match the schema (the detail names the field), or a value is not accepted. */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": {
-                        type?: string;
-                        title: string;
-                        status: number;
-                        detail?: string;
-                        instance?: string;
-                    } & {
-                        [key: string]: unknown;
-                    };
-                };
-            };
-            /** @description 未认证 Unauthorized: no valid session cookie or bearer token (missing, expired or revoked). */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": {
-                        type?: string;
-                        title: string;
-                        status: number;
-                        detail?: string;
-                        instance?: string;
-                    } & {
-                        [key: string]: unknown;
-                    };
-                };
-            };
-            /** @description 无权限 Forbidden: the permission table does not give your role or token scope this action, or a rule refuses it (the detail says which). */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": {
-                        type?: string;
-                        title: string;
-                        status: number;
-                        detail?: string;
-                        instance?: string;
-                    } & {
-                        [key: string]: unknown;
-                    };
-                };
-            };
-            /** @description 不存在 Not Found: the resource does not exist or is outside your scope; the two are deliberately not told apart. */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": {
-                        type?: string;
-                        title: string;
-                        status: number;
-                        detail?: string;
-                        instance?: string;
-                    } & {
-                        [key: string]: unknown;
-                    };
-                };
-            };
-            /** @description 冲突 Conflict: the request conflicts with the current state (a duplicate, a state that does not allow it, work already running); the detail says which. */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": {
-                        type?: string;
-                        title: string;
-                        status: number;
-                        detail?: string;
-                        instance?: string;
-                    } & {
-                        [key: string]: unknown;
-                    };
-                };
-            };
-            /** @description 内容过大 Content Too Large: the declared size is above the platform's limit for one file. */
-            413: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": {
-                        type?: string;
-                        title: string;
-                        status: number;
-                        detail?: string;
-                        instance?: string;
-                    } & {
-                        [key: string]: unknown;
-                    };
-                };
-            };
-            /** @description 无法处理 Unprocessable Content: the request is well formed but cannot be carried out (e.g. hashes that do not match the bytes received). */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": {
-                        type?: string;
-                        title: string;
-                        status: number;
-                        detail?: string;
-                        instance?: string;
-                    } & {
-                        [key: string]: unknown;
-                    };
-                };
-            };
-            /** @description 暂不可用 Service Unavailable: the database or the object store could not be reached; the body has `retryable: true`, try again shortly. */
-            503: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": {
-                        type?: string;
-                        title: string;
-                        status: number;
-                        detail?: string;
-                        instance?: string;
-                    } & {
-                        [key: string]: unknown;
-                    };
-                };
-            };
-            /** @description 存储不足 Insufficient Storage: the staging space is too low to accept the upload; `retryable: true`. */
-            507: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": {
-                        type?: string;
-                        title: string;
-                        status: number;
-                        detail?: string;
-                        instance?: string;
-                    } & {
-                        [key: string]: unknown;
-                    };
-                };
-            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            404: components["responses"]["Problem404"];
+            409: components["responses"]["Problem409"];
+            413: components["responses"]["Problem413"];
+            422: components["responses"]["Problem422"];
+            503: components["responses"]["Problem503"];
+            507: components["responses"]["Problem507"];
         };
     };
     closeOffloadSession: {
@@ -7241,159 +2856,15 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description 请求无效 Bad Request: the request does not match the schema (the detail names the field), or a value is not accepted. */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": {
-                        type?: string;
-                        title: string;
-                        status: number;
-                        detail?: string;
-                        instance?: string;
-                    } & {
-                        [key: string]: unknown;
-                    };
-                };
-            };
-            /** @description 未认证 Unauthorized: no valid session cookie or bearer token (missing, expired or revoked). */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": {
-                        type?: string;
-                        title: string;
-                        status: number;
-                        detail?: string;
-                        instance?: string;
-                    } & {
-                        [key: string]: unknown;
-                    };
-                };
-            };
-            /** @description 无权限 Forbidden: the permission table does not give your role or token scope this action, or a rule refuses it (the detail says which). */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": {
-                        type?: string;
-                        title: string;
-                        status: number;
-                        detail?: string;
-                        instance?: string;
-                    } & {
-                        [key: string]: unknown;
-                    };
-                };
-            };
-            /** @description 不存在 Not Found: the resource does not exist or is outside your scope; the two are deliberately not told apart. */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": {
-                        type?: string;
-                        title: string;
-                        status: number;
-                        detail?: string;
-                        instance?: string;
-                    } & {
-                        [key: string]: unknown;
-                    };
-                };
-            };
-            /** @description 冲突 Conflict: the request conflicts with the current state (a duplicate, a state that does not allow it, work already running); the detail says which. */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": {
-                        type?: string;
-                        title: string;
-                        status: number;
-                        detail?: string;
-                        instance?: string;
-                    } & {
-                        [key: string]: unknown;
-                    };
-                };
-            };
-            /** @description 内容过大 Content Too Large: the declared size is above the platform's limit for one file. */
-            413: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": {
-                        type?: string;
-                        title: string;
-                        status: number;
-                        detail?: string;
-                        instance?: string;
-                    } & {
-                        [key: string]: unknown;
-                    };
-                };
-            };
-            /** @description 无法处理 Unprocessable Content: the request is well formed but cannot be carried out (e.g. hashes that do not match the bytes received). */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": {
-                        type?: string;
-                        title: string;
-                        status: number;
-                        detail?: string;
-                        instance?: string;
-                    } & {
-                        [key: string]: unknown;
-                    };
-                };
-            };
-            /** @description 暂不可用 Service Unavailable: the database or the object store could not be reached; the body has `retryable: true`, try again shortly. */
-            503: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": {
-                        type?: string;
-                        title: string;
-                        status: number;
-                        detail?: string;
-                        instance?: string;
-                    } & {
-                        [key: string]: unknown;
-                    };
-                };
-            };
-            /** @description 存储不足 Insufficient Storage: the staging space is too low to accept the upload; `retryable: true`. */
-            507: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": {
-                        type?: string;
-                        title: string;
-                        status: number;
-                        detail?: string;
-                        instance?: string;
-                    } & {
-                        [key: string]: unknown;
-                    };
-                };
-            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            404: components["responses"]["Problem404"];
+            409: components["responses"]["Problem409"];
+            413: components["responses"]["Problem413"];
+            422: components["responses"]["Problem422"];
+            503: components["responses"]["Problem503"];
+            507: components["responses"]["Problem507"];
         };
     };
     announceFile: {
@@ -7451,159 +2922,15 @@ export interface operations {
                     };
                 };
             };
-            /** @description 请求无效 Bad Request: the request does not match the schema (the detail names the field), or a value is not accepted. */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": {
-                        type?: string;
-                        title: string;
-                        status: number;
-                        detail?: string;
-                        instance?: string;
-                    } & {
-                        [key: string]: unknown;
-                    };
-                };
-            };
-            /** @description 未认证 Unauthorized: no valid session cookie or bearer token (missing, expired or revoked). */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": {
-                        type?: string;
-                        title: string;
-                        status: number;
-                        detail?: string;
-                        instance?: string;
-                    } & {
-                        [key: string]: unknown;
-                    };
-                };
-            };
-            /** @description 无权限 Forbidden: the permission table does not give your role or token scope this action, or a rule refuses it (the detail says which). */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": {
-                        type?: string;
-                        title: string;
-                        status: number;
-                        detail?: string;
-                        instance?: string;
-                    } & {
-                        [key: string]: unknown;
-                    };
-                };
-            };
-            /** @description 不存在 Not Found: the resource does not exist or is outside your scope; the two are deliberately not told apart. */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": {
-                        type?: string;
-                        title: string;
-                        status: number;
-                        detail?: string;
-                        instance?: string;
-                    } & {
-                        [key: string]: unknown;
-                    };
-                };
-            };
-            /** @description 冲突 Conflict: the request conflicts with the current state (a duplicate, a state that does not allow it, work already running); the detail says which. */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": {
-                        type?: string;
-                        title: string;
-                        status: number;
-                        detail?: string;
-                        instance?: string;
-                    } & {
-                        [key: string]: unknown;
-                    };
-                };
-            };
-            /** @description 内容过大 Content Too Large: the declared size is above the platform's limit for one file. */
-            413: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": {
-                        type?: string;
-                        title: string;
-                        status: number;
-                        detail?: string;
-                        instance?: string;
-                    } & {
-                        [key: string]: unknown;
-                    };
-                };
-            };
-            /** @description 无法处理 Unprocessable Content: the request is well formed but cannot be carried out (e.g. hashes that do not match the bytes received). */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": {
-                        type?: string;
-                        title: string;
-                        status: number;
-                        detail?: string;
-                        instance?: string;
-                    } & {
-                        [key: string]: unknown;
-                    };
-                };
-            };
-            /** @description 暂不可用 Service Unavailable: the database or the object store could not be reached; the body has `retryable: true`, try again shortly. */
-            503: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": {
-                        type?: string;
-                        title: string;
-                        status: number;
-                        detail?: string;
-                        instance?: string;
-                    } & {
-                        [key: string]: unknown;
-                    };
-                };
-            };
-            /** @description 存储不足 Insufficient Storage: the staging space is too low to accept the upload; `retryable: true`. */
-            507: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": {
-                        type?: string;
-                        title: string;
-                        status: number;
-                        detail?: string;
-                        instance?: string;
-                    } & {
-                        [key: string]: unknown;
-                    };
-                };
-            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            404: components["responses"]["Problem404"];
+            409: components["responses"]["Problem409"];
+            413: components["responses"]["Problem413"];
+            422: components["responses"]["Problem422"];
+            503: components["responses"]["Problem503"];
+            507: components["responses"]["Problem507"];
         };
     };
     getUploadStatus: {
@@ -7632,159 +2959,15 @@ export interface operations {
                     };
                 };
             };
-            /** @description 请求无效 Bad Request: the request does not match the schema (the detail names the field), or a value is not accepted. */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": {
-                        type?: string;
-                        title: string;
-                        status: number;
-                        detail?: string;
-                        instance?: string;
-                    } & {
-                        [key: string]: unknown;
-                    };
-                };
-            };
-            /** @description 未认证 Unauthorized: no valid session cookie or bearer token (missing, expired or revoked). */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": {
-                        type?: string;
-                        title: string;
-                        status: number;
-                        detail?: string;
-                        instance?: string;
-                    } & {
-                        [key: string]: unknown;
-                    };
-                };
-            };
-            /** @description 无权限 Forbidden: the permission table does not give your role or token scope this action, or a rule refuses it (the detail says which). */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": {
-                        type?: string;
-                        title: string;
-                        status: number;
-                        detail?: string;
-                        instance?: string;
-                    } & {
-                        [key: string]: unknown;
-                    };
-                };
-            };
-            /** @description 不存在 Not Found: the resource does not exist or is outside your scope; the two are deliberately not told apart. */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": {
-                        type?: string;
-                        title: string;
-                        status: number;
-                        detail?: string;
-                        instance?: string;
-                    } & {
-                        [key: string]: unknown;
-                    };
-                };
-            };
-            /** @description 冲突 Conflict: the request conflicts with the current state (a duplicate, a state that does not allow it, work already running); the detail says which. */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": {
-                        type?: string;
-                        title: string;
-                        status: number;
-                        detail?: string;
-                        instance?: string;
-                    } & {
-                        [key: string]: unknown;
-                    };
-                };
-            };
-            /** @description 内容过大 Content Too Large: the declared size is above the platform's limit for one file. */
-            413: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": {
-                        type?: string;
-                        title: string;
-                        status: number;
-                        detail?: string;
-                        instance?: string;
-                    } & {
-                        [key: string]: unknown;
-                    };
-                };
-            };
-            /** @description 无法处理 Unprocessable Content: the request is well formed but cannot be carried out (e.g. hashes that do not match the bytes received). */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": {
-                        type?: string;
-                        title: string;
-                        status: number;
-                        detail?: string;
-                        instance?: string;
-                    } & {
-                        [key: string]: unknown;
-                    };
-                };
-            };
-            /** @description 暂不可用 Service Unavailable: the database or the object store could not be reached; the body has `retryable: true`, try again shortly. */
-            503: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": {
-                        type?: string;
-                        title: string;
-                        status: number;
-                        detail?: string;
-                        instance?: string;
-                    } & {
-                        [key: string]: unknown;
-                    };
-                };
-            };
-            /** @description 存储不足 Insufficient Storage: the staging space is too low to accept the upload; `retryable: true`. */
-            507: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": {
-                        type?: string;
-                        title: string;
-                        status: number;
-                        detail?: string;
-                        instance?: string;
-                    } & {
-                        [key: string]: unknown;
-                    };
-                };
-            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            404: components["responses"]["Problem404"];
+            409: components["responses"]["Problem409"];
+            413: components["responses"]["Problem413"];
+            422: components["responses"]["Problem422"];
+            503: components["responses"]["Problem503"];
+            507: components["responses"]["Problem507"];
         };
     };
     sendUploadBytes: {
@@ -7816,159 +2999,15 @@ export interface operations {
                     };
                 };
             };
-            /** @description 请求无效 Bad Request: the request does not match the schema (the detail names the field), or a value is not accepted. */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": {
-                        type?: string;
-                        title: string;
-                        status: number;
-                        detail?: string;
-                        instance?: string;
-                    } & {
-                        [key: string]: unknown;
-                    };
-                };
-            };
-            /** @description 未认证 Unauthorized: no valid session cookie or bearer token (missing, expired or revoked). */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": {
-                        type?: string;
-                        title: string;
-                        status: number;
-                        detail?: string;
-                        instance?: string;
-                    } & {
-                        [key: string]: unknown;
-                    };
-                };
-            };
-            /** @description 无权限 Forbidden: the permission table does not give your role or token scope this action, or a rule refuses it (the detail says which). */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": {
-                        type?: string;
-                        title: string;
-                        status: number;
-                        detail?: string;
-                        instance?: string;
-                    } & {
-                        [key: string]: unknown;
-                    };
-                };
-            };
-            /** @description 不存在 Not Found: the resource does not exist or is outside your scope; the two are deliberately not told apart. */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": {
-                        type?: string;
-                        title: string;
-                        status: number;
-                        detail?: string;
-                        instance?: string;
-                    } & {
-                        [key: string]: unknown;
-                    };
-                };
-            };
-            /** @description 冲突 Conflict: the request conflicts with the current state (a duplicate, a state that does not allow it, work already running); the detail says which. */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": {
-                        type?: string;
-                        title: string;
-                        status: number;
-                        detail?: string;
-                        instance?: string;
-                    } & {
-                        [key: string]: unknown;
-                    };
-                };
-            };
-            /** @description 内容过大 Content Too Large: the declared size is above the platform's limit for one file. */
-            413: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": {
-                        type?: string;
-                        title: string;
-                        status: number;
-                        detail?: string;
-                        instance?: string;
-                    } & {
-                        [key: string]: unknown;
-                    };
-                };
-            };
-            /** @description 无法处理 Unprocessable Content: the request is well formed but cannot be carried out (e.g. hashes that do not match the bytes received). */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": {
-                        type?: string;
-                        title: string;
-                        status: number;
-                        detail?: string;
-                        instance?: string;
-                    } & {
-                        [key: string]: unknown;
-                    };
-                };
-            };
-            /** @description 暂不可用 Service Unavailable: the database or the object store could not be reached; the body has `retryable: true`, try again shortly. */
-            503: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": {
-                        type?: string;
-                        title: string;
-                        status: number;
-                        detail?: string;
-                        instance?: string;
-                    } & {
-                        [key: string]: unknown;
-                    };
-                };
-            };
-            /** @description 存储不足 Insufficient Storage: the staging space is too low to accept the upload; `retryable: true`. */
-            507: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": {
-                        type?: string;
-                        title: string;
-                        status: number;
-                        detail?: string;
-                        instance?: string;
-                    } & {
-                        [key: string]: unknown;
-                    };
-                };
-            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            404: components["responses"]["Problem404"];
+            409: components["responses"]["Problem409"];
+            413: components["responses"]["Problem413"];
+            422: components["responses"]["Problem422"];
+            503: components["responses"]["Problem503"];
+            507: components["responses"]["Problem507"];
         };
     };
     completeUpload: {
@@ -8010,159 +3049,15 @@ export interface operations {
                     };
                 };
             };
-            /** @description 请求无效 Bad Request: the request does not match the schema (the detail names the field), or a value is not accepted. */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": {
-                        type?: string;
-                        title: string;
-                        status: number;
-                        detail?: string;
-                        instance?: string;
-                    } & {
-                        [key: string]: unknown;
-                    };
-                };
-            };
-            /** @description 未认证 Unauthorized: no valid session cookie or bearer token (missing, expired or revoked). */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": {
-                        type?: string;
-                        title: string;
-                        status: number;
-                        detail?: string;
-                        instance?: string;
-                    } & {
-                        [key: string]: unknown;
-                    };
-                };
-            };
-            /** @description 无权限 Forbidden: the permission table does not give your role or token scope this action, or a rule refuses it (the detail says which). */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": {
-                        type?: string;
-                        title: string;
-                        status: number;
-                        detail?: string;
-                        instance?: string;
-                    } & {
-                        [key: string]: unknown;
-                    };
-                };
-            };
-            /** @description 不存在 Not Found: the resource does not exist or is outside your scope; the two are deliberately not told apart. */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": {
-                        type?: string;
-                        title: string;
-                        status: number;
-                        detail?: string;
-                        instance?: string;
-                    } & {
-                        [key: string]: unknown;
-                    };
-                };
-            };
-            /** @description 冲突 Conflict: the request conflicts with the current state (a duplicate, a state that does not allow it, work already running); the detail says which. */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": {
-                        type?: string;
-                        title: string;
-                        status: number;
-                        detail?: string;
-                        instance?: string;
-                    } & {
-                        [key: string]: unknown;
-                    };
-                };
-            };
-            /** @description 内容过大 Content Too Large: the declared size is above the platform's limit for one file. */
-            413: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": {
-                        type?: string;
-                        title: string;
-                        status: number;
-                        detail?: string;
-                        instance?: string;
-                    } & {
-                        [key: string]: unknown;
-                    };
-                };
-            };
-            /** @description 无法处理 Unprocessable Content: the request is well formed but cannot be carried out (e.g. hashes that do not match the bytes received). */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": {
-                        type?: string;
-                        title: string;
-                        status: number;
-                        detail?: string;
-                        instance?: string;
-                    } & {
-                        [key: string]: unknown;
-                    };
-                };
-            };
-            /** @description 暂不可用 Service Unavailable: the database or the object store could not be reached; the body has `retryable: true`, try again shortly. */
-            503: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": {
-                        type?: string;
-                        title: string;
-                        status: number;
-                        detail?: string;
-                        instance?: string;
-                    } & {
-                        [key: string]: unknown;
-                    };
-                };
-            };
-            /** @description 存储不足 Insufficient Storage: the staging space is too low to accept the upload; `retryable: true`. */
-            507: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": {
-                        type?: string;
-                        title: string;
-                        status: number;
-                        detail?: string;
-                        instance?: string;
-                    } & {
-                        [key: string]: unknown;
-                    };
-                };
-            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            404: components["responses"]["Problem404"];
+            409: components["responses"]["Problem409"];
+            413: components["responses"]["Problem413"];
+            422: components["responses"]["Problem422"];
+            503: components["responses"]["Problem503"];
+            507: components["responses"]["Problem507"];
         };
     };
     reportPurge: {
@@ -8200,159 +3095,15 @@ export interface operations {
                     };
                 };
             };
-            /** @description 请求无效 Bad Request: the request does not match the schema (the detail names the field), or a value is not accepted. */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": {
-                        type?: string;
-                        title: string;
-                        status: number;
-                        detail?: string;
-                        instance?: string;
-                    } & {
-                        [key: string]: unknown;
-                    };
-                };
-            };
-            /** @description 未认证 Unauthorized: no valid session cookie or bearer token (missing, expired or revoked). */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": {
-                        type?: string;
-                        title: string;
-                        status: number;
-                        detail?: string;
-                        instance?: string;
-                    } & {
-                        [key: string]: unknown;
-                    };
-                };
-            };
-            /** @description 无权限 Forbidden: the permission table does not give your role or token scope this action, or a rule refuses it (the detail says which). */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": {
-                        type?: string;
-                        title: string;
-                        status: number;
-                        detail?: string;
-                        instance?: string;
-                    } & {
-                        [key: string]: unknown;
-                    };
-                };
-            };
-            /** @description 不存在 Not Found: the resource does not exist or is outside your scope; the two are deliberately not told apart. */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": {
-                        type?: string;
-                        title: string;
-                        status: number;
-                        detail?: string;
-                        instance?: string;
-                    } & {
-                        [key: string]: unknown;
-                    };
-                };
-            };
-            /** @description 冲突 Conflict: the request conflicts with the current state (a duplicate, a state that does not allow it, work already running); the detail says which. */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": {
-                        type?: string;
-                        title: string;
-                        status: number;
-                        detail?: string;
-                        instance?: string;
-                    } & {
-                        [key: string]: unknown;
-                    };
-                };
-            };
-            /** @description 内容过大 Content Too Large: the declared size is above the platform's limit for one file. */
-            413: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": {
-                        type?: string;
-                        title: string;
-                        status: number;
-                        detail?: string;
-                        instance?: string;
-                    } & {
-                        [key: string]: unknown;
-                    };
-                };
-            };
-            /** @description 无法处理 Unprocessable Content: the request is well formed but cannot be carried out (e.g. hashes that do not match the bytes received). */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": {
-                        type?: string;
-                        title: string;
-                        status: number;
-                        detail?: string;
-                        instance?: string;
-                    } & {
-                        [key: string]: unknown;
-                    };
-                };
-            };
-            /** @description 暂不可用 Service Unavailable: the database or the object store could not be reached; the body has `retryable: true`, try again shortly. */
-            503: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": {
-                        type?: string;
-                        title: string;
-                        status: number;
-                        detail?: string;
-                        instance?: string;
-                    } & {
-                        [key: string]: unknown;
-                    };
-                };
-            };
-            /** @description 存储不足 Insufficient Storage: the staging space is too low to accept the upload; `retryable: true`. */
-            507: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": {
-                        type?: string;
-                        title: string;
-                        status: number;
-                        detail?: string;
-                        instance?: string;
-                    } & {
-                        [key: string]: unknown;
-                    };
-                };
-            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            404: components["responses"]["Problem404"];
+            409: components["responses"]["Problem409"];
+            413: components["responses"]["Problem413"];
+            422: components["responses"]["Problem422"];
+            503: components["responses"]["Problem503"];
+            507: components["responses"]["Problem507"];
         };
     };
 }

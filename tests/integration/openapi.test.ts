@@ -25,9 +25,10 @@ interface Operation {
   operationId?: string;
   parameters?: { name: string; in: string; required?: boolean; schema?: { default?: unknown } }[];
   requestBody?: { content: Record<string, Media> };
-  responses: Record<string, { description: string; content?: Record<string, Media> }>;
+  responses: Record<string, Response | { $ref: string }>;
 }
-interface Document { tags: { name: string; description?: string }[]; paths: Record<string, Record<string, Operation>> }
+interface Response { description: string; content?: Record<string, Media> }
+interface Document { tags: { name: string; description?: string }[]; paths: Record<string, Record<string, Operation>>; components: { responses: Record<string, Response> } }
 
 const p = usePlatform({ listen: true });
 const served = async () => (await p.app.inject({ url: '/api/openapi.json' })).json() as Document;
@@ -69,9 +70,12 @@ describe('/api/openapi.json: a document a stranger can use', () => {
   });
 
   it('refusals are documented: described, as application/problem+json, and every operation that needs a caller names 401 and 403', async () => {
-    const problems = operations(await served()).flatMap(({ key, op }) => [
+    const doc = await served();
+    const resolve = (r: Response | { $ref: string }): Response => ('$ref' in r ? doc.components.responses[r.$ref.replace('#/components/responses/', '')]! : r);
+    const problems = operations(doc).flatMap(({ key, op }) => [
       ...Object.entries(op.responses)
         .filter(([status]) => Number(status) >= 400)
+        .map(([status, r]) => [status, resolve(r)] as const)
         .flatMap(([status, r]) => [
           ...(r.description === 'Default Response' || !r.description ? [`${key} ${status}: no description`] : []),
           ...(Object.keys(r.content ?? {}).join() === 'application/problem+json' ? [] : [`${key} ${status}: not application/problem+json`]),
