@@ -153,7 +153,7 @@ export interface paths {
         };
         /**
          * Download the original bytes
-         * @description The recording exactly as offloaded from the recorder, with Range support (206) and the SHA-256 in a header once verified. Each download is audited and recorded in the custody trail.
+         * @description The recording exactly as offloaded from the recorder, as an attachment, with Range support (206); the ETag is its SHA-256 once a fixity check has confirmed the stored bytes. One viewing (all its Range requests) is one audit and custody event.
          */
         get: operations["getOriginal"];
         put?: never;

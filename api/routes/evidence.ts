@@ -224,7 +224,7 @@ export function evidenceRoutes(deps: { db: Db; store: ObjectStore; now: () => Da
       config: { action: 'evidence.original', ...EVIDENCE_BYTES, audit: 'evidence.view-original' },
       schema: {
         summary: 'Download the original bytes', operationId: 'getOriginal', tags: ['evidence'],
-        description: 'The recording exactly as offloaded from the recorder, with Range support (206) and the SHA-256 in a header once verified. Each download is audited and recorded in the custody trail.',
+        description: 'The recording exactly as offloaded from the recorder, as an attachment, with Range support (206); the ETag is its SHA-256 once a fixity check has confirmed the stored bytes. One viewing (all its Range requests) is one audit and custody event.',
         params: IdParams, response: { 200: Bytes, 206: Bytes, 416: problemResponse(416), ...errors },
       },
     }, async (request, reply) => {
