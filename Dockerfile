@@ -8,6 +8,8 @@ COPY tsconfig.json vite.config.ts ./
 COPY api/web ./api/web
 # The page shares the byte formatting of core/bytes.ts (pure, no Node imports).
 COPY core/bytes.ts ./core/bytes.ts
+# ... and calls the API through the typed client generated from its document.
+COPY api/client ./api/client
 RUN npm run build:web
 
 FROM node:20.20-bookworm-slim

@@ -9,6 +9,7 @@ import { PUBLIC, publicRoutes, type HttpServer } from '../core/http';
 import type { ObjectStore } from '../core/store/port';
 import type { Db } from '../schema/database';
 import { registerAuditTrail } from './audit';
+import { documentOptions } from './openapi';
 import { nulAt } from './schemas';
 import { adminRoutes } from './routes/admin';
 import { auditRoutes } from './routes/audit';
@@ -60,13 +61,7 @@ export async function registerApiPlugins(app: HttpServer): Promise<void> {
     const at = nulAt(request.query, 'querystring') ?? nulAt(request.params, 'params') ?? nulAt(request.body, 'body');
     if (at) throw new Problem(400, 'Bad Request', `${at} contains a NUL character`);
   });
-  await app.register(swagger, {
-    openapi: {
-      info: { title: '执法记录仪证据平台 API (recorder evidence core)', version: '1' },
-      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' }, session: { type: 'apiKey', in: 'cookie', name: 'evidence_session' } } },
-      security: [{ bearer: [] }, { session: [] }],
-    },
-  });
+  await app.register(swagger, documentOptions);
   await app.register(async (docs) => {
     publicRoutes(docs);
     await docs.register(swaggerUi, { routePrefix: '/api/docs' });
@@ -79,7 +74,10 @@ export function apiRoutes(deps: ApiDeps) {
     registerAuditTrail(app, deps.db);
     app.get('/health', {
       config: { action: PUBLIC },
-      schema: { response: { 200: Type.Object({ status: Type.Union([Type.Literal('ok'), Type.Literal('degraded')]), database: Type.Boolean(), reasons: Type.Array(Type.String()) }) } },
+      schema: {
+        summary: 'Platform health', description: 'Whether the platform can serve: the database answers, and why it is degraded if it is (e.g. staging space low). No authentication.', tags: ['system'], operationId: 'getHealth', security: [],
+        response: { 200: Type.Object({ status: Type.Union([Type.Literal('ok'), Type.Literal('degraded')]), database: Type.Boolean(), reasons: Type.Array(Type.String()) }) },
+      },
     }, async () => {
       await sql`select 1`.execute(deps.db);
       const reasons = degradedReasons({ stagingFreeBytes: await deps.staging.freeSpace(), stagingMinFreeBytes: deps.stagingMinFreeBytes });

@@ -1,10 +1,16 @@
 import type { Readable } from 'node:stream';
 import { Type, type TSchema } from 'typebox';
-import { Problem, ProblemBody } from '../core/errors';
+import { Problem, ProblemBody, problemResponse } from '../core/errors';
 
 /** Schema pieces shared by the API's routes. */
-export { ProblemBody };
-export const errors = { 400: ProblemBody, 401: ProblemBody, 403: ProblemBody, 404: ProblemBody, 409: ProblemBody, 422: ProblemBody, 503: ProblemBody };
+export { ProblemBody, problemResponse };
+/** The refusals of an API route, each described (core/errors.ts PROBLEM_MEANINGS); 416 and 429 are added where they apply. */
+export const errors = { 400: problemResponse(400), 401: problemResponse(401), 403: problemResponse(403), 404: problemResponse(404), 409: problemResponse(409), 422: problemResponse(422), 503: problemResponse(503) };
+/**
+ * A parameter with a default: optional to the caller (not `required` in the API document), yet
+ * always present in the handler, where validation has filled the default in.
+ */
+export const Defaulted = <T extends TSchema>(schema: T): T => Type.Optional(schema) as unknown as T;
 export const Nullable = <T extends TSchema>(t: T) => Type.Union([t, Type.Null()]);
 export const Uuid = Type.String({ format: 'uuid' });
 export const IdParams = Type.Object({ id: Uuid });
@@ -23,7 +29,7 @@ export const Text = (maxLength: number, options: { minLength?: number } = {}) =>
 export const BoundedInt = (minimum: number, maximum: number, options: { default?: number } = {}) =>
   Type.Integer({ ...options, minimum, maximum, allOf: [{ type: 'integer' }] });
 /** A page size: 1 to `maximum`. */
-export const Limit = (maximum: number, fallback: number) => BoundedInt(1, maximum, { default: fallback });
+export const Limit = (maximum: number, fallback: number) => Defaulted(BoundedInt(1, maximum, { default: fallback }));
 /** A time, as ISO 8601 with an offset; the pattern refuses the leap second JavaScript dates cannot hold. */
 export const DateTime = Type.String({ format: 'date-time', maxLength: 40, pattern: '^\\d{4}-\\d{2}-\\d{2}[Tt ]([01]\\d|2[0-3]):[0-5]\\d:[0-5]\\d(\\.\\d{1,9})?([Zz]|[+-]\\d{2}:\\d{2})$' });
 /** Where a parsed request part holds a NUL (e.g. "body.metadata.officerNo"), or null: no route can store one. */

@@ -5,6 +5,7 @@ import { Command, InvalidArgumentError } from 'commander';
 import { megabytes } from '../core/bytes';
 import { readConfig, type Config } from '../core/config';
 import { describeUnmatched, type CrossCheck } from '../core/cross-check';
+import { answer, apiClient, type Answer } from '../api/client';
 import { DEMO_CASE, demoCase, demoWorld, printLogins, type DemoWorld } from './demo-world';
 import { registerDockAgentCommand } from '../dock-agent/command';
 import { offloadVolume, type OffloadEvent, type OffloadSummary } from '../dock-agent/offload';
@@ -128,7 +129,7 @@ audit
     finish(verdicts.every((v) => v.ok) && cross.ok ? 0 : 1);
   });
 
-type Verdict = { chain: string; ok: boolean; rows: number; head?: string; brokenAt?: number; reason?: string; covered?: { seq: number; at: string } | null };
+type Verdict = Answer<'verifyTrail'>;
 type Verdicts = { verdicts: Verdict[]; cross: CrossCheck };
 
 /** Rows after the newest signed checkpoint could have been rewritten without a trace yet: say so. */
@@ -153,18 +154,10 @@ async function localVerdicts(): Promise<Verdicts> {
 
 async function remoteVerdicts(server: string, token: string | undefined): Promise<Verdicts> {
   if (!token) throw new InvalidArgumentError('--server needs --token');
+  const client = apiClient({ baseUrl: server, token });
   const verdicts: Verdict[] = [];
-  for (const chain of ['audit', 'custody']) verdicts.push(await getJson<Verdict>(server, token, `/api/audit/verify?chain=${chain}`));
-  return { verdicts, cross: await getJson(server, token, '/api/audit/cross-check') };
-}
-
-/** One API call with a bearer token; a problem answer becomes an error (exit 2). */
-async function getJson<T>(server: string, token: string, path: string, method = 'GET', payload?: object): Promise<T> {
-  const headers: Record<string, string> = { authorization: `Bearer ${token}`, ...(payload ? { 'content-type': 'application/json' } : {}) };
-  const res = await fetch(new URL(path, server), { method, headers, ...(payload ? { body: JSON.stringify(payload) } : {}) });
-  const body = (await res.json()) as T & { title?: string; detail?: string };
-  if (!res.ok) throw new Error(`${res.status} ${body.title ?? ''}: ${body.detail ?? ''}`);
-  return body;
+  for (const chain of ['audit', 'custody'] as const) verdicts.push(await answer(client.GET('/api/audit/verify', { params: { query: { chain } } })));
+  return { verdicts, cross: await answer(client.GET('/api/audit/cross-check')) };
 }
 
 program
@@ -173,27 +166,25 @@ program
   .requiredOption('--server <url>', 'the platform, e.g. http://127.0.0.1:8080')
   .requiredOption('--token <token>', 'an admin or auditor API token')
   .action(async (opts: { server: string; token: string }) => {
-    type Run = { id: string; state: string; objectsChecked: number; bytesChecked: number; failures: number; error: string | null };
-    type Status = { failures: { evidenceId: string; object: string; name: string | null; state: string; detail: string }[] };
-    let run = await getJson<Run>(opts.server, opts.token, '/api/fixity/runs', 'POST');
+    const client = apiClient({ baseUrl: opts.server, token: opts.token });
+    let run = await answer(client.POST('/api/fixity/runs'));
     console.log(`fixity pass ${run.id} started`);
     while (run.state === 'running') {
       await new Promise((r) => setTimeout(r, 1000));
-      run = await getJson<Run>(opts.server, opts.token, `/api/fixity/runs/${run.id}`);
+      run = await answer(client.GET('/api/fixity/runs/{id}', { params: { path: { id: run.id } } }));
     }
     console.log(`${run.objectsChecked} objects, ${run.bytesChecked} bytes checked, ${run.failures} failed`);
     if (run.state !== 'finished') throw new Error(`the pass did not finish (${run.state}): ${run.error ?? ''}`);
     if (run.failures === 0) finish(0);
-    for (const f of (await getJson<Status>(opts.server, opts.token, '/api/fixity')).failures) {
+    for (const f of (await answer(client.GET('/api/fixity'))).failures) {
       console.log(`  ${f.state.toUpperCase()} ${f.evidenceId} ${f.object}${f.name ? ` ${f.name}` : ''}: ${f.detail}`);
     }
     finish(1);
   });
 
 const retention = program.command('retention').description('Legal retention: the dry run of a disposal, disposal requests and their approval by a second person');
-type Totals = { count: number; bytes: number; byCategory: { category: string; count: number; bytes: number }[] };
-type Disposal = { id: string; status: string; asOf: string; requestedBy: string; approvedBy: string | null; runsAfter: string | null; totals: { count: number; bytes: number } };
-const printTotals = (what: string, t: { count: number; bytes: number }, byCategory: Totals['byCategory'] = []) => {
+type Disposal = Answer<'getDisposalRequest'>;
+const printTotals = (what: string, t: { count: number; bytes: number }, byCategory: Answer<'listDueRecordings'>['totals']['byCategory'] = []) => {
   console.log(`${what}: ${t.count} recordings, ${t.bytes} bytes (${megabytes(t.bytes)} MB)`);
   for (const c of byCategory) console.log(`  ${c.category}: ${c.count} recordings, ${c.bytes} bytes`);
 };
@@ -212,7 +203,8 @@ const serverOptions = (command: Command) =>
 serverOptions(retention.command('due').description('The dry run: what a disposal request for the date would list, with totals'))
   .requiredOption('--as-of <date>', 'the date (YYYY-MM-DD, midnight +08:00, or an ISO time)', asOfDate)
   .action(async (opts: { server: string; token: string; asOf: string }) => {
-    const due = await getJson<{ items: { id: string; category: string; recordedAt: string; size: number }[]; totals: Totals; nextCursor: string | null }>(opts.server, opts.token, `/api/retention/due?asOf=${encodeURIComponent(opts.asOf)}&limit=1000`);
+    const client = apiClient({ baseUrl: opts.server, token: opts.token });
+    const due = await answer(client.GET('/api/retention/due', { params: { query: { asOf: opts.asOf, limit: 1000 } } }));
     for (const i of due.items) console.log(`  ${i.id}  ${i.category}  ${i.recordedAt}  ${i.size} bytes`);
     if (due.nextCursor) console.log(`  … and ${due.totals.count - due.items.length} more`);
     printTotals(`due as of ${opts.asOf}`, due.totals, due.totals.byCategory);
@@ -222,12 +214,14 @@ serverOptions(retention.command('request').description('Freeze the due list for 
   .requiredOption('--as-of <date>', 'the date (YYYY-MM-DD, midnight +08:00, or an ISO time)', asOfDate)
   .requiredOption('--reason <text>', 'why (kept with the request and in the audit trail)')
   .action(async (opts: { server: string; token: string; asOf: string; reason: string }) => {
-    printDisposal(await getJson<Disposal>(opts.server, opts.token, '/api/retention/disposals', 'POST', { asOf: opts.asOf, reason: opts.reason }));
+    const client = apiClient({ baseUrl: opts.server, token: opts.token });
+    printDisposal(await answer(client.POST('/api/retention/disposals', { body: { asOf: opts.asOf, reason: opts.reason } })));
     finish(0);
   });
 serverOptions(retention.command('approve <id>').description('Approve a disposal request (not your own); it runs after the grace period'))
   .action(async (id: string, opts: { server: string; token: string }) => {
-    printDisposal(await getJson<Disposal>(opts.server, opts.token, `/api/retention/disposals/${encodeURIComponent(id)}/approve`, 'POST'));
+    const client = apiClient({ baseUrl: opts.server, token: opts.token });
+    printDisposal(await answer(client.POST('/api/retention/disposals/{id}/approve', { params: { path: { id } } })));
     finish(0);
   });
 

@@ -3,20 +3,11 @@ import { rm, stat } from 'node:fs/promises';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
+import { ApiProblem, answer, apiClient, type Answer } from '../api/client';
 import { hashFile } from '../core/hashing';
 
-/** What the platform says about one export (docs/export-format.md §HTTP). */
-export interface ExportStatus {
-  exportId: string;
-  status: 'building' | 'ready' | 'failed';
-  bytesDone: number;
-  bytesTotal: number;
-  sha256: string | null;
-  size: number | null;
-  /** Where the zip is served with Range, relative to the server. */
-  href: string;
-  error?: string;
-}
+/** What the platform says about one export (docs/export-format.md §HTTP), as the API document types it. */
+export type ExportStatus = Answer<'getExport'>;
 
 export interface ClientOptions {
   server: string;
@@ -26,24 +17,11 @@ export interface ClientOptions {
   pollMs?: number;
 }
 
-async function call<T = ExportStatus>(o: ClientOptions, method: 'GET' | 'POST', path: string, body?: object): Promise<T> {
-  const res = await fetch(new URL(path, o.server), {
-    method,
-    headers: { authorization: `Bearer ${o.token}`, ...(body ? { 'content-type': 'application/json' } : {}) },
-    ...(body ? { body: JSON.stringify(body) } : {}),
+/** The answer of a call; a refusal names the call ("POST /api/cases/…/exports: 403 Forbidden: …"). */
+async function named<T>(what: string, call: Promise<{ data?: T; error?: unknown; response: Response }>): Promise<T> {
+  return answer(call).catch((error: unknown) => {
+    throw error instanceof ApiProblem ? new Error(`${what}: ${error.message}`) : error;
   });
-  const text = await res.text();
-  if (!res.ok) {
-    const problem = (() => {
-      try {
-        return JSON.parse(text) as { title?: string; detail?: string };
-      } catch {
-        return { title: text.slice(0, 200) };
-      }
-    })();
-    throw new Error(`${method} ${path}: ${res.status} ${problem.title ?? ''}${problem.detail ? `: ${problem.detail}` : ''}`);
-  }
-  return JSON.parse(text) as T;
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -51,17 +29,19 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** The id of a case given by id or by its number (anything not shaped like a UUID is a number). */
 export async function caseIdOf(o: ClientOptions, caseRef: string): Promise<string> {
   if (UUID.test(caseRef)) return caseRef;
-  return (await call<{ id: string }>(o, 'GET', `/api/cases/by-number/${encodeURIComponent(caseRef)}`)).id;
+  const client = apiClient({ baseUrl: o.server, token: o.token });
+  return (await named(`GET /api/cases/by-number/${caseRef}`, client.GET('/api/cases/by-number/{number}', { params: { path: { number: caseRef } } }))).id;
 }
 
 /** Asks the platform to package a case and waits until the package is ready. */
 export async function requestExport(o: ClientOptions, request: { caseId: string; reason: string; receiver?: string }): Promise<ExportStatus> {
   const body = { reason: request.reason, ...(request.receiver ? { receiver: request.receiver } : {}) };
-  let status = await call(o, 'POST', `/api/cases/${encodeURIComponent(request.caseId)}/exports`, body);
+  const client = apiClient({ baseUrl: o.server, token: o.token });
+  let status = await named(`POST /api/cases/${request.caseId}/exports`, client.POST('/api/cases/{id}/exports', { params: { path: { id: request.caseId } }, body }));
   while (status.status === 'building') {
     o.say?.(`packaging: ${percent(status.bytesDone, status.bytesTotal)} of ${status.bytesTotal} bytes`);
     await new Promise((r) => setTimeout(r, o.pollMs ?? 1000));
-    status = await call(o, 'GET', `/api/exports/${encodeURIComponent(status.exportId)}`);
+    status = await named(`GET /api/exports/${status.exportId}`, client.GET('/api/exports/{id}', { params: { path: { id: status.exportId } } }));
   }
   if (status.status !== 'ready' || !status.sha256 || status.size === null) throw new Error(`the export failed on the platform: ${status.error ?? status.status}`);
   return status;
@@ -79,8 +59,10 @@ export async function downloadPackage(o: ClientOptions, status: ExportStatus, fi
     const have = (await stat(file).catch(() => null))?.size ?? 0;
     if (have === size) break;
     try {
-      const res = await fetch(new URL(status.href, o.server), {
-        headers: { authorization: `Bearer ${o.token}`, ...(have > 0 && have < size ? { range: `bytes=${have}-` } : {}) },
+      const { response: res } = await apiClient({ baseUrl: o.server, token: o.token }).GET('/api/exports/{id}/package.zip', {
+        params: { path: { id: status.exportId } },
+        parseAs: 'stream',
+        ...(have > 0 && have < size ? { headers: { range: `bytes=${have}-` } } : {}),
       });
       if (res.status !== 200 && res.status !== 206) throw new Error(`GET ${status.href}: ${res.status}`);
       if (!res.body) throw new Error(`GET ${status.href}: no body`);

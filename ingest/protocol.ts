@@ -1,5 +1,5 @@
 import { Type, type Static, type TSchema } from 'typebox';
-import { ProblemBody } from '../core/errors';
+import { ProblemBody, problemResponse } from '../core/errors';
 
 /**
  * The dock offload protocol (docs/offload-protocol.md): every request and answer, written once.
@@ -28,7 +28,7 @@ export const SessionRequest = Type.Object({
     clock: Type.Optional(DateTime),
   }),
   stationClock: Type.Optional(DateTime),
-});
+}, { examples: [{ station: { code: 'PS-0101', name: '城关派出所 1号采集站' }, bay: 3, recorder: { serial: 'DSJ0001', vidPid: '4255:1000', officerNo: '010203', clock: '2026-11-25T09:30:05+08:00' }, stationClock: '2026-11-25T09:30:00+08:00' }] });
 
 export const SessionOpened = Type.Object({ sessionId: Type.String(), clockSkewMs: OrNull(Type.Integer()) });
 
@@ -45,7 +45,7 @@ export const FileRequest = Type.Object({
   pathBase64: Type.String({ minLength: 1, maxLength: 8192 }),
   size: Type.Integer({ minimum: 0 }),
   metadata: Type.Optional(FileMetadata),
-});
+}, { examples: [{ pathBase64: 'RENJTS8xMDBNRURJQS8yMDI2MTEyNV8wOTMwMDAuTVA0', size: 104857600, metadata: { officerNo: '010203', deviceSerial: 'DSJ0001', recordedAt: '2026-11-25T01:30:00Z', stationTime: '2026-11-25T01:35:12Z', important: true } }] });
 
 export const UploadState = Type.Union([Type.Literal('receiving'), Type.Literal('verified'), Type.Literal('rejected')]);
 
@@ -61,7 +61,7 @@ export const UploadStatus = Type.Object({
 export const ChunkHeaders = Type.Object({ [OFFSET_HEADER]: Type.Integer({ minimum: 0 }), 'content-type': Type.Literal(CHUNK_TYPE) });
 
 /** The dock's own hashes, computed while it read the file. */
-export const CompleteRequest = Type.Object({ sha256: Hex64, sm3: Hex64 });
+export const CompleteRequest = Type.Object({ sha256: Hex64, sm3: Hex64 }, { examples: [{ sha256: 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855', sm3: '1ab21d8355cfa17f8e61194831e81a8f22bec8c728fefb747ed035eb5082aa2b' }] });
 
 export const CompleteResult = Type.Object({
   evidenceId: Type.String(),
@@ -72,7 +72,7 @@ export const CompleteResult = Type.Object({
   sm3: Type.String(),
 });
 
-export const PurgeReport = Type.Object({ at: Type.Optional(DateTime) });
+export const PurgeReport = Type.Object({ at: Type.Optional(DateTime) }, { examples: [{ at: '2026-11-25T01:40:00Z' }] });
 export const PurgeRecorded = Type.Object({ evidenceId: Type.String(), recorded: Type.Boolean() });
 
 /** Every status a route may refuse with (application/problem+json, core/errors.ts ProblemBody; `offset`, `retryable`, `retryAt`, `declared`, `computed` and `state` where they help). */
@@ -100,25 +100,43 @@ export interface Route {
   body?: TSchema;
   headers?: TSchema;
   response: TSchema;
+  /** The API document's words for the route (/api/openapi.json). */
+  summary: string;
+  description: string;
+  operationId: string;
 }
 
 /** The protocol's routes, in the order a dock calls them. */
 export const routes = {
-  openSession: { method: 'POST', url: '/sessions', status: 201, body: SessionRequest, response: SessionOpened },
-  announceFile: { method: 'POST', url: '/sessions/:id/files', status: 200, params: Id, body: FileRequest, response: UploadStatus },
-  uploadStatus: { method: 'GET', url: '/uploads/:id', status: 200, params: Id, response: UploadStatus },
-  sendBytes: { method: 'PATCH', url: '/uploads/:id', status: 200, params: Id, headers: ChunkHeaders, response: UploadStatus },
-  complete: { method: 'POST', url: '/uploads/:id/complete', status: 200, params: Id, body: CompleteRequest, response: CompleteResult },
-  closeSession: { method: 'POST', url: '/sessions/:id/close', status: 204, params: Id, response: Type.Null() },
-  purged: { method: 'POST', url: '/uploads/:id/purged', status: 200, params: Id, body: PurgeReport, response: PurgeRecorded },
+  openSession: { method: 'POST', url: '/sessions', status: 201, body: SessionRequest, response: SessionOpened,
+    summary: 'Open an offload session', operationId: 'openOffloadSession',
+    description: 'One docking of one recorder in a bay; stations, bays and recorders are registered on first use. The recorder clock minus the station clock is kept as the clock skew of the session\'s files.' },
+  announceFile: { method: 'POST', url: '/sessions/:id/files', status: 200, params: Id, body: FileRequest, response: UploadStatus,
+    summary: 'Announce a file', operationId: 'announceFile',
+    description: 'Names a file of the recorder (its path as raw bytes in base64) and its size; answers the upload and the offset the server holds, so a dock that crashed resumes. 409 while another dock holds the upload (retry at `retryAt`); 413 above the platform\'s file size limit.' },
+  uploadStatus: { method: 'GET', url: '/uploads/:id', status: 200, params: Id, response: UploadStatus,
+    summary: 'Status of an upload', operationId: 'getUploadStatus',
+    description: 'The bytes the server holds (also in the Upload-Offset header) and the upload\'s state.' },
+  sendBytes: { method: 'PATCH', url: '/uploads/:id', status: 200, params: Id, headers: ChunkHeaders, response: UploadStatus,
+    summary: 'Send file bytes', operationId: 'sendUploadBytes',
+    description: 'Appends a chunk (application/offset+octet-stream) at Upload-Offset, which must equal the bytes the server holds (else 409 with the right `offset`). 507 when staging space is low.' },
+  complete: { method: 'POST', url: '/uploads/:id/complete', status: 200, params: Id, body: CompleteRequest, response: CompleteResult,
+    summary: 'Complete an upload', operationId: 'completeUpload',
+    description: 'The dock\'s SHA-256 and SM3 of the file; the server compares them with its own (422 and the upload rejected when they differ) and stores the evidence. `mayPurge` says the dock may delete the file from the recorder.' },
+  closeSession: { method: 'POST', url: '/sessions/:id/close', status: 204, params: Id, response: Type.Null(),
+    summary: 'Close an offload session', operationId: 'closeOffloadSession',
+    description: 'The docking ended (the recorder was taken out, or every file is done).' },
+  purged: { method: 'POST', url: '/uploads/:id/purged', status: 200, params: Id, body: PurgeReport, response: PurgeRecorded,
+    summary: 'Report a file deleted from the recorder', operationId: 'reportPurge',
+    description: 'The dock deleted the verified file from the recorder; recorded in the custody trail, once.' },
 } as const satisfies Record<string, Route>;
 
-const problems = Object.fromEntries(PROBLEM_STATUSES.map((status) => [status, ProblemBody])) as Record<(typeof PROBLEM_STATUSES)[number], typeof ProblemBody>;
+const problems = Object.fromEntries(PROBLEM_STATUSES.map((status) => [status, problemResponse(status)])) as Record<(typeof PROBLEM_STATUSES)[number], typeof ProblemBody>;
 
 /** A route's fastify schema: its request parts, its answer and the problems it may answer with. */
 export function routeSchema<R extends Route>(route: R) {
   const { method: _method, url: _url, status, response, ...parts } = route;
-  return { ...parts, response: { ...problems, [status]: response } as Record<R['status'], R['response']> & typeof problems };
+  return { ...parts, tags: ['ingest'], response: { ...problems, [status]: response } as Record<R['status'], R['response']> & typeof problems };
 }
 
 /** The path of a route for one session or upload, relative to PREFIX. */

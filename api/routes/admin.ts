@@ -49,7 +49,9 @@ export function adminRoutes(deps: { db: Db; now: () => Date }) {
     app.post('/units', {
       config: { action: 'unit.create', audit: 'unit.create' },
       schema: {
-        body: Type.Object({ code: Type.String({ minLength: 1, maxLength: 32 }), name: Type.String({ minLength: 1, maxLength: 200 }), kind: Type.Optional(StringEnum(['agency', 'supervisor'] as const)), parentId: Type.Optional(Uuid) }),
+        summary: 'Create a unit', operationId: 'createUnit', tags: ['admin'],
+        description: 'Adds an agency or a supervising unit (with an optional parent). A code that exists answers 409.',
+        body: Type.Object({ code: Type.String({ minLength: 1, maxLength: 32 }), name: Type.String({ minLength: 1, maxLength: 200 }), kind: Type.Optional(StringEnum(['agency', 'supervisor'] as const)), parentId: Type.Optional(Uuid) }, { examples: [{ code: 'HJ01', name: '生态环境执法大队 environmental enforcement brigade', kind: 'agency' }] }),
         response: { 201: Unit, ...errors },
       },
     }, async (request, reply) => {
@@ -69,7 +71,11 @@ export function adminRoutes(deps: { db: Db; now: () => Date }) {
     // Unit names are not secret: every signed-in role may list them (the reviewer page needs them).
     app.get('/units', {
       config: { action: 'unit.list' },
-      schema: { response: { 200: Type.Object({ items: Type.Array(Unit) }), ...errors } },
+      schema: {
+        summary: 'List units', operationId: 'listUnits', tags: ['admin'],
+        description: 'Every unit, by code. Every signed-in role may list them.',
+        response: { 200: Type.Object({ items: Type.Array(Unit) }), ...errors },
+      },
     }, async () => {
       const rows = await db.selectFrom('units').selectAll().orderBy('code').execute();
       return { items: rows.map((u) => ({ id: u.id, code: u.code, name: u.name, kind: u.kind, parentId: u.parent_id })) };
@@ -78,6 +84,8 @@ export function adminRoutes(deps: { db: Db; now: () => Date }) {
     app.post('/users', {
       config: { action: 'user.create', audit: 'user.create' },
       schema: {
+        summary: 'Create a user account', operationId: 'createUser', tags: ['admin'],
+        description: 'Adds a local account with its role; an officer or unit head belongs to a unit (`unitId`), a supervisor names the units in their charge (`oversees`). A taken user name or officer number answers 409.',
         body: Type.Object({
           username: Type.String({ minLength: 1, maxLength: 64 }),
           password: Type.String({ minLength: 10, maxLength: 256 }),
@@ -86,7 +94,7 @@ export function adminRoutes(deps: { db: Db; now: () => Date }) {
           officerNo: Type.Optional(Type.String({ minLength: 1, maxLength: 32 })),
           displayName: Type.Optional(Type.String({ maxLength: 100 })),
           oversees: Type.Optional(Type.Array(Uuid, { maxItems: 200 })),
-        }),
+        }, { examples: [{ username: 'li.na', password: 'a long passphrase', role: 'handler', unitId: '3f1c2a9e-7b4d-4c1e-9a2f-5d6e7f801234', officerNo: '310123', displayName: '李娜' }] }),
         response: { 201: User, ...errors },
       },
     }, async (request, reply) => {
@@ -116,6 +124,8 @@ export function adminRoutes(deps: { db: Db; now: () => Date }) {
     app.get('/users', {
       config: { action: 'user.list' },
       schema: {
+        summary: 'List user accounts', operationId: 'listUsers', tags: ['admin'],
+        description: 'Every account with its failed logins and lockout; `locked=true` lists only accounts locked now.',
         querystring: Type.Object({ locked: Type.Optional(Type.Boolean({ description: 'only accounts locked now' })) }),
         response: { 200: Type.Object({ items: Type.Array(ListedUser) }), ...errors },
       },
@@ -124,7 +134,11 @@ export function adminRoutes(deps: { db: Db; now: () => Date }) {
     // Lifts a lockout (after the officer was reached some other way); the failure count starts again.
     app.post('/users/:id/unlock', {
       config: { action: 'user.unlock', audit: 'user.unlock' },
-      schema: { params: IdParams, response: { 200: ListedUser, ...errors } },
+      schema: {
+        summary: 'Lift a lockout', operationId: 'unlockUser', tags: ['admin'],
+        description: 'Clears the failed-login count and the lockout of an account.',
+        params: IdParams, response: { 200: ListedUser, ...errors },
+      },
     }, async (request) => {
       const row = await db.updateTable('users').set({ failed_logins: 0, locked_until: null }).where('id', '=', request.params.id).returning(['id', 'username', 'unit_id']).executeTakeFirst();
       if (!row) throw notFound(`user ${request.params.id}`);
@@ -137,7 +151,9 @@ export function adminRoutes(deps: { db: Db; now: () => Date }) {
     app.post('/recorders', {
       config: { action: 'recorder.bind', audit: 'recorder.bind' },
       schema: {
-        body: Type.Object({ serial: Type.String({ minLength: 1, maxLength: 64 }), vidPid: Type.Optional(Type.String({ pattern: '^[0-9a-fA-F]{4}:[0-9a-fA-F]{4}$' })), officerNo: Nullable(Type.String({ maxLength: 32 })) }),
+        summary: 'Bind a recorder to an officer', operationId: 'bindRecorder', tags: ['admin'],
+        description: 'Records which officer carries the recorder with this serial (or none, with `officerNo: null`); footage that names no officer is then attributed to them.',
+        body: Type.Object({ serial: Type.String({ minLength: 1, maxLength: 64 }), vidPid: Type.Optional(Type.String({ pattern: '^[0-9a-fA-F]{4}:[0-9a-fA-F]{4}$' })), officerNo: Nullable(Type.String({ maxLength: 32 })) }, { examples: [{ serial: 'DSJ-A8-0042', vidPid: '2e8a:000a', officerNo: '310123' }] }),
         response: { 200: Type.Object({ id: Type.String(), serial: Type.String(), officerNo: Nullable(Type.String()) }), ...errors },
       },
     }, async (request) => {
@@ -156,12 +172,14 @@ export function adminRoutes(deps: { db: Db; now: () => Date }) {
     app.post('/tokens', {
       config: { action: 'token.create', audit: 'token.create' },
       schema: {
+        summary: 'Create an API token', operationId: 'createToken', tags: ['admin'],
+        description: 'Issues a bearer token for a system account or a station, with a role and optional scopes; the token is shown only in this answer.',
         body: Type.Object({
           name: Type.String({ minLength: 1, maxLength: 200 }),
           role: StringEnum(ROLES),
           userId: Type.Optional(Uuid),
           scopes: Type.Optional(Type.Array(StringEnum(TOKEN_SCOPES), { maxItems: 5 })),
-        }),
+        }, { examples: [{ name: '执法办案平台 case system', role: 'handler', userId: '9b2d4e6f-1a3c-4e5f-8a7b-0c1d2e3f4a5b', scopes: ['cases', 'evidence'] }] }),
         response: { 201: Type.Object({ id: Type.String(), token: Type.String() }), ...errors },
       },
     }, async (request, reply) => {
@@ -173,7 +191,11 @@ export function adminRoutes(deps: { db: Db; now: () => Date }) {
 
     app.delete('/tokens/:id', {
       config: { action: 'token.revoke', audit: 'token.revoke' },
-      schema: { params: IdParams, response: { 204: Type.Null(), ...errors } },
+      schema: {
+        summary: 'Revoke an API token', operationId: 'revokeToken', tags: ['admin'],
+        description: 'The token stops working at once.',
+        params: IdParams, response: { 204: Type.Null(), ...errors },
+      },
     }, async (request, reply) => {
       if (!(await revokeToken(db, request.params.id))) throw notFound(`token ${request.params.id}`);
       return reply.code(204).send(null);

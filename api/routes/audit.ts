@@ -7,7 +7,7 @@ import type { ObjectStore } from '../../core/store/port';
 import type { HttpServer } from '../../core/http';
 import type { Db } from '../../schema/database';
 import { scopeRedactor, visibleAudit } from '../scoped';
-import { BoundedInt, DateTime, Limit, Nullable, Text, errors } from '../schemas';
+import { BoundedInt, DateTime, Defaulted, Limit, Nullable, StringEnum, Text, errors } from '../schemas';
 
 const AuditEvent = Type.Object({
   seq: Type.Integer(),
@@ -33,6 +33,8 @@ export function auditRoutes(deps: { db: Db; store: ObjectStore; signingKey: Sign
     app.get('/audit', {
       config: { action: 'audit.read', audit: 'audit.search' },
       schema: {
+        summary: 'Search the audit trail', operationId: 'searchAudit', tags: ['audit'],
+        description: 'Audit events the caller may see, newest first, by object, user and time; ids outside the caller\'s scope are redacted. Page with `before` (the `nextBefore` of the last page).',
         querystring: Type.Object({
           objectId: Type.Optional(Text(100)),
           userId: Type.Optional(Text(100)),
@@ -73,6 +75,8 @@ export function auditRoutes(deps: { db: Db; store: ObjectStore; signingKey: Sign
     app.get('/timestamps', {
       config: { action: 'audit.timestamps' },
       schema: {
+        summary: 'Trusted timestamp backlog', operationId: 'getTimestampBacklog', tags: ['audit'],
+        description: 'How many hashes wait for an RFC 3161 timestamp, pending batches, the oldest pending and the last authority error.',
         response: {
           200: Type.Object({ queued: Type.Integer(), pendingBatches: Type.Integer(), oldestPendingSince: Nullable(Type.String()), lastError: Nullable(Type.String()) }),
           ...errors,
@@ -87,7 +91,9 @@ export function auditRoutes(deps: { db: Db; store: ObjectStore; signingKey: Sign
     app.get('/audit/verify', {
       config: { action: 'audit.verify', audit: 'audit.verify' },
       schema: {
-        querystring: Type.Object({ chain: Type.Union([Type.Literal('audit'), Type.Literal('custody')], { default: 'audit' }) }),
+        summary: 'Verify a hash-chained trail', operationId: 'verifyTrail', tags: ['audit'],
+        description: 'Recomputes the audit or custody chain and checks it against the signed checkpoints: whether it is intact, its head, and where it breaks if it does.',
+        querystring: Type.Object({ chain: Defaulted(Type.Union([Type.Literal('audit'), Type.Literal('custody')], { default: 'audit' })) }),
         response: {
           200: Type.Object({
             chain: Type.String(),
@@ -110,11 +116,13 @@ export function auditRoutes(deps: { db: Db; store: ObjectStore; signingKey: Sign
     app.get('/audit/cross-check', {
       config: { action: 'audit.cross-check', audit: 'audit.cross-check' },
       schema: {
+        summary: 'Cross-check the audit and custody trails', operationId: 'crossCheckTrails', tags: ['audit'],
+        description: 'Pairs audit events with the custody events they must have caused (and back), and lists any that lack their partner.',
         response: {
           200: Type.Object({
             ok: Type.Boolean(),
             pairs: Type.Integer(),
-            unmatched: Type.Array(Type.Object({ trail: Type.String(), seq: Type.Integer(), action: Type.String(), evidenceId: Nullable(Type.String()), actor: Type.String() })),
+            unmatched: Type.Array(Type.Object({ trail: StringEnum(['custody', 'audit'] as const), seq: Type.Integer(), action: Type.String(), evidenceId: Nullable(Type.String()), actor: Type.String() })),
           }),
           ...errors,
         },

@@ -5,7 +5,7 @@ import type { Db } from '../../schema/database';
 import { ROLES } from '../../schema/db';
 import { allowedActions, unitIdsOf, unitScope } from '../access';
 import { SESSION_COOKIE, SESSION_POLICY, login, logout } from '../identity';
-import { Nullable, ProblemBody, StringEnum, errors } from '../schemas';
+import { Nullable, StringEnum, errors, problemResponse } from '../schemas';
 
 const Me = Type.Object({
   id: Type.String(),
@@ -34,8 +34,10 @@ export function authRoutes(deps: { db: Db; now: () => Date; secureCookies: boole
     app.post('/auth/login', {
       config: { action: PUBLIC, rateLimit: { max: 10, timeWindow: '1 minute' }, audit: 'user.login' },
       schema: {
-        body: Type.Object({ username: Type.String({ minLength: 1, maxLength: 64 }), password: Type.String({ minLength: 1, maxLength: 256 }) }),
-        response: { 200: Me, 401: ProblemBody, 429: ProblemBody, 400: ProblemBody },
+        summary: 'Log in with a local account', operationId: 'logIn', tags: ['auth'], security: [],
+        description: 'Checks the user name and password and sets the session cookie (HttpOnly, SameSite=Strict) the reviewer page uses. Answers who the caller is and what they may do. Repeated failures lock the account; at most 10 attempts a minute per client. Systems use a bearer token instead (POST /api/tokens).',
+        body: Type.Object({ username: Type.String({ minLength: 1, maxLength: 64 }), password: Type.String({ minLength: 1, maxLength: 256 }) }, { examples: [{ username: 'zhang.wei', password: 'correct horse battery' }] }),
+        response: { 200: Me, 401: errors[401], 429: problemResponse(429), 400: errors[400] },
       },
     }, async (request, reply) => {
       request.auditDetails = { username: request.body.username };
@@ -53,7 +55,11 @@ export function authRoutes(deps: { db: Db; now: () => Date; secureCookies: boole
 
     app.post('/auth/logout', {
       config: { action: 'auth.logout', audit: 'user.logout' },
-      schema: { response: { 204: Type.Null(), ...errors } },
+      schema: {
+        summary: 'Log out', operationId: 'logOut', tags: ['auth'],
+        description: 'Ends the session of the cookie and clears it.',
+        response: { 204: Type.Null(), ...errors },
+      },
     }, async (request, reply) => {
       await logout(db, request.cookies[SESSION_COOKIE], now());
       reply.clearCookie(SESSION_COOKIE, { path: '/' });
@@ -62,7 +68,11 @@ export function authRoutes(deps: { db: Db; now: () => Date; secureCookies: boole
 
     app.get('/auth/me', {
       config: { action: 'auth.me' },
-      schema: { response: { 200: Me, ...errors } },
+      schema: {
+        summary: 'Who am I', operationId: 'getMe', tags: ['auth'],
+        description: 'The caller (from the session cookie or the bearer token): role, unit, the units they oversee, and the actions the permission table allows them.',
+        response: { 200: Me, ...errors },
+      },
     }, async (request) => me(request.principal!));
   };
 }

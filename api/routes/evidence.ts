@@ -10,7 +10,7 @@ import { derivativeWithFixity, fixityOfEvidence, fixityVerdict, recordFixity, ve
 import { permits } from '../access';
 import { recordedClient, startsViewing } from '../audit';
 import { loadEvidence, scopeRedactor, visibleCases, visibleEvidence } from '../scoped';
-import { BoundedInt, Bytes, Cursor, DateTime, IdParams, Limit, Nullable, ProblemBody, StringEnum, Text, Uuid, cursorAfter, errors, keysetPage } from '../schemas';
+import { BoundedInt, Bytes, Cursor, DateTime, IdParams, Limit, Nullable, StringEnum, Text, Uuid, cursorAfter, errors, keysetPage, problemResponse } from '../schemas';
 import { sendObject } from '../send-object';
 import { disposalRecord, goneProblem } from '../../core/disposal';
 import { DisposalRecord, RetentionView, retentionView } from './retention';
@@ -157,7 +157,11 @@ export function evidenceRoutes(deps: { db: Db; store: ObjectStore; now: () => Da
   return async (app: HttpServer) => {
     app.get('/evidence', {
       config: { action: 'evidence.search', audit: 'evidence.search' },
-      schema: { querystring: SearchQuery, response: { 200: Type.Object({ items: Type.Array(EvidenceItem), nextCursor: Nullable(Type.String()) }), ...errors } },
+      schema: {
+        summary: 'Search evidence', operationId: 'searchEvidence', tags: ['evidence'],
+        description: 'Recordings the caller may see, newest first, filtered by officer, recorder, unit, case, time recorded, importance and playback state. Keyset-paged: pass `nextCursor` as `cursor` for the next page.',
+        querystring: SearchQuery, response: { 200: Type.Object({ items: Type.Array(EvidenceItem), nextCursor: Nullable(Type.String()) }), ...errors },
+      },
     }, async (request) => {
       const q = request.query;
       let query = visibleEvidence(db, request.principal!).selectAll('evidence').orderBy('evidence.received_at', 'desc').orderBy('evidence.id', 'desc').limit(q.limit + 1);
@@ -184,7 +188,11 @@ export function evidenceRoutes(deps: { db: Db; store: ObjectStore; now: () => Da
 
     app.get('/evidence/:id', {
       config: { action: 'evidence.read', audit: 'evidence.read' },
-      schema: { params: IdParams, response: { 200: EvidenceDetail, ...errors } },
+      schema: {
+        summary: 'Get one recording', operationId: 'getEvidence', tags: ['evidence'],
+        description: 'A recording with its hashes (SHA-256, SM3), metadata, trusted timestamp, cases and playable derivatives. Out of scope reads as 404.',
+        params: IdParams, response: { 200: EvidenceDetail, ...errors },
+      },
     }, async (request) => {
       const p = request.principal!;
       const row = await loadEvidence(db, p, request.params.id);
@@ -200,7 +208,11 @@ export function evidenceRoutes(deps: { db: Db; store: ObjectStore; now: () => Da
 
     app.get('/evidence/:id/custody', {
       config: { action: 'evidence.custody', audit: 'evidence.custody' },
-      schema: { params: IdParams, response: { 200: Type.Object({ items: Type.Array(CustodyItem) }), ...errors } },
+      schema: {
+        summary: 'Chain of custody of a recording', operationId: 'listCustodyEvents', tags: ['evidence'],
+        description: 'Every custody event of the recording, oldest first: received, verified, viewed, exported, … Each row is part of the hash-chained custody trail.',
+        params: IdParams, response: { 200: Type.Object({ items: Type.Array(CustodyItem) }), ...errors },
+      },
     }, async (request) => {
       const row = await loadEvidence(db, request.principal!, request.params.id);
       request.auditObject = { unitId: row.unit_id };
@@ -217,7 +229,11 @@ export function evidenceRoutes(deps: { db: Db; store: ObjectStore; now: () => Da
     // The exact bytes that left the recorder. One viewing (all its Range requests) is one custody and audit event.
     app.get('/evidence/:id/original', {
       config: { action: 'evidence.original', ...EVIDENCE_BYTES, audit: 'evidence.view-original' },
-      schema: { params: IdParams, response: { 200: Bytes, 206: Bytes, 410: ProblemBody, 416: ProblemBody, ...errors } },
+      schema: {
+        summary: 'Download the original bytes', operationId: 'getOriginal', tags: ['evidence'],
+        description: 'The recording exactly as offloaded from the recorder, as an attachment, with Range support (206); the ETag is its SHA-256 once a fixity check has confirmed the stored bytes. One viewing (all its Range requests) is one audit and custody event.',
+        params: IdParams, response: { 200: Bytes, 206: Bytes, 410: problemResponse(410), 416: problemResponse(416), ...errors },
+      },
     }, async (request, reply) => {
       const p = request.principal!;
       const row = await loadEvidence(db, p, request.params.id);
@@ -248,8 +264,10 @@ export function evidenceRoutes(deps: { db: Db; store: ObjectStore; now: () => Da
     app.get('/evidence/:id/derivatives/:kind/:name', {
       config: { action: 'evidence.stream', ...EVIDENCE_BYTES, audit: 'evidence.view' },
       schema: {
+        summary: 'Get a derived file for playback', operationId: 'getDerivative', tags: ['evidence'],
+        description: 'Browser derivatives of a recording: `mp4`, `hls` (playlist and segments), poster and thumbnail sprite, with Range support. Watching the video is audited.',
         params: Type.Object({ id: Uuid, kind: Text(20), name: Text(200) }),
-        response: { 200: Bytes, 206: Bytes, 410: ProblemBody, 416: ProblemBody, ...errors },
+        response: { 200: Bytes, 206: Bytes, 410: problemResponse(410), 416: problemResponse(416), ...errors },
       },
     }, async (request, reply) => {
       const { id, kind, name } = request.params;
@@ -267,7 +285,11 @@ export function evidenceRoutes(deps: { db: Db; store: ObjectStore; now: () => Da
 
     app.get('/evidence/:id/bookmarks', {
       config: { action: 'evidence.bookmarks', audit: 'evidence.bookmarks' },
-      schema: { params: IdParams, response: { 200: Type.Object({ items: Type.Array(Bookmark) }), ...errors } },
+      schema: {
+        summary: 'List bookmarks of a recording', operationId: 'listBookmarks', tags: ['evidence'],
+        description: 'Bookmarks reviewers set on the recording (offset in milliseconds and a label), in playback order.',
+        params: IdParams, response: { 200: Type.Object({ items: Type.Array(Bookmark) }), ...errors },
+      },
     }, async (request) => {
       const row = await loadEvidence(db, request.principal!, request.params.id);
       request.auditObject = { unitId: row.unit_id };
@@ -278,8 +300,10 @@ export function evidenceRoutes(deps: { db: Db; store: ObjectStore; now: () => Da
     app.post('/evidence/:id/bookmarks', {
       config: { action: 'evidence.bookmark', audit: 'evidence.bookmark' },
       schema: {
+        summary: 'Bookmark a moment of a recording', operationId: 'createBookmark', tags: ['evidence'],
+        description: 'Adds a labelled bookmark at an offset (milliseconds from the start). The author is the caller.',
         params: IdParams,
-        body: Type.Object({ offsetMs: BoundedInt(0, Number.MAX_SAFE_INTEGER), label: Text(500, { minLength: 1 }) }),
+        body: Type.Object({ offsetMs: BoundedInt(0, Number.MAX_SAFE_INTEGER), label: Text(500, { minLength: 1 }) }, { examples: [{ offsetMs: 83500, label: '当事人拒绝签字 party refuses to sign' }] }),
         response: { 201: Bookmark, ...errors },
       },
     }, async (request, reply) => {

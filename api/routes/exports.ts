@@ -9,7 +9,7 @@ import type { SigningKey } from '../../core/signing-key';
 import type { ObjectStore } from '../../core/store/port';
 import type { Db } from '../../schema/database';
 import { loadCase, visibleEvidence } from '../scoped';
-import { Bytes, IdParams, Nullable, ProblemBody, StringEnum, errors } from '../schemas';
+import { Bytes, IdParams, Nullable, StringEnum, errors, problemResponse } from '../schemas';
 import { sendObject } from '../send-object';
 
 const ExportStatus = Type.Object({
@@ -63,14 +63,20 @@ export function exportRoutes(deps: ExportDeps) {
   return async (app: HttpServer) => {
     app.get('/export-signing-key', {
       config: { action: 'export.signing-key' },
-      schema: { response: { 200: Type.Object({ algorithm: Type.Literal('Ed25519'), fingerprint: Type.String(), publicKeyPem: Type.String() }), ...errors } },
+      schema: {
+        summary: 'The key that signs court exports', operationId: 'getExportSigningKey', tags: ['exports'],
+        description: 'The platform\'s Ed25519 public key (PEM) and its SHA-256 fingerprint, which every export manifest names: give it to the court to check packages.',
+        response: { 200: Type.Object({ algorithm: Type.Literal('Ed25519'), fingerprint: Type.String(), publicKeyPem: Type.String() }), ...errors },
+      },
     }, async () => ({ algorithm: 'Ed25519' as const, fingerprint: deps.signingKey.fingerprint, publicKeyPem: deps.signingKey.publicKeyPem }));
 
     app.post('/cases/:id/exports', {
       config: { action: 'export.create', audit: 'case.export' },
       schema: {
+        summary: 'Export a case for court', operationId: 'createCaseExport', tags: ['exports'],
+        description: 'Queues a signed export package of every file linked to the case, with a reason and an optional receiver. Answers 202 with the export\'s status; poll GET /api/exports/{id} until `ready`. A case without evidence answers 409.',
         params: IdParams,
-        body: Type.Object({ reason: Type.String({ minLength: 2, maxLength: 2000 }), receiver: Type.Optional(Type.String({ maxLength: 500 })) }),
+        body: Type.Object({ reason: Type.String({ minLength: 2, maxLength: 2000 }), receiver: Type.Optional(Type.String({ maxLength: 500 })) }, { examples: [{ reason: '移送法院审理 for the court hearing', receiver: '高新区人民法院 district court' }] }),
         response: { 202: ExportStatus, ...errors },
       },
     }, async (request, reply) => {
@@ -100,7 +106,11 @@ export function exportRoutes(deps: ExportDeps) {
 
     app.get('/cases/:id/exports', {
       config: { action: 'export.read', audit: 'case.exports' },
-      schema: { params: IdParams, response: { 200: Type.Object({ items: Type.Array(ExportStatus) }), ...errors } },
+      schema: {
+        summary: 'List exports of a case', operationId: 'listCaseExports', tags: ['exports'],
+        description: 'Every export of the case, newest first, with its state.',
+        params: IdParams, response: { 200: Type.Object({ items: Type.Array(ExportStatus) }), ...errors },
+      },
     }, async (request) => {
       const caseRow = await loadCase(db, request.principal!, request.params.id);
       request.auditObject = { unitId: caseRow.unit_id };
@@ -110,7 +120,11 @@ export function exportRoutes(deps: ExportDeps) {
 
     app.get('/exports/:id', {
       config: { action: 'export.read', audit: 'export.status' },
-      schema: { params: IdParams, response: { 200: ExportStatus, ...errors } },
+      schema: {
+        summary: 'Status of an export', operationId: 'getExport', tags: ['exports'],
+        description: 'Whether the package is queued, building, ready or failed, with its size and SHA-256 once ready.',
+        params: IdParams, response: { 200: ExportStatus, ...errors },
+      },
     }, async (request) => {
       await loadExport(request.principal!, request.params.id);
       return describe(request.params.id);
@@ -118,7 +132,11 @@ export function exportRoutes(deps: ExportDeps) {
 
     app.get('/exports/:id/package.zip', {
       config: { action: 'export.download', noStore: true, audit: 'export.download' },
-      schema: { params: IdParams, response: { 200: Bytes, 206: Bytes, 416: ProblemBody, ...errors } },
+      schema: {
+        summary: 'Download an export package', operationId: 'downloadExportPackage', tags: ['exports'],
+        description: 'The signed ZIP package (Range supported). 409 while it is not ready. Check it offline with `evidence verify` or verify.html.',
+        params: IdParams, response: { 200: Bytes, 206: Bytes, 416: problemResponse(416), ...errors },
+      },
     }, async (request, reply) => {
       const p = request.principal!;
       const row = await loadExport(p, request.params.id);

@@ -38,6 +38,8 @@ export function fixityRoutes(deps: Omit<FixityDeps, 'log' | 'intervalMs'>) {
     app.get('/fixity', {
       config: { action: 'fixity.read' },
       schema: {
+        summary: 'Integrity alarm', operationId: 'getFixityStatus', tags: ['fixity'],
+        description: 'The last fixity pass, every stored object whose last check failed, and the verdict on each hash-chained trail; `alarm` is true if anything is wrong.',
         response: {
           200: Type.Object({
             alarm: Type.Boolean(),
@@ -57,7 +59,11 @@ export function fixityRoutes(deps: Omit<FixityDeps, 'log' | 'intervalMs'>) {
 
     app.post('/fixity/runs', {
       config: { action: 'fixity.run', audit: 'fixity.run' },
-      schema: { response: { 202: Run, ...errors } },
+      schema: {
+        summary: 'Start a fixity pass now', operationId: 'startFixityRun', tags: ['fixity'],
+        description: 'Starts re-reading every stored object against its recorded hashes; answers 202 with the run (Location: its status). One pass at a time: 409 while one runs.',
+        response: { 202: Run, ...errors },
+      },
     }, async (request, reply) => {
       const start = await runFixityPass({ ...deps, log: request.log }, { trigger: 'manual', requestedBy: request.principal!.name, signal: stop.signal });
       if (!start.started) throw new Problem(409, 'Conflict', 'a fixity pass is already running; its progress is on GET /api/fixity');
@@ -70,7 +76,11 @@ export function fixityRoutes(deps: Omit<FixityDeps, 'log' | 'intervalMs'>) {
 
     app.get('/fixity/runs/:id', {
       config: { action: 'fixity.read' },
-      schema: { params: IdParams, response: { 200: Run, ...errors } },
+      schema: {
+        summary: 'Status of a fixity pass', operationId: 'getFixityRun', tags: ['fixity'],
+        description: 'Progress and outcome of one pass: objects and bytes checked, failures.',
+        params: IdParams, response: { 200: Run, ...errors },
+      },
     }, async (request) => {
       const run = await fixityRun(db, request.params.id);
       if (!run) throw notFound(`fixity run ${request.params.id}`);

@@ -10,7 +10,7 @@ import { mayApprove, shortens } from '../../core/retention';
 import type { Db } from '../../schema/database';
 import { covers, evidenceScope, unitIdsOf, unitScope, type UnitScope } from '../access';
 import { loadCase, loadEvidence } from '../scoped';
-import { BoundedInt, Cursor, DateTime, IdParams, Limit, Nullable, StringEnum, Text, Uuid, cursorAfter, encodeCursor, errors } from '../schemas';
+import { BoundedInt, Cursor, Defaulted, DateTime, IdParams, Limit, Nullable, StringEnum, Text, Uuid, cursorAfter, encodeCursor, errors } from '../schemas';
 
 /** Days kept; null: permanently. */
 const Days = Nullable(BoundedInt(0, 36_500));
@@ -302,7 +302,7 @@ export function retentionRoutes(deps: { db: Db; now: () => Date; retentionGraceD
       config: { action: 'retention.expiring' },
       schema: {
         ...doc('getExpiringRecordings', 'What expires soon', 'Recordings of the caller\'s units (all for admins and auditors) that are not due yet but will be within `days`: put them on hold or link them to keep them.'),
-        querystring: Type.Object({ days: BoundedInt(1, 3650, { default: 30 }), limit: Limit(1000, 100) }),
+        querystring: Type.Object({ days: Defaulted(BoundedInt(1, 3650, { default: 30 })), limit: Limit(1000, 100) }),
         response: { 200: Type.Object({ until: Type.String(), items: Type.Array(DueItem), totals: Totals }), ...errors },
       },
     }, async (request) => {

@@ -66,7 +66,11 @@ export function stationRoutes(deps: { db: Db; now: () => Date; staging: Pick<Sta
   return async (app: HttpServer) => {
     app.get('/stations', {
       config: { action: 'station.status', audit: 'station.status' },
-      schema: { response: { 200: StationStatus, ...errors } },
+      schema: {
+        summary: 'Docking stations and overdue recorders', operationId: 'getStationStatus', tags: ['stations'],
+        description: 'Stations of the caller\'s units with each bay\'s live offload progress, and recorders not docked for more than 24 hours.',
+        response: { 200: StationStatus, ...errors },
+      },
     }, async (request) => {
       // Which units' stations and recorders the caller may watch; null means all.
       const units = unitIdsOf(unitScope(request.principal!));

@@ -20,6 +20,8 @@ export function workQueueRoutes(deps: { db: Db }) {
     app.get('/evidence/unassigned', {
       config: { action: 'evidence.unassigned', audit: 'evidence.unassigned' },
       schema: {
+        summary: 'List evidence without a unit', operationId: 'listUnassignedEvidence', tags: ['evidence'],
+        description: 'Footage no unit can see (its officer is unknown or belongs to no unit), oldest first, for administrators to assign. Keyset-paged with `cursor`.',
         querystring: Type.Object({ limit: Limit(500, 50), cursor: Type.Optional(Cursor) }),
         response: { 200: Type.Object({ items: Type.Array(EvidenceItem), nextCursor: Nullable(Type.String()) }), ...errors },
       },
@@ -37,8 +39,10 @@ export function workQueueRoutes(deps: { db: Db }) {
     app.post('/evidence/:id/unit', {
       config: { action: 'evidence.assign-unit', audit: 'evidence.assign-unit' },
       schema: {
+        summary: 'Give unassigned evidence its unit', operationId: 'assignEvidenceUnit', tags: ['evidence'],
+        description: 'Assigns a unit to a recording that has none, once, with a reason; recorded in the custody trail. A recording that already has a unit answers 409.',
         params: IdParams,
-        body: Type.Object({ unitId: Uuid, reason: Text(2000, { minLength: 2 }) }),
+        body: Type.Object({ unitId: Uuid, reason: Text(2000, { minLength: 2 }) }, { examples: [{ unitId: '3f1c2a9e-7b4d-4c1e-9a2f-5d6e7f801234', reason: '记录仪已借给环保执法大队 recorder was lent to the environmental brigade' }] }),
         response: { 200: EvidenceItem, ...errors },
       },
     }, async (request) => {

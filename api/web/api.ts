@@ -1,63 +1,32 @@
-/** The API as the page sees it: same-origin fetches carrying the session cookie, problems as errors. */
+/**
+ * The API as the page sees it: the typed client generated from /api/openapi.json (api/client), same-origin
+ * calls carrying the session cookie, problems as errors. The types below are the document's, by name.
+ */
+import { ApiProblem as ApiError, apiClient, type Answer, type paths } from '../client';
 
-export type PlaybackState = 'queued' | 'processing' | 'ready' | 'unplayable' | 'failed';
-export const PLAYBACK_STATES: readonly PlaybackState[] = ['queued', 'processing', 'ready', 'unplayable', 'failed'];
-export const CASE_STATES = ['立案', '办理中', '结案', '移送'] as const;
+export { ApiProblem as ApiError, answer } from '../client';
+
+type CaseAnswer = paths['/api/cases/{id}']['get']['responses'][200]['content']['application/json'];
 
 /** The signed-in user; `actions` are what the permission table lets them do, `workUnits` where (null: every unit). */
-export interface Me { id: string; name: string; role: string; unitId: string | null; officerNo: string | null; oversees: string[]; actions: string[]; workUnits: string[] | null }
-export interface Unit { id: string; code: string; name: string }
+export type Me = Answer<'getMe'>;
+export type Unit = Answer<'listUnits'>['items'][number];
 export interface Page<T> { items: T[]; nextCursor: string | null }
+export type Evidence = Answer<'searchEvidence'>['items'][number];
+export type PlaybackState = Evidence['playbackState'];
+export type EvidenceDetail = Answer<'getEvidence'>;
+export type Derivative = EvidenceDetail['playback']['derivatives'][number];
+export type CaseRef = EvidenceDetail['cases'][number];
+export type CustodyEvent = Answer<'listCustodyEvents'>['items'][number];
+export type Bookmark = Answer<'listBookmarks'>['items'][number];
+export type AuditEvent = Answer<'searchAudit'>['items'][number];
+/** A complainant gets only id, number, title, state and updatedAt: the other fields read as absent. */
+export type Case = CaseAnswer & Partial<Extract<CaseAnswer, { evidenceCount: number }>>;
+export type StationStatus = Answer<'getStationStatus'>;
+export type BayOffload = NonNullable<StationStatus['stations'][number]['bays'][number]['offload']>;
 
-export interface Evidence {
-  id: string;
-  sha256: string;
-  sm3: string;
-  size: number;
-  originalName: string;
-  officerNo: string | null;
-  deviceSerial: string;
-  unitId: string | null;
-  recordedAt: string | null;
-  stationTime: string | null;
-  receivedAt: string;
-  clockSkewMs: number | null;
-  important: boolean;
-  playbackState: PlaybackState;
-}
-export interface Derivative { kind: string; href: string; mimeType: string; files: { name: string; href: string }[] }
-export interface CaseRef { id: string; number: string; title: string; state: string }
-export interface EvidenceDetail extends Evidence {
-  playback: { state: PlaybackState; reason?: string; progress: number; derivatives: Derivative[] };
-  timestamp: { state: 'pending' | 'stamped'; time?: string; authority?: string } | null;
-  cases: CaseRef[];
-}
-export interface CustodyEvent { seq: number; action: string; actor: string; at: string; details: Record<string, unknown> }
-export interface Bookmark { id: string; offsetMs: number; label: string; author: string; createdAt: string }
-export interface AuditEvent { seq: number; at: string; actorName: string; role: string | null; action: string; client: string | null; outcome: string }
-/** A complainant gets only id, number, title, state and updatedAt. */
-export interface Case extends CaseRef { updatedAt: string; description?: string | null; unitId?: string; evidenceCount?: number }
-
-export interface BayOffload {
-  sessionId: string;
-  recorderSerial: string;
-  officerNo: string | null;
-  openedAt: string;
-  files: { total: number; verified: number; receiving: number; rejected: number };
-  bytes: { total: number; done: number };
-}
-export interface StationStatus {
-  generatedAt: string;
-  overdueAfterHours: number;
-  stations: { id: string; code: string; name: string; unitId: string | null; lastSeenAt: string | null; bays: { number: number; offload: BayOffload | null }[] }[];
-  overdueRecorders: { serial: string; officerNo: string | null; unitId: string | null; lastDockedAt: string | null; hoursSinceDocked: number | null }[];
-}
-
-export class ApiError extends Error {
-  constructor(readonly status: number, readonly title: string, readonly detail?: string) {
-    super(detail ? `${title}: ${detail}` : title);
-  }
-}
+export const PLAYBACK_STATES: readonly PlaybackState[] = ['queued', 'processing', 'ready', 'unplayable', 'failed'];
+export const CASE_STATES = ['立案', '办理中', '结案', '移送'] as const;
 
 let onUnauthorized: () => void = () => {};
 /** What to do when the session has ended (the router sends the user to the login page). */
@@ -65,6 +34,15 @@ export function whenUnauthorized(handler: () => void): void {
   onUnauthorized = handler;
 }
 
+/** The typed client; a 401 (but a failed login) sends the user to the login page. */
+export const client = apiClient();
+client.use({
+  onResponse({ request, response }) {
+    if (response.status === 401 && new URL(request.url).pathname !== '/api/auth/login') onUnauthorized();
+  },
+});
+
+/** A call by path, for pages not yet moved to the typed client (the case pages). */
 export async function api<T>(path: string, init: { method?: string; body?: unknown; signal?: AbortSignal } = {}): Promise<T> {
   const res = await fetch(path, {
     method: init.method ?? 'GET',

@@ -1,4 +1,4 @@
-import { ApiError, api, whenUnauthorized, type Me, type Unit } from './api';
+import { ApiError, answer, client, whenUnauthorized, type Me, type Unit } from './api';
 import { h, present } from './dom';
 import { lang, setLang, t, tx } from './i18n';
 import { casePage, casesPage } from './pages/cases';
@@ -29,7 +29,7 @@ function navigate(path: string, replace = false): void {
 }
 
 function units(): Promise<Map<string, Unit>> {
-  unitCache ??= api<{ items: Unit[] }>('/api/units').then(
+  unitCache ??= answer(client.GET('/api/units')).then(
     (r) => new Map(r.items.map((u) => [u.id, u])),
     () => new Map(),
   );
@@ -37,7 +37,7 @@ function units(): Promise<Map<string, Unit>> {
 }
 
 async function signOut(): Promise<void> {
-  await api('/api/auth/logout', { method: 'POST' }).catch(() => {});
+  await answer(client.POST('/api/auth/logout')).catch(() => {});
   me = null;
   unitCache = null;
   navigate('/login');
@@ -117,5 +117,5 @@ whenUnauthorized(() => {
 });
 
 setLang(lang());
-me = await api<Me>('/api/auth/me').catch(() => null);
+me = await answer(client.GET('/api/auth/me')).catch(() => null);
 void render();

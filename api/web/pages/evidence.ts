@@ -1,4 +1,4 @@
-import { ApiError, api, type AuditEvent, type Bookmark, type Case, type CustodyEvent, type EvidenceDetail, type Page } from '../api';
+import { ApiError, answer, client } from '../api';
 import { formValues, h } from '../dom';
 import { bytes, clock, dateTime, skew } from '../format';
 import { t, tx } from '../i18n';
@@ -24,13 +24,13 @@ const detailText = (details: Record<string, unknown>) =>
 
 export async function evidencePage(view: View): Promise<Node[]> {
   const id = view.params[0]!;
-  const [item, units] = await Promise.all([api<EvidenceDetail>(`/api/evidence/${id}`, { signal: view.signal }), view.units()]);
+  const [item, units] = await Promise.all([answer(client.GET('/api/evidence/{id}', { params: { path: { id } }, signal: view.signal })), view.units()]);
   const announce = h('p', { class: 'visually-hidden', role: 'status' });
 
   const auditBox = h('div', {});
   async function loadAudit() {
     try {
-      const { items } = await api<{ items: AuditEvent[] }>(`/api/audit?objectId=${id}&limit=200`, { signal: view.signal });
+      const { items } = await answer(client.GET('/api/audit', { params: { query: { objectId: id, limit: 200 } }, signal: view.signal }));
       const viewers = [...new Set(items.filter((e) => e.action === 'evidence.view' && e.outcome === 'allowed').map((e) => e.actorName))];
       auditBox.replaceChildren(
         h('p', {}, t('watchedBy'), ' ', viewers.length > 0 ? viewers.join('、') : t('nobody')),
@@ -47,7 +47,7 @@ export async function evidencePage(view: View): Promise<Node[]> {
 
   const bookmarkList = h('ol', { class: 'bookmarks' });
   async function loadBookmarks() {
-    const { items } = await api<{ items: Bookmark[] }>(`/api/evidence/${id}/bookmarks`, { signal: view.signal });
+    const { items } = await answer(client.GET('/api/evidence/{id}/bookmarks', { params: { path: { id } }, signal: view.signal }));
     bookmarkList.replaceChildren(...(items.length === 0 ? [h('li', { class: 'muted' }, t('noBookmarks'))] : items.map((b) => {
       const at = clock(b.offsetMs / 1000, true);
       return h('li', {},
@@ -66,7 +66,7 @@ export async function evidencePage(view: View): Promise<Node[]> {
     if (!player || !bookmarkForm) return;
     const offsetMs = Math.round(player.currentTime() * 1000);
     try {
-      await api(`/api/evidence/${id}/bookmarks`, { method: 'POST', body: { offsetMs, label: formValues(bookmarkForm).label } });
+      await answer(client.POST('/api/evidence/{id}/bookmarks', { params: { path: { id } }, body: { offsetMs, label: formValues(bookmarkForm).label ?? '' } }));
       bookmarkForm.reset();
       announce.textContent = t('bookmarkAdded', { at: clock(offsetMs / 1000, true) });
       await loadBookmarks();
@@ -81,13 +81,13 @@ export async function evidencePage(view: View): Promise<Node[]> {
   let attachForm: HTMLFormElement | null = null;
   if (can(view.me, 'case.link')) {
     const linked = new Set(item.cases.map((c) => c.id));
-    const open = (await api<Page<Case>>('/api/cases?limit=200', { signal: view.signal })).items.filter((c) => !linked.has(c.id) && c.unitId);
+    const open = (await answer(client.GET('/api/cases', { params: { query: { limit: 200 } }, signal: view.signal }))).items.filter((c) => !linked.has(c.id) && 'unitId' in c);
     if (open.length > 0) {
       const form: HTMLFormElement = h('form', { class: 'inline', onsubmit: async (event) => {
         event.preventDefault();
         const caseId = formValues(form).caseId;
         try {
-          await api(`/api/cases/${caseId}/evidence`, { method: 'POST', body: { evidenceId: id } });
+          await answer(client.POST('/api/cases/{id}/evidence', { params: { path: { id: caseId! } }, body: { evidenceId: id } }));
           view.navigate(location.pathname, true); // show the new link
         } catch (error) {
           announce.textContent = error instanceof Error ? error.message : String(error);
@@ -100,7 +100,7 @@ export async function evidencePage(view: View): Promise<Node[]> {
     }
   }
 
-  const custody = await api<{ items: CustodyEvent[] }>(`/api/evidence/${id}/custody`, { signal: view.signal });
+  const custody = await answer(client.GET('/api/evidence/{id}/custody', { params: { path: { id } }, signal: view.signal }));
   await Promise.all([loadBookmarks(), loadAudit()]);
 
   const skewed = item.clockSkewMs !== null && Math.abs(item.clockSkewMs) >= SKEW_FLAG_MS;

@@ -1,4 +1,4 @@
-import { ApiError, api, type Me } from '../api';
+import { ApiError, answer, client, type Me } from '../api';
 import { formValues, h } from '../dom';
 import { t } from '../i18n';
 
@@ -16,7 +16,8 @@ export async function loginPage(signedIn: (me: Me) => void): Promise<Node[]> {
     submit.disabled = true;
     message.textContent = '';
     try {
-      signedIn(await api<Me>('/api/auth/login', { method: 'POST', body: formValues(form) }));
+      const { username = '', password = '' } = formValues(form);
+      signedIn(await answer(client.POST('/api/auth/login', { body: { username, password } })));
     } catch (error) {
       const status = error instanceof ApiError ? error.status : 0;
       message.textContent = status === 401 ? t('loginFailed') : status === 429 ? t('loginTooMany') : t('loginError');

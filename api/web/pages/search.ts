@@ -1,4 +1,4 @@
-import { ApiError, PLAYBACK_STATES, api, query, type Case, type Evidence, type Page, type Unit } from '../api';
+import { ApiError, PLAYBACK_STATES, answer, api, client, query, type Case, type Evidence, type Page, type Unit } from '../api';
 import { formValues, h, present } from '../dom';
 import { dateTime, fromLocalInput, toLocalInput } from '../format';
 import { t, tx } from '../i18n';
@@ -34,8 +34,8 @@ export async function searchPage(view: View): Promise<Node[]> {
   const linkTo = s.get('linkTo');
   const [units, cases, target] = await Promise.all([
     view.units(),
-    api<Page<Case>>('/api/cases?limit=200').then((r) => r.items, () => [] as Case[]),
-    linkTo ? api<Case>(`/api/cases/${linkTo}`) : null,
+    answer(client.GET('/api/cases', { params: { query: { limit: 200 } } })).then((r): Case[] => r.items, () => []),
+    linkTo ? answer(client.GET('/api/cases/{id}', { params: { path: { id: linkTo } } })) : null,
   ]);
 
   const field = (label: string, input: HTMLElement) => h('label', {}, label, input);
@@ -71,7 +71,7 @@ export async function searchPage(view: View): Promise<Node[]> {
     button.addEventListener('click', async () => {
       button.disabled = true;
       try {
-        await api(`/api/cases/${target.id}/evidence`, { method: 'POST', body: { evidenceId: e.id } });
+        await answer(client.POST('/api/cases/{id}/evidence', { params: { path: { id: target.id } }, body: { evidenceId: e.id } }));
         button.textContent = t('linked');
       } catch (error) {
         button.disabled = false;

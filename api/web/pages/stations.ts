@@ -1,4 +1,4 @@
-import { ApiError, api, type BayOffload, type StationStatus } from '../api';
+import { ApiError, answer, client, type BayOffload, type StationStatus } from '../api';
 import { h } from '../dom';
 import { bytes, dateTime } from '../format';
 import { t } from '../i18n';
@@ -54,7 +54,7 @@ export async function stationsPage(view: View): Promise<Node[]> {
   const body = h('div', {});
   async function refresh() {
     try {
-      body.replaceChildren(...render(await api<StationStatus>('/api/stations', { signal: view.signal }), units));
+      body.replaceChildren(...render(await answer(client.GET('/api/stations', { signal: view.signal })), units));
     } catch (error) {
       if (view.signal.aborted) return;
       const reason = error instanceof ApiError && (error.status === 403 || error.status === 404) ? t('stationsUnavailable') : t('stationsError');
@@ -72,7 +72,7 @@ const EXPIRING_DAYS = 30;
 /** Retention warning (issue 14): what of the caller's units expires within 30 days and is not held or linked. */
 async function expiringLine(view: View): Promise<Node[]> {
   if (!can(view.me, 'retention.expiring')) return [];
-  const found = await api<{ totals: { count: number; bytes: number } }>(`/api/retention/expiring?days=${EXPIRING_DAYS}`, { signal: view.signal }).catch(() => null);
+  const found = await answer(client.GET('/api/retention/expiring', { params: { query: { days: EXPIRING_DAYS } }, signal: view.signal })).catch(() => null);
   if (!found) return [];
   const text = t('expiringSoon', { days: EXPIRING_DAYS, count: found.totals.count, size: bytes(found.totals.bytes, 'GB') });
   return [h('p', { id: 'expiring', class: found.totals.count > 0 ? 'note' : 'muted', role: 'status' }, h('a', { href: '#expiring' }, text))];

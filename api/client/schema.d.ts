@@ -1,0 +1,4915 @@
+/**
+ * Generated from /api/openapi.json by `npm run generate:client` (openapi-typescript); do not edit.
+ * A test (tests/integration/openapi.test.ts) fails when this file and the served document differ.
+ */
+
+export interface paths {
+    "/api/health": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Platform health
+         * @description Whether the platform can serve: the database answers, and why it is degraded if it is (e.g. staging space low). No authentication.
+         */
+        get: operations["getHealth"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/auth/login": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Log in with a local account
+         * @description Checks the user name and password and sets the session cookie (HttpOnly, SameSite=Strict) the reviewer page uses. Answers who the caller is and what they may do. Repeated failures lock the account; at most 10 attempts a minute per client. Systems use a bearer token instead (POST /api/tokens).
+         */
+        post: operations["logIn"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/auth/logout": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Log out
+         * @description Ends the session of the cookie and clears it.
+         */
+        post: operations["logOut"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/auth/me": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Who am I
+         * @description The caller (from the session cookie or the bearer token): role, unit, the units they oversee, and the actions the permission table allows them.
+         */
+        get: operations["getMe"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/evidence": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Search evidence
+         * @description Recordings the caller may see, newest first, filtered by officer, recorder, unit, case, time recorded, importance and playback state. Keyset-paged: pass `nextCursor` as `cursor` for the next page.
+         */
+        get: operations["searchEvidence"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/evidence/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get one recording
+         * @description A recording with its hashes (SHA-256, SM3), metadata, trusted timestamp, cases and playable derivatives. Out of scope reads as 404.
+         */
+        get: operations["getEvidence"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/evidence/{id}/custody": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Chain of custody of a recording
+         * @description Every custody event of the recording, oldest first: received, verified, viewed, exported, … Each row is part of the hash-chained custody trail.
+         */
+        get: operations["listCustodyEvents"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/evidence/{id}/original": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Download the original bytes
+         * @description The recording exactly as offloaded from the recorder, as an attachment, with Range support (206); the ETag is its SHA-256 once a fixity check has confirmed the stored bytes. One viewing (all its Range requests) is one audit and custody event.
+         */
+        get: operations["getOriginal"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/evidence/{id}/derivatives/{kind}/{name}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get a derived file for playback
+         * @description Browser derivatives of a recording: `mp4`, `hls` (playlist and segments), poster and thumbnail sprite, with Range support. Watching the video is audited.
+         */
+        get: operations["getDerivative"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/evidence/{id}/bookmarks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List bookmarks of a recording
+         * @description Bookmarks reviewers set on the recording (offset in milliseconds and a label), in playback order.
+         */
+        get: operations["listBookmarks"];
+        put?: never;
+        /**
+         * Bookmark a moment of a recording
+         * @description Adds a labelled bookmark at an offset (milliseconds from the start). The author is the caller.
+         */
+        post: operations["createBookmark"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/cases": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Search cases
+         * @description The cases the caller may see, newest first, by `stage`, `state`, unit, or text in number or title (`q`); a complainant gets the status of the cases they reported. `state` is the older, coarser field, kept working: 立案 = stage 立案; 办理中 = any stage from 调查取证 to 执行; 结案 = 结案; 移送 = 移送. Sent instead of `stage`, 办理中 keeps a case already in one of its stages there and moves any other to 调查取证 (docs/case-stages.md).
+         */
+        get: operations["listCases"];
+        put?: never;
+        /**
+         * Open a case
+         * @description Opens a case in a unit the caller works in or supervises; it starts in stage 立案 unless `stage` (or `state`) says otherwise. A number that exists answers 409; its problem body carries `existingId` when the caller may see that case. `state` is the older, coarser field, kept working: 立案 = stage 立案; 办理中 = any stage from 调查取证 to 执行; 结案 = 结案; 移送 = 移送. Sent instead of `stage`, 办理中 keeps a case already in one of its stages there and moves any other to 调查取证 (docs/case-stages.md). PUT /api/cases/by-number/{number} does the same idempotently.
+         */
+        post: operations["createCase"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/cases/by-number/{number}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get a case by its number
+         * @description The case named by its number (URL-encoded, e.g. %E9%AB%98%E7%8E%AF%E7%BD%9A%E3%80%942026%E3%80%9517%E5%8F%B7 for 高环罚〔2026〕17号; `/` as %2F). A complainant gets the status of a case they reported (id, number, title, stage, state, updatedAt). `state` is the older, coarser field, kept working: 立案 = stage 立案; 办理中 = any stage from 调查取证 to 执行; 结案 = 结案; 移送 = 移送. Sent instead of `stage`, 办理中 keeps a case already in one of its stages there and moves any other to 调查取证 (docs/case-stages.md).
+         */
+        get: operations["getCaseByNumber"];
+        /**
+         * Create or update a case by its number
+         * @description Idempotent: opens the case if its number is new (201), else changes it (200); fields left out keep their value. The unit, by `unitId` or `unitCode`, must be the case's own (a case does not move between units). A stage change follows the rules of PATCH /api/cases/{id}. A number taken by a case outside the caller's scope answers 409. `state` is the older, coarser field, kept working: 立案 = stage 立案; 办理中 = any stage from 调查取证 to 执行; 结案 = 结案; 移送 = 移送. Sent instead of `stage`, 办理中 keeps a case already in one of its stages there and moves any other to 调查取证 (docs/case-stages.md).
+         */
+        put: operations["putCaseByNumber"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/cases/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get a case
+         * @description The case named by its id. A complainant gets the status of a case they reported (id, number, title, stage, state, updatedAt). `state` is the older, coarser field, kept working: 立案 = stage 立案; 办理中 = any stage from 调查取证 to 执行; 结案 = 结案; 移送 = 移送. Sent instead of `stage`, 办理中 keeps a case already in one of its stages there and moves any other to 调查取证 (docs/case-stages.md).
+         */
+        get: operations["getCase"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Change a case's stage, fields or handlers
+         * @description Stages: 立案 → 调查取证 → 审查 → 告知 → 决定 → 送达 → 执行 → 结案 → 移送. Forward along the order freely (stages a case does not need may be skipped); back to an earlier stage with a `reason`; to 移送 from any open stage with `transferTo` and a `reason`; out of 结案 or 移送 only by the unit head or an admin, with a `reason` (a reopening). A refused change answers 403 (who) or 422 (what is missing). Every change is in GET /api/cases/{id}/history and the audit trail. `state` is the older, coarser field, kept working: 立案 = stage 立案; 办理中 = any stage from 调查取证 to 执行; 结案 = 结案; 移送 = 移送. Sent instead of `stage`, 办理中 keeps a case already in one of its stages there and moves any other to 调查取证 (docs/case-stages.md).
+         */
+        patch: operations["updateCase"];
+        trace?: never;
+    };
+    "/api/cases/{id}/history": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A case's history
+         * @description Every change to the case, oldest first: its opening, stage changes (from, to, reason, transferTo), edits of title, description, reporter and handlers, and footage linked and unlinked; who made it, when, and from which client address. Each entry is an event of the hash-chained audit trail and carries its hash. Ids of files outside the caller's scope are replaced (`redacted`). Not for a complainant, who sees the case's status only.
+         */
+        get: operations["getCaseHistory"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/cases/{id}/evidence": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A case's footage by stage
+         * @description The files linked to the case grouped by the stage the case was in when each was linked, for every stage that has footage or that the unit's recording rule (GET /api/units/{id}/recording-rules) requires; `missingStages` are the required stages the case has been in without footage. Lists only files the caller may see.
+         */
+        get: operations["getCaseFootage"];
+        put?: never;
+        /**
+         * Link footage to a case
+         * @description Links a file the caller may see to the case named by its id, recording the case's current stage as the stage the footage documents (GET /api/cases/{id}/evidence). Linking a linked file again changes nothing (`linked: false`).
+         */
+        post: operations["linkCaseEvidence"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/cases/{id}/evidence/{evidenceId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Unlink footage from a case
+         * @description Removes the link of a file to the case named by its id; 404 when it is not linked. Recorded in the case's history.
+         */
+        delete: operations["unlinkCaseEvidence"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/cases/by-number/{number}/evidence": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Link footage to a case named by its number
+         * @description Links a file the caller may see to the case named by its number (URL-encoded, e.g. %E9%AB%98%E7%8E%AF%E7%BD%9A%E3%80%942026%E3%80%9517%E5%8F%B7 for 高环罚〔2026〕17号; `/` as %2F), recording the case's current stage as the stage the footage documents (GET /api/cases/{id}/evidence). Linking a linked file again changes nothing (`linked: false`).
+         */
+        post: operations["linkCaseEvidenceByNumber"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/cases/by-number/{number}/evidence/{evidenceId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Unlink footage from a case named by its number
+         * @description Removes the link of a file to the case named by its number (URL-encoded, e.g. %E9%AB%98%E7%8E%AF%E7%BD%9A%E3%80%942026%E3%80%9517%E5%8F%B7 for 高环罚〔2026〕17号; `/` as %2F); 404 when it is not linked. Recorded in the case's history.
+         */
+        delete: operations["unlinkCaseEvidenceByNumber"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/units/{id}/recording-rules": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A unit's recording rule
+         * @description Whole-process recording (全过程记录): the enforcement stages whose footage every case of the unit must have. A stage the case has been in without footage linked at that stage is listed in the case's `missingStages` (GET /api/cases/{id}/evidence). Default: 调查取证, 告知, 送达, 执行. Readable by the staff who work in or supervise the unit.
+         */
+        get: operations["getRecordingRules"];
+        /**
+         * Set a unit's recording rule
+         * @description Whole-process recording (全过程记录): the enforcement stages whose footage every case of the unit must have. A stage the case has been in without footage linked at that stage is listed in the case's `missingStages` (GET /api/cases/{id}/evidence). Default: 调查取证, 告知, 送达, 执行. Set by the unit's head, an overseer of the unit or an admin; audited.
+         */
+        put: operations["putRecordingRules"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/audit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Search the audit trail
+         * @description Audit events the caller may see, newest first, by object, user and time; ids outside the caller's scope are redacted. Page with `before` (the `nextBefore` of the last page).
+         */
+        get: operations["searchAudit"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/timestamps": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Trusted timestamp backlog
+         * @description How many hashes wait for an RFC 3161 timestamp, pending batches, the oldest pending and the last authority error.
+         */
+        get: operations["getTimestampBacklog"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/audit/verify": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Verify a hash-chained trail
+         * @description Recomputes the audit or custody chain and checks it against the signed checkpoints: whether it is intact, its head, and where it breaks if it does.
+         */
+        get: operations["verifyTrail"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/audit/cross-check": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Cross-check the audit and custody trails
+         * @description Pairs audit events with the custody events they must have caused (and back), and lists any that lack their partner.
+         */
+        get: operations["crossCheckTrails"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/stations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Docking stations and overdue recorders
+         * @description Stations of the caller's units with each bay's live offload progress, and recorders not docked for more than 24 hours.
+         */
+        get: operations["getStationStatus"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/export-signing-key": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The key that signs court exports
+         * @description The platform's Ed25519 public key (PEM) and its SHA-256 fingerprint, which every export manifest names: give it to the court to check packages.
+         */
+        get: operations["getExportSigningKey"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/cases/{id}/exports": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List exports of a case
+         * @description Every export of the case, newest first, with its state.
+         */
+        get: operations["listCaseExports"];
+        put?: never;
+        /**
+         * Export a case for court
+         * @description Queues a signed export package of every file linked to the case, with a reason and an optional receiver. Answers 202 with the export's status; poll GET /api/exports/{id} until `ready`. A case without evidence answers 409.
+         */
+        post: operations["createCaseExport"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/exports/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Status of an export
+         * @description Whether the package is queued, building, ready or failed, with its size and SHA-256 once ready.
+         */
+        get: operations["getExport"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/exports/{id}/package.zip": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Download an export package
+         * @description The signed ZIP package (Range supported). 409 while it is not ready. Check it offline with `evidence verify` or verify.html.
+         */
+        get: operations["downloadExportPackage"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/evidence/unassigned": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List evidence without a unit
+         * @description Footage no unit can see (its officer is unknown or belongs to no unit), oldest first, for administrators to assign. Keyset-paged with `cursor`.
+         */
+        get: operations["listUnassignedEvidence"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/evidence/{id}/unit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Give unassigned evidence its unit
+         * @description Assigns a unit to a recording that has none, once, with a reason; recorded in the custody trail. A recording that already has a unit answers 409.
+         */
+        post: operations["assignEvidenceUnit"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/units": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List units
+         * @description Every unit, by code. Every signed-in role may list them.
+         */
+        get: operations["listUnits"];
+        put?: never;
+        /**
+         * Create a unit
+         * @description Adds an agency or a supervising unit (with an optional parent). A code that exists answers 409.
+         */
+        post: operations["createUnit"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/users": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List user accounts
+         * @description Every account with its failed logins and lockout; `locked=true` lists only accounts locked now.
+         */
+        get: operations["listUsers"];
+        put?: never;
+        /**
+         * Create a user account
+         * @description Adds a local account with its role; an officer or unit head belongs to a unit (`unitId`), a supervisor names the units in their charge (`oversees`). A taken user name or officer number answers 409.
+         */
+        post: operations["createUser"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/users/{id}/unlock": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Lift a lockout
+         * @description Clears the failed-login count and the lockout of an account.
+         */
+        post: operations["unlockUser"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/recorders": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Bind a recorder to an officer
+         * @description Records which officer carries the recorder with this serial (or none, with `officerNo: null`); footage that names no officer is then attributed to them.
+         */
+        post: operations["bindRecorder"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/tokens": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Create an API token
+         * @description Issues a bearer token for a system account or a station, with a role and optional scopes; the token is shown only in this answer.
+         */
+        post: operations["createToken"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/tokens/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Revoke an API token
+         * @description The token stops working at once.
+         */
+        delete: operations["revokeToken"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/fixity": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Integrity alarm
+         * @description The last fixity pass, every stored object whose last check failed, and the verdict on each hash-chained trail; `alarm` is true if anything is wrong.
+         */
+        get: operations["getFixityStatus"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/fixity/runs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Start a fixity pass now
+         * @description Starts re-reading every stored object against its recorded hashes; answers 202 with the run (Location: its status). One pass at a time: 409 while one runs.
+         */
+        post: operations["startFixityRun"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/fixity/runs/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Status of a fixity pass
+         * @description Progress and outcome of one pass: objects and bytes checked, failures.
+         */
+        get: operations["getFixityRun"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/retention/categories": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Retention categories
+         * @description Every legal retention category with its period (null: permanent).
+         */
+        get: operations["listRetentionCategories"];
+        put?: never;
+        /**
+         * Add a retention category
+         * @description A new category; its period may later be lengthened freely, shortened only with a second person's approval.
+         */
+        post: operations["createRetentionCategory"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/retention/categories/{code}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Change a retention category
+         * @description Name and description change at once, and so does a longer period. A shorter period (or permanent to a number of days) is not applied: it becomes a pending change (202) that a second admin or overseer approves; even then it disposes of nothing by itself, only later disposal requests see it.
+         */
+        patch: operations["updateRetentionCategory"];
+        trace?: never;
+    };
+    "/api/retention/category-changes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Category changes
+         * @description Shortenings of category periods, pending a second person's approval or applied.
+         */
+        get: operations["listRetentionCategoryChanges"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/retention/category-changes/{id}/approve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Approve a shortening
+         * @description A second admin or overseer (not the requester) applies a pending shortening of a category period.
+         */
+        post: operations["approveRetentionCategoryChange"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/retention/units/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * A unit's case retention
+         * @description How long evidence of the unit's closed (结案/移送) cases is kept after closing, in days; null: permanently (the default).
+         */
+        patch: operations["updateUnitCaseRetention"];
+        trace?: never;
+    };
+    "/api/evidence/{id}/retention": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Set a recording's category
+         * @description Puts a recording one can see in another category of equal or longer period (e.g. 执法异常: obstruction, mass incident); a shorter one is refused.
+         */
+        patch: operations["setEvidenceCategory"];
+        trace?: never;
+    };
+    "/api/holds": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Holds
+         * @description Active holds (and released ones with released=true) on recordings and cases in the caller's units.
+         */
+        get: operations["listHolds"];
+        put?: never;
+        /**
+         * Put a hold
+         * @description A held recording (or every recording linked to a held case) is never disposed of, whatever its category, until the hold is released.
+         */
+        post: operations["createHold"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/holds/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Release a hold
+         * @description Ends a hold, with the reason; the recording's retention then applies again.
+         */
+        delete: operations["releaseHold"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/retention/due": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Dry run: what would be disposed of
+         * @description Exactly the recordings a disposal request made now for `asOf` would list (never anything held, linked to a case still keeping it, IMP-flagged or permanent), oldest first and paged; `totals` cover them all.
+         */
+        get: operations["listDueRecordings"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/retention/expiring": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * What expires soon
+         * @description Recordings of the caller's units (all for admins and auditors) that are not due yet but will be within `days`: put them on hold or link them to keep them.
+         */
+        get: operations["getExpiringRecordings"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/retention/disposals": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Disposal requests
+         * @description The newest disposal requests with their status and totals.
+         */
+        get: operations["listDisposalRequests"];
+        put?: never;
+        /**
+         * Request a disposal
+         * @description Freezes the due list for `asOf` as a request; nothing is deleted until a second person approves it and the grace period (EVIDENCE_RETENTION_GRACE_DAYS) has passed.
+         */
+        post: operations["createDisposalRequest"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/retention/disposals/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A disposal request
+         * @description Its status, totals, and the items skipped (held or linked meanwhile, no longer due) or failed when it ran.
+         */
+        get: operations["getDisposalRequest"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/retention/disposals/{id}/approve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Approve a disposal
+         * @description The second person (an admin or overseer other than the requester) approves; it runs once the grace period is over and can be cancelled until then.
+         */
+        post: operations["approveDisposalRequest"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/retention/disposals/{id}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Cancel a disposal
+         * @description Cancels a pending or approved request before it runs.
+         */
+        post: operations["cancelDisposalRequest"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/ingest/v1/sessions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Open an offload session
+         * @description One docking of one recorder in a bay; stations, bays and recorders are registered on first use. The recorder clock minus the station clock is kept as the clock skew of the session's files.
+         */
+        post: operations["openOffloadSession"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/ingest/v1/sessions/{id}/close": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Close an offload session
+         * @description The docking ended (the recorder was taken out, or every file is done).
+         */
+        post: operations["closeOffloadSession"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/ingest/v1/sessions/{id}/files": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Announce a file
+         * @description Names a file of the recorder (its path as raw bytes in base64) and its size; answers the upload and the offset the server holds, so a dock that crashed resumes. 409 while another dock holds the upload (retry at `retryAt`); 413 above the platform's file size limit.
+         */
+        post: operations["announceFile"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/ingest/v1/uploads/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Status of an upload
+         * @description The bytes the server holds (also in the Upload-Offset header) and the upload's state.
+         */
+        get: operations["getUploadStatus"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Send file bytes
+         * @description Appends a chunk (application/offset+octet-stream) at Upload-Offset, which must equal the bytes the server holds (else 409 with the right `offset`). 507 when staging space is low.
+         */
+        patch: operations["sendUploadBytes"];
+        trace?: never;
+    };
+    "/ingest/v1/uploads/{id}/complete": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Complete an upload
+         * @description The dock's SHA-256 and SM3 of the file; the server compares them with its own (422 and the upload rejected when they differ) and stores the evidence. `mayPurge` says the dock may delete the file from the recorder.
+         */
+        post: operations["completeUpload"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/ingest/v1/uploads/{id}/purged": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Report a file deleted from the recorder
+         * @description The dock deleted the verified file from the recorder; recorded in the custody trail, once.
+         */
+        post: operations["reportPurge"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+}
+export type webhooks = Record<string, never>;
+export interface components {
+    schemas: {
+        /** @description RFC 9457 problem details; more fields where they help (`retryable`, `offset`, the existing `id`, …). */
+        Problem: {
+            type?: string;
+            title: string;
+            status: number;
+            detail?: string;
+            instance?: string;
+        } & {
+            [key: string]: unknown;
+        };
+    };
+    responses: {
+        /** @description 请求无效 Bad Request: the request does not match the schema (the detail names the field), or a value is not accepted. */
+        Problem400: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description 未认证 Unauthorized: no valid session cookie or bearer token (missing, expired or revoked). */
+        Problem401: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description 请求过多 Too Many Requests: too many attempts; wait before trying again. */
+        Problem429: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description 无权限 Forbidden: the permission table does not give your role or token scope this action, or a rule refuses it (the detail says which). */
+        Problem403: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description 不存在 Not Found: the resource does not exist or is outside your scope; the two are deliberately not told apart. */
+        Problem404: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description 冲突 Conflict: the request conflicts with the current state (a duplicate, a state that does not allow it, work already running); the detail says which. */
+        Problem409: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description 无法处理 Unprocessable Content: the request is well formed but cannot be carried out (e.g. hashes that do not match the bytes received). */
+        Problem422: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description 暂不可用 Service Unavailable: the database or the object store could not be reached; the body has `retryable: true`, try again shortly. */
+        Problem503: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description 已处置 Gone: the recording was disposed of under an approved two-person retention request; the body carries the disposal record (`disposal`). */
+        Problem410: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description 范围无效 Range Not Satisfiable: the Range header asks for bytes the object does not have. */
+        Problem416: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description 内容过大 Content Too Large: the declared size is above the platform's limit for one file. */
+        Problem413: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description 存储不足 Insufficient Storage: the staging space is too low to accept the upload; `retryable: true`. */
+        Problem507: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+    };
+    parameters: never;
+    requestBodies: never;
+    headers: never;
+    pathItems: never;
+}
+export type $defs = Record<string, never>;
+export interface operations {
+    getHealth: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        status: "ok" | "degraded";
+                        database: boolean;
+                        reasons: string[];
+                    };
+                };
+            };
+        };
+    };
+    logIn: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "username": "zhang.wei",
+                 *       "password": "correct horse battery"
+                 *     }
+                 */
+                "application/json": {
+                    username: string;
+                    password: string;
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        name: string;
+                        /** @enum {string} */
+                        role: "handler" | "unit_head" | "overseer" | "auditor" | "complainant" | "admin" | "station";
+                        unitId: string | null;
+                        officerNo: string | null;
+                        oversees: string[];
+                        actions: string[];
+                        workUnits: string[] | null;
+                    };
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            429: components["responses"]["Problem429"];
+        };
+    };
+    logOut: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No Content */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            404: components["responses"]["Problem404"];
+            409: components["responses"]["Problem409"];
+            422: components["responses"]["Problem422"];
+            503: components["responses"]["Problem503"];
+        };
+    };
+    getMe: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        name: string;
+                        /** @enum {string} */
+                        role: "handler" | "unit_head" | "overseer" | "auditor" | "complainant" | "admin" | "station";
+                        unitId: string | null;
+                        officerNo: string | null;
+                        oversees: string[];
+                        actions: string[];
+                        workUnits: string[] | null;
+                    };
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            404: components["responses"]["Problem404"];
+            409: components["responses"]["Problem409"];
+            422: components["responses"]["Problem422"];
+            503: components["responses"]["Problem503"];
+        };
+    };
+    searchEvidence: {
+        parameters: {
+            query?: {
+                limit?: number;
+                cursor?: string;
+                officerNo?: string;
+                deviceSerial?: string;
+                unitId?: string;
+                caseId?: string;
+                from?: string;
+                to?: string;
+                important?: boolean;
+                state?: "queued" | "processing" | "ready" | "unplayable" | "failed";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            id: string;
+                            sha256: string;
+                            sm3: string;
+                            size: number;
+                            originalPath: string;
+                            originalName: string;
+                            officerNo: string | null;
+                            deviceSerial: string;
+                            unitId: string | null;
+                            recordedAt: string | null;
+                            stationTime: string | null;
+                            receivedAt: string;
+                            clockSkewMs: number | null;
+                            important: boolean;
+                            state: string;
+                            /** @enum {string} */
+                            playbackState: "queued" | "processing" | "ready" | "unplayable" | "failed";
+                        }[];
+                        nextCursor: string | null;
+                    };
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            404: components["responses"]["Problem404"];
+            409: components["responses"]["Problem409"];
+            422: components["responses"]["Problem422"];
+            503: components["responses"]["Problem503"];
+        };
+    };
+    getEvidence: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        sha256: string;
+                        sm3: string;
+                        size: number;
+                        originalPath: string;
+                        originalName: string;
+                        officerNo: string | null;
+                        deviceSerial: string;
+                        unitId: string | null;
+                        recordedAt: string | null;
+                        stationTime: string | null;
+                        receivedAt: string;
+                        clockSkewMs: number | null;
+                        important: boolean;
+                        state: string;
+                        /** @enum {string} */
+                        playbackState: "queued" | "processing" | "ready" | "unplayable" | "failed";
+                    } & {
+                        playback: {
+                            /** @enum {string} */
+                            state: "queued" | "processing" | "ready" | "unplayable" | "failed";
+                            reason?: string;
+                            progress: number;
+                            derivatives: {
+                                kind: string;
+                                href: string;
+                                sha256: string;
+                                size: number;
+                                mimeType: string;
+                                files: {
+                                    name: string;
+                                    href: string;
+                                    sha256: string;
+                                    size: number;
+                                    mimeType: string;
+                                }[];
+                            }[];
+                        };
+                        timestamp: {
+                            /** @enum {string} */
+                            state: "pending" | "stamped";
+                            time?: string;
+                            authority?: string;
+                            tokenRef?: string;
+                            root?: string;
+                            leafIndex?: number;
+                            treeSize?: number;
+                            auditPath?: string[];
+                            pendingSince?: string;
+                            attempts?: number;
+                            lastError?: string | null;
+                        } | null;
+                        fixity: {
+                            /** @enum {string} */
+                            state: "unchecked" | "ok" | "altered" | "missing";
+                            checkedAt?: string;
+                            detail?: string;
+                        };
+                        cases: {
+                            id: string;
+                            number: string;
+                            title: string;
+                            state: string;
+                        }[];
+                        hiddenCaseCount?: number;
+                        retention: {
+                            category: string;
+                            expiresAt: string | null;
+                            heldBy: string[];
+                            reason: string;
+                        };
+                        disposal?: {
+                            id: string | null;
+                            disposedAt: string | null;
+                            reason: string | null;
+                            asOf: string | null;
+                            requestedBy: string | null;
+                            approvedBy: string | null;
+                        };
+                    };
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            404: components["responses"]["Problem404"];
+            409: components["responses"]["Problem409"];
+            422: components["responses"]["Problem422"];
+            503: components["responses"]["Problem503"];
+        };
+    };
+    listCustodyEvents: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            seq: number;
+                            action: string;
+                            actor: string;
+                            at: string;
+                            details: {
+                                [key: string]: unknown;
+                            };
+                            hash: string;
+                            redacted?: boolean;
+                        }[];
+                    };
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            404: components["responses"]["Problem404"];
+            409: components["responses"]["Problem409"];
+            422: components["responses"]["Problem422"];
+            503: components["responses"]["Problem503"];
+        };
+    };
+    getOriginal: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/octet-stream": string;
+                };
+            };
+            /** @description Partial Content: the bytes the Range header asked for */
+            206: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/octet-stream": string;
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            404: components["responses"]["Problem404"];
+            409: components["responses"]["Problem409"];
+            410: components["responses"]["Problem410"];
+            416: components["responses"]["Problem416"];
+            422: components["responses"]["Problem422"];
+            503: components["responses"]["Problem503"];
+        };
+    };
+    getDerivative: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                kind: string;
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/octet-stream": string;
+                };
+            };
+            /** @description Partial Content: the bytes the Range header asked for */
+            206: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/octet-stream": string;
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            404: components["responses"]["Problem404"];
+            409: components["responses"]["Problem409"];
+            410: components["responses"]["Problem410"];
+            416: components["responses"]["Problem416"];
+            422: components["responses"]["Problem422"];
+            503: components["responses"]["Problem503"];
+        };
+    };
+    listBookmarks: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            id: string;
+                            offsetMs: number;
+                            label: string;
+                            author: string;
+                            createdAt: string;
+                        }[];
+                    };
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            404: components["responses"]["Problem404"];
+            409: components["responses"]["Problem409"];
+            422: components["responses"]["Problem422"];
+            503: components["responses"]["Problem503"];
+        };
+    };
+    createBookmark: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "offsetMs": 83500,
+                 *       "label": "当事人拒绝签字 party refuses to sign"
+                 *     }
+                 */
+                "application/json": {
+                    offsetMs: number;
+                    label: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        offsetMs: number;
+                        label: string;
+                        author: string;
+                        createdAt: string;
+                    };
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            404: components["responses"]["Problem404"];
+            409: components["responses"]["Problem409"];
+            422: components["responses"]["Problem422"];
+            503: components["responses"]["Problem503"];
+        };
+    };
+    listCases: {
+        parameters: {
+            query?: {
+                limit?: number;
+                cursor?: string;
+                stage?: "立案" | "调查取证" | "审查" | "告知" | "决定" | "送达" | "执行" | "结案" | "移送";
+                state?: "立案" | "办理中" | "结案" | "移送";
+                unitId?: string;
+                q?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: ({
+                            id: string;
+                            number: string;
+                            title: string;
+                            description: string | null;
+                            unitId: string;
+                            /** @enum {string} */
+                            stage: "立案" | "调查取证" | "审查" | "告知" | "决定" | "送达" | "执行" | "结案" | "移送";
+                            /** @enum {string} */
+                            state: "立案" | "办理中" | "结案" | "移送";
+                            transferTo: string | null;
+                            handlerIds: string[];
+                            reporterId: string | null;
+                            evidenceCount: number;
+                            createdAt: string;
+                            updatedAt: string;
+                        } | {
+                            id: string;
+                            number: string;
+                            title: string;
+                            /** @enum {string} */
+                            stage: "立案" | "调查取证" | "审查" | "告知" | "决定" | "送达" | "执行" | "结案" | "移送";
+                            /** @enum {string} */
+                            state: "立案" | "办理中" | "结案" | "移送";
+                            updatedAt: string;
+                        })[];
+                        nextCursor: string | null;
+                    };
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            404: components["responses"]["Problem404"];
+            409: components["responses"]["Problem409"];
+            422: components["responses"]["Problem422"];
+            503: components["responses"]["Problem503"];
+        };
+    };
+    createCase: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "number": "高环罚〔2026〕17号",
+                 *       "title": "某公司超标排放案",
+                 *       "unitId": "0f8fad5b-d9cb-469f-a165-70867728950e",
+                 *       "description": "群众举报",
+                 *       "stage": "立案"
+                 *     }
+                 */
+                "application/json": {
+                    number: string;
+                    title: string;
+                    /** Format: uuid */
+                    unitId: string;
+                    /** Format: uuid */
+                    reporterId?: string;
+                    description?: string;
+                    /** @enum {string} */
+                    stage?: "立案" | "调查取证" | "审查" | "告知" | "决定" | "送达" | "执行" | "结案" | "移送";
+                    /** @enum {string} */
+                    state?: "立案" | "办理中" | "结案" | "移送";
+                    reason?: string;
+                    transferTo?: string;
+                    handlerIds?: string[];
+                };
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        number: string;
+                        title: string;
+                        description: string | null;
+                        unitId: string;
+                        /** @enum {string} */
+                        stage: "立案" | "调查取证" | "审查" | "告知" | "决定" | "送达" | "执行" | "结案" | "移送";
+                        /** @enum {string} */
+                        state: "立案" | "办理中" | "结案" | "移送";
+                        transferTo: string | null;
+                        handlerIds: string[];
+                        reporterId: string | null;
+                        evidenceCount: number;
+                        createdAt: string;
+                        updatedAt: string;
+                    } | {
+                        id: string;
+                        number: string;
+                        title: string;
+                        /** @enum {string} */
+                        stage: "立案" | "调查取证" | "审查" | "告知" | "决定" | "送达" | "执行" | "结案" | "移送";
+                        /** @enum {string} */
+                        state: "立案" | "办理中" | "结案" | "移送";
+                        updatedAt: string;
+                    };
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            404: components["responses"]["Problem404"];
+            409: components["responses"]["Problem409"];
+            422: components["responses"]["Problem422"];
+            503: components["responses"]["Problem503"];
+        };
+    };
+    getCaseByNumber: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                number: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        number: string;
+                        title: string;
+                        description: string | null;
+                        unitId: string;
+                        /** @enum {string} */
+                        stage: "立案" | "调查取证" | "审查" | "告知" | "决定" | "送达" | "执行" | "结案" | "移送";
+                        /** @enum {string} */
+                        state: "立案" | "办理中" | "结案" | "移送";
+                        transferTo: string | null;
+                        handlerIds: string[];
+                        reporterId: string | null;
+                        evidenceCount: number;
+                        createdAt: string;
+                        updatedAt: string;
+                    } | {
+                        id: string;
+                        number: string;
+                        title: string;
+                        /** @enum {string} */
+                        stage: "立案" | "调查取证" | "审查" | "告知" | "决定" | "送达" | "执行" | "结案" | "移送";
+                        /** @enum {string} */
+                        state: "立案" | "办理中" | "结案" | "移送";
+                        updatedAt: string;
+                    };
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            404: components["responses"]["Problem404"];
+            409: components["responses"]["Problem409"];
+            422: components["responses"]["Problem422"];
+            503: components["responses"]["Problem503"];
+        };
+    };
+    putCaseByNumber: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                number: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "title": "某公司超标排放案",
+                 *       "unitCode": "HBJ",
+                 *       "description": "群众举报",
+                 *       "stage": "调查取证"
+                 *     }
+                 */
+                "application/json": {
+                    title: string;
+                    /** Format: uuid */
+                    unitId?: string;
+                    unitCode?: string;
+                    /** Format: uuid */
+                    reporterId?: string;
+                    description?: string;
+                    /** @enum {string} */
+                    stage?: "立案" | "调查取证" | "审查" | "告知" | "决定" | "送达" | "执行" | "结案" | "移送";
+                    /** @enum {string} */
+                    state?: "立案" | "办理中" | "结案" | "移送";
+                    reason?: string;
+                    transferTo?: string;
+                    handlerIds?: string[];
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        number: string;
+                        title: string;
+                        description: string | null;
+                        unitId: string;
+                        /** @enum {string} */
+                        stage: "立案" | "调查取证" | "审查" | "告知" | "决定" | "送达" | "执行" | "结案" | "移送";
+                        /** @enum {string} */
+                        state: "立案" | "办理中" | "结案" | "移送";
+                        transferTo: string | null;
+                        handlerIds: string[];
+                        reporterId: string | null;
+                        evidenceCount: number;
+                        createdAt: string;
+                        updatedAt: string;
+                    } | {
+                        id: string;
+                        number: string;
+                        title: string;
+                        /** @enum {string} */
+                        stage: "立案" | "调查取证" | "审查" | "告知" | "决定" | "送达" | "执行" | "结案" | "移送";
+                        /** @enum {string} */
+                        state: "立案" | "办理中" | "结案" | "移送";
+                        updatedAt: string;
+                    };
+                };
+            };
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        number: string;
+                        title: string;
+                        description: string | null;
+                        unitId: string;
+                        /** @enum {string} */
+                        stage: "立案" | "调查取证" | "审查" | "告知" | "决定" | "送达" | "执行" | "结案" | "移送";
+                        /** @enum {string} */
+                        state: "立案" | "办理中" | "结案" | "移送";
+                        transferTo: string | null;
+                        handlerIds: string[];
+                        reporterId: string | null;
+                        evidenceCount: number;
+                        createdAt: string;
+                        updatedAt: string;
+                    } | {
+                        id: string;
+                        number: string;
+                        title: string;
+                        /** @enum {string} */
+                        stage: "立案" | "调查取证" | "审查" | "告知" | "决定" | "送达" | "执行" | "结案" | "移送";
+                        /** @enum {string} */
+                        state: "立案" | "办理中" | "结案" | "移送";
+                        updatedAt: string;
+                    };
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            404: components["responses"]["Problem404"];
+            409: components["responses"]["Problem409"];
+            422: components["responses"]["Problem422"];
+            503: components["responses"]["Problem503"];
+        };
+    };
+    getCase: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        number: string;
+                        title: string;
+                        description: string | null;
+                        unitId: string;
+                        /** @enum {string} */
+                        stage: "立案" | "调查取证" | "审查" | "告知" | "决定" | "送达" | "执行" | "结案" | "移送";
+                        /** @enum {string} */
+                        state: "立案" | "办理中" | "结案" | "移送";
+                        transferTo: string | null;
+                        handlerIds: string[];
+                        reporterId: string | null;
+                        evidenceCount: number;
+                        createdAt: string;
+                        updatedAt: string;
+                    } | {
+                        id: string;
+                        number: string;
+                        title: string;
+                        /** @enum {string} */
+                        stage: "立案" | "调查取证" | "审查" | "告知" | "决定" | "送达" | "执行" | "结案" | "移送";
+                        /** @enum {string} */
+                        state: "立案" | "办理中" | "结案" | "移送";
+                        updatedAt: string;
+                    };
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            404: components["responses"]["Problem404"];
+            409: components["responses"]["Problem409"];
+            422: components["responses"]["Problem422"];
+            503: components["responses"]["Problem503"];
+        };
+    };
+    updateCase: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    title?: string;
+                    description?: string;
+                    /** @enum {string} */
+                    stage?: "立案" | "调查取证" | "审查" | "告知" | "决定" | "送达" | "执行" | "结案" | "移送";
+                    /** @enum {string} */
+                    state?: "立案" | "办理中" | "结案" | "移送";
+                    reason?: string;
+                    transferTo?: string;
+                    handlerIds?: string[];
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        number: string;
+                        title: string;
+                        description: string | null;
+                        unitId: string;
+                        /** @enum {string} */
+                        stage: "立案" | "调查取证" | "审查" | "告知" | "决定" | "送达" | "执行" | "结案" | "移送";
+                        /** @enum {string} */
+                        state: "立案" | "办理中" | "结案" | "移送";
+                        transferTo: string | null;
+                        handlerIds: string[];
+                        reporterId: string | null;
+                        evidenceCount: number;
+                        createdAt: string;
+                        updatedAt: string;
+                    } | {
+                        id: string;
+                        number: string;
+                        title: string;
+                        /** @enum {string} */
+                        stage: "立案" | "调查取证" | "审查" | "告知" | "决定" | "送达" | "执行" | "结案" | "移送";
+                        /** @enum {string} */
+                        state: "立案" | "办理中" | "结案" | "移送";
+                        updatedAt: string;
+                    };
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            404: components["responses"]["Problem404"];
+            409: components["responses"]["Problem409"];
+            422: components["responses"]["Problem422"];
+            503: components["responses"]["Problem503"];
+        };
+    };
+    getCaseHistory: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            seq: number;
+                            at: string;
+                            actorId: string | null;
+                            actorName: string;
+                            role: string | null;
+                            client: string | null;
+                            action: string;
+                            reason: string | null;
+                            details: {
+                                [key: string]: unknown;
+                            };
+                            hash: string;
+                            redacted?: boolean;
+                        }[];
+                    };
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            404: components["responses"]["Problem404"];
+            409: components["responses"]["Problem409"];
+            422: components["responses"]["Problem422"];
+            503: components["responses"]["Problem503"];
+        };
+    };
+    getCaseFootage: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        caseId: string;
+                        /** @enum {string} */
+                        stage: "立案" | "调查取证" | "审查" | "告知" | "决定" | "送达" | "执行" | "结案" | "移送";
+                        requiredStages: ("立案" | "调查取证" | "审查" | "告知" | "决定" | "送达" | "执行" | "结案" | "移送")[];
+                        missingStages: ("立案" | "调查取证" | "审查" | "告知" | "决定" | "送达" | "执行" | "结案" | "移送")[];
+                        stages: {
+                            /** @enum {string} */
+                            stage: "立案" | "调查取证" | "审查" | "告知" | "决定" | "送达" | "执行" | "结案" | "移送";
+                            required: boolean;
+                            hasFootage: boolean;
+                            evidence: {
+                                id: string;
+                                originalName: string;
+                                recordedAt: string | null;
+                                linkedAt: string;
+                                linkedBy: string | null;
+                            }[];
+                        }[];
+                    };
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            404: components["responses"]["Problem404"];
+            409: components["responses"]["Problem409"];
+            422: components["responses"]["Problem422"];
+            503: components["responses"]["Problem503"];
+        };
+    };
+    linkCaseEvidence: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "evidenceId": "9b2e4c1a-5f3d-4e8b-a7c6-1d2e3f4a5b6c"
+                 *     }
+                 */
+                "application/json": {
+                    /** Format: uuid */
+                    evidenceId: string;
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        caseId: string;
+                        evidenceId: string;
+                        linked: boolean;
+                        /** @enum {string} */
+                        stage: "立案" | "调查取证" | "审查" | "告知" | "决定" | "送达" | "执行" | "结案" | "移送";
+                    };
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            404: components["responses"]["Problem404"];
+            409: components["responses"]["Problem409"];
+            422: components["responses"]["Problem422"];
+            503: components["responses"]["Problem503"];
+        };
+    };
+    unlinkCaseEvidence: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                evidenceId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No Content */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            404: components["responses"]["Problem404"];
+            409: components["responses"]["Problem409"];
+            422: components["responses"]["Problem422"];
+            503: components["responses"]["Problem503"];
+        };
+    };
+    linkCaseEvidenceByNumber: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                number: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "evidenceId": "9b2e4c1a-5f3d-4e8b-a7c6-1d2e3f4a5b6c"
+                 *     }
+                 */
+                "application/json": {
+                    /** Format: uuid */
+                    evidenceId: string;
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        caseId: string;
+                        evidenceId: string;
+                        linked: boolean;
+                        /** @enum {string} */
+                        stage: "立案" | "调查取证" | "审查" | "告知" | "决定" | "送达" | "执行" | "结案" | "移送";
+                    };
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            404: components["responses"]["Problem404"];
+            409: components["responses"]["Problem409"];
+            422: components["responses"]["Problem422"];
+            503: components["responses"]["Problem503"];
+        };
+    };
+    unlinkCaseEvidenceByNumber: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                number: string;
+                evidenceId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No Content */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            404: components["responses"]["Problem404"];
+            409: components["responses"]["Problem409"];
+            422: components["responses"]["Problem422"];
+            503: components["responses"]["Problem503"];
+        };
+    };
+    getRecordingRules: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        unitId: string;
+                        requiredStages: ("立案" | "调查取证" | "审查" | "告知" | "决定" | "送达" | "执行" | "结案" | "移送")[];
+                        isDefault: boolean;
+                        updatedAt: string | null;
+                    };
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            404: components["responses"]["Problem404"];
+            409: components["responses"]["Problem409"];
+            422: components["responses"]["Problem422"];
+            503: components["responses"]["Problem503"];
+        };
+    };
+    putRecordingRules: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "requiredStages": [
+                 *         "调查取证",
+                 *         "告知",
+                 *         "送达",
+                 *         "执行"
+                 *       ]
+                 *     }
+                 */
+                "application/json": {
+                    requiredStages: ("立案" | "调查取证" | "审查" | "告知" | "决定" | "送达" | "执行" | "结案" | "移送")[];
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        unitId: string;
+                        requiredStages: ("立案" | "调查取证" | "审查" | "告知" | "决定" | "送达" | "执行" | "结案" | "移送")[];
+                        isDefault: boolean;
+                        updatedAt: string | null;
+                    };
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            404: components["responses"]["Problem404"];
+            409: components["responses"]["Problem409"];
+            422: components["responses"]["Problem422"];
+            503: components["responses"]["Problem503"];
+        };
+    };
+    searchAudit: {
+        parameters: {
+            query?: {
+                objectId?: string;
+                userId?: string;
+                from?: string;
+                to?: string;
+                limit?: number;
+                before?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            seq: number;
+                            at: string;
+                            actorId: string | null;
+                            actorName: string;
+                            role: string | null;
+                            unitId: string | null;
+                            action: string;
+                            objectType: string | null;
+                            objectId: string | null;
+                            client: string | null;
+                            outcome: string;
+                            details: {
+                                [key: string]: unknown;
+                            };
+                            hash: string;
+                            redacted?: boolean;
+                        }[];
+                        nextBefore: number | null;
+                    };
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            404: components["responses"]["Problem404"];
+            409: components["responses"]["Problem409"];
+            422: components["responses"]["Problem422"];
+            503: components["responses"]["Problem503"];
+        };
+    };
+    getTimestampBacklog: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        queued: number;
+                        pendingBatches: number;
+                        oldestPendingSince: string | null;
+                        lastError: string | null;
+                    };
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            404: components["responses"]["Problem404"];
+            409: components["responses"]["Problem409"];
+            422: components["responses"]["Problem422"];
+            503: components["responses"]["Problem503"];
+        };
+    };
+    verifyTrail: {
+        parameters: {
+            query?: {
+                chain?: "audit" | "custody";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        chain: string;
+                        ok: boolean;
+                        rows: number;
+                        head?: string;
+                        brokenAt?: number;
+                        reason?: string;
+                        checkpoints: number;
+                        covered?: {
+                            seq: number;
+                            at: string;
+                        } | null;
+                    };
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            404: components["responses"]["Problem404"];
+            409: components["responses"]["Problem409"];
+            422: components["responses"]["Problem422"];
+            503: components["responses"]["Problem503"];
+        };
+    };
+    crossCheckTrails: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        ok: boolean;
+                        pairs: number;
+                        unmatched: {
+                            /** @enum {string} */
+                            trail: "custody" | "audit";
+                            seq: number;
+                            action: string;
+                            evidenceId: string | null;
+                            actor: string;
+                        }[];
+                    };
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            404: components["responses"]["Problem404"];
+            409: components["responses"]["Problem409"];
+            422: components["responses"]["Problem422"];
+            503: components["responses"]["Problem503"];
+        };
+    };
+    getStationStatus: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        generatedAt: string;
+                        overdueAfterHours: number;
+                        stations: {
+                            id: string;
+                            code: string;
+                            name: string;
+                            unitId: string | null;
+                            lastSeenAt: string | null;
+                            bays: {
+                                number: number;
+                                offload: {
+                                    sessionId: string;
+                                    recorderSerial: string;
+                                    officerNo: string | null;
+                                    openedAt: string;
+                                    files: {
+                                        total: number;
+                                        verified: number;
+                                        receiving: number;
+                                        rejected: number;
+                                    };
+                                    bytes: {
+                                        total: number;
+                                        done: number;
+                                    };
+                                } | null;
+                            }[];
+                        }[];
+                        overdueRecorders: {
+                            serial: string;
+                            officerNo: string | null;
+                            unitId: string | null;
+                            lastDockedAt: string | null;
+                            hoursSinceDocked: number | null;
+                        }[];
+                    };
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            404: components["responses"]["Problem404"];
+            409: components["responses"]["Problem409"];
+            422: components["responses"]["Problem422"];
+            503: components["responses"]["Problem503"];
+        };
+    };
+    getExportSigningKey: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        algorithm: "Ed25519";
+                        fingerprint: string;
+                        publicKeyPem: string;
+                    };
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            404: components["responses"]["Problem404"];
+            409: components["responses"]["Problem409"];
+            422: components["responses"]["Problem422"];
+            503: components["responses"]["Problem503"];
+        };
+    };
+    listCaseExports: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            exportId: string;
+                            caseId: string;
+                            /** @enum {string} */
+                            status: "building" | "ready" | "failed";
+                            reason: string;
+                            receiver: string | null;
+                            exporter: string;
+                            bytesDone: number;
+                            bytesTotal: number;
+                            sha256: string | null;
+                            size: number | null;
+                            keyFingerprint: string;
+                            href: string;
+                            error?: string;
+                            createdAt: string;
+                            finishedAt: string | null;
+                        }[];
+                    };
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            404: components["responses"]["Problem404"];
+            409: components["responses"]["Problem409"];
+            422: components["responses"]["Problem422"];
+            503: components["responses"]["Problem503"];
+        };
+    };
+    createCaseExport: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "reason": "移送法院审理 for the court hearing",
+                 *       "receiver": "高新区人民法院 district court"
+                 *     }
+                 */
+                "application/json": {
+                    reason: string;
+                    receiver?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Accepted: the work is queued; its status is in the answer */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        exportId: string;
+                        caseId: string;
+                        /** @enum {string} */
+                        status: "building" | "ready" | "failed";
+                        reason: string;
+                        receiver: string | null;
+                        exporter: string;
+                        bytesDone: number;
+                        bytesTotal: number;
+                        sha256: string | null;
+                        size: number | null;
+                        keyFingerprint: string;
+                        href: string;
+                        error?: string;
+                        createdAt: string;
+                        finishedAt: string | null;
+                    };
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            404: components["responses"]["Problem404"];
+            409: components["responses"]["Problem409"];
+            422: components["responses"]["Problem422"];
+            503: components["responses"]["Problem503"];
+        };
+    };
+    getExport: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        exportId: string;
+                        caseId: string;
+                        /** @enum {string} */
+                        status: "building" | "ready" | "failed";
+                        reason: string;
+                        receiver: string | null;
+                        exporter: string;
+                        bytesDone: number;
+                        bytesTotal: number;
+                        sha256: string | null;
+                        size: number | null;
+                        keyFingerprint: string;
+                        href: string;
+                        error?: string;
+                        createdAt: string;
+                        finishedAt: string | null;
+                    };
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            404: components["responses"]["Problem404"];
+            409: components["responses"]["Problem409"];
+            422: components["responses"]["Problem422"];
+            503: components["responses"]["Problem503"];
+        };
+    };
+    downloadExportPackage: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/octet-stream": string;
+                };
+            };
+            /** @description Partial Content: the bytes the Range header asked for */
+            206: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/octet-stream": string;
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            404: components["responses"]["Problem404"];
+            409: components["responses"]["Problem409"];
+            416: components["responses"]["Problem416"];
+            422: components["responses"]["Problem422"];
+            503: components["responses"]["Problem503"];
+        };
+    };
+    listUnassignedEvidence: {
+        parameters: {
+            query?: {
+                limit?: number;
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            id: string;
+                            sha256: string;
+                            sm3: string;
+                            size: number;
+                            originalPath: string;
+                            originalName: string;
+                            officerNo: string | null;
+                            deviceSerial: string;
+                            unitId: string | null;
+                            recordedAt: string | null;
+                            stationTime: string | null;
+                            receivedAt: string;
+                            clockSkewMs: number | null;
+                            important: boolean;
+                            state: string;
+                            /** @enum {string} */
+                            playbackState: "queued" | "processing" | "ready" | "unplayable" | "failed";
+                        }[];
+                        nextCursor: string | null;
+                    };
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            404: components["responses"]["Problem404"];
+            409: components["responses"]["Problem409"];
+            422: components["responses"]["Problem422"];
+            503: components["responses"]["Problem503"];
+        };
+    };
+    assignEvidenceUnit: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "unitId": "3f1c2a9e-7b4d-4c1e-9a2f-5d6e7f801234",
+                 *       "reason": "记录仪已借给环保执法大队 recorder was lent to the environmental brigade"
+                 *     }
+                 */
+                "application/json": {
+                    /** Format: uuid */
+                    unitId: string;
+                    reason: string;
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        sha256: string;
+                        sm3: string;
+                        size: number;
+                        originalPath: string;
+                        originalName: string;
+                        officerNo: string | null;
+                        deviceSerial: string;
+                        unitId: string | null;
+                        recordedAt: string | null;
+                        stationTime: string | null;
+                        receivedAt: string;
+                        clockSkewMs: number | null;
+                        important: boolean;
+                        state: string;
+                        /** @enum {string} */
+                        playbackState: "queued" | "processing" | "ready" | "unplayable" | "failed";
+                    };
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            404: components["responses"]["Problem404"];
+            409: components["responses"]["Problem409"];
+            422: components["responses"]["Problem422"];
+            503: components["responses"]["Problem503"];
+        };
+    };
+    listUnits: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            id: string;
+                            code: string;
+                            name: string;
+                            /** @enum {string} */
+                            kind: "agency" | "supervisor";
+                            parentId: string | null;
+                        }[];
+                    };
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            404: components["responses"]["Problem404"];
+            409: components["responses"]["Problem409"];
+            422: components["responses"]["Problem422"];
+            503: components["responses"]["Problem503"];
+        };
+    };
+    createUnit: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "code": "HJ01",
+                 *       "name": "生态环境执法大队 environmental enforcement brigade",
+                 *       "kind": "agency"
+                 *     }
+                 */
+                "application/json": {
+                    code: string;
+                    name: string;
+                    /** @enum {string} */
+                    kind?: "agency" | "supervisor";
+                    /** Format: uuid */
+                    parentId?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        code: string;
+                        name: string;
+                        /** @enum {string} */
+                        kind: "agency" | "supervisor";
+                        parentId: string | null;
+                    };
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            404: components["responses"]["Problem404"];
+            409: components["responses"]["Problem409"];
+            422: components["responses"]["Problem422"];
+            503: components["responses"]["Problem503"];
+        };
+    };
+    listUsers: {
+        parameters: {
+            query?: {
+                /** @description only accounts locked now */
+                locked?: boolean;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            id: string;
+                            username: string;
+                            /** @enum {string} */
+                            role: "handler" | "unit_head" | "overseer" | "auditor" | "complainant" | "admin" | "station";
+                            unitId: string | null;
+                            officerNo: string | null;
+                            displayName: string | null;
+                            oversees: string[];
+                            failedLogins: number;
+                            lockedUntil: string | null;
+                        }[];
+                    };
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            404: components["responses"]["Problem404"];
+            409: components["responses"]["Problem409"];
+            422: components["responses"]["Problem422"];
+            503: components["responses"]["Problem503"];
+        };
+    };
+    createUser: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "username": "li.na",
+                 *       "password": "a long passphrase",
+                 *       "role": "handler",
+                 *       "unitId": "3f1c2a9e-7b4d-4c1e-9a2f-5d6e7f801234",
+                 *       "officerNo": "310123",
+                 *       "displayName": "李娜"
+                 *     }
+                 */
+                "application/json": {
+                    username: string;
+                    password: string;
+                    /** @enum {string} */
+                    role: "handler" | "unit_head" | "overseer" | "auditor" | "complainant" | "admin" | "station";
+                    /** Format: uuid */
+                    unitId?: string;
+                    officerNo?: string;
+                    displayName?: string;
+                    oversees?: string[];
+                };
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        username: string;
+                        /** @enum {string} */
+                        role: "handler" | "unit_head" | "overseer" | "auditor" | "complainant" | "admin" | "station";
+                        unitId: string | null;
+                        officerNo: string | null;
+                        displayName: string | null;
+                        oversees: string[];
+                    };
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            404: components["responses"]["Problem404"];
+            409: components["responses"]["Problem409"];
+            422: components["responses"]["Problem422"];
+            503: components["responses"]["Problem503"];
+        };
+    };
+    unlockUser: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        username: string;
+                        /** @enum {string} */
+                        role: "handler" | "unit_head" | "overseer" | "auditor" | "complainant" | "admin" | "station";
+                        unitId: string | null;
+                        officerNo: string | null;
+                        displayName: string | null;
+                        oversees: string[];
+                        failedLogins: number;
+                        lockedUntil: string | null;
+                    };
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            404: components["responses"]["Problem404"];
+            409: components["responses"]["Problem409"];
+            422: components["responses"]["Problem422"];
+            503: components["responses"]["Problem503"];
+        };
+    };
+    bindRecorder: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "serial": "DSJ-A8-0042",
+                 *       "vidPid": "2e8a:000a",
+                 *       "officerNo": "310123"
+                 *     }
+                 */
+                "application/json": {
+                    serial: string;
+                    vidPid?: string;
+                    officerNo: string | null;
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        serial: string;
+                        officerNo: string | null;
+                    };
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            404: components["responses"]["Problem404"];
+            409: components["responses"]["Problem409"];
+            422: components["responses"]["Problem422"];
+            503: components["responses"]["Problem503"];
+        };
+    };
+    createToken: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "name": "执法办案平台 case system",
+                 *       "role": "handler",
+                 *       "userId": "9b2d4e6f-1a3c-4e5f-8a7b-0c1d2e3f4a5b",
+                 *       "scopes": [
+                 *         "cases",
+                 *         "evidence"
+                 *       ]
+                 *     }
+                 */
+                "application/json": {
+                    name: string;
+                    /** @enum {string} */
+                    role: "handler" | "unit_head" | "overseer" | "auditor" | "complainant" | "admin" | "station";
+                    /** Format: uuid */
+                    userId?: string;
+                    scopes?: ("ingest" | "evidence" | "cases" | "audit" | "admin")[];
+                };
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        token: string;
+                    };
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            404: components["responses"]["Problem404"];
+            409: components["responses"]["Problem409"];
+            422: components["responses"]["Problem422"];
+            503: components["responses"]["Problem503"];
+        };
+    };
+    revokeToken: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No Content */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            404: components["responses"]["Problem404"];
+            409: components["responses"]["Problem409"];
+            422: components["responses"]["Problem422"];
+            503: components["responses"]["Problem503"];
+        };
+    };
+    getFixityStatus: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        alarm: boolean;
+                        lastRun: {
+                            id: string;
+                            /** @enum {string} */
+                            trigger: "scheduled" | "manual";
+                            requestedBy: string;
+                            /** @enum {string} */
+                            state: "running" | "finished" | "failed" | "interrupted";
+                            startedAt: string;
+                            finishedAt: string | null;
+                            objectsChecked: number;
+                            bytesChecked: number;
+                            failures: number;
+                            error: string | null;
+                        } | null;
+                        failures: {
+                            evidenceId: string;
+                            object: string;
+                            name: string | null;
+                            state: string;
+                            checkedAt: string;
+                            detail: string;
+                        }[];
+                        trails: {
+                            chain: string;
+                            ok: boolean;
+                            checkedAt: string;
+                            brokenAt: number | null;
+                            reason: string | null;
+                        }[];
+                    };
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            404: components["responses"]["Problem404"];
+            409: components["responses"]["Problem409"];
+            422: components["responses"]["Problem422"];
+            503: components["responses"]["Problem503"];
+        };
+    };
+    startFixityRun: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Accepted: the work is queued; its status is in the answer */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        /** @enum {string} */
+                        trigger: "scheduled" | "manual";
+                        requestedBy: string;
+                        /** @enum {string} */
+                        state: "running" | "finished" | "failed" | "interrupted";
+                        startedAt: string;
+                        finishedAt: string | null;
+                        objectsChecked: number;
+                        bytesChecked: number;
+                        failures: number;
+                        error: string | null;
+                    };
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            404: components["responses"]["Problem404"];
+            409: components["responses"]["Problem409"];
+            422: components["responses"]["Problem422"];
+            503: components["responses"]["Problem503"];
+        };
+    };
+    getFixityRun: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        /** @enum {string} */
+                        trigger: "scheduled" | "manual";
+                        requestedBy: string;
+                        /** @enum {string} */
+                        state: "running" | "finished" | "failed" | "interrupted";
+                        startedAt: string;
+                        finishedAt: string | null;
+                        objectsChecked: number;
+                        bytesChecked: number;
+                        failures: number;
+                        error: string | null;
+                    };
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            404: components["responses"]["Problem404"];
+            409: components["responses"]["Problem409"];
+            422: components["responses"]["Problem422"];
+            503: components["responses"]["Problem503"];
+        };
+    };
+    listRetentionCategories: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            code: string;
+                            name: string;
+                            days: number | null;
+                            description: string;
+                        }[];
+                    };
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            404: components["responses"]["Problem404"];
+            409: components["responses"]["Problem409"];
+            422: components["responses"]["Problem422"];
+            503: components["responses"]["Problem503"];
+        };
+    };
+    createRetentionCategory: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "code": "traffic",
+                 *       "name": "交通事故",
+                 *       "days": 730,
+                 *       "description": "交通事故处理记录"
+                 *     }
+                 */
+                "application/json": {
+                    code: string;
+                    name: string;
+                    days: (number) | null;
+                    description?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        code: string;
+                        name: string;
+                        days: number | null;
+                        description: string;
+                    };
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            404: components["responses"]["Problem404"];
+            409: components["responses"]["Problem409"];
+            422: components["responses"]["Problem422"];
+            503: components["responses"]["Problem503"];
+        };
+    };
+    updateRetentionCategory: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                code: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "days": 365,
+                 *       "reason": "市局规定延长一般记录保存期"
+                 *     }
+                 */
+                "application/json": {
+                    name?: string;
+                    days?: (number) | null;
+                    description?: string;
+                    reason?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        code: string;
+                        name: string;
+                        days: number | null;
+                        description: string;
+                    };
+                };
+            };
+            /** @description Accepted: the work is queued; its status is in the answer */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        categoryCode: string;
+                        previousDays: number | null;
+                        days: number | null;
+                        reason: string;
+                        /** @enum {string} */
+                        status: "pending" | "applied" | "cancelled";
+                        requestedBy: string;
+                        requestedAt: string;
+                        approvedBy: string | null;
+                        approvedAt: string | null;
+                    };
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            404: components["responses"]["Problem404"];
+            409: components["responses"]["Problem409"];
+            422: components["responses"]["Problem422"];
+            503: components["responses"]["Problem503"];
+        };
+    };
+    listRetentionCategoryChanges: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            id: string;
+                            categoryCode: string;
+                            previousDays: number | null;
+                            days: number | null;
+                            reason: string;
+                            /** @enum {string} */
+                            status: "pending" | "applied" | "cancelled";
+                            requestedBy: string;
+                            requestedAt: string;
+                            approvedBy: string | null;
+                            approvedAt: string | null;
+                        }[];
+                    };
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            404: components["responses"]["Problem404"];
+            409: components["responses"]["Problem409"];
+            422: components["responses"]["Problem422"];
+            503: components["responses"]["Problem503"];
+        };
+    };
+    approveRetentionCategoryChange: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        categoryCode: string;
+                        previousDays: number | null;
+                        days: number | null;
+                        reason: string;
+                        /** @enum {string} */
+                        status: "pending" | "applied" | "cancelled";
+                        requestedBy: string;
+                        requestedAt: string;
+                        approvedBy: string | null;
+                        approvedAt: string | null;
+                    };
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            404: components["responses"]["Problem404"];
+            409: components["responses"]["Problem409"];
+            422: components["responses"]["Problem422"];
+            503: components["responses"]["Problem503"];
+        };
+    };
+    updateUnitCaseRetention: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "caseRetentionDays": 3650,
+                 *       "reason": "结案后保存十年"
+                 *     }
+                 */
+                "application/json": {
+                    caseRetentionDays: (number) | null;
+                    reason: string;
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        caseRetentionDays: number | null;
+                    };
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            404: components["responses"]["Problem404"];
+            409: components["responses"]["Problem409"];
+            422: components["responses"]["Problem422"];
+            503: components["responses"]["Problem503"];
+        };
+    };
+    setEvidenceCategory: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "category": "enforcement-anomaly",
+                 *       "reason": "当事人暴力抗法"
+                 *     }
+                 */
+                "application/json": {
+                    category: string;
+                    reason: string;
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        category: string;
+                        expiresAt: string | null;
+                        heldBy: string[];
+                        reason: string;
+                    };
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            404: components["responses"]["Problem404"];
+            409: components["responses"]["Problem409"];
+            422: components["responses"]["Problem422"];
+            503: components["responses"]["Problem503"];
+        };
+    };
+    listHolds: {
+        parameters: {
+            query?: {
+                released?: boolean;
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            id: string;
+                            evidenceId: string | null;
+                            caseId: string | null;
+                            unitId: string | null;
+                            reason: string;
+                            createdBy: string;
+                            createdAt: string;
+                            releasedAt: string | null;
+                            releasedBy: string | null;
+                            releaseReason: string | null;
+                        }[];
+                    };
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            404: components["responses"]["Problem404"];
+            409: components["responses"]["Problem409"];
+            422: components["responses"]["Problem422"];
+            503: components["responses"]["Problem503"];
+        };
+    };
+    createHold: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "evidenceId": "0b6d4f7e-2c1a-4e8a-9d55-3f0e8a1c2b7d",
+                 *       "reason": "信访复查"
+                 *     }
+                 */
+                "application/json": {
+                    /** Format: uuid */
+                    evidenceId?: string;
+                    /** Format: uuid */
+                    caseId?: string;
+                    reason: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        evidenceId: string | null;
+                        caseId: string | null;
+                        unitId: string | null;
+                        reason: string;
+                        createdBy: string;
+                        createdAt: string;
+                        releasedAt: string | null;
+                        releasedBy: string | null;
+                        releaseReason: string | null;
+                    };
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            404: components["responses"]["Problem404"];
+            409: components["responses"]["Problem409"];
+            422: components["responses"]["Problem422"];
+            503: components["responses"]["Problem503"];
+        };
+    };
+    releaseHold: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "reason": "复查结束"
+                 *     }
+                 */
+                "application/json": {
+                    reason: string;
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        evidenceId: string | null;
+                        caseId: string | null;
+                        unitId: string | null;
+                        reason: string;
+                        createdBy: string;
+                        createdAt: string;
+                        releasedAt: string | null;
+                        releasedBy: string | null;
+                        releaseReason: string | null;
+                    };
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            404: components["responses"]["Problem404"];
+            409: components["responses"]["Problem409"];
+            422: components["responses"]["Problem422"];
+            503: components["responses"]["Problem503"];
+        };
+    };
+    listDueRecordings: {
+        parameters: {
+            query?: {
+                asOf?: string;
+                limit?: number;
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        asOf: string;
+                        items: {
+                            id: string;
+                            category: string;
+                            recordedAt: string;
+                            size: number;
+                        }[];
+                        totals: {
+                            count: number;
+                            bytes: number;
+                            byCategory: {
+                                category: string;
+                                count: number;
+                                bytes: number;
+                            }[];
+                        };
+                        nextCursor: string | null;
+                    };
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            404: components["responses"]["Problem404"];
+            409: components["responses"]["Problem409"];
+            422: components["responses"]["Problem422"];
+            503: components["responses"]["Problem503"];
+        };
+    };
+    getExpiringRecordings: {
+        parameters: {
+            query?: {
+                days?: number;
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        until: string;
+                        items: {
+                            id: string;
+                            category: string;
+                            recordedAt: string;
+                            size: number;
+                        }[];
+                        totals: {
+                            count: number;
+                            bytes: number;
+                            byCategory: {
+                                category: string;
+                                count: number;
+                                bytes: number;
+                            }[];
+                        };
+                    };
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            404: components["responses"]["Problem404"];
+            409: components["responses"]["Problem409"];
+            422: components["responses"]["Problem422"];
+            503: components["responses"]["Problem503"];
+        };
+    };
+    listDisposalRequests: {
+        parameters: {
+            query?: {
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            id: string;
+                            asOf: string;
+                            reason: string;
+                            /** @enum {string} */
+                            status: "pending" | "approved" | "running" | "done" | "cancelled";
+                            requestedBy: string;
+                            requestedAt: string;
+                            approvedBy: string | null;
+                            approvedAt: string | null;
+                            runsAfter: string | null;
+                            cancelledBy: string | null;
+                            cancelledAt: string | null;
+                            cancelReason: string | null;
+                            finishedAt: string | null;
+                            totals: {
+                                count: number;
+                                bytes: number;
+                                disposed: number;
+                                skipped: number;
+                                failed: number;
+                            };
+                            skipped: {
+                                evidenceId: string;
+                                /** @enum {string} */
+                                status: "skipped" | "failed";
+                                detail: string;
+                            }[];
+                        }[];
+                    };
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            404: components["responses"]["Problem404"];
+            409: components["responses"]["Problem409"];
+            422: components["responses"]["Problem422"];
+            503: components["responses"]["Problem503"];
+        };
+    };
+    createDisposalRequest: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "asOf": "2026-11-01T00:00:00+08:00",
+                 *       "reason": "2026 年第四季度到期一般记录处置"
+                 *     }
+                 */
+                "application/json": {
+                    /** Format: date-time */
+                    asOf: string;
+                    reason: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        asOf: string;
+                        reason: string;
+                        /** @enum {string} */
+                        status: "pending" | "approved" | "running" | "done" | "cancelled";
+                        requestedBy: string;
+                        requestedAt: string;
+                        approvedBy: string | null;
+                        approvedAt: string | null;
+                        runsAfter: string | null;
+                        cancelledBy: string | null;
+                        cancelledAt: string | null;
+                        cancelReason: string | null;
+                        finishedAt: string | null;
+                        totals: {
+                            count: number;
+                            bytes: number;
+                            disposed: number;
+                            skipped: number;
+                            failed: number;
+                        };
+                        skipped: {
+                            evidenceId: string;
+                            /** @enum {string} */
+                            status: "skipped" | "failed";
+                            detail: string;
+                        }[];
+                    };
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            404: components["responses"]["Problem404"];
+            409: components["responses"]["Problem409"];
+            422: components["responses"]["Problem422"];
+            503: components["responses"]["Problem503"];
+        };
+    };
+    getDisposalRequest: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        asOf: string;
+                        reason: string;
+                        /** @enum {string} */
+                        status: "pending" | "approved" | "running" | "done" | "cancelled";
+                        requestedBy: string;
+                        requestedAt: string;
+                        approvedBy: string | null;
+                        approvedAt: string | null;
+                        runsAfter: string | null;
+                        cancelledBy: string | null;
+                        cancelledAt: string | null;
+                        cancelReason: string | null;
+                        finishedAt: string | null;
+                        totals: {
+                            count: number;
+                            bytes: number;
+                            disposed: number;
+                            skipped: number;
+                            failed: number;
+                        };
+                        skipped: {
+                            evidenceId: string;
+                            /** @enum {string} */
+                            status: "skipped" | "failed";
+                            detail: string;
+                        }[];
+                    };
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            404: components["responses"]["Problem404"];
+            409: components["responses"]["Problem409"];
+            422: components["responses"]["Problem422"];
+            503: components["responses"]["Problem503"];
+        };
+    };
+    approveDisposalRequest: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        asOf: string;
+                        reason: string;
+                        /** @enum {string} */
+                        status: "pending" | "approved" | "running" | "done" | "cancelled";
+                        requestedBy: string;
+                        requestedAt: string;
+                        approvedBy: string | null;
+                        approvedAt: string | null;
+                        runsAfter: string | null;
+                        cancelledBy: string | null;
+                        cancelledAt: string | null;
+                        cancelReason: string | null;
+                        finishedAt: string | null;
+                        totals: {
+                            count: number;
+                            bytes: number;
+                            disposed: number;
+                            skipped: number;
+                            failed: number;
+                        };
+                        skipped: {
+                            evidenceId: string;
+                            /** @enum {string} */
+                            status: "skipped" | "failed";
+                            detail: string;
+                        }[];
+                    };
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            404: components["responses"]["Problem404"];
+            409: components["responses"]["Problem409"];
+            422: components["responses"]["Problem422"];
+            503: components["responses"]["Problem503"];
+        };
+    };
+    cancelDisposalRequest: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "reason": "部分记录需复查"
+                 *     }
+                 */
+                "application/json": {
+                    reason: string;
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        asOf: string;
+                        reason: string;
+                        /** @enum {string} */
+                        status: "pending" | "approved" | "running" | "done" | "cancelled";
+                        requestedBy: string;
+                        requestedAt: string;
+                        approvedBy: string | null;
+                        approvedAt: string | null;
+                        runsAfter: string | null;
+                        cancelledBy: string | null;
+                        cancelledAt: string | null;
+                        cancelReason: string | null;
+                        finishedAt: string | null;
+                        totals: {
+                            count: number;
+                            bytes: number;
+                            disposed: number;
+                            skipped: number;
+                            failed: number;
+                        };
+                        skipped: {
+                            evidenceId: string;
+                            /** @enum {string} */
+                            status: "skipped" | "failed";
+                            detail: string;
+                        }[];
+                    };
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            404: components["responses"]["Problem404"];
+            409: components["responses"]["Problem409"];
+            422: components["responses"]["Problem422"];
+            503: components["responses"]["Problem503"];
+        };
+    };
+    openOffloadSession: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "station": {
+                 *         "code": "PS-0101",
+                 *         "name": "城关派出所 1号采集站"
+                 *       },
+                 *       "bay": 3,
+                 *       "recorder": {
+                 *         "serial": "DSJ0001",
+                 *         "vidPid": "4255:1000",
+                 *         "officerNo": "010203",
+                 *         "clock": "2026-11-25T09:30:05+08:00"
+                 *       },
+                 *       "stationClock": "2026-11-25T09:30:00+08:00"
+                 *     }
+                 */
+                "application/json": {
+                    station: {
+                        code: string;
+                        name?: string;
+                    };
+                    bay: number;
+                    recorder: {
+                        serial: string;
+                        vidPid?: string;
+                        officerNo?: string;
+                        /** Format: date-time */
+                        clock?: string;
+                    };
+                    /** Format: date-time */
+                    stationClock?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        sessionId: string;
+                        clockSkewMs: number | null;
+                    };
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            404: components["responses"]["Problem404"];
+            409: components["responses"]["Problem409"];
+            413: components["responses"]["Problem413"];
+            422: components["responses"]["Problem422"];
+            503: components["responses"]["Problem503"];
+            507: components["responses"]["Problem507"];
+        };
+    };
+    closeOffloadSession: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No Content */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            404: components["responses"]["Problem404"];
+            409: components["responses"]["Problem409"];
+            413: components["responses"]["Problem413"];
+            422: components["responses"]["Problem422"];
+            503: components["responses"]["Problem503"];
+            507: components["responses"]["Problem507"];
+        };
+    };
+    announceFile: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "pathBase64": "RENJTS8xMDBNRURJQS8yMDI2MTEyNV8wOTMwMDAuTVA0",
+                 *       "size": 104857600,
+                 *       "metadata": {
+                 *         "officerNo": "010203",
+                 *         "deviceSerial": "DSJ0001",
+                 *         "recordedAt": "2026-11-25T01:30:00Z",
+                 *         "stationTime": "2026-11-25T01:35:12Z",
+                 *         "important": true
+                 *       }
+                 *     }
+                 */
+                "application/json": {
+                    pathBase64: string;
+                    size: number;
+                    metadata?: {
+                        officerNo?: string | null;
+                        deviceSerial?: string | null;
+                        /** Format: date-time */
+                        recordedAt?: string | null;
+                        /** Format: date-time */
+                        stationTime?: string | null;
+                        important?: boolean;
+                    };
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        uploadId: string;
+                        offset: number;
+                        size: number;
+                        state: "receiving" | "verified" | "rejected";
+                        evidenceId: string | null;
+                    };
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            404: components["responses"]["Problem404"];
+            409: components["responses"]["Problem409"];
+            413: components["responses"]["Problem413"];
+            422: components["responses"]["Problem422"];
+            503: components["responses"]["Problem503"];
+            507: components["responses"]["Problem507"];
+        };
+    };
+    getUploadStatus: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        uploadId: string;
+                        offset: number;
+                        size: number;
+                        state: "receiving" | "verified" | "rejected";
+                        evidenceId: string | null;
+                    };
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            404: components["responses"]["Problem404"];
+            409: components["responses"]["Problem409"];
+            413: components["responses"]["Problem413"];
+            422: components["responses"]["Problem422"];
+            503: components["responses"]["Problem503"];
+            507: components["responses"]["Problem507"];
+        };
+    };
+    sendUploadBytes: {
+        parameters: {
+            query?: never;
+            header: {
+                "upload-offset": number;
+                "content-type": "application/offset+octet-stream";
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        uploadId: string;
+                        offset: number;
+                        size: number;
+                        state: "receiving" | "verified" | "rejected";
+                        evidenceId: string | null;
+                    };
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            404: components["responses"]["Problem404"];
+            409: components["responses"]["Problem409"];
+            413: components["responses"]["Problem413"];
+            422: components["responses"]["Problem422"];
+            503: components["responses"]["Problem503"];
+            507: components["responses"]["Problem507"];
+        };
+    };
+    completeUpload: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "sha256": "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855",
+                 *       "sm3": "1ab21d8355cfa17f8e61194831e81a8f22bec8c728fefb747ed035eb5082aa2b"
+                 *     }
+                 */
+                "application/json": {
+                    sha256: string;
+                    sm3: string;
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        evidenceId: string;
+                        duplicate: boolean;
+                        mayPurge: boolean;
+                        sha256: string;
+                        sm3: string;
+                    };
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            404: components["responses"]["Problem404"];
+            409: components["responses"]["Problem409"];
+            413: components["responses"]["Problem413"];
+            422: components["responses"]["Problem422"];
+            503: components["responses"]["Problem503"];
+            507: components["responses"]["Problem507"];
+        };
+    };
+    reportPurge: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "at": "2026-11-25T01:40:00Z"
+                 *     }
+                 */
+                "application/json": {
+                    /** Format: date-time */
+                    at?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        evidenceId: string;
+                        recorded: boolean;
+                    };
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            404: components["responses"]["Problem404"];
+            409: components["responses"]["Problem409"];
+            413: components["responses"]["Problem413"];
+            422: components["responses"]["Problem422"];
+            503: components["responses"]["Problem503"];
+            507: components["responses"]["Problem507"];
+        };
+    };
+}
