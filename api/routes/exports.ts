@@ -6,6 +6,7 @@ import type { HttpServer } from '../../core/http';
 import { enqueue } from '../../core/jobs';
 import type { Principal } from '../../core/principal';
 import type { SigningKey } from '../../core/signing-key';
+import { SM2_DISTINGUISHING_ID } from '../../core/sm2';
 import type { ObjectStore } from '../../core/store/port';
 import type { Db } from '../../schema/database';
 import { loadCase, visibleEvidence } from '../scoped';
@@ -63,8 +64,23 @@ export function exportRoutes(deps: ExportDeps) {
   return async (app: HttpServer) => {
     app.get('/export-signing-key', {
       config: { action: 'export.signing-key' },
-      schema: { response: { 200: Type.Object({ algorithm: Type.Literal('Ed25519'), fingerprint: Type.String(), publicKeyPem: Type.String() }), ...errors } },
-    }, async () => ({ algorithm: 'Ed25519' as const, fingerprint: deps.signingKey.fingerprint, publicKeyPem: deps.signingKey.publicKeyPem }));
+      schema: {
+        response: {
+          200: Type.Object({
+            algorithm: Type.Literal('Ed25519'),
+            fingerprint: Type.String(),
+            publicKeyPem: Type.String(),
+            sm2: Type.Object({ algorithm: Type.Literal('SM2'), fingerprint: Type.String(), publicKeyPem: Type.String(), distinguishingId: Type.String() }),
+          }),
+          ...errors,
+        },
+      },
+    }, async () => ({
+      algorithm: 'Ed25519' as const,
+      fingerprint: deps.signingKey.fingerprint,
+      publicKeyPem: deps.signingKey.publicKeyPem,
+      sm2: { algorithm: 'SM2' as const, fingerprint: deps.signingKey.sm2.fingerprint, publicKeyPem: deps.signingKey.sm2.publicKeyPem, distinguishingId: SM2_DISTINGUISHING_ID },
+    }));
 
     app.post('/cases/:id/exports', {
       config: { action: 'export.create', audit: 'case.export' },

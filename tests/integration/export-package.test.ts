@@ -201,6 +201,15 @@ describe('court export package', () => {
     }
   });
 
+  it('publishes both fingerprints at GET /api/export-signing-key', async () => {
+    const serverKey = await loadOrCreateSigningKey(join(p.dir, 'keys'));
+    const res = await p.app.inject({ url: '/api/export-signing-key', headers: bearer(p.adminToken) });
+    expect(res.json()).toEqual({
+      algorithm: 'Ed25519', fingerprint: serverKey.fingerprint, publicKeyPem: serverKey.publicKeyPem,
+      sm2: { algorithm: 'SM2', fingerprint: serverKey.sm2.fingerprint, publicKeyPem: serverKey.sm2.publicKeyPem, distinguishingId: '1234567812345678' },
+    });
+  });
+
   it('a package made before SM2 co-signatures still verifies, saying SM2 absent', async () => {
     const old = join(p.scratch, 'pre-sm2');
     await rm(old, { recursive: true, force: true });
