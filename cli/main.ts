@@ -123,7 +123,7 @@ audit
   .option('--token <token>', 'API token for --server')
   .action(async (opts: { server?: string; token?: string }) => {
     const { verdicts, cross } = opts.server ? await remoteVerdicts(opts.server, opts.token) : await localVerdicts();
-    for (const v of verdicts) console.log(v.ok ? `${v.chain}: OK, ${v.rows} rows, head ${v.head}; ${coverage(v.rows, v.covered)}` : `${v.chain}: BROKEN at row ${v.brokenAt}: ${v.reason} (${v.rows} rows verified before it)`);
+    for (const v of verdicts) console.log(v.ok ? `${v.chain}: OK, ${v.rows} rows, head ${v.head}; ${coverage(v.rows, v.covered)}${v.signatures ? `; ${v.signatures}` : ''}` : `${v.chain}: BROKEN at row ${v.brokenAt}: ${v.reason} (${v.rows} rows verified before it)`);
     console.log(cross.ok ? `cross-check: OK, ${cross.pairs} events recorded in both trails` : `cross-check: MISMATCH, ${cross.unmatched.length} events recorded in one trail only:`);
     for (const u of cross.unmatched) console.log(`  ${describeUnmatched(u)}`);
     finish(verdicts.every((v) => v.ok) && cross.ok ? 0 : 1);
@@ -146,7 +146,7 @@ async function localVerdicts(): Promise<Verdicts> {
   try {
     const key = await loadOrCreateSigningKey(join(config.home, 'keys'));
     const store = createStore(config);
-    return { verdicts: [await verifyTrail(db, store, key.publicKeyPem, 'audit'), await verifyTrail(db, store, key.publicKeyPem, 'custody')], cross: await crossCheckTrails(db) };
+    return { verdicts: [await verifyTrail(db, store, key, 'audit'), await verifyTrail(db, store, key, 'custody')], cross: await crossCheckTrails(db) };
   } finally {
     await close();
   }
@@ -285,7 +285,7 @@ async function serve(config: Readonly<Config>, logLevel: string) {
     },
     { logger: { level: logLevel } },
   );
-  console.log(`court exports are signed with Ed25519 key ${signingKey.fingerprint}`);
+  console.log(`court exports are signed with Ed25519 key ${signingKey.fingerprint} and SM2 key ${signingKey.sm2.fingerprint}`);
   const stopJobs = await startJobs(runtime, config, app.log, JOB_KINDS, app.ingest);
   await app.listen({ host: config.host, port: config.port });
   return {

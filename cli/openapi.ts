@@ -19,7 +19,7 @@ export async function apiDocument(): Promise<ReturnType<FastifyInstance['swagger
     store: new FilesystemStore(NOWHERE),
     stagingDir: NOWHERE,
     maxFileBytes: 1,
-    signingKey: { sign: refuse, publicKeyPem: '', fingerprint: '' },
+    signingKey: { sign: refuse, publicKeyPem: '', fingerprint: '', sm2: { sign: refuse, publicKeyPem: '', fingerprint: '' } },
     ingest: readConfig({}).ingest,
     webRoot: NOWHERE,
   });

@@ -1,5 +1,6 @@
 import { humanBytes } from '../core/bytes';
-import { COVER_SHEET, MANIFEST, PUBLIC_KEY, SHA256SUMS, SIGNATURE, SM3SUMS, VERIFIER, groupFingerprint, type Manifest, type ManifestFile } from './format';
+import { SM2_DISTINGUISHING_ID } from '../core/sm2';
+import { COVER_SHEET, MANIFEST, PUBLIC_KEY, SHA256SUMS, SIGNATURE, SM2_PUBLIC_KEY, SM2_SIGNATURE, SM3SUMS, VERIFIER, groupFingerprint, type Manifest, type ManifestFile } from './format';
 
 /** Text into HTML: every value on the sheet is data (recorder names included), never markup. */
 const esc = (value: unknown): string =>
@@ -81,6 +82,7 @@ ${field('导出事由', 'reason', esc(m.reason))}
 ${field('接收方', 'receiver', esc(m.receiver ?? '—'))}
 ${field('文件数量', 'files', `${m.files.length} 个原始文件，合计 ${esc(humanSize(m.files.reduce((s, f) => s + f.size, 0)))}`)}
 ${field('签名公钥指纹', 'signing key fingerprint (SHA-256 of the Ed25519 public key)', `<span class="fingerprint">${esc(groupFingerprint(m.signingKey.fingerprint))}</span>`)}
+${m.sm2SigningKey ? field('SM2 签名公钥指纹', 'SM2 signing key fingerprint (SHA-256 of the SM2 public key)', `<span class="fingerprint">${esc(groupFingerprint(m.sm2SigningKey.fingerprint))}</span>`) : ''}
 </table>
 <table aria-label="电子数据 Files">
 <thead><tr>
@@ -97,7 +99,8 @@ ${m.files.map((f, i) => fileRows(f, i + 1)).join('\n')}
 <li>用浏览器打开 <code>${VERIFIER}</code>，选择本文件夹，逐一计算并核对每个文件（无需联网）。<span class="en">Open ${VERIFIER} in a browser and pick this folder; it checks every file offline.</span></li>
 <li>在本文件夹中运行 <code>sha256sum -c ${SHA256SUMS}</code>（国密：<code>${SM3SUMS}</code> 列出 SM3 值）。<span class="en">Run sha256sum -c ${SHA256SUMS} in this folder (${SM3SUMS} lists the SM3 values).</span></li>
 <li>核验签名<span class="en">Check the signature:</span><code>openssl pkeyutl -verify -pubin -inkey ${PUBLIC_KEY} -rawin -in ${MANIFEST} -sigfile ${SIGNATURE}</code></li>
-<li>核对 <code>${PUBLIC_KEY}</code> 的指纹与上方及平台公布的指纹一致<span class="en">Compare the key fingerprint with the one above and the one the platform publishes:</span><code>openssl pkey -pubin -in ${PUBLIC_KEY} -outform DER | sha256sum</code></li>
+<li>核验 SM2 签名（区分标识 ${SM2_DISTINGUISHING_ID}）<span class="en">Check the SM2 signature (distinguishing ID ${SM2_DISTINGUISHING_ID}):</span><code>openssl pkeyutl -verify -pubin -inkey ${SM2_PUBLIC_KEY} -rawin -digest sm3 -pkeyopt distid:${SM2_DISTINGUISHING_ID} -in ${MANIFEST} -sigfile ${SM2_SIGNATURE}</code></li>
+<li>核对 <code>${PUBLIC_KEY}</code>（及 <code>${SM2_PUBLIC_KEY}</code>）的指纹与上方及平台公布的指纹一致<span class="en">Compare the key fingerprint with the one above and the one the platform publishes:</span><code>openssl pkey -pubin -in ${PUBLIC_KEY} -outform DER | sha256sum</code></li>
 </ol>
 <p>每个文件的保管记录（谁、何时、做了什么）见 <code>${MANIFEST}</code>。本清单（<code>${COVER_SHEET}</code>）本身也列在签名的 ${MANIFEST} 中。<span class="en">Each file's custody events are in ${MANIFEST}; this sheet is itself listed in the signed manifest.</span></p>
 <table class="signatures" aria-label="签字 Signatures"><tr><td>移交人签名<span class="en">handed over by</span></td><td>接收人签名<span class="en">received by</span></td><td>日期<span class="en">date</span></td></tr></table>

@@ -1,3 +1,6 @@
+import { sha256 } from '@noble/hashes/sha2.js';
+import { bytesToHex } from '@noble/hashes/utils.js';
+import { pemToDer, sm2PointFromSpki, sm2Verify } from '../core/sm2';
 import type { ManifestTimestamp } from '../core/timestamp/verify';
 /**
  * The court-export package format (docs/export-format.md): its names, the manifest's shape, the
@@ -9,6 +12,8 @@ export const FORMAT = 'evidence-export/1';
 export const MANIFEST = 'manifest.json';
 export const SIGNATURE = 'manifest.sig';
 export const PUBLIC_KEY = 'public-key.pem';
+export const SM2_SIGNATURE = 'manifest.sm2.sig';
+export const SM2_PUBLIC_KEY = 'sm2-public-key.pem';
 export const SHA256SUMS = 'SHA256SUMS';
 export const SM3SUMS = 'SM3SUMS';
 export const COVER_SHEET = 'index.html';
@@ -16,6 +21,9 @@ export const VERIFIER = 'verify.html';
 
 /** Listed in the SUMS files but not in the manifest: they carry or prove the manifest. */
 export const ENVELOPE = [MANIFEST, SIGNATURE, PUBLIC_KEY] as const;
+/** The SM2 co-signature: in every package whose manifest names an SM2 key (all made since it was added). */
+export const SM2_ENVELOPE = [SM2_SIGNATURE, SM2_PUBLIC_KEY] as const;
+const RESERVED: readonly string[] = [...ENVELOPE, ...SM2_ENVELOPE];
 /** The SUMS files list every other file, never themselves or each other. */
 export const SUMS_FILES = [SHA256SUMS, SM3SUMS] as const;
 
@@ -75,6 +83,8 @@ export interface Manifest {
   receiver: string | null;
   createdAt: string;
   signingKey: { algorithm: 'Ed25519'; fingerprint: string };
+  /** Absent in packages made before SM2 co-signatures. */
+  sm2SigningKey?: { algorithm: 'SM2'; fingerprint: string; distinguishingId: string };
   files: ManifestFile[];
   documents: ManifestDocument[];
 }
@@ -101,7 +111,7 @@ export function manifestEntries(manifest: Manifest): Integrity[] {
   for (const e of entries) {
     const ok = typeof e.path === 'string' && isSafePackagePath(e.path) && Number.isSafeInteger(e.size) && e.size >= 0 && HEX64.test(e.sha256) && HEX64.test(e.sm3);
     if (!ok) throw new Error(`manifest.json has a malformed entry: ${JSON.stringify(e.path)}`);
-    if (seen.has(e.path) || (ENVELOPE as readonly string[]).includes(e.path) || (SUMS_FILES as readonly string[]).includes(e.path)) {
+    if (seen.has(e.path) || RESERVED.includes(e.path) || (SUMS_FILES as readonly string[]).includes(e.path)) {
       throw new Error(`manifest.json lists ${e.path} twice or as a reserved name`);
     }
     seen.add(e.path);
@@ -127,7 +137,7 @@ export function parseSums(text: string, name: string): Map<string, string> {
   return sums;
 }
 
-/** What was measured of one file. The browser has no SM3, so it may be absent. */
+/** What was measured of one file; a reader without SM3 leaves it out. */
 export interface Observed {
   size: number;
   sha256: string;
@@ -144,6 +154,8 @@ export interface FileVerdict {
 
 export interface Verdict {
   ok: boolean;
+  /** Which signatures hold, for people: "Ed25519 OK, SM2 OK". */
+  signatures: string;
   /** Whole-package failures: the signature, the key, an unreadable manifest. */
   problems: string[];
   files: FileVerdict[];
@@ -156,6 +168,8 @@ export interface Findings {
   signature: boolean | string;
   /** SHA-256 of public-key.pem's DER SPKI, hex; null when the key could not be read. */
   fingerprint: string | null;
+  /** The same for manifest.sm2.sig and sm2-public-key.pem (checkSm2Signature); null signature: the package has neither. */
+  sm2: Sm2Findings;
   sha256sums: string | null;
   sm3sums: string | null;
   observed: ReadonlyMap<string, Observed>;
@@ -188,8 +202,16 @@ export function judgePackage(f: Findings): Verdict {
   }
   if (f.signature === false) problems.push('manifest.sig is not a valid signature of manifest.json by public-key.pem');
   else if (typeof f.signature === 'string') problems.push(`the signature could not be checked: ${f.signature}`);
+  // The signed manifest says whether an SM2 signature belongs to the package: removing it is no downgrade.
+  const sm2Key = typeof f.manifest === 'string' ? undefined : f.manifest.sm2SigningKey;
+  const envelope: readonly string[] = sm2Key ? RESERVED : ENVELOPE;
+  if (sm2Key) {
+    if (f.sm2.fingerprint && sm2Key.fingerprint !== f.sm2.fingerprint) problems.push(`${SM2_PUBLIC_KEY} is not the SM2 signing key named in manifest.json`);
+    if (f.sm2.signature === false) problems.push(`${SM2_SIGNATURE} is not a valid SM2 signature of manifest.json by ${SM2_PUBLIC_KEY}`);
+    else if (f.sm2.signature !== true) problems.push(`the SM2 signature could not be checked: ${f.sm2.signature ?? `${SM2_SIGNATURE} and ${SM2_PUBLIC_KEY} are missing`}`);
+  }
 
-  for (const path of [...expected.map((e) => e.path), ...ENVELOPE, ...SUMS_FILES]) {
+  for (const path of [...expected.map((e) => e.path), ...envelope, ...SUMS_FILES]) {
     verdict(path);
     if (!f.observed.has(path)) fault(path, 'missing', 'not in the package');
   }
@@ -201,7 +223,7 @@ export function judgePackage(f: Findings): Verdict {
     if (seen.sm3 !== undefined && seen.sm3 !== e.sm3) fault(e.path, 'altered', 'SM3 differs from manifest.json');
   }
 
-  const listed = new Set([...expected.map((e) => e.path), ...ENVELOPE]);
+  const listed = new Set([...expected.map((e) => e.path), ...envelope]);
   const sumsFiles = [
     { name: SHA256SUMS, text: f.sha256sums, hashOf: (o: Observed) => o.sha256, fromManifest: (e: Integrity) => e.sha256, algo: 'SHA-256' },
     { name: SM3SUMS, text: f.sm3sums, hashOf: (o: Observed) => o.sm3, fromManifest: (e: Integrity) => e.sm3, algo: 'SM3' },
@@ -232,5 +254,27 @@ export function judgePackage(f: Findings): Verdict {
   for (const path of [...f.observed.keys()].sort()) if (!known.has(path)) fault(path, 'unexpected', 'not listed in manifest.json');
 
   const files = [...verdicts.values()];
-  return { ok: problems.length === 0 && files.every((v) => v.status === 'ok'), problems, files };
+  const signatures = `Ed25519 ${signatureWord(f.signature)}, SM2 ${sm2Key || f.sm2.signature !== null ? signatureWord(f.sm2.signature) : 'absent (a package made before SM2 co-signatures)'}`;
+  return { ok: problems.length === 0 && files.every((v) => v.status === 'ok'), signatures, problems, files };
+}
+
+const signatureWord = (s: boolean | string | null) => (s === true ? 'OK' : s === false ? 'INVALID' : 'not checked');
+
+export interface Sm2Findings {
+  /** Whether manifest.sm2.sig verifies over manifest.json with sm2-public-key.pem; a string says why it could not be checked; null: neither file is there. */
+  signature: boolean | string | null;
+  /** SHA-256 of sm2-public-key.pem's DER SPKI, hex; null when the key could not be read. */
+  fingerprint: string | null;
+}
+
+/** The SM2 co-signature's check, the same in `evidence verify` and verify.html (standard ID 1234567812345678). */
+export function checkSm2Signature(manifest: Uint8Array | undefined, signature: Uint8Array | undefined, pem: string | undefined): Sm2Findings {
+  if (signature === undefined && pem === undefined) return { signature: null, fingerprint: null };
+  const der = pem === undefined ? null : pemToDer(pem, 'PUBLIC KEY');
+  if (!der) return { signature: `${SM2_PUBLIC_KEY} is ${pem === undefined ? 'missing' : 'not a PEM public key'}`, fingerprint: null };
+  const fingerprint = bytesToHex(sha256(der));
+  const point = sm2PointFromSpki(der);
+  if (!point) return { signature: `${SM2_PUBLIC_KEY} is not an SM2 key`, fingerprint };
+  if (!manifest || !signature) return { signature: `${MANIFEST} or ${SM2_SIGNATURE} is missing`, fingerprint };
+  return { signature: sm2Verify(manifest, signature, point), fingerprint };
 }

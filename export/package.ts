@@ -4,11 +4,12 @@ import canonicalize from 'canonicalize';
 import { DualHasher, type Digests } from '../core/hashing';
 import { renderCoverSheet } from './cover-sheet';
 import {
-  COVER_SHEET, FORMAT, MANIFEST, PUBLIC_KEY, SHA256SUMS, SIGNATURE, SM3SUMS, VERIFIER, formatSums, isSafePackagePath,
+  COVER_SHEET, FORMAT, MANIFEST, PUBLIC_KEY, SHA256SUMS, SIGNATURE, SM2_PUBLIC_KEY, SM2_SIGNATURE, SM3SUMS, VERIFIER, formatSums, isSafePackagePath,
   type CustodyEntry, type Integrity, type Manifest, type ManifestDerivative, type ManifestDocument, type ManifestFile,
 } from './format';
 import type { PackageSink } from './sinks';
 import type { SigningKey } from '../core/signing-key';
+import { SM2_DISTINGUISHING_ID } from '../core/sm2';
 
 export interface EvidenceInfo {
   id: string;
@@ -140,8 +141,8 @@ async function* verified(body: AsyncIterable<Buffer>, expected: { size: number; 
 
 /**
  * Writes a package: every file streamed and checked against its recorded hashes, then the cover
- * sheet and verifier, then manifest.json (RFC 8785 canonical JSON), manifest.sig, public-key.pem
- * and the SUMS files. On any failure the sink is aborted, so no partial package is left.
+ * sheet and verifier, then manifest.json (RFC 8785 canonical JSON), manifest.sig, public-key.pem,
+ * the SM2 co-signature manifest.sm2.sig with sm2-public-key.pem, and the SUMS files. On any failure the sink is aborted, so no partial package is left.
  */
 export async function buildPackage(input: PackageInput, sink: PackageSink, options: BuildOptions): Promise<BuiltPackage> {
   const bytesTotal = input.files.reduce((sum, f) => sum + f.evidence.size + (f.derivatives ?? []).reduce((s, d) => s + d.size, 0), 0);
@@ -207,6 +208,7 @@ export async function buildPackage(input: PackageInput, sink: PackageSink, optio
       receiver: input.receiver ?? null,
       createdAt: input.createdAt.toISOString(),
       signingKey: { algorithm: 'Ed25519', fingerprint: options.signingKey.fingerprint },
+      sm2SigningKey: { algorithm: 'SM2', fingerprint: options.signingKey.sm2.fingerprint, distinguishingId: SM2_DISTINGUISHING_ID },
       files,
     };
     const documents: ManifestDocument[] = [];
@@ -222,6 +224,8 @@ export async function buildPackage(input: PackageInput, sink: PackageSink, optio
     const manifestEntry = await write(MANIFEST, manifest);
     await write(SIGNATURE, options.signingKey.sign(manifest));
     await write(PUBLIC_KEY, Buffer.from(options.signingKey.publicKeyPem));
+    await write(SM2_SIGNATURE, options.signingKey.sm2.sign(manifest));
+    await write(SM2_PUBLIC_KEY, Buffer.from(options.signingKey.sm2.publicKeyPem));
     const sums = listed.slice();
     await write(SHA256SUMS, Buffer.from(formatSums(sums.map((e) => ({ path: e.path, hex: e.sha256 })))));
     await write(SM3SUMS, Buffer.from(formatSums(sums.map((e) => ({ path: e.path, hex: e.sm3 })))));

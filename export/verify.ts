@@ -8,7 +8,8 @@ import yauzl from 'yauzl';
 import { DualHasher } from '../core/hashing';
 import { checkTimestamps, isTimestampDocument } from './timestamps';
 import {
-  ENVELOPE, MANIFEST, PUBLIC_KEY, SHA256SUMS, SIGNATURE, SM3SUMS, SUMS_FILES, groupFingerprint, isSafePackagePath, judgePackage,
+  ENVELOPE, MANIFEST, PUBLIC_KEY, SHA256SUMS, SIGNATURE, SM2_ENVELOPE, SM2_PUBLIC_KEY, SM2_SIGNATURE, SM3SUMS, SUMS_FILES, checkSm2Signature,
+  groupFingerprint, isSafePackagePath, judgePackage,
   type FileStatus, type Manifest, type Observed, type Verdict,
 } from './format';
 
@@ -78,7 +79,7 @@ export interface VerifyOptions {
 }
 
 /** The envelope and SUMS files are read into memory; larger ones cannot be genuine. */
-const SMALL = new Set<string>([...ENVELOPE, ...SUMS_FILES]);
+const SMALL = new Set<string>([...ENVELOPE, ...SM2_ENVELOPE, ...SUMS_FILES]);
 const SMALL_LIMIT = 256 * 1024 * 1024;
 const discard = () => new Writable({ write: (_chunk, _encoding, done) => done() });
 
@@ -135,7 +136,8 @@ async function check(reader: PackageReader, options: VerifyOptions): Promise<Rep
   }
   const { signature, fingerprint } = checkSignature(manifestBytes, kept.get(SIGNATURE), kept.get(PUBLIC_KEY));
   const text = (name: string) => kept.get(name)?.toString('utf8') ?? null;
-  const verdict = judgePackage({ manifest, signature, fingerprint, sha256sums: text(SHA256SUMS), sm3sums: text(SM3SUMS), observed });
+  const sm2 = checkSm2Signature(manifestBytes, kept.get(SM2_SIGNATURE), text(SM2_PUBLIC_KEY) ?? undefined);
+  const verdict = judgePackage({ manifest, signature, fingerprint, sm2, sha256sums: text(SHA256SUMS), sm3sums: text(SM3SUMS), observed });
 
   if (typeof manifest !== 'string') problems.push(...(await checkTimestamps(manifest, async (path) => kept.get(path))).problems);
   const wanted = options.expectFingerprint?.replace(/\s+/g, '').toLowerCase();
@@ -172,6 +174,7 @@ export function formatReport(report: Report): string {
   const lines = [`package: ${report.source}`];
   if (m) lines.push(`case: ${m.case?.number} ${m.case?.title}; exported by ${m.exporter?.name} at ${m.createdAt}; reason: ${m.reason}`);
   lines.push(`signing key fingerprint: ${report.fingerprint ? groupFingerprint(report.fingerprint) : '(none)'}`, '  compare it with the cover sheet (index.html) and the fingerprint the platform publishes');
+  lines.push(`signatures: ${report.signatures}`);
   for (const f of report.files) lines.push(`${LABELS[f.status].padEnd(10)}  ${f.path}${f.reasons.length > 0 ? `  (${f.reasons.join('; ')})` : ''}`);
   for (const p of report.problems) lines.push(`PROBLEM     ${p}`);
   const bad = report.files.filter((f) => f.status !== 'ok').length + report.problems.length;

@@ -516,8 +516,8 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * The key that signs court exports
-         * @description The platform's Ed25519 public key (PEM) and its SHA-256 fingerprint, which every export manifest names: give it to the court to check packages.
+         * The keys that sign court exports
+         * @description The platform's Ed25519 public key (PEM) and its SHA-256 fingerprint, which every export manifest names, and its SM2 public key with the distinguishing ID its signatures use (`sm2`): give them to the court to check packages.
          */
         get: operations["getExportSigningKey"];
         put?: never;
@@ -2751,6 +2751,7 @@ export interface operations {
                             seq: number;
                             at: string;
                         } | null;
+                        signatures?: string;
                     };
                 };
             };
@@ -2884,6 +2885,13 @@ export interface operations {
                         algorithm: "Ed25519";
                         fingerprint: string;
                         publicKeyPem: string;
+                        sm2: {
+                            /** @enum {string} */
+                            algorithm: "SM2";
+                            fingerprint: string;
+                            publicKeyPem: string;
+                            distinguishingId: string;
+                        };
                     };
                 };
             };

@@ -104,12 +104,13 @@ export function auditRoutes(deps: { db: Db; store: ObjectStore; signingKey: Sign
             reason: Type.Optional(Type.String()),
             checkpoints: Type.Integer(),
             covered: Type.Optional(Nullable(Type.Object({ seq: Type.Integer(), at: Type.String() }))),
+            signatures: Type.Optional(Type.String()),
           }),
           ...errors,
         },
       },
     }, async (request) => {
-      return verifyTrail(db, deps.store, deps.signingKey.publicKeyPem, request.query.chain);
+      return verifyTrail(db, deps.store, deps.signingKey, request.query.chain);
     });
 
     // Events both trails record (original reads, fixity failures) must agree: a rewrite of one chain shows here.

@@ -6,6 +6,7 @@ import type { HttpServer } from '../../core/http';
 import { enqueue } from '../../core/jobs';
 import type { Principal } from '../../core/principal';
 import type { SigningKey } from '../../core/signing-key';
+import { SM2_DISTINGUISHING_ID } from '../../core/sm2';
 import type { ObjectStore } from '../../core/store/port';
 import type { Db } from '../../schema/database';
 import { loadCase, visibleEvidence } from '../scoped';
@@ -64,11 +65,24 @@ export function exportRoutes(deps: ExportDeps) {
     app.get('/export-signing-key', {
       config: { action: 'export.signing-key' },
       schema: {
-        summary: 'The key that signs court exports', operationId: 'getExportSigningKey', tags: ['exports'],
-        description: 'The platform\'s Ed25519 public key (PEM) and its SHA-256 fingerprint, which every export manifest names: give it to the court to check packages.',
-        response: { 200: Type.Object({ algorithm: Type.Literal('Ed25519'), fingerprint: Type.String(), publicKeyPem: Type.String() }), ...errors },
+        summary: 'The keys that sign court exports', operationId: 'getExportSigningKey', tags: ['exports'],
+        description: 'The platform\'s Ed25519 public key (PEM) and its SHA-256 fingerprint, which every export manifest names, and its SM2 public key with the distinguishing ID its signatures use (`sm2`): give them to the court to check packages.',
+        response: {
+          200: Type.Object({
+            algorithm: Type.Literal('Ed25519'),
+            fingerprint: Type.String(),
+            publicKeyPem: Type.String(),
+            sm2: Type.Object({ algorithm: Type.Literal('SM2'), fingerprint: Type.String(), publicKeyPem: Type.String(), distinguishingId: Type.String() }),
+          }),
+          ...errors,
+        },
       },
-    }, async () => ({ algorithm: 'Ed25519' as const, fingerprint: deps.signingKey.fingerprint, publicKeyPem: deps.signingKey.publicKeyPem }));
+    }, async () => ({
+      algorithm: 'Ed25519' as const,
+      fingerprint: deps.signingKey.fingerprint,
+      publicKeyPem: deps.signingKey.publicKeyPem,
+      sm2: { algorithm: 'SM2' as const, fingerprint: deps.signingKey.sm2.fingerprint, publicKeyPem: deps.signingKey.sm2.publicKeyPem, distinguishingId: SM2_DISTINGUISHING_ID },
+    }));
 
     app.post('/cases/:id/exports', {
       config: { action: 'export.create', audit: 'case.export' },

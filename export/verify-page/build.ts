@@ -4,8 +4,9 @@ import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 
 /**
- * Builds verify.html: page.html with main.ts and @noble/hashes bundled inline, and a CSP
- * that allows exactly that script and nothing from the network. Takes well under a second.
+ * Builds verify.html: page.html with main.ts and its libraries bundled inline, and a CSP that
+ * allows exactly that script (and the SM3 WebAssembly it compiles from its own bytes) and nothing
+ * from the network. Takes well under a second.
  */
 export async function buildVerifyPage(): Promise<string> {
   const result = await build({

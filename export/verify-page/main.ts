@@ -1,17 +1,17 @@
 /**
  * The offline verifier inside every package (verify.html). Runs from file:// with no network:
- * hashes each picked file in slices with @noble/hashes (WebCrypto cannot hash a stream), checks the
- * Ed25519 signature with WebCrypto, and judges with the same rules as `evidence verify`.
- * Not @aws-crypto/sha256-js: v5.2.0 writes the high word of the message length little-endian, so
- * every file of 512 MiB or more gets a wrong SHA-256.
+ * hashes each picked file in slices with SHA-256 and SM3 (./digest.ts), checks the Ed25519
+ * signature with WebCrypto and the SM2 one with the same code as `evidence verify`, and judges
+ * with the same rules.
  */
-import { sha256 as createSha256 } from '@noble/hashes/sha2.js';
+import { sha256 } from '@noble/hashes/sha2.js';
 import { bytesToHex } from '@noble/hashes/utils.js';
 import {
-  MANIFEST, PUBLIC_KEY, SHA256SUMS, SIGNATURE, SM3SUMS, groupFingerprint, judgePackage,
-  type FileStatus, type Manifest, type Observed,
+  MANIFEST, PUBLIC_KEY, SHA256SUMS, SIGNATURE, SM2_PUBLIC_KEY, SM2_SIGNATURE, SM3SUMS, SUMS_FILES, checkSm2Signature, groupFingerprint, judgePackage,
+  type FileStatus, type Manifest, type Observed, type Sm2Findings,
 } from '../format';
 import { checkTimestamps } from '../timestamps';
+import { digestChunks } from './digest';
 
 const SLICE = 8 * 1024 * 1024;
 const LABELS: Record<FileStatus, [string, string]> = {
@@ -23,17 +23,12 @@ const LABELS: Record<FileStatus, [string, string]> = {
 
 const byId = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 
-async function sha256(data: File | Uint8Array, onBytes: (n: number) => void = () => {}): Promise<string> {
-  const hash = createSha256.create();
-  if (data instanceof Uint8Array) hash.update(data);
-  else {
-    for (let offset = 0; offset < data.size; offset += SLICE) {
-      const slice = new Uint8Array(await data.slice(offset, offset + SLICE).arrayBuffer());
-      hash.update(slice);
-      onBytes(slice.length);
-    }
+async function* slices(file: File, onBytes: (n: number) => void): AsyncGenerator<Uint8Array> {
+  for (let offset = 0; offset < file.size; offset += SLICE) {
+    const slice = new Uint8Array(await file.slice(offset, offset + SLICE).arrayBuffer());
+    yield slice;
+    onBytes(slice.length);
   }
-  return bytesToHex(hash.digest());
 }
 
 /** The path inside the package: webkitRelativePath starts with the picked folder's own name. */
@@ -49,7 +44,7 @@ async function checkSignature(manifest: Uint8Array<ArrayBuffer>, files: Map<stri
   const pem = /-----BEGIN PUBLIC KEY-----([A-Za-z0-9+/=\s]+)-----END PUBLIC KEY-----/.exec(await keyFile.text());
   if (!pem) return { signature: `${PUBLIC_KEY} is not a PEM public key`, fingerprint: null };
   const der = Uint8Array.from(atob(pem[1]!.replace(/\s+/g, '')), (c) => c.charCodeAt(0));
-  const fingerprint = await sha256(der);
+  const fingerprint = bytesToHex(sha256(der));
   try {
     const key = await crypto.subtle.importKey('spki', der, { name: 'Ed25519' }, false, ['verify']);
     const signature = new Uint8Array(await sigFile.arrayBuffer());
@@ -84,6 +79,8 @@ async function verify(picked: File[]): Promise<void> {
     }
   }
   const { signature, fingerprint } = await checkSignature(manifestBytes, files);
+  const sm2Sig = files.get(SM2_SIGNATURE);
+  const sm2 = checkSm2Signature(manifestBytes, sm2Sig && new Uint8Array(await sm2Sig.arrayBuffer()), await files.get(SM2_PUBLIC_KEY)?.text());
 
   const total = picked.reduce((s, f) => s + f.size, 0);
   let done = 0;
@@ -94,27 +91,25 @@ async function verify(picked: File[]): Promise<void> {
   for (const [path, file] of files) {
     n += 1;
     status.textContent = `正在计算第 ${n}/${files.size} 个文件 · hashing file ${n} of ${files.size}: ${path}`;
-    observed.set(path, {
-      size: file.size,
-      sha256: await sha256(file, (bytes) => {
-        done += bytes;
-        progress.value = done;
-      }),
-    });
+    const digests = await digestChunks(slices(file, (bytes) => {
+      done += bytes;
+      progress.value = done;
+    }));
+    observed.set(path, { size: file.size, ...digests });
   }
   progress.value = progress.max;
 
   const text = async (name: string) => (files.has(name) ? files.get(name)!.text() : null);
-  const judged = judgePackage({ manifest, signature, fingerprint, sha256sums: await text(SHA256SUMS), sm3sums: await text(SM3SUMS), observed });
+  const judged = judgePackage({ manifest, signature, fingerprint, sm2, sha256sums: await text(SHA256SUMS), sm3sums: await text(SM3SUMS), observed });
   status.textContent = '正在核验可信时间戳 · checking trusted timestamps';
   const read = async (path: string) => (files.has(path) ? new Uint8Array(await files.get(path)!.arrayBuffer()) : undefined);
   const stamps = typeof manifest === 'string' ? { problems: [], stamped: 0 } : await checkTimestamps(manifest, read);
   const verdict = { ...judged, ok: judged.ok && stamps.problems.length === 0, problems: [...judged.problems, ...stamps.problems] };
-  render(verdict, typeof manifest === 'string' ? null : manifest, signature, fingerprint, stamps.stamped);
+  render(verdict, typeof manifest === 'string' ? null : manifest, signature, fingerprint, sm2, stamps.stamped);
   status.textContent = verdict.ok ? '校验完成：全部一致 · Verified: every file is intact' : '校验完成：发现问题 · Verification FAILED';
 }
 
-function render(verdict: ReturnType<typeof judgePackage>, manifest: Manifest | null, signature: boolean | string, fingerprint: string | null, stamped: number): void {
+function render(verdict: ReturnType<typeof judgePackage>, manifest: Manifest | null, signature: boolean | string, fingerprint: string | null, sm2: Sm2Findings, stamped: number): void {
   const line = byId<HTMLParagraphElement>('verdict');
   line.className = `verdict ${verdict.ok ? 'ok' : 'bad'}`;
   line.textContent = verdict.ok ? '全部通过：签名有效，每个文件与清单一致 · PASSED: valid signature, every file matches' : '未通过 · FAILED';
@@ -133,6 +128,10 @@ function render(verdict: ReturnType<typeof judgePackage>, manifest: Manifest | n
   }
   fact('签名', 'signature', signature === true ? '有效 valid' : signature === false ? '无效 INVALID' : `无法核验 not checked: ${signature}`);
   fact('公钥指纹', 'key fingerprint: compare with the cover sheet and the platform', fingerprint ? groupFingerprint(fingerprint) : '—').className = 'fingerprint';
+  const sm2Word = sm2.signature === true ? '有效 valid' : sm2.signature === false ? '无效 INVALID' : sm2.signature === null ? '无（早于 SM2 签名的数据包） absent' : `无法核验 not checked: ${sm2.signature}`;
+  fact('SM2 签名', 'SM2 signature (SM3, ID 1234567812345678)', sm2Word);
+  if (sm2.fingerprint) fact('SM2 公钥指纹', 'SM2 key fingerprint', groupFingerprint(sm2.fingerprint)).className = 'fingerprint';
+  fact('签名核验', 'signatures', verdict.signatures);
   fact('可信时间戳', 'trusted timestamps (RFC 3161) that hold', `${stamped} / ${manifest?.files?.length ?? 0}`);
 
   const problems = byId<HTMLUListElement>('problems');
@@ -149,7 +148,9 @@ function render(verdict: ReturnType<typeof judgePackage>, manifest: Manifest | n
     show(tr, 'td', zh, en).className = v.status === 'ok' ? 'ok' : 'bad';
     show(tr, 'td', v.path);
     show(tr, 'td', names.get(v.path) ?? '');
-    show(tr, 'td', v.reasons.join('; '));
+    // Every file but the SUMS files was held to both hashes (manifest.json or the SUMS files).
+    const checked = (SUMS_FILES as readonly string[]).includes(v.path) ? '' : 'SHA-256 一致 OK · SM3 一致 OK';
+    show(tr, 'td', v.status === 'ok' ? checked : v.reasons.join('; '));
   }
   byId<HTMLElement>('report').hidden = false;
 }

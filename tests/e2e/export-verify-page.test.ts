@@ -63,6 +63,7 @@ async function pickPackage(page: Page) {
     verdict: await page.locator('#verdict').textContent(),
     status: await page.getByRole('status').textContent(),
     rows: await page.locator('#files tr').evaluateAll((trs) => trs.map((tr) => `${(tr as HTMLElement).dataset.status} ${(tr as HTMLTableRowElement).cells[1]!.textContent}`)),
+    details: new Map(await page.locator('#files tr').evaluateAll((trs) => trs.map((tr) => [(tr as HTMLTableRowElement).cells[1]!.textContent!, (tr as HTMLTableRowElement).cells[3]!.textContent!] as const))),
     facts: await page.locator('#facts').textContent(),
   };
 }
@@ -80,8 +81,13 @@ describe('verify.html from file://', () => {
     expect(intact.status).toContain('全部一致');
     expect(intact.facts).toContain('有效 valid');
     expect(intact.facts).toContain(groupFingerprint(key.fingerprint));
-    expect(intact.rows).toHaveLength(10);
+    expect(intact.facts).toMatch(/SM2 签名.*有效 valid/);
+    expect(intact.facts).toContain(groupFingerprint(key.sm2.fingerprint));
+    expect(intact.facts).toContain('Ed25519 OK, SM2 OK');
+    expect(intact.rows).toHaveLength(12);
     expect(intact.rows.every((r) => r.startsWith('ok '))).toBe(true);
+    // Every file but the SUMS files themselves was held to its SM3 as well as its SHA-256.
+    for (const [path, details] of intact.details) expect(details, path).toBe(path.endsWith('SUMS') ? '' : 'SHA-256 一致 OK · SM3 一致 OK');
 
     const victim = 'files/002-7d0c1f2e-0000-4000-8000-000000000002.mp4';
     const handle = await open(join(pkg, victim), 'r+');
@@ -91,6 +97,7 @@ describe('verify.html from file://', () => {
     const altered = await pickPackage(page);
     expect(altered.verdict).toContain('未通过');
     expect(altered.rows.filter((r) => !r.startsWith('ok '))).toEqual([`altered ${victim}`, 'unexpected files/planted.txt']);
+    expect(altered.details.get(victim)).toBe('SHA-256 differs from manifest.json; SM3 differs from manifest.json');
     await page.screenshot({ path: join(tmpdir(), 'export-verify-page.png'), fullPage: true });
 
     expect(errors).toEqual([]);

@@ -54,7 +54,7 @@ describe('trail rewrites', () => {
     expect(x + y).toBe(2);
     expect(await checkpointSets('audit')).toHaveLength(1);
     expect(await checkpointSets('custody')).toHaveLength(1);
-    expect(await verifyCheckpoints(p.db, p.store, signingKey.publicKeyPem)).toMatchObject({ ok: true, checked: 2 });
+    expect(await verifyCheckpoints(p.db, p.store, signingKey)).toMatchObject({ ok: true, checked: 2 });
   });
 
   it('audit verify names rows not yet covered by a signed checkpoint and cross-checks custody against audit', async () => {

@@ -1,10 +1,15 @@
+import { randomUUID } from 'node:crypto';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { Readable } from 'node:stream';
+import canonicalize from 'canonicalize';
 import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
 import { chainHash, GENESIS_HASH } from '../../core/chain';
 import { verifyTrail, writeCheckpoints } from '../../core/checkpoints';
 import { loadOrCreateSigningKey } from '../../core/signing-key';
 import { runEvidence } from '../support/evidence-process';
+import { opensslEd25519, opensslSm2 } from '../support/openssl';
 import { bearer, startTestPlatform, usePlatform } from '../support/platform';
 import { seedWorld, useWorld } from '../support/seed';
 import { builtInTimestamps } from '../support/timestamp-fixtures';
@@ -27,7 +32,51 @@ describe('viewing is audited once per viewing session', () => {
   });
 });
 
+const readObject = async (key: string) => {
+  const chunks: Buffer[] = [];
+  for await (const c of await p.store.get(key)) chunks.push(c as Buffer);
+  return Buffer.concat(chunks);
+};
+
 describe('evidence audit verify', () => {
+  it('checkpoints carry Ed25519 and SM2 signatures that openssl verifies and refuses after a flipped byte; audit verify says which hold', async () => {
+    const { client } = await builtInTimestamps(join(p.scratch, 'tsa-sm2'));
+    const signingKey = await loadOrCreateSigningKey(join(p.dir, 'keys')); // the server's key
+    expect(await writeCheckpoints({ db: p.db, store: p.store, signingKey, timestamps: client, now: () => new Date() })).toBe(2);
+    const dir = await mkdtemp(join(p.scratch, 'checkpoint-'));
+    await writeFile(join(dir, 'public-key.pem'), signingKey.publicKeyPem);
+    await writeFile(join(dir, 'sm2-public-key.pem'), signingKey.sm2.publicKeyPem);
+    const keys: string[] = [];
+    for await (const k of p.store.list('checkpoints/custody/')) keys.push(k);
+    const json = keys.find((k) => k.endsWith('.json'))!;
+    for (const [suffix, file] of [['.json', 'cp.json'], ['.sig', 'cp.sig'], ['.sm2.sig', 'cp.sm2.sig']]) await writeFile(join(dir, file!), await readObject(json.replace(/\.json$/, suffix!)));
+    const ed = { key: 'public-key.pem', data: 'cp.json', sig: 'cp.sig' };
+    const sm2 = { key: 'sm2-public-key.pem', data: 'cp.json', sig: 'cp.sm2.sig' };
+    for (const r of [await opensslEd25519(dir, ed), await opensslSm2(dir, sm2)]) expect(r.stdout, r.stderr).toContain('Signature Verified Successfully');
+    const body = await readFile(join(dir, 'cp.json'));
+    body[5] = body[5]! ^ 1;
+    await writeFile(join(dir, 'cp.json'), body);
+    for (const r of [await opensslEd25519(dir, ed), await opensslSm2(dir, sm2)]) expect(r.stdout).not.toContain('Signature Verified Successfully');
+    expect(await auditVerify()).toMatchObject({ code: 0, stdout: expect.stringMatching(/custody: OK.*checkpoint signatures Ed25519 OK, SM2 OK \(2\)/) });
+
+    // A checkpoint from before SM2 co-signatures (no sm2KeyFingerprint, no .sm2.sig) still holds, and is counted as such.
+    const row = await p.db.selectFrom('custody_events').select(['seq', 'hash']).orderBy('seq').limit(1).executeTakeFirstOrThrow();
+    const old = Buffer.from(canonicalize({ chain: 'custody', seq: Number(row.seq), hash: row.hash, at: new Date().toISOString(), keyFingerprint: signingKey.fingerprint })!);
+    const base = `checkpoints/custody/${String(row.seq).padStart(12, '0')}-${randomUUID()}`;
+    await p.store.put(`${base}.sig`, Readable.from([signingKey.sign(old)]), 64);
+    await p.store.put(`${base}.json`, Readable.from([old]), old.length);
+    expect((await auditVerify()).stdout).toMatch(/custody: OK.*checkpoint signatures Ed25519 OK \(3\), SM2 OK \(2\), SM2 absent on 1 made before SM2 co-signatures/);
+
+    // One that names the SM2 key but lost its SM2 signature is refused.
+    const sm2Key = json.replace(/\.json$/, '.sm2.sig');
+    const sm2Sig = await readObject(sm2Key);
+    await p.store.delete(sm2Key);
+    const stripped = await auditVerify();
+    await p.store.put(sm2Key, Readable.from([sm2Sig]), sm2Sig.length);
+    expect(stripped.code).toBe(1);
+    expect(stripped.stdout).toContain(`checkpoint ${json} has no valid SM2 signature by the platform's SM2 key`);
+  });
+
   it('names the audit row a database superuser edited', async () => {
     expect(await auditVerify()).toMatchObject({ code: 0, stdout: expect.stringMatching(/audit: OK/) });
     const target = (await p.ownerDb.selectFrom('audit_events').select('seq').orderBy('seq').offset(3).limit(1).executeTakeFirstOrThrow()).seq;
@@ -46,7 +95,7 @@ describe('evidence audit verify', () => {
       const { client } = await builtInTimestamps(join(p.scratch, 'tsa'));
       const signingKey = await loadOrCreateSigningKey(join(p.scratch, 'keys'));
       expect(await writeCheckpoints({ db: fresh.db, store: fresh.store, signingKey, timestamps: client, now: () => new Date() })).toBe(2);
-      expect(await verifyTrail(fresh.db, fresh.store, signingKey.publicKeyPem, 'custody')).toMatchObject({ ok: true, checkpoints: 2 });
+      expect(await verifyTrail(fresh.db, fresh.store, signingKey, 'custody')).toMatchObject({ ok: true, checkpoints: 2 });
 
       // Rewrite custody row 2 and recompute the whole chain and its head, as a careful attacker would.
       await sql`alter table custody_events disable trigger custody_events_append_only`.execute(fresh.ownerDb);
@@ -60,7 +109,7 @@ describe('evidence audit verify', () => {
       }
       await sql`update chain_heads set hash = ${prev} where chain = 'custody'`.execute(fresh.ownerDb);
 
-      const verdict = await verifyTrail(fresh.db, fresh.store, signingKey.publicKeyPem, 'custody');
+      const verdict = await verifyTrail(fresh.db, fresh.store, signingKey, 'custody');
       expect(verdict).toMatchObject({ ok: false, brokenAt: rows.length, reason: expect.stringMatching(/rewritten/) });
       expect(world.evidence.b).toBeTruthy();
     } finally {

@@ -1,11 +1,10 @@
-import { execFile } from 'node:child_process';
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
 import { cp, open, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { promisify } from 'node:util';
+import canonicalize from 'canonicalize';
 import Fastify from 'fastify';
 import { beforeAll, describe, expect, it } from 'vitest';
 import yauzl from 'yauzl';
@@ -20,20 +19,13 @@ import { directorySink } from '../../export/sinks';
 import { folderReader, verifyPackage, zipReader } from '../../export/verify';
 import { buildVerifyPage } from '../../export/verify-page/build';
 import { runEvidence as evidence } from '../support/evidence-process';
+import { opensslEd25519 as ed25519, opensslSm2 as sm2, sh } from '../support/openssl';
 import { bearer, usePlatform } from '../support/platform';
 
-const execFileP = promisify(execFile);
-
-/** Runs a real command; never throws, returns what a shell would see. */
-async function sh(cmd: string, args: string[], cwd = process.cwd()) {
-  try {
-    const { stdout, stderr } = await execFileP(cmd, args, { cwd, timeout: 120_000 });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const e = error as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
-}
+const PACKAGE_ED25519 = { key: 'public-key.pem', data: 'manifest.json', sig: 'manifest.sig' };
+const PACKAGE_SM2 = { key: 'sm2-public-key.pem', data: 'manifest.json', sig: 'manifest.sm2.sig' };
+const opensslEd25519 = (dir: string) => ed25519(dir, PACKAGE_ED25519);
+const opensslSm2 = (dir: string) => sm2(dir, PACKAGE_SM2);
 
 const CASE = { id: randomUUID(), number: '刑字〔2026〕第 118 号', title: '某路口冲突案', unit: '城关派出所' };
 const EXPORTER = { name: '李警官 (010203)', role: 'handler' };
@@ -132,12 +124,17 @@ describe('court export package', () => {
     expect((await verifyPackage(await zipReader(zipFile), { extractTo: pkg })).ok).toBe(true);
     const sums = await sh('sha256sum', ['-c', 'SHA256SUMS'], pkg);
     expect(sums.code, sums.stdout + sums.stderr).toBe(0);
-    expect(sums.stdout.trim().split('\n')).toHaveLength(9); // 3 originals, 1 derivative, index.html, verify.html, manifest.json, manifest.sig, public-key.pem
-    const sig = await sh('openssl', ['pkeyutl', '-verify', '-pubin', '-inkey', 'public-key.pem', '-rawin', '-in', 'manifest.json', '-sigfile', 'manifest.sig'], pkg);
-    expect(sig.code, sig.stderr).toBe(0);
-    expect(sig.stdout).toContain('Signature Verified Successfully');
+    // 3 originals, 1 derivative, index.html, verify.html, manifest.json, manifest.sig, public-key.pem, manifest.sm2.sig, sm2-public-key.pem
+    expect(sums.stdout.trim().split('\n')).toHaveLength(11);
+    for (const check of [opensslEd25519, opensslSm2]) {
+      const sig = await check(pkg);
+      expect(sig.code, sig.stderr).toBe(0);
+      expect(sig.stdout).toContain('Signature Verified Successfully');
+    }
     const der = await sh('sh', ['-c', 'openssl pkey -pubin -in public-key.pem -outform DER | sha256sum'], pkg);
     expect(der.stdout.split(' ')[0]).toBe(signingKey.fingerprint);
+    const sm2Der = await sh('sh', ['-c', 'openssl pkey -pubin -in sm2-public-key.pem -outform DER | sha256sum'], pkg);
+    expect(sm2Der.stdout.split(' ')[0]).toBe(signingKey.sm2.fingerprint);
     for (const line of (await readFile(join(pkg, 'SM3SUMS'), 'utf8')).trim().split('\n')) {
       const [hex, path] = line.split('  ');
       expect(createHash('sm3').update(await readFile(join(pkg, path!))).digest('hex'), path).toBe(hex);
@@ -145,6 +142,7 @@ describe('court export package', () => {
 
     const manifest = JSON.parse(await readFile(join(pkg, 'manifest.json'), 'utf8')) as Manifest;
     expect(manifest).toMatchObject({ case: CASE, exporter: EXPORTER, reason: '移送人民法院审理', receiver: '某区人民法院', signingKey: { algorithm: 'Ed25519', fingerprint: signingKey.fingerprint } });
+    expect(manifest.sm2SigningKey).toEqual({ algorithm: 'SM2', fingerprint: signingKey.sm2.fingerprint, distinguishingId: '1234567812345678' });
     expect(manifest.files.map((f) => f.evidenceId)).toEqual(ids);
     for (const f of manifest.files) {
       const bytes = bytesById.get(f.evidenceId)!;
@@ -172,7 +170,8 @@ describe('court export package', () => {
     for (const target of [pkg, zipFile]) {
       const ok = await evidence(['verify', target]);
       expect(ok.code, ok.stdout + ok.stderr).toBe(0);
-      expect(ok.stdout).toMatch(/result: OK: signature valid, all 11 files intact/);
+      expect(ok.stdout).toMatch(/result: OK: signature valid, all 13 files intact/);
+      expect(ok.stdout).toContain('signatures: Ed25519 OK, SM2 OK');
     }
     // Every file of the package, checked in-process (the CLI runs the same function below).
     const names = (await readdir(pkg, { recursive: true, withFileTypes: true })).filter((e) => e.isFile()).map((e) => join(e.parentPath, e.name).slice(pkg.length + 1));
@@ -186,6 +185,50 @@ describe('court export package', () => {
       expect(report.ok, name).toBe(false);
       expect(report.files.find((f) => f.path === name)?.status, name).toBe('altered');
     }
+  });
+
+  it('openssl refuses both signatures after a flipped byte of the manifest or of either signature', async () => {
+    const copy = join(p.scratch, 'openssl-flip');
+    for (const [file, at] of [['manifest.json', 40], ['manifest.sig', 10], ['manifest.sm2.sig', 20]] as const) {
+      await rm(copy, { recursive: true, force: true });
+      await cp(pkg, copy, { recursive: true });
+      await flipByte(join(copy, file), at);
+      const refusals = [file !== 'manifest.sm2.sig' && (await opensslEd25519(copy)), file !== 'manifest.sig' && (await opensslSm2(copy))].filter((r) => r !== false);
+      for (const r of refusals) {
+        expect(r.code, file).not.toBe(0);
+        expect(r.stdout, file).not.toContain('Signature Verified Successfully');
+      }
+    }
+  });
+
+  it('publishes both fingerprints at GET /api/export-signing-key', async () => {
+    const serverKey = await loadOrCreateSigningKey(join(p.dir, 'keys'));
+    const res = await p.app.inject({ url: '/api/export-signing-key', headers: bearer(p.adminToken) });
+    expect(res.json()).toEqual({
+      algorithm: 'Ed25519', fingerprint: serverKey.fingerprint, publicKeyPem: serverKey.publicKeyPem,
+      sm2: { algorithm: 'SM2', fingerprint: serverKey.sm2.fingerprint, publicKeyPem: serverKey.sm2.publicKeyPem, distinguishingId: '1234567812345678' },
+    });
+  });
+
+  it('a package made before SM2 co-signatures still verifies, saying SM2 absent', async () => {
+    const old = join(p.scratch, 'pre-sm2');
+    await rm(old, { recursive: true, force: true });
+    await cp(pkg, old, { recursive: true });
+    const { sm2SigningKey: _, ...manifest } = JSON.parse(await readFile(join(old, 'manifest.json'), 'utf8')) as Manifest;
+    const body = Buffer.from(canonicalize(manifest)!);
+    await writeFile(join(old, 'manifest.json'), body);
+    await writeFile(join(old, 'manifest.sig'), signingKey.sign(body));
+    await rm(join(old, 'manifest.sm2.sig'));
+    await rm(join(old, 'sm2-public-key.pem'));
+    for (const [name, algo] of [['SHA256SUMS', 'sha256'], ['SM3SUMS', 'sm3']] as const) {
+      const lines = (await readFile(join(old, name), 'utf8')).trim().split('\n').filter((l) => !/ (manifest\.sm2\.sig|sm2-public-key\.pem)$/.test(l));
+      const rehash = async (path: string) => `${createHash(algo).update(await readFile(join(old, path))).digest('hex')}  ${path}`;
+      const fixed = await Promise.all(lines.map((l) => (/  manifest\.(json|sig)$/.test(l) ? rehash(l.split('  ')[1]!) : l)));
+      await writeFile(join(old, name), `${fixed.join('\n')}\n`);
+    }
+    const result = await evidence(['verify', old]);
+    expect(result.code, result.stdout + result.stderr).toBe(0);
+    expect(result.stdout).toContain('signatures: Ed25519 OK, SM2 absent (a package made before SM2 co-signatures)');
   });
 
   it('evidence verify exits 1 naming an altered, a removed and an added file, in a folder and in a zip', async () => {

@@ -4,9 +4,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { renderCoverSheet } from '../../export/cover-sheet';
-import { FORMAT, formatSums, groupFingerprint, isSafePackagePath, judgePackage, parseSums, type Findings, type Manifest, type Observed } from '../../export/format';
+import {
+  FORMAT, checkSm2Signature, formatSums, groupFingerprint, isSafePackagePath, judgePackage, parseSums, type Findings, type Manifest, type Observed,
+} from '../../export/format';
 import { classify, planPaths } from '../../export/package';
-import { SIGNING_KEY_FILE, loadOrCreateSigningKey } from '../../core/signing-key';
+import { SIGNING_KEY_FILE, SM2_SIGNING_KEY_FILE, loadOrCreateSigningKey } from '../../core/signing-key';
 
 const h = (c: string) => c.repeat(64);
 const FP = h('f');
@@ -39,6 +41,7 @@ function findings(): Findings & { observed: Map<string, Observed> } {
     manifest,
     signature: true,
     fingerprint: FP,
+    sm2: { signature: null, fingerprint: null },
     sha256sums: formatSums(listed.map(([path, o]) => ({ path, hex: o.sha256 }))),
     sm3sums: formatSums(listed.map(([path, o]) => ({ path, hex: o.sm3! }))),
     observed,
@@ -90,6 +93,35 @@ describe('judgePackage', () => {
     const b = findings();
     b.signature = 'this browser cannot check an Ed25519 signature';
     expect(judgePackage(b).ok).toBe(false);
+  });
+
+  it('holds a package whose signed manifest names an SM2 key to its SM2 signature; one made before needs none', () => {
+    expect(judgePackage(findings())).toMatchObject({ ok: true, signatures: 'Ed25519 OK, SM2 absent (a package made before SM2 co-signatures)' });
+    const cosigned = () => {
+      const f = findings();
+      (f.manifest as Manifest).sm2SigningKey = { algorithm: 'SM2', fingerprint: h('2'), distinguishingId: '1234567812345678' };
+      f.observed.set('manifest.sm2.sig', { size: 72, sha256: h('3'), sm3: h('4') });
+      f.observed.set('sm2-public-key.pem', { size: 178, sha256: h('5'), sm3: h('6') });
+      const listed = [...f.observed].filter(([p]) => !p.endsWith('SUMS'));
+      f.sha256sums = formatSums(listed.map(([path, o]) => ({ path, hex: o.sha256 })));
+      f.sm3sums = formatSums(listed.map(([path, o]) => ({ path, hex: o.sm3! })));
+      f.sm2 = { signature: true, fingerprint: h('2') };
+      return f;
+    };
+    expect(judgePackage(cosigned())).toMatchObject({ ok: true, problems: [], signatures: 'Ed25519 OK, SM2 OK' });
+    const forged = cosigned();
+    forged.sm2.signature = false;
+    expect(judgePackage(forged)).toMatchObject({ ok: false, signatures: 'Ed25519 OK, SM2 INVALID', problems: ['manifest.sm2.sig is not a valid SM2 signature of manifest.json by sm2-public-key.pem'] });
+    const otherKey = cosigned();
+    otherKey.sm2.fingerprint = h('0');
+    expect(failures(otherKey).problems).toEqual(['sm2-public-key.pem is not the SM2 signing key named in manifest.json']);
+    // Stripping the SM2 files does not make it an older package: the Ed25519-signed manifest names the key.
+    const stripped = cosigned();
+    stripped.observed.delete('manifest.sm2.sig');
+    stripped.observed.delete('sm2-public-key.pem');
+    stripped.sm2 = { signature: null, fingerprint: null };
+    expect(failures(stripped)).toMatchObject({ ok: false, files: ['missing manifest.sm2.sig', 'missing sm2-public-key.pem'] });
+    expect(failures(stripped).problems[0]).toMatch(/SM2 signature could not be checked/);
   });
 
   it('refuses a manifest naming a path the platform never generates', () => {
@@ -158,5 +190,24 @@ describe('signing key', () => {
     expect(verify(null, Buffer.from('manifest'), a.publicKeyPem, sig)).toBe(true);
     expect(await readFile(join(dir, SIGNING_KEY_FILE), 'utf8')).toMatch(/^-----BEGIN PRIVATE KEY-----/);
     expect(groupFingerprint(a.fingerprint).split(' ')).toHaveLength(16);
+  });
+
+  it('keeps an SM2 key beside it the same way, whose signatures checkSm2Signature accepts and refuses after a flipped byte', async () => {
+    const dir = join(await mkdtemp(join(tmpdir(), 'export-key-')), 'keys');
+    const [a, b] = await Promise.all([loadOrCreateSigningKey(dir), loadOrCreateSigningKey(dir)]);
+    expect(a.sm2.fingerprint).toBe(b.sm2.fingerprint);
+    expect((await stat(join(dir, SM2_SIGNING_KEY_FILE))).mode & 0o777).toBe(0o600);
+    const again = await loadOrCreateSigningKey(dir);
+    expect(again.sm2.fingerprint).toBe(a.sm2.fingerprint);
+    expect(again.sm2.publicKeyPem).toBe(a.sm2.publicKeyPem);
+    const body = Buffer.from('manifest');
+    const sig = again.sm2.sign(body);
+    expect(checkSm2Signature(body, sig, a.sm2.publicKeyPem)).toEqual({ signature: true, fingerprint: a.sm2.fingerprint });
+    const flipped = Buffer.from(sig);
+    flipped[flipped.length - 1]! ^= 1;
+    expect(checkSm2Signature(body, flipped, a.sm2.publicKeyPem).signature).toBe(false);
+    expect(checkSm2Signature(Buffer.from('manifesT'), sig, a.sm2.publicKeyPem).signature).toBe(false);
+    expect(checkSm2Signature(body, sig, a.publicKeyPem).signature).toBe('sm2-public-key.pem is not an SM2 key');
+    expect(checkSm2Signature(body, undefined, undefined)).toEqual({ signature: null, fingerprint: null });
   });
 });
