@@ -19,6 +19,8 @@ import { stationRoutes } from './routes/stations';
 import { exportRoutes } from './routes/exports';
 import { fixityRoutes } from './routes/fixity';
 import { workQueueRoutes } from './routes/work-queue';
+import { eventRoutes } from './routes/events';
+import { webhookRoutes } from './routes/webhooks';
 import type { SigningKey } from '../core/signing-key';
 import type { Staging } from '../ingest/staging';
 
@@ -37,6 +39,8 @@ export interface ApiDeps {
   signingKey: SigningKey;
   /** Read rate of fixity passes started through the API (bytes/s, 0 no limit). */
   fixityBytesPerSecond: number;
+  /** Webhook receivers on loopback and private networks are allowed. */
+  webhookAllowPrivate: boolean;
 }
 
 /** Why the platform is degraded (empty: healthy). */
@@ -90,6 +94,8 @@ export function apiRoutes(deps: ApiDeps) {
     await app.register(exportRoutes(deps));
     await app.register(workQueueRoutes(deps));
     await app.register(adminRoutes(deps));
+    await app.register(webhookRoutes({ db: deps.db, allowPrivate: deps.webhookAllowPrivate }));
+    await app.register(eventRoutes({ db: deps.db }));
     await app.register(fixityRoutes({ db: deps.db, store: deps.store, now: deps.now, bytesPerSecond: deps.fixityBytesPerSecond }));
   };
 }

@@ -10,6 +10,7 @@ import { timestampTask } from '../core/timestamp/batcher';
 import { checkpointTask } from '../core/checkpoints';
 import { fixityTask } from '../core/fixity';
 import { housekeepingTask } from '../ingest/housekeeping';
+import { webhookTask } from '../api/webhook-delivery';
 import { IngestService } from '../ingest/service';
 import { loadOrCreateSigningKey } from '../core/signing-key';
 import { createStore } from '../core/store/factory';
@@ -142,6 +143,7 @@ export async function startJobs(
       ingest ?? new IngestService({ db, store, staging: diskStaging(config.stagingDir), maxFileBytes: config.maxFileBytes, policy: config.ingest, log }),
       HOUSEKEEPING_MS,
     ),
+    webhooks: webhookTask({ db, now, allowPrivate: config.webhookAllowPrivate, log }),
   };
   return startDispatcher({ db, log, redis: runtime.redis, prefix: config.queuePrefix }, kinds, handlers);
 }

@@ -33,6 +33,8 @@ export interface ServerDeps {
   /** The built reviewer page, served at / (default: dist/web once `npm run build:web` has run). */
   webRoot?: string;
   ingest: Readonly<IngestPolicy>;
+  /** Webhook receivers on loopback and private networks are allowed (EVIDENCE_WEBHOOK_ALLOW_PRIVATE). */
+  webhookAllowPrivate?: boolean;
   /** Free bytes on the staging filesystem (tests inject a reading). */
   freeSpace?: (dir: string) => Promise<number>;
 }
@@ -59,6 +61,7 @@ export async function buildServer(deps: ServerDeps, options: FastifyServerOption
       stagingMinFreeBytes: deps.ingest.stagingMinFreeBytes,
       signingKey: deps.signingKey,
       fixityBytesPerSecond: deps.fixityBytesPerSecond ?? 20_000_000,
+      webhookAllowPrivate: deps.webhookAllowPrivate ?? false,
     }),
     { prefix: '/api' },
   );

@@ -42,6 +42,8 @@ export interface Config {
   hsts: boolean;
   /** The fixity scrub: read rate of a pass (bytes/s, 0 no limit) and how often each object is re-read (0: no scheduled passes). */
   fixity: { bytesPerSecond: number; intervalMs: number };
+  /** EVIDENCE_WEBHOOK_ALLOW_PRIVATE=1: webhook receivers on loopback and private networks are allowed. */
+  webhookAllowPrivate: boolean;
 }
 
 /** How the ingest treats uploads nobody finishes, and its staging space. */
@@ -108,6 +110,7 @@ export function readConfig(env: Env = process.env): Readonly<Config> {
       bytesPerSecond: integer(env, 'EVIDENCE_FIXITY_MB_PER_S', 20) * 1_000_000,
       intervalMs: integer(env, 'EVIDENCE_FIXITY_INTERVAL_HOURS', 168) * 3_600_000,
     }),
+    webhookAllowPrivate: flag(env, 'EVIDENCE_WEBHOOK_ALLOW_PRIVATE'),
   });
 }
 
