@@ -1,9 +1,13 @@
+import { spawn } from 'node:child_process';
 import { createHash, createHmac, randomBytes } from 'node:crypto';
+import { readFile, writeFile } from 'node:fs/promises';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { deliverWebhooks } from '../../api/webhook-delivery';
 import { emitEvent, type PlatformEvent } from '../../core/events';
+import { freePort } from '../support/free-port';
 import { bearer, usePlatform } from '../support/platform';
 import { useWorld } from '../support/seed';
 
@@ -244,5 +248,53 @@ describe('webhooks', () => {
     expect(r.got).toEqual([]);
     await remove(hook);
     await r.down();
+  });
+});
+
+/** The fenced code block of `language` that follows `heading` in docs/integration.md. */
+async function docSnippet(heading: string, language: string): Promise<string> {
+  const doc = await readFile(join(import.meta.dirname, '../../docs/integration.md'), 'utf8');
+  const after = doc.slice(doc.indexOf(heading));
+  const block = new RegExp('```' + language + '\\n([\\s\\S]*?)\\n```').exec(after);
+  if (!block) throw new Error(`no ${language} block after "${heading}" in docs/integration.md`);
+  return block[1]!;
+}
+
+describe('the verification snippets in docs/integration.md', () => {
+  it.each([
+    ['Node', 'js', 'receiver.mjs', process.execPath],
+    ['Python', 'python', 'receiver.py', 'python3'],
+  ])('%s: accepts real signed deliveries once each and refuses a forged one', async (heading, language, file, program) => {
+    const path = join(p.scratch, file);
+    await writeFile(path, await docSnippet(`\n${heading} (`, language));
+    const port = await freePort();
+    const secret = randomBytes(24).toString('base64url');
+    const child = spawn(program, [path], { env: { ...process.env, PORT: String(port), EVIDENCE_WEBHOOK_SECRET: secret }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    child.stdout.on('data', (c: Buffer) => (output += c.toString()));
+    child.stderr.on('data', (c: Buffer) => (output += c.toString()));
+    try {
+      await expect.poll(() => output, { timeout: 15_000 }).toContain('listening');
+      const hook = await createHook(p.adminToken, `http://127.0.0.1:${port}/hook`, ['case.created'], secret);
+      await caseEvent(w.cases.a, 'case.created', { note: '高环罚〔2026〕17号' });
+      await deliver();
+      const [delivery] = await deliveries(hook);
+      expect(delivery).toMatchObject({ state: 'delivered', lastStatus: 204 });
+      const lines = () => output.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l));
+      expect(lines()).toEqual([{ received: 'case.created', id: delivery!.eventId, data: { caseId: w.cases.a, number: `number-of-${w.cases.a}`, note: '高环罚〔2026〕17号' } }]);
+
+      // A forged body, and a replayed signature on another body, are refused; a repeat is accepted but handled once.
+      const body = JSON.stringify({ id: delivery!.eventId, type: 'case.created', occurredAt: new Date().toISOString(), data: { caseId: 'forged' } });
+      const send = (signature: string, payload = body) =>
+        fetch(`http://127.0.0.1:${port}/hook`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-evidence-signature': signature }, body: payload }).then((r) => r.status);
+      expect(await send(`sha256=${createHmac('sha256', 'not-the-secret').update(body).digest('hex')}`)).toBe(401);
+      expect(await send('')).toBe(401);
+      expect(await send(`sha256=${createHmac('sha256', secret).update(body).digest('hex')}`, body.replace('forged', 'altered'))).toBe(401);
+      expect(await send(`sha256=${createHmac('sha256', secret).update(body).digest('hex')}`)).toBe(204);
+      expect(lines()).toHaveLength(1);
+      await remove(hook);
+    } finally {
+      child.kill();
+    }
   });
 });
