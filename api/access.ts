@@ -63,6 +63,14 @@ export const ACTIONS = {
   'case.update': { roles: CASE_WORKERS, token: 'cases', objects: 'cases' },
   'case.link': { roles: CASE_WORKERS, token: 'cases', objects: 'cases' },
   'case.unlink': { roles: CASE_WORKERS, token: 'cases', objects: 'cases' },
+  /** Who changed a case's stage, fields, handlers and links; and its footage grouped by stage. Not a complainant's: they see the status. */
+  'case.history': { roles: STAFF, token: 'cases', objects: 'cases' },
+  'case.footage': { roles: STAFF, token: 'cases', objects: 'cases' },
+  /** Take a case out of 结案 or 移送 (api/case-stages.ts), in the unit one heads; an admin anywhere. */
+  'case.reopen': { roles: ['unit_head', 'admin'], token: 'cases', objects: 'units' },
+  /** The stages a unit's cases must have footage of: read by whoever reads the unit's cases, set by its head, overseers, admins. */
+  'unit.recording-rules.read': { roles: STAFF, token: 'cases', objects: 'units' },
+  'unit.recording-rules.write': { roles: ['unit_head', 'overseer', 'admin'], token: 'cases', objects: 'units' },
   /** Choose a case's handlers (they see the case and its files): for the unit's head, its overseers, admins. */
   'case.assign': { roles: ['unit_head', 'overseer', 'admin'], token: 'cases', objects: 'units' },
 

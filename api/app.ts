@@ -18,6 +18,7 @@ import { evidenceRoutes } from './routes/evidence';
 import { stationRoutes } from './routes/stations';
 import { exportRoutes } from './routes/exports';
 import { fixityRoutes } from './routes/fixity';
+import { recordingRuleRoutes } from './routes/recording-rules';
 import { workQueueRoutes } from './routes/work-queue';
 import { eventRoutes } from './routes/events';
 import { webhookRoutes } from './routes/webhooks';
@@ -89,6 +90,7 @@ export function apiRoutes(deps: ApiDeps) {
     await app.register(authRoutes(deps));
     await app.register(evidenceRoutes(deps));
     await app.register(caseRoutes(deps));
+    await app.register(recordingRuleRoutes(deps));
     await app.register(auditRoutes(deps));
     await app.register(stationRoutes(deps));
     await app.register(exportRoutes(deps));

@@ -1,8 +1,11 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { appendAudit } from '../core/chain';
+import type { Transaction } from 'kysely';
+import { appendAudit, type AuditEvent } from '../core/chain';
 import { recorded } from '../core/client-address';
+import { emitEvent, type PlatformEvent } from '../core/events';
 import { requestClient, type HttpServer } from '../core/http';
 import type { Db } from '../schema/database';
+import type { Database } from '../schema/db';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -10,8 +13,8 @@ declare module 'fastify' {
     audit?: string;
   }
   interface FastifyRequest {
-    /** Set by a handler once it knows the object's unit, so unit heads can see the event. */
-    auditObject?: { unitId: string | null };
+    /** Set by a handler once it knows the object's unit, so unit heads can see the event; `id` when the path does not name the object by id. */
+    auditObject?: { unitId: string | null; id?: string };
     /** Set when this request continues a viewing session that was already audited. */
     auditSkip?: boolean;
     auditDetails?: Record<string, unknown>;
@@ -26,25 +29,8 @@ export function registerAuditTrail(app: HttpServer, db: Db): void {
   app.addHook('onSend', async (request: FastifyRequest, reply: FastifyReply, payload: unknown) => {
     const action = request.routeOptions.config.audit;
     if (!action || request.auditSkip) return payload;
-    const p = request.principal;
     const status = reply.statusCode;
-    const params = (request.params ?? {}) as Record<string, unknown>;
-    const { client, ...forwarded } = recordedClient(request);
-    const written = db.transaction().execute((trx) =>
-      appendAudit(trx, {
-        actorId: p?.userId ?? p?.id ?? null,
-        actorName: p?.name ?? 'anonymous',
-        role: p?.role ?? null,
-        unitId: p?.unitId ?? null,
-        action,
-        objectType: action.split('.')[0] ?? null,
-        objectId: typeof params.id === 'string' ? storable(params.id) : null,
-        objectUnitId: request.auditObject?.unitId ?? null,
-        client,
-        outcome: status < 400 ? 'allowed' : [401, 403, 404].includes(status) ? 'denied' : 'failed',
-        details: storable({ method: request.method, route: request.routeOptions.url ?? request.url, status, ...forwarded, ...request.auditDetails }),
-      }),
-    );
+    const written = db.transaction().execute((trx) => appendAudit(trx, auditEventOf(request, status)));
     await written.catch((error: unknown) => {
       // A failure answer (e.g. 503, database gone) still goes out; throwing here would replace it
       // with fastify's raw default error. Any other answer is withheld: the request fails instead.
@@ -53,6 +39,45 @@ export function registerAuditTrail(app: HttpServer, db: Db): void {
     });
     return payload;
   });
+}
+
+/** The audit event of a request that answers with `status`. */
+function auditEventOf(request: FastifyRequest, status: number): AuditEvent {
+  const action = request.routeOptions.config.audit!;
+  const p = request.principal;
+  const params = (request.params ?? {}) as Record<string, unknown>;
+  const objectId = request.auditObject?.id ?? params.id;
+  const { client, ...forwarded } = recordedClient(request);
+  return {
+    actorId: p?.userId ?? p?.id ?? null,
+    actorName: p?.name ?? 'anonymous',
+    role: p?.role ?? null,
+    unitId: p?.unitId ?? null,
+    action,
+    objectType: action.split('.')[0] ?? null,
+    objectId: typeof objectId === 'string' ? storable(objectId) : null,
+    objectUnitId: request.auditObject?.unitId ?? null,
+    client,
+    outcome: status < 400 ? 'allowed' : [401, 403, 404].includes(status) ? 'denied' : 'failed',
+    details: storable({ method: request.method, route: request.routeOptions.url ?? request.url, status, ...forwarded, ...request.auditDetails }),
+  };
+}
+
+/**
+ * Makes a change and writes the request's audit event (as answered with `status`) in one
+ * transaction, so a change is never committed without its record (a case's history is read from
+ * the trail); the hook then writes no second event. The change sets `request.auditDetails` and
+ * returns the platform events to emit, last, in the same transaction.
+ */
+export async function auditedChange<T>(db: Db, request: FastifyRequest, status: number, change: (trx: Transaction<Database>) => Promise<{ value: T; events: PlatformEvent[] }>): Promise<T> {
+  const value = await db.transaction().execute(async (trx) => {
+    const { value, events } = await change(trx);
+    await appendAudit(trx, auditEventOf(request, status));
+    for (const event of events) await emitEvent(trx, event);
+    return value;
+  });
+  request.auditSkip = true;
+  return value;
 }
 
 /** The request's client as the audit and custody trails record it (see `recorded`). */

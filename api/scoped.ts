@@ -61,6 +61,11 @@ export function visibleCases(db: Db, p: Principal): SelectQueryBuilder<Database,
 
 export const loadCase = (db: Db, p: Principal, id: string) => found(visibleCases(db, p).selectAll('cases').where('cases.id', '=', id).executeTakeFirst(), `case ${id}`);
 
+/** A case by its id or by its number (the key of the platform's case system). */
+export type CaseRef = { id: string } | { number: string };
+export const loadCaseByRef = (db: Db, p: Principal, ref: CaseRef) =>
+  'id' in ref ? loadCase(db, p, ref.id) : found(visibleCases(db, p).selectAll('cases').where('cases.number', '=', ref.number).executeTakeFirst(), `case ${ref.number}`);
+
 /** A row out of the caller's scope is a 404 like a missing one. */
 async function found<T>(row: Promise<T | undefined>, what: string): Promise<T> {
   const value = await row;

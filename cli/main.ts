@@ -1,11 +1,11 @@
-import { randomBytes } from 'node:crypto';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
 import { megabytes } from '../core/bytes';
 import { readConfig, type Config } from '../core/config';
 import { describeUnmatched, type CrossCheck } from '../core/cross-check';
+import { DEMO_CASE, demoCase, demoWorld, printLogins, type DemoWorld } from './demo-world';
 import { registerDockAgentCommand } from '../dock-agent/command';
 import { offloadVolume, type OffloadEvent, type OffloadSummary } from '../dock-agent/offload';
 import { makeSimulatedRecorder } from '../dock-agent/simulated-recorder';
@@ -198,25 +198,28 @@ program
     const { url, adminToken, close, db } = await serve(config, 'warn');
     console.log(`evidence platform listening on ${url}`);
     const dir = await mkdtemp(join(tmpdir(), 'recorder-'));
+    let world: DemoWorld;
     try {
       console.log('generating a demo recorder volume with ffmpeg…');
       const recorder = await makeSimulatedRecorder(dir, { clips: 4, seconds: 4 });
+      // The people first: footage takes its unit from the officer who recorded it.
+      world = await demoWorld(url, adminToken, config.home, recorder.officerNo);
       const summary = await dock(recorder.volume, { server: url, token: adminToken, station: 'DEMO-STATION', bay: 1, officer: recorder.officerNo }, printEvent);
       printSummary(summary);
       if (summary.failed.length > 0) process.exitCode = 1;
-      console.log('\ntranscoding for the browser…');
+      await demoCase(url, adminToken, world, summary.results.map((r) => r.evidenceId));
+      console.log(`\nlinked to case ${DEMO_CASE.number}; transcoding for the browser…`);
       for (const row of await waitForPlayback(db, summary.results.map((r) => r.evidenceId))) {
         console.log(`  ${row.id}  ${row.playback_state}${row.playback_reason ? ` (${row.playback_reason})` : ''}`);
       }
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
-    const reviewer = await demoReviewer(url, adminToken, config.home);
+    printLogins(url, world);
     if (opts.exit) {
       await close();
       return finish();
     }
-    console.log(`\nReviewer page: ${url}/  (user ${reviewer.username}, password ${reviewer.password})`);
     console.log(`\nServing on ${url} (admin token: ${adminToken}). Try:\n  curl -H "Authorization: Bearer ${adminToken}" ${url}/api/evidence\nCtrl-C stops.`);
     onShutdown(close);
   });
@@ -279,25 +282,6 @@ async function serialFromNames(volume: string): Promise<string> {
   const serials = new Set(files.map((f) => parseRecorderName(f.display, 480).deviceSerial).filter((s): s is string => s !== null));
   if (serials.size === 1) return [...serials][0]!;
   return volume.replace(/\/+$/, '').split('/').pop() || 'unknown-recorder';
-}
-
-/**
- * A reviewer login for the demo (an auditor: sees everything), made once through the admin API;
- * its password is kept next to the admin token so later demos print it again.
- */
-async function demoReviewer(server: string, adminToken: string, home: string): Promise<{ username: string; password: string }> {
-  const file = join(home, 'demo-reviewer');
-  const kept = await readFile(file, 'utf8').then((t) => JSON.parse(t) as { username: string; password: string }, () => undefined);
-  if (kept) return kept;
-  const account = { username: 'reviewer', password: randomBytes(9).toString('base64url') };
-  const response = await fetch(new URL('/api/users', server), {
-    method: 'POST',
-    headers: { authorization: `Bearer ${adminToken}`, 'content-type': 'application/json' },
-    body: JSON.stringify({ ...account, role: 'auditor', displayName: '演示审查员' }),
-  });
-  if (!response.ok) throw new Error(`could not create the demo reviewer: ${response.status} ${await response.text()}`);
-  await writeFile(file, JSON.stringify(account), { mode: 0o600 });
-  return account;
 }
 
 /** Waits until every given evidence is playable or known not to be (at most two minutes). */

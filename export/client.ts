@@ -26,7 +26,7 @@ export interface ClientOptions {
   pollMs?: number;
 }
 
-async function call(o: ClientOptions, method: 'GET' | 'POST', path: string, body?: object): Promise<ExportStatus> {
+async function call<T = ExportStatus>(o: ClientOptions, method: 'GET' | 'POST', path: string, body?: object): Promise<T> {
   const res = await fetch(new URL(path, o.server), {
     method,
     headers: { authorization: `Bearer ${o.token}`, ...(body ? { 'content-type': 'application/json' } : {}) },
@@ -43,7 +43,15 @@ async function call(o: ClientOptions, method: 'GET' | 'POST', path: string, body
     })();
     throw new Error(`${method} ${path}: ${res.status} ${problem.title ?? ''}${problem.detail ? `: ${problem.detail}` : ''}`);
   }
-  return JSON.parse(text) as ExportStatus;
+  return JSON.parse(text) as T;
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** The id of a case given by id or by its number (anything not shaped like a UUID is a number). */
+export async function caseIdOf(o: ClientOptions, caseRef: string): Promise<string> {
+  if (UUID.test(caseRef)) return caseRef;
+  return (await call<{ id: string }>(o, 'GET', `/api/cases/by-number/${encodeURIComponent(caseRef)}`)).id;
 }
 
 /** Asks the platform to package a case and waits until the package is ready. */

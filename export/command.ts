@@ -1,7 +1,7 @@
 import { mkdir, readdir, rename, rm } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { InvalidArgumentError, type Command } from 'commander';
-import { downloadPackage, requestExport } from './client';
+import { caseIdOf, downloadPackage, requestExport } from './client';
 import { formatReport, openPackage, verifyPackage, zipReader, type Report, type VerifyOptions } from './verify';
 
 const say = (line: string) => console.error(line);
@@ -35,7 +35,7 @@ export function registerExportCommands(program: Command): void {
     .description('Have the platform package a case for a court or the police (an audited action), download the package and verify it. Exit 0 only when it verifies.')
     .requiredOption('--server <url>', 'the platform, e.g. https://evidence.example')
     .requiredOption('--token <token>', 'an API token of a role allowed to export')
-    .requiredOption('--case <id>', 'the case to export')
+    .requiredOption('--case <number or id>', 'the case to export, by its number (e.g. 高环罚〔2026〕17号) or its id')
     .requiredOption('--reason <text>', 'why (kept in the audit trail and in the package)')
     .option('--receiver <text>', 'who receives the package (kept in the transfer record)')
     .option('--out <dir>', 'unpack the package into this new or empty folder')
@@ -47,7 +47,7 @@ export function registerExportCommands(program: Command): void {
         if ((await readdir(opts.out)).length > 0) throw new InvalidArgumentError(`${opts.out} is not empty`);
       }
       const client = { server: opts.server, token: opts.token, say };
-      const status = await requestExport(client, { caseId: opts.case, reason: opts.reason, ...(opts.receiver ? { receiver: opts.receiver } : {}) });
+      const status = await requestExport(client, { caseId: await caseIdOf(client, opts.case), reason: opts.reason, ...(opts.receiver ? { receiver: opts.receiver } : {}) });
       const zip = opts.zip ? resolve(opts.zip) : `${resolve(opts.out!)}.download.zip`;
       await rm(`${zip}.part`, { force: true });
       await downloadPackage(client, status, `${zip}.part`);

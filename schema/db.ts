@@ -247,13 +247,28 @@ export interface UserSessionsTable {
 export const CASE_STATES = ['立案', '办理中', '结案', '移送'] as const;
 export type CaseState = (typeof CASE_STATES)[number];
 
+/** The stages of administrative enforcement, in their order; 移送 (transfer) leaves the order (docs/case-stages.md). */
+export const CASE_STAGES = ['立案', '调查取证', '审查', '告知', '决定', '送达', '执行', '结案', '移送'] as const;
+export type CaseStage = (typeof CASE_STAGES)[number];
+
+/** The coarse `state` of each stage, kept for clients of the older API (the `state` column is generated from it). */
+export const STATE_OF_STAGE: Readonly<Record<CaseStage, CaseState>> = {
+  立案: '立案', 调查取证: '办理中', 审查: '办理中', 告知: '办理中', 决定: '办理中', 送达: '办理中', 执行: '办理中', 结案: '结案', 移送: '移送',
+};
+
 export interface CasesTable {
   id: Generated<string>;
   number: string;
   title: string;
   description: string | null;
   unit_id: string;
-  state: Generated<CaseState>;
+  /** Generated from `stage` (STATE_OF_STAGE). */
+  state: ColumnType<CaseState, never, never>;
+  stage: Generated<CaseStage>;
+  /** Every stage the case has been in: the stages whose footage the recording rule asks for. */
+  stages_reached: Generated<CaseStage[]>;
+  /** Who a case in 移送 went to (the police, another authority). */
+  transfer_to: string | null;
   reporter_id: string | null;
   created_by: string | null;
   created_at: Generated<Date>;
@@ -270,6 +285,16 @@ export interface CaseEvidenceTable {
   evidence_id: string;
   linked_by: string | null;
   linked_at: Generated<Date>;
+  /** The case's stage when the footage was linked. */
+  stage: CaseStage;
+}
+
+/** The stages a unit's cases must have footage of; no row: DEFAULT_RECORDING_RULE. */
+export interface UnitRecordingRulesTable {
+  unit_id: string;
+  required_stages: CaseStage[];
+  updated_by: string | null;
+  updated_at: Generated<Date>;
 }
 
 export interface BookmarksTable {
@@ -412,6 +437,7 @@ export interface Database {
   cases: CasesTable;
   case_handlers: CaseHandlersTable;
   case_evidence: CaseEvidenceTable;
+  unit_recording_rules: UnitRecordingRulesTable;
   bookmarks: BookmarksTable;
   view_sessions: ViewSessionsTable;
   audit_events: AuditEventsTable;

@@ -60,11 +60,11 @@ try {
            n % 17 = 0, 'originals/' || u.id, 'ready'
     from (select *, row_number() over () as n from uploads) u join recorders r on r.id = u.recorder_id`);
   await db.query(`
-    insert into cases (number, title, unit_id, state)
-    select 'AJ' || g, '案件' || g, (array[${units.map((u) => `'${u}'::uuid`).join(',')}])[1 + (g % 20)], (array['立案','办理中','结案','移送'])[1 + (g % 4)]
+    insert into cases (number, title, unit_id, stage)
+    select 'AJ' || g, '案件' || g, (array[${units.map((u) => `'${u}'::uuid`).join(',')}])[1 + (g % 20)], (array['立案','调查取证','结案','移送'])[1 + (g % 4)]
     from generate_series(1, 10000) g`);
   await db.query(`insert into case_handlers (case_id, user_id) select id, $1 from cases where number like 'AJ%' and (substr(number, 3)::int % 100) = 0`, [handler.id]);
-  await db.query(`insert into case_evidence (case_id, evidence_id) select c.id, e.id from (select id, row_number() over () n from cases) c join (select id, row_number() over () n from evidence) e on e.n = c.n * 2`);
+  await db.query(`insert into case_evidence (case_id, evidence_id, stage) select c.id, e.id, c.stage from (select id, stage, row_number() over () n from cases) c join (select id, row_number() over () n from evidence) e on e.n = c.n * 2`);
   await db.query('analyze');
   // Seeding queued 100,000 originals for trusted time-stamping at once; measure the steady state.
   for (let waited = 0; waited < 300; waited += 2) {

@@ -47,7 +47,7 @@ describe('who sees which evidence', () => {
   it('shows a complainant the status of the case they reported and nothing else', async () => {
     const mine = await get(`/api/cases/${w.cases.a}`, w.tokens.complainant);
     expect(mine.statusCode).toBe(200);
-    expect(Object.keys(mine.json()).sort()).toEqual(['id', 'number', 'state', 'title', 'updatedAt']);
+    expect(Object.keys(mine.json()).sort()).toEqual(['id', 'number', 'stage', 'state', 'title', 'updatedAt']);
     expect((await get(`/api/cases/${w.cases.b}`, w.tokens.complainant)).statusCode).toBe(404);
     expect((await get(`/api/evidence?caseId=${w.cases.a}`, w.tokens.complainant)).json().items).toEqual([]);
   });

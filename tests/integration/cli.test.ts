@@ -76,6 +76,9 @@ describe('evidence demo (the README main job)', () => {
     expect(result.stdout).toMatch(/sha256 [0-9a-f]{64}/);
     expect(result.stdout).toMatch(/sm3 +[0-9a-f]{64}/);
     expect(result.stdout.match(/ ready$/gm)).toHaveLength(4);
+    // A login for every role that uses the web application (README: the main job prints them).
+    for (const role of ['handler', 'unit_head', 'overseer', 'auditor', 'complainant', 'admin']) expect(result.stdout).toMatch(new RegExp(`^  \\S+ +\\S{12} +${role} `, 'm'));
+    expect(result.stdout).toContain('linked to case 演罚〔2026〕1号');
   });
 });
 
