@@ -200,6 +200,30 @@ describe('webhooks', () => {
     await r.down();
   });
 
+  it('real case changes through the API reach the webhooks of those who may see the case, and only those', async () => {
+    const r = receiver();
+    await r.up();
+    const all = await createHook(p.adminToken, r.url('/admin'), ['case.created', 'case.stage_changed', 'case.evidence_linked']);
+    const unitA = await createHook(w.tokens.unitHeadA, r.url('/unit-a'), ['case.created', 'case.stage_changed', 'case.evidence_linked']);
+    const byNumber = (number: string) => `/api/cases/by-number/${encodeURIComponent(number)}`;
+    const numberA = `高环罚〔2026〕${randomBytes(2).toString('hex')}号`;
+    const numberB = `东环罚〔2026〕${randomBytes(2).toString('hex')}号`;
+    for (const [number, unitId] of [[numberA, w.units.a], [numberB, w.units.b]]) {
+      const res = await p.app.inject({ method: 'PUT', url: byNumber(number!), headers: bearer(p.adminToken), payload: { title: '超标排放', unitId } });
+      expect(res.statusCode, res.body).toBe(201);
+    }
+    const linked = await p.app.inject({ method: 'POST', url: `${byNumber(numberA)}/evidence`, headers: bearer(p.adminToken), payload: { evidenceId: w.evidence.a } });
+    expect(linked.statusCode, linked.body).toBeLessThan(300);
+    await deliver();
+    const numbers = (path: string) => r.got.filter((g) => g.path === path).map((g) => `${g.body.type} ${g.body.data.number}`);
+    expect(numbers('/admin').sort()).toEqual([`case.created ${numberA}`, `case.created ${numberB}`, `case.evidence_linked ${numberA}`].sort());
+    expect(numbers('/unit-a')).toEqual([`case.created ${numberA}`, `case.evidence_linked ${numberA}`]);
+    expect(r.got.every((g) => validSignature(g))).toBe(true);
+    await remove(all);
+    await remove(unitA);
+    await r.down();
+  });
+
   it('gives a delivery up after 24 hours of failures (shown as failed), and the case\'s later events then go out', async () => {
     const r = receiver();
     await r.up();
