@@ -261,6 +261,36 @@ describe('webhooks', () => {
     await r.down();
   });
 
+  it('bounds what a receiver can do: an endless answer is cut at the cap, a silent one times out and is retried', { timeout: 60_000 }, async () => {
+    const sockets = new Set<import('node:net').Socket>();
+    const server = createServer((req, res) => {
+      req.resume();
+      if (req.url === '/silent') return; // never answers
+      res.writeHead(200);
+      const chunk = Buffer.alloc(64 * 1024, 'x');
+      const more = () => { while (res.write(chunk)); };
+      res.on('drain', more);
+      more();
+    });
+    server.on('connection', (socket) => sockets.add(socket));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    // Without the cap this pass would read until its (far) timeout, longer than the test may run.
+    const endless = await createHook(p.adminToken, `${base}/endless`, ['case.created']);
+    await caseEvent(w.cases.a, 'case.created');
+    await deliverWebhooks({ db: p.db, now: () => clock, allowPrivate: true, log: quiet, timeoutMs: 600_000, maxResponseBytes: 256 * 1024 });
+    expect((await deliveries(endless))[0]).toMatchObject({ state: 'delivered', lastStatus: 200 });
+    await remove(endless);
+
+    const silent = await createHook(p.adminToken, `${base}/silent`, ['case.created']);
+    await caseEvent(w.cases.a, 'case.created');
+    await deliverWebhooks({ db: p.db, now: () => clock, allowPrivate: true, log: quiet, timeoutMs: 500 });
+    expect((await deliveries(silent))[0]).toMatchObject({ state: 'pending', attempts: 1, lastStatus: null, lastError: expect.stringMatching(/no answer within/) });
+    await remove(silent);
+    for (const socket of sockets) socket.destroy();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  });
+
   it("stops delivering once its creator's token is revoked", async () => {
     const r = receiver();
     await r.up();
