@@ -7,7 +7,7 @@ import type { ScheduledHandler } from '../core/jobs';
 import type { Principal } from '../core/principal';
 import type { Db } from '../schema/database';
 import { forUser, principalOfToken } from './identity';
-import { visibleEvents } from './scoped';
+import { scopeRedactor, visibleEvents } from './scoped';
 import { addressAllowed, afterFailure, orderKey, visibleEventTypes } from './webhook-rules';
 
 /**
@@ -39,9 +39,15 @@ const CONCURRENCY = 8;
 /** A pass hands over at most this many rounds of due deliveries, then lets the next pass continue. */
 const MAX_ROUNDS = 50;
 
-/** The body of a delivery and an item of the pull feed. */
-export function eventView(row: { id: string; type: string; occurred_at: Date; data: Record<string, unknown> }) {
-  return { id: row.id, type: row.type, occurredAt: row.occurred_at.toISOString(), data: row.data };
+type EventRow = { id: string; type: string; occurred_at: Date; data: Record<string, unknown> };
+
+/**
+ * Delivery bodies and feed items as `p` may see them: an event of a visible case may name a file or
+ * case the reader may not see (footage of another unit linked to it); such ids read OUT_OF_SCOPE.
+ */
+export async function eventViews(db: Db, p: Principal, rows: EventRow[]) {
+  const redact = await scopeRedactor(db, p, rows.map((r) => r.data));
+  return rows.map((r) => ({ id: r.id, type: r.type, occurredAt: r.occurred_at.toISOString(), data: redact(r.data).value }));
 }
 
 /** The X-Evidence-Signature value: HMAC-SHA256 of the exact body bytes with the webhook's secret. */
@@ -151,7 +157,8 @@ async function attempt(deps: WebhookDeps, d: Due, creator: Promise<Principal | n
     await db.updateTable('webhook_deliveries').set({ state: 'failed', last_error: "withheld: the webhook's creator may no longer see this event" }).where('id', '=', d.id).where('state', '=', 'pending').execute();
     return 'failed';
   }
-  const body = JSON.stringify(eventView({ id: d.event_id, type: d.type, occurred_at: d.occurred_at, data: d.data }));
+  const [view] = await eventViews(db, p, [{ id: d.event_id, type: d.type, occurred_at: d.occurred_at, data: d.data }]);
+  const body = JSON.stringify(view);
   const startedAt = deps.now();
   const result = await post(new URL(d.url), body, {
     'content-type': 'application/json',

@@ -4,7 +4,7 @@ import type { HttpServer } from '../../core/http';
 import type { Db } from '../../schema/database';
 import { Cursor, Limit, errors } from '../schemas';
 import { visibleEvents } from '../scoped';
-import { eventView } from '../webhook-delivery';
+import { eventViews } from '../webhook-delivery';
 import { visibleEventTypes } from '../webhook-rules';
 
 const encodeSeq = (seq: string | number) => Buffer.from(`seq:${seq}`).toString('base64url');
@@ -57,7 +57,7 @@ export function eventRoutes(deps: { db: Db }) {
         .execute();
       // A full page continues after its last event; a shorter one has seen everything up to the newest.
       const next = rows.length === limit ? rows[rows.length - 1]!.seq : newest !== null && BigInt(newest) > BigInt(from) ? newest : from;
-      return { items: rows.map(eventView), nextCursor: encodeSeq(next) };
+      return { items: await eventViews(db, p, rows), nextCursor: encodeSeq(next) };
     });
   };
 }

@@ -99,6 +99,17 @@ describe('GET /api/events (the pull feed)', () => {
     expect(about(await readAll(w.tokens.unitHeadB, 1000), 'evidence.fixity_failed')).toEqual([]);
   });
 
+  // After the export: a case with footage its unit head may not see cannot be exported by them.
+  it("names no file or case the reader may not see: footage of another unit linked to a visible case reads as out of scope", async () => {
+    const linked = await p.app.inject({ method: 'POST', url: `/api/cases/${w.cases.b}/evidence`, headers: bearer(p.adminToken), payload: { evidenceId: w.evidence.a } });
+    expect(linked.statusCode, linked.body).toBeLessThan(300);
+    const linkOf = async (token: string) => (await readAll(token, 1000)).filter((e) => e.type === 'case.evidence_linked' && e.data.caseId === w.cases.b).map((e) => e.data.evidenceId);
+    expect(await linkOf(p.adminToken)).toContain(w.evidence.a);
+    const seenByB = await linkOf(w.tokens.unitHeadB);
+    expect(seenByB).toContain('outside-your-scope');
+    expect(seenByB).not.toContain(w.evidence.a);
+  });
+
   it('refuses a cursor it did not give out, and bad limits', async () => {
     for (const query of ['?after=bm9wZQ', '?after=c2VxOi0x', '?after=%00', '?limit=0', '?limit=1001', '?limit=abc']) {
       const res = await p.app.inject({ url: `/api/events${query}`, headers: bearer(p.adminToken) });
