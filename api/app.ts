@@ -20,6 +20,7 @@ import { exportRoutes } from './routes/exports';
 import { fixityRoutes } from './routes/fixity';
 import { recordingRuleRoutes } from './routes/recording-rules';
 import { workQueueRoutes } from './routes/work-queue';
+import { retentionRoutes } from './routes/retention';
 import { eventRoutes } from './routes/events';
 import { webhookRoutes } from './routes/webhooks';
 import type { SigningKey } from '../core/signing-key';
@@ -40,6 +41,8 @@ export interface ApiDeps {
   signingKey: SigningKey;
   /** Read rate of fixity passes started through the API (bytes/s, 0 no limit). */
   fixityBytesPerSecond: number;
+  /** Days from a disposal request's approval to its run. */
+  retentionGraceDays: number;
   /** Webhook receivers on loopback and private networks are allowed. */
   webhookAllowPrivate: boolean;
 }
@@ -99,5 +102,6 @@ export function apiRoutes(deps: ApiDeps) {
     await app.register(webhookRoutes({ db: deps.db, allowPrivate: deps.webhookAllowPrivate }));
     await app.register(eventRoutes({ db: deps.db }));
     await app.register(fixityRoutes({ db: deps.db, store: deps.store, now: deps.now, bytesPerSecond: deps.fixityBytesPerSecond }));
+    await app.register(retentionRoutes(deps));
   };
 }

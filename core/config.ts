@@ -42,6 +42,8 @@ export interface Config {
   hsts: boolean;
   /** The fixity scrub: read rate of a pass (bytes/s, 0 no limit) and how often each object is re-read (0: no scheduled passes). */
   fixity: { bytesPerSecond: number; intervalMs: number };
+  /** Days between a disposal request's approval and its run (it can be cancelled until then); 0: at the next run of the task. */
+  retentionGraceDays: number;
   /** EVIDENCE_WEBHOOK_ALLOW_PRIVATE=1: webhook receivers on loopback and private networks are allowed. */
   webhookAllowPrivate: boolean;
 }
@@ -110,6 +112,7 @@ export function readConfig(env: Env = process.env): Readonly<Config> {
       bytesPerSecond: integer(env, 'EVIDENCE_FIXITY_MB_PER_S', 20) * 1_000_000,
       intervalMs: integer(env, 'EVIDENCE_FIXITY_INTERVAL_HOURS', 168) * 3_600_000,
     }),
+    retentionGraceDays: integer(env, 'EVIDENCE_RETENTION_GRACE_DAYS', 7),
     webhookAllowPrivate: flag(env, 'EVIDENCE_WEBHOOK_ALLOW_PRIVATE'),
   });
 }

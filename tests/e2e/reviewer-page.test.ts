@@ -220,6 +220,8 @@ describe('reviewer page', () => {
     await page.getByRole('link', { name: '采集站' }).click();
     await page.getByRole('heading', { name: '采集站', level: 1 }).waitFor();
     await expect.poll(() => page.locator('main').textContent()).toMatch(/E2E-ST|暂无采集站/);
+    // Retention warning (issue 14): the fresh footage expires in months, not within 30 days.
+    expect(await page.locator('#expiring').textContent()).toBe('30 天内到期：0 条 (0.0 GB)');
     await shot(page, 'stations');
     expect(problems).toEqual([]);
     await context.close();
