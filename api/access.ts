@@ -114,6 +114,11 @@ export const ACTIONS = {
   'token.create': { roles: ['admin'], token: 'admin', objects: null },
   'token.revoke': { roles: ['admin'], token: 'admin', objects: null },
 
+  /** Webhooks (issue 13): receivers of the events the creator's scope covers; a supervisor manages their own, an admin every one. */
+  'webhook.manage': { roles: ['unit_head', 'overseer', 'admin'], token: 'cases', objects: 'units' },
+  /** The pull feed of platform events, of the objects the caller may read (staff and system accounts). */
+  'event.read': { roles: STAFF, token: 'cases', objects: null },
+
   'auth.me': { roles: EVERYONE, token: null, objects: null },
   'auth.logout': { roles: EVERYONE, token: null, objects: null },
 

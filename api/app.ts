@@ -22,6 +22,8 @@ import { fixityRoutes } from './routes/fixity';
 import { recordingRuleRoutes } from './routes/recording-rules';
 import { workQueueRoutes } from './routes/work-queue';
 import { retentionRoutes } from './routes/retention';
+import { eventRoutes } from './routes/events';
+import { webhookRoutes } from './routes/webhooks';
 import type { SigningKey } from '../core/signing-key';
 import type { Staging } from '../ingest/staging';
 
@@ -42,6 +44,8 @@ export interface ApiDeps {
   fixityBytesPerSecond: number;
   /** Days from a disposal request's approval to its run. */
   retentionGraceDays: number;
+  /** Webhook receivers on loopback and private networks are allowed. */
+  webhookAllowPrivate: boolean;
 }
 
 /** Why the platform is degraded (empty: healthy). */
@@ -93,6 +97,8 @@ export function apiRoutes(deps: ApiDeps) {
     await app.register(exportRoutes(deps));
     await app.register(workQueueRoutes(deps));
     await app.register(adminRoutes(deps));
+    await app.register(webhookRoutes({ db: deps.db, allowPrivate: deps.webhookAllowPrivate }));
+    await app.register(eventRoutes({ db: deps.db }));
     await app.register(fixityRoutes({ db: deps.db, store: deps.store, now: deps.now, bytesPerSecond: deps.fixityBytesPerSecond }));
     await app.register(retentionRoutes(deps));
   };

@@ -27,8 +27,13 @@ export async function authenticate(db: Db, request: FastifyRequest, now: Date): 
   return cookie ? fromSession(db, cookie, now) : null;
 }
 
-async function fromToken(db: Db, token: string): Promise<Principal | null> {
-  const row = await db.selectFrom('api_tokens').select(['id', 'name', 'role', 'user_id', 'scopes']).where('token_hash', '=', hashToken(token)).where('revoked_at', 'is', null).executeTakeFirst();
+const fromToken = (db: Db, token: string) => tokenPrincipal(db, 'token_hash', hashToken(token));
+
+/** Who a token acts as, by its id (a webhook acts as the token that made it); null once revoked. */
+export const principalOfToken = (db: Db, tokenId: string) => tokenPrincipal(db, 'id', tokenId);
+
+async function tokenPrincipal(db: Db, column: 'token_hash' | 'id', value: string): Promise<Principal | null> {
+  const row = await db.selectFrom('api_tokens').select(['id', 'name', 'role', 'user_id', 'scopes']).where(column, '=', value).where('revoked_at', 'is', null).executeTakeFirst();
   if (!row) return null;
   // A token issued for a user acts as that user; station and platform tokens act for themselves.
   if (row.user_id) {

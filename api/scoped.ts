@@ -114,3 +114,20 @@ export function visibleAudit(db: Db, p: Principal): SelectQueryBuilder<Database,
     return eb.or([eb('audit_events.unit_id', 'in', scope.unitIds), eb('audit_events.object_unit_id', 'in', scope.unitIds)]);
   });
 }
+
+/**
+ * Platform events of the given types about what the caller may see now: a case's events while the
+ * case is visible, a file's while the file is (webhooks and the pull feed share this rule).
+ */
+export function visibleEvents(db: Db, p: Principal, types: readonly string[]): SelectQueryBuilder<Database, 'platform_events', {}> {
+  return db.selectFrom('platform_events').where((eb) => {
+    if (types.length === 0) return eb.lit(false);
+    return eb.and([
+      eb('platform_events.type', 'in', [...types]),
+      eb.or([
+        eb.and([eb('platform_events.case_id', 'is not', null), eb('platform_events.case_id', 'in', visibleCases(db, p).select('cases.id'))]),
+        eb.and([eb('platform_events.case_id', 'is', null), eb('platform_events.evidence_id', 'in', visibleEvidence(db, p).select('evidence.id'))]),
+      ]),
+    ]);
+  });
+}

@@ -52,7 +52,7 @@ program
 program
   .command('worker')
   .description('Run background jobs against the configured PostgreSQL, Redis and store; start more on more machines to scale out')
-  .option('--jobs <kinds>', 'the job kinds to run, comma-separated: transcode, export, timestamps, checkpoints, fixity, housekeeping, retention (default: all)')
+  .option('--jobs <kinds>', 'the job kinds to run, comma-separated: transcode, export, timestamps, checkpoints, fixity, housekeeping, retention, webhooks (default: all)')
   .action(async (opts: { jobs?: string }) => {
     const config = readConfig();
     const { startRuntime, startJobs, parseJobKinds } = await platform();
@@ -282,6 +282,7 @@ async function serve(config: Readonly<Config>, logLevel: string) {
       fixityBytesPerSecond: config.fixity.bytesPerSecond,
       retentionGraceDays: config.retentionGraceDays,
       ingest: config.ingest,
+      webhookAllowPrivate: config.webhookAllowPrivate,
     },
     { logger: { level: logLevel } },
   );

@@ -11,6 +11,7 @@ import { checkpointTask } from '../core/checkpoints';
 import { fixityTask } from '../core/fixity';
 import { housekeepingTask } from '../ingest/housekeeping';
 import { retentionTask } from '../core/disposal';
+import { webhookTask } from '../api/webhook-delivery';
 import { IngestService } from '../ingest/service';
 import { loadOrCreateSigningKey } from '../core/signing-key';
 import { createStore } from '../core/store/factory';
@@ -146,6 +147,7 @@ export async function startJobs(
       HOUSEKEEPING_MS,
     ),
     retention: retentionTask({ db, store, now, log }, RETENTION_MS),
+    webhooks: webhookTask({ db, now, allowPrivate: config.webhookAllowPrivate, log }),
   };
   return startDispatcher({ db, log, redis: runtime.redis, prefix: config.queuePrefix }, kinds, handlers);
 }

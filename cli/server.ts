@@ -35,6 +35,8 @@ export interface ServerDeps {
   /** The built reviewer page, served at / (default: dist/web once `npm run build:web` has run). */
   webRoot?: string;
   ingest: Readonly<IngestPolicy>;
+  /** Webhook receivers on loopback and private networks are allowed (EVIDENCE_WEBHOOK_ALLOW_PRIVATE). */
+  webhookAllowPrivate?: boolean;
   /** Free bytes on the staging filesystem (tests inject a reading). */
   freeSpace?: (dir: string) => Promise<number>;
 }
@@ -62,6 +64,7 @@ export async function buildServer(deps: ServerDeps, options: FastifyServerOption
       signingKey: deps.signingKey,
       fixityBytesPerSecond: deps.fixityBytesPerSecond ?? 20_000_000,
       retentionGraceDays: deps.retentionGraceDays ?? 7,
+      webhookAllowPrivate: deps.webhookAllowPrivate ?? false,
     }),
     { prefix: '/api' },
   );

@@ -44,6 +44,8 @@ export interface Config {
   fixity: { bytesPerSecond: number; intervalMs: number };
   /** Days between a disposal request's approval and its run (it can be cancelled until then); 0: at the next run of the task. */
   retentionGraceDays: number;
+  /** EVIDENCE_WEBHOOK_ALLOW_PRIVATE=1: webhook receivers on loopback and private networks are allowed. */
+  webhookAllowPrivate: boolean;
 }
 
 /** How the ingest treats uploads nobody finishes, and its staging space. */
@@ -111,6 +113,7 @@ export function readConfig(env: Env = process.env): Readonly<Config> {
       intervalMs: integer(env, 'EVIDENCE_FIXITY_INTERVAL_HOURS', 168) * 3_600_000,
     }),
     retentionGraceDays: integer(env, 'EVIDENCE_RETENTION_GRACE_DAYS', 7),
+    webhookAllowPrivate: flag(env, 'EVIDENCE_WEBHOOK_ALLOW_PRIVATE'),
   });
 }
 

@@ -4,6 +4,7 @@ import type { Readable } from 'node:stream';
 import type { Db } from '../schema/database';
 import type { FixityState } from '../schema/db';
 import { appendAudit, appendCustody } from './chain';
+import { emitEvent } from './events';
 import { DualHasher } from './hashing';
 import type { ScheduledHandler } from './jobs';
 import { LOCKS, advisoryLockHeld, withAdvisoryLock } from './locks';
@@ -162,6 +163,12 @@ export async function recordFixity(db: Db, object: StoredObject, verdict: Verdic
     await appendAudit(trx, {
       actorId: null, actorName: how.actor, role: null, unitId: null, action: 'fixity.failed', objectType: 'evidence', objectId: object.evidenceId,
       objectUnitId: unit?.unit_id ?? null, client: null, outcome: 'failed', details, at,
+    });
+    await emitEvent(trx, {
+      type: 'evidence.fixity_failed',
+      evidenceId: object.evidenceId,
+      unitId: unit?.unit_id ?? null,
+      data: { id: object.evidenceId, object: object.kind, ...(object.name ? { name: object.name } : {}), state: verdict.state, detail, checkedAt: at.toISOString() },
     });
   });
 }

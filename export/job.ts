@@ -1,3 +1,4 @@
+import { emitEvent } from '../core/events';
 import type { JobPayloads, QueuedHandler } from '../core/jobs';
 import { rowLock, withAdvisoryLock } from '../core/locks';
 import type { Db } from '../schema/database';
@@ -45,6 +46,12 @@ async function build(deps: CaseExportDeps, { exportId, evidenceIds }: JobPayload
         .executeTakeFirst();
       // Marked failed meanwhile: nothing of this run is kept.
       if (updated.numUpdatedRows === 0n) throw new Error(`export ${exportId} is no longer being built`);
+      await emitEvent(trx, {
+        type: 'export.ready',
+        caseId: caseRow.id,
+        unitId: caseRow.unit_id,
+        data: { exportId, caseId: caseRow.id, number: caseRow.number, sha256: result.sha256, size: result.size, downloadUrl: `/api/exports/${exportId}/package.zip` },
+      });
     },
   });
 }

@@ -5,6 +5,7 @@ import { appendCustody } from '../core/chain';
 import type { IngestPolicy } from '../core/config';
 import { Problem } from '../core/errors';
 import { enqueue } from '../core/jobs';
+import { emitEvent } from '../core/events';
 import { DualHasher, hashFile, hashInto, type Digests } from '../core/hashing';
 import { baseName, displayName, firstKnown } from '../core/names';
 import { isAbandonedPartial, mayTakeOver, orphanAction, type UploadFacts } from './housekeeping';
@@ -436,7 +437,7 @@ export class IngestService {
             storage_key: key,
           })
           .onConflict((oc) => oc.columns(['device_serial', 'original_path_bytes', 'size', 'sha256']).doNothing())
-          .returning('id')
+          .returning(['id', 'unit_id', 'recorded_at'])
           .executeTakeFirst();
         if (!row) return undefined; // lost a race with an identical upload: that one is the evidence
         await appendCustody(trx, {
@@ -447,6 +448,12 @@ export class IngestService {
         });
         await enqueue(trx, 'transcode', { evidenceId: row.id });
         await trx.updateTable('uploads').set({ state: 'verified', evidence_id: row.id, updated_at: new Date() }).where('id', '=', upload.id).execute();
+        await emitEvent(trx, {
+          type: 'evidence.verified',
+          evidenceId: row.id,
+          unitId: row.unit_id,
+          data: { id: row.id, sha256: digests.sha256, sm3: digests.sm3, size, recordedAt: row.recorded_at?.toISOString() ?? null, deviceSerial: session.serial, unitId: row.unit_id },
+        });
         return row.id;
       });
     } catch (error) {

@@ -13,6 +13,7 @@ import * as jobs from './migrations/0009_jobs';
 import * as platformEvents from './migrations/0010_platform_events';
 import * as caseStages from './migrations/0011_case_stages';
 import * as retention from './migrations/0013_retention';
+import * as webhooks from './migrations/0012_webhooks';
 
 export type Db = Kysely<Database>;
 
@@ -30,6 +31,7 @@ const migrations: Record<string, Migration> = {
   '0010_platform_events': platformEvents,
   '0011_case_stages': caseStages,
   '0013_retention': retention,
+  '0012_webhooks': webhooks,
 };
 
 /**

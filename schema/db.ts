@@ -209,6 +209,37 @@ export interface PlatformEventsTable {
   data: ColumnType<Record<string, unknown>, string, string>;
 }
 
+/** A receiver of platform events (api/webhook-delivery.ts), acting with its creator's sight. */
+export interface WebhooksTable {
+  id: Generated<string>;
+  url: string;
+  events: string[];
+  secret: string;
+  created_by_token: string | null;
+  created_by_user: string | null;
+  created_by_name: string;
+  created_at: Generated<Date>;
+  last_seq: BigInt;
+}
+
+export type DeliveryState = 'pending' | 'delivered' | 'failed';
+
+export interface WebhookDeliveriesTable {
+  id: Generated<string>;
+  webhook_id: string;
+  event_seq: BigInt;
+  order_key: string;
+  state: Generated<DeliveryState>;
+  attempts: Generated<number>;
+  created_at: Timestamp;
+  next_attempt_at: Timestamp;
+  first_attempt_at: NullableTimestamp;
+  last_attempt_at: NullableTimestamp;
+  last_status: number | null;
+  last_error: string | null;
+  delivered_at: NullableTimestamp;
+}
+
 export interface UserSessionsTable {
   id: Generated<string>;
   token_hash: string;
@@ -477,6 +508,8 @@ export interface Database {
   chain_heads: ChainHeadsTable;
   outbox: OutboxTable;
   platform_events: PlatformEventsTable;
+  webhooks: WebhooksTable;
+  webhook_deliveries: WebhookDeliveriesTable;
   derivatives: DerivativesTable;
   user_sessions: UserSessionsTable;
   cases: CasesTable;

@@ -4,6 +4,7 @@ import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { appendCustody } from '../core/chain';
+import { emitEvent } from '../core/events';
 import type { JobPayloads, QueuedHandler } from '../core/jobs';
 import type { ObjectStore } from '../core/store/port';
 import type { Db } from '../schema/database';
@@ -28,7 +29,7 @@ const derivedPrefix = (evidenceId: string) => `derived/${evidenceId}/`;
  */
 export async function transcodeEvidence(deps: TranscodeDeps, evidenceId: string, onProgress: (percent: number) => Promise<void>): Promise<void> {
   const { db, store, log } = deps;
-  const evidence = await db.selectFrom('evidence').select(['id', 'storage_key', 'sha256', 'size', 'playback_state']).where('id', '=', evidenceId).executeTakeFirst();
+  const evidence = await db.selectFrom('evidence').select(['id', 'storage_key', 'sha256', 'size', 'playback_state', 'unit_id']).where('id', '=', evidenceId).executeTakeFirst();
   if (!evidence) {
     log.warn({ evidenceId }, 'transcode job for unknown evidence; dropped');
     return;
@@ -68,6 +69,12 @@ export async function transcodeEvidence(deps: TranscodeDeps, evidenceId: string,
         action: 'playback.derived',
         actor: 'transcode-worker',
         details: { action: result.decision.action, reasons: result.decision.reasons, sourceSha256: evidence.sha256, files: stored.map((s) => ({ kind: s.kind, name: s.name, sha256: s.sha256, size: s.size })) },
+      });
+      await emitEvent(trx, {
+        type: 'evidence.playable',
+        evidenceId,
+        unitId: evidence.unit_id,
+        data: { id: evidenceId, derivatives: stored.map((s) => ({ kind: s.kind, name: s.name })) },
       });
     });
     await removeUncommitted(deps, evidenceId);

@@ -84,8 +84,8 @@ describe('evidence demo (the README main job)', () => {
 
 describe('evidence worker', () => {
   it('refuses an unknown job kind before starting anything, naming the kinds it knows', async () => {
-    const result = await evidence(['worker', '--jobs', 'transcode,webhooks'], { env: { EVIDENCE_HOME: join(work, 'worker-home') } });
+    const result = await evidence(['worker', '--jobs', 'transcode,webhook'], { env: { EVIDENCE_HOME: join(work, 'worker-home') } });
     expect(result.code).toBe(2);
-    expect(result.stderr).toContain('unknown job kind webhooks; the kinds are transcode, export, timestamps, checkpoints, fixity, housekeeping');
+    expect(result.stderr).toContain('unknown job kind webhook; the kinds are transcode, export, timestamps, checkpoints, fixity, housekeeping, retention, webhooks');
   });
 });

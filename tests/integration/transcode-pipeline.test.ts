@@ -118,6 +118,9 @@ describe('transcode pipeline: outbox → BullMQ → worker → API', () => {
         expect(original.statusCode).toBe(200);
         expect(sha256(original.rawPayload)).toBe(body.sha256);
       }
+      // The platform hears when footage becomes playable (the event feed), once per file, never of unplayable originals.
+      const feed = (await p.app.inject({ url: '/api/events?limit=1000', headers: bearer(p.adminToken) })).json().items as { type: string; data: { id: string } }[];
+      expect(feed.filter((e) => e.type === 'evidence.playable').map((e) => e.data.id).sort()).toEqual(['h264-aac', 'hevc-aac', 'mjpeg-pcm'].map((n) => ids[n]).sort());
       // Bad media is not retried: each of those jobs ran exactly once.
       const jobs = await queue.getJobs(['completed']);
       const unplayableIds = new Set(['truncated', 'empty', 'random'].map((n) => ids[n]));

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { inject } from 'vitest';
-import { APP_ROLE, connect, type Db } from '../../schema/database';
+import { APP_ROLE, connect, migrateDown, type Db } from '../../schema/database';
 
 export const TEMPLATE_DB = 'evidence_template';
 
@@ -33,5 +33,19 @@ async function withAdmin<T>(url: string, work: (client: pg.Client) => Promise<T>
     return await work(client);
   } finally {
     await client.end();
+  }
+}
+
+/**
+ * Undoes migrations, newest first, until `name` is undone (a test of one migration's upgrade stays
+ * right when later ones are added); returns the names undone, in the order migrating up redoes them.
+ */
+export async function migrateDownThrough(db: Db, name: string): Promise<string[]> {
+  const undone: string[] = [];
+  for (;;) {
+    const last = await migrateDown(db);
+    if (last === undefined) throw new Error(`migration ${name} was not applied`);
+    undone.unshift(last);
+    if (last === name) return undone;
   }
 }

@@ -119,6 +119,8 @@ describe('the permission table', () => {
     'recorder.bind':         ['.....Y.', 'admin'],
     'token.create':          ['.....Y.', 'admin'],
     'token.revoke':          ['.....Y.', 'admin'],
+    'webhook.manage':        ['.YY..Y.', 'cases'],
+    'event.read':            ['YYYY.Y.', 'cases'],
     'auth.me':               ['YYYYYYY', null],
     'auth.logout':           ['YYYYYYY', null],
     'ingest.upload':         ['.....YY', 'ingest'],
@@ -155,7 +157,7 @@ describe('the permission table', () => {
     ['complainant', person('complainant', { unitId: null, officerNo: null }), ['auth.logout', 'auth.me', 'case.read', 'case.search', 'export.signing-key']],
     ['station', person('station', { kind: 'token', userId: null, unitId: null }), ['auth.logout', 'auth.me', 'export.signing-key', 'ingest.purge', 'ingest.upload']],
     ['handler', person('handler'), Object.keys(table).filter((a) => table[a as Action][0][0] === 'Y').sort()],
-    ['unit head without a unit', person('unit_head', { unitId: null }), ['auth.logout', 'auth.me', 'export.signing-key', 'unit.list']],
+    ['unit head without a unit', person('unit_head', { unitId: null }), ['auth.logout', 'auth.me', 'event.read', 'export.signing-key', 'unit.list']],
   ] as const)('%s may do %j', (_, p, actions) => {
     expect(allowedActions(p).sort()).toEqual(actions);
   });

@@ -35,3 +35,13 @@ describe('readConfig', () => {
     expect(() => readConfig(env)).toThrow(message);
   });
 });
+
+describe('EVIDENCE_WEBHOOK_ALLOW_PRIVATE', () => {
+  it.each([[undefined, false], ['', false], ['0', false], ['1', true]])('%j: private receivers allowed %s', (value, allowed) => {
+    expect(readConfig(value === undefined ? {} : { EVIDENCE_WEBHOOK_ALLOW_PRIVATE: value }).webhookAllowPrivate).toBe(allowed);
+  });
+
+  it('refuses anything but 1 or 0', () => {
+    expect(() => readConfig({ EVIDENCE_WEBHOOK_ALLOW_PRIVATE: 'yes' })).toThrow(ConfigError);
+  });
+});
