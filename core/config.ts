@@ -1,5 +1,6 @@
 import { resolve, join } from 'node:path';
 import { trustedProxies } from './client-address';
+import { DEFAULT_LOCK_HORIZON_DAYS } from './object-lock';
 import { ConfigError } from './errors';
 import { readTimestampConfig, type TimestampConfig } from './timestamp/config';
 
@@ -42,6 +43,8 @@ export interface Config {
   hsts: boolean;
   /** The fixity scrub: read rate of a pass (bytes/s, 0 no limit) and how often each object is re-read (0: no scheduled passes). */
   fixity: { bytesPerSecond: number; intervalMs: number };
+  /** Object lock: how far ahead a permanent original is retained (the scrub extends it when half has passed). */
+  objectLockHorizonDays: number;
 }
 
 /** How the ingest treats uploads nobody finishes, and its staging space. */
@@ -60,6 +63,8 @@ export interface S3Settings {
   secretKey: string;
   region: string;
   bucket: string;
+  /** EVIDENCE_S3_OBJECT_LOCK=1: the bucket must have object lock (created with it when missing). */
+  objectLock: boolean;
 }
 
 export { ConfigError };
@@ -108,6 +113,7 @@ export function readConfig(env: Env = process.env): Readonly<Config> {
       bytesPerSecond: integer(env, 'EVIDENCE_FIXITY_MB_PER_S', 20) * 1_000_000,
       intervalMs: integer(env, 'EVIDENCE_FIXITY_INTERVAL_HOURS', 168) * 3_600_000,
     }),
+    objectLockHorizonDays: readHorizonDays(env),
   });
 }
 
@@ -146,7 +152,14 @@ function readS3(env: Env): S3Settings | undefined {
     secretKey: env.S3_SECRET_KEY!,
     region: env.S3_REGION ?? 'us-east-1',
     bucket: env.S3_BUCKET ?? 'evidence',
+    objectLock: flag(env, 'EVIDENCE_S3_OBJECT_LOCK'),
   };
+}
+
+function readHorizonDays(env: Env): number {
+  const days = integer(env, 'EVIDENCE_OBJECT_LOCK_HORIZON_DAYS', DEFAULT_LOCK_HORIZON_DAYS);
+  if (days === 0) throw new ConfigError('EVIDENCE_OBJECT_LOCK_HORIZON_DAYS must be at least 1');
+  return days;
 }
 
 function integer(env: Env, name: string, fallback: number): number {
