@@ -37,6 +37,7 @@ export interface ApiDeps {
   signingKey: SigningKey;
   /** Read rate of fixity passes started through the API (bytes/s, 0 no limit). */
   fixityBytesPerSecond: number;
+  objectLockHorizonDays?: number;
 }
 
 /** Why the platform is degraded (empty: healthy). */
@@ -90,6 +91,6 @@ export function apiRoutes(deps: ApiDeps) {
     await app.register(exportRoutes(deps));
     await app.register(workQueueRoutes(deps));
     await app.register(adminRoutes(deps));
-    await app.register(fixityRoutes({ db: deps.db, store: deps.store, now: deps.now, bytesPerSecond: deps.fixityBytesPerSecond }));
+    await app.register(fixityRoutes({ db: deps.db, store: deps.store, now: deps.now, bytesPerSecond: deps.fixityBytesPerSecond, objectLockHorizonDays: deps.objectLockHorizonDays }));
   };
 }

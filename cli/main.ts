@@ -242,6 +242,7 @@ async function serve(config: Readonly<Config>, logLevel: string) {
       hsts: config.hsts,
       fixityBytesPerSecond: config.fixity.bytesPerSecond,
       ingest: config.ingest,
+      objectLockHorizonDays: config.objectLockHorizonDays,
     },
     { logger: { level: logLevel } },
   );

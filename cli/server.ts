@@ -23,6 +23,8 @@ export interface ServerDeps {
   signingKey: SigningKey;
   /** Read rate of fixity passes started through the API (default 20 MB/s). */
   fixityBytesPerSecond?: number;
+  /** EVIDENCE_OBJECT_LOCK_HORIZON_DAYS, for the ingest and the fixity passes started here. */
+  objectLockHorizonDays?: number;
   now?: () => Date;
   /** Send the session cookie with Secure (EVIDENCE_PUBLIC_URL is https, or EVIDENCE_SECURE_COOKIES). */
   secureCookies?: boolean;
@@ -59,6 +61,7 @@ export async function buildServer(deps: ServerDeps, options: FastifyServerOption
       stagingMinFreeBytes: deps.ingest.stagingMinFreeBytes,
       signingKey: deps.signingKey,
       fixityBytesPerSecond: deps.fixityBytesPerSecond ?? 20_000_000,
+      objectLockHorizonDays: deps.objectLockHorizonDays,
     }),
     { prefix: '/api' },
   );
