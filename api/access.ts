@@ -80,6 +80,8 @@ export const ACTIONS = {
   'audit.timestamps': { roles: ['auditor', 'admin'], token: 'audit', objects: null },
   'fixity.read': { roles: ['auditor', 'admin'], token: 'audit', objects: null },
   'fixity.run': { roles: ['auditor', 'admin'], token: 'audit', objects: null },
+  /** Storage used by category, unit and month, and its projection (sizes only, across every unit). */
+  'storage.read': { roles: ['overseer', 'auditor', 'admin'], token: 'audit', objects: null },
 
   /** Docking stations, their bays' offloads and overdue recorders, of the units one works in or supervises. */
   'station.status': { roles: STAFF, token: 'evidence', objects: 'units' },

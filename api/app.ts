@@ -18,6 +18,7 @@ import { evidenceRoutes } from './routes/evidence';
 import { stationRoutes } from './routes/stations';
 import { exportRoutes } from './routes/exports';
 import { fixityRoutes } from './routes/fixity';
+import { storageRoutes } from './routes/storage';
 import { workQueueRoutes } from './routes/work-queue';
 import type { SigningKey } from '../core/signing-key';
 import type { Staging } from '../ingest/staging';
@@ -92,5 +93,6 @@ export function apiRoutes(deps: ApiDeps) {
     await app.register(workQueueRoutes(deps));
     await app.register(adminRoutes(deps));
     await app.register(fixityRoutes({ db: deps.db, store: deps.store, now: deps.now, bytesPerSecond: deps.fixityBytesPerSecond, objectLockHorizonDays: deps.objectLockHorizonDays }));
+    await app.register(storageRoutes(deps));
   };
 }

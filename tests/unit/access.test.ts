@@ -98,6 +98,7 @@ describe('the permission table', () => {
     'audit.timestamps':      ['...Y.Y.', 'audit'],
     'fixity.read':           ['...Y.Y.', 'audit'],
     'fixity.run':            ['...Y.Y.', 'audit'],
+    'storage.read':          ['..YY.Y.', 'audit'],
     'station.status':        ['YYYY.Y.', 'evidence'],
     'unit.list':             ['YYYY.Y.', 'cases'],
     'unit.create':           ['.....Y.', 'admin'],

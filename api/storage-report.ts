@@ -1,0 +1,146 @@
+import { sql } from 'kysely';
+import { DEFAULT_RETENTION_DAYS } from '../core/object-lock';
+import type { Db } from '../schema/database';
+
+/** Growth is measured over this many days, and projected this far ahead. */
+export const GROWTH_WINDOW_DAYS = 30;
+export const PROJECTION_DAYS = 365;
+/** Months are calendar months in Beijing time, as the people reading the report count them. */
+const REPORT_TIME_ZONE = 'Asia/Shanghai';
+const DAY_MS = 86_400_000;
+
+/** Footage under one retention rule: its period (null: permanent), what it holds now, what came in over the growth window, and what of it expires within the projection. */
+export interface RetentionGroup {
+  days: number | null;
+  bytes: number;
+  recentBytes: number;
+  expiringBytes: number;
+}
+
+/**
+ * The size in `horizonDays` under today's rules, assuming every recording is disposed of as soon
+ * as its retention ends: what is stored now, minus what expires within the horizon, plus intake
+ * at the rate of the growth window (bytes received / window days) of which a category with a
+ * period keeps only its last `days` days (footage ageing past it is disposed of), a permanent one all.
+ */
+export function projectStorage(groups: readonly RetentionGroup[], windowDays: number, horizonDays: number): number {
+  let total = 0;
+  for (const g of groups) {
+    const dailyIntake = g.recentBytes / windowDays;
+    const keptDays = g.days === null ? horizonDays : Math.min(g.days, horizonDays);
+    total += g.bytes - g.expiringBytes + dailyIntake * keptDays;
+  }
+  return Math.round(total);
+}
+
+export interface Usage {
+  count: number;
+  bytes: number;
+}
+type Split = { originals: Usage; derivatives: Usage };
+
+export interface StorageReport {
+  asOf: string;
+  totals: Split;
+  byCategory: ({ category: string; days: number | null } & Split)[];
+  byUnit: ({ unitId: string | null; unitName: string | null } & Split)[];
+  byMonth: ({ month: string } & Split)[];
+  growth: { days: number } & Split;
+  projection: { days: number; originalsBytes: number; derivativesBytes: number; bytes: number };
+}
+
+/**
+ * TODO(issue 14, integrator): the retention category comes from core/retention.ts (h-retention):
+ * group by the category (its code, name and days) instead of `important`; projectStorage already
+ * takes one group per rule.
+ */
+const CATEGORIES = [
+  { important: true, category: '重要', days: null },
+  { important: false, category: '一般', days: DEFAULT_RETENTION_DAYS },
+] as const;
+
+interface Row {
+  set: number;
+  kind: 'original' | 'derivative';
+  important: boolean | null;
+  unit_id: string | null;
+  unit_name: string | null;
+  month: string | null;
+  count: string;
+  bytes: string;
+  recent_count: string;
+  recent_bytes: string;
+  expiring_bytes: string;
+}
+
+/**
+ * Bytes and counts of every stored original and derivative, in one grouped query (grouping sets:
+ * by category, by unit, by month; originals and derivatives apart), aggregated by PostgreSQL so
+ * that it stays one scan at millions of recordings.
+ */
+export async function storageReport(db: Db, now: Date): Promise<StorageReport> {
+  const since = new Date(now.getTime() - GROWTH_WINDOW_DAYS * DAY_MS);
+  const horizonEnd = new Date(now.getTime() + PROJECTION_DAYS * DAY_MS);
+  const { rows } = await sql<Row>`
+    with objects as (
+      select 'original' as kind, e.important, e.unit_id, coalesce(e.recorded_at, e.received_at) as recorded, e.received_at as stored_at, e.size as bytes
+        from evidence e
+      union all
+      select 'derivative', e.important, e.unit_id, coalesce(e.recorded_at, e.received_at), d.created_at, d.size
+        from derivatives d join evidence e on e.id = d.evidence_id
+    ), dated as (
+      select *, to_char(recorded at time zone ${REPORT_TIME_ZONE}, 'YYYY-MM') as month from objects
+    ), grouped as (
+      select grouping(important, unit_id, month) as set, kind, important, unit_id, month,
+             count(*) as count, coalesce(sum(bytes), 0) as bytes,
+             count(*) filter (where stored_at >= ${since}) as recent_count,
+             coalesce(sum(bytes) filter (where stored_at >= ${since}), 0) as recent_bytes,
+             coalesce(sum(bytes) filter (where not important and recorded + make_interval(days => ${DEFAULT_RETENTION_DAYS}) <= ${horizonEnd}), 0) as expiring_bytes
+        from dated
+       group by grouping sets ((kind, important), (kind, unit_id), (kind, month))
+    )
+    select g.*, u.name as unit_name from grouped g left join units u on u.id = g.unit_id
+  `.execute(db);
+
+  // grouping() bit mask over (important, unit_id, month): 1 = month left out, etc.
+  const byCategoryRows = rows.filter((r) => r.set === 0b011);
+  const byUnitRows = rows.filter((r) => r.set === 0b101);
+  const byMonthRows = rows.filter((r) => r.set === 0b110);
+  const usage = (r: Row | undefined): Usage => ({ count: Number(r?.count ?? 0), bytes: Number(r?.bytes ?? 0) });
+  const recent = (r: Row): Usage => ({ count: Number(r.recent_count), bytes: Number(r.recent_bytes) });
+  const sum = (list: Usage[]): Usage => ({ count: list.reduce((n, u) => n + u.count, 0), bytes: list.reduce((n, u) => n + u.bytes, 0) });
+  const split = <K>(list: Row[], keyOf: (r: Row) => K, of: (r: Row) => Usage = usage) => {
+    const keys = [...new Set(list.map(keyOf))];
+    return keys.map((key) => {
+      const mine = list.filter((r) => keyOf(r) === key);
+      return { key, originals: sum(mine.filter((r) => r.kind === 'original').map(of)), derivatives: sum(mine.filter((r) => r.kind === 'derivative').map(of)) };
+    });
+  };
+
+  const byCategory = CATEGORIES.map(({ important, category, days }) => {
+    const [row] = split(byCategoryRows.filter((r) => r.important === important), () => important);
+    return { category, days, originals: row?.originals ?? usage(undefined), derivatives: row?.derivatives ?? usage(undefined) };
+  });
+  const groupsOf = (kind: Row['kind']): RetentionGroup[] =>
+    CATEGORIES.map(({ important, days }) => {
+      const r = byCategoryRows.find((x) => x.kind === kind && x.important === important);
+      return { days, bytes: Number(r?.bytes ?? 0), recentBytes: Number(r?.recent_bytes ?? 0), expiringBytes: Number(r?.expiring_bytes ?? 0) };
+    });
+  const originalsBytes = projectStorage(groupsOf('original'), GROWTH_WINDOW_DAYS, PROJECTION_DAYS);
+  const derivativesBytes = projectStorage(groupsOf('derivative'), GROWTH_WINDOW_DAYS, PROJECTION_DAYS);
+  const [growth] = split(byCategoryRows, () => 'all', recent);
+
+  return {
+    asOf: now.toISOString(),
+    totals: { originals: sum(byCategory.map((c) => c.originals)), derivatives: sum(byCategory.map((c) => c.derivatives)) },
+    byCategory,
+    byUnit: split(byUnitRows, (r) => r.unit_id)
+      .map(({ key, ...rest }) => ({ unitId: key, unitName: byUnitRows.find((r) => r.unit_id === key)?.unit_name ?? null, ...rest }))
+      .sort((a, b) => b.originals.bytes + b.derivatives.bytes - (a.originals.bytes + a.derivatives.bytes)),
+    byMonth: split(byMonthRows, (r) => r.month!)
+      .map(({ key, ...rest }) => ({ month: key, ...rest }))
+      .sort((a, b) => a.month.localeCompare(b.month)),
+    growth: { days: GROWTH_WINDOW_DAYS, originals: growth?.originals ?? usage(undefined), derivatives: growth?.derivatives ?? usage(undefined) },
+    projection: { days: PROJECTION_DAYS, originalsBytes, derivativesBytes, bytes: originalsBytes + derivativesBytes },
+  };
+}
