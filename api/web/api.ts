@@ -53,6 +53,19 @@ export interface StationStatus {
   overdueRecorders: { serial: string; officerNo: string | null; unitId: string | null; lastDockedAt: string | null; hoursSinceDocked: number | null }[];
 }
 
+export interface Usage { count: number; bytes: number }
+export interface UsageSplit { originals: Usage; derivatives: Usage }
+/** GET /api/storage */
+export interface StorageReport {
+  asOf: string;
+  totals: UsageSplit;
+  byCategory: ({ category: string; days: number | null } & UsageSplit)[];
+  byUnit: ({ unitId: string | null; unitName: string | null } & UsageSplit)[];
+  byMonth: ({ month: string } & UsageSplit)[];
+  growth: { days: number } & UsageSplit;
+  projection: { days: number; originalsBytes: number; derivativesBytes: number; bytes: number };
+}
+
 export class ApiError extends Error {
   constructor(readonly status: number, readonly title: string, readonly detail?: string) {
     super(detail ? `${title}: ${detail}` : title);
