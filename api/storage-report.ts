@@ -81,23 +81,32 @@ interface Row {
 export async function storageReport(db: Db, now: Date): Promise<StorageReport> {
   const since = new Date(now.getTime() - GROWTH_WINDOW_DAYS * DAY_MS);
   const horizonEnd = new Date(now.getTime() + PROJECTION_DAYS * DAY_MS);
+  // Per (kind, category, unit, month) first, in one pass over each table; the grouping sets then
+  // only regroup those few thousand rows.
+  const recordedE = 'coalesce(e.recorded_at, e.received_at)';
+  const expiring = sql`not e.important and ${sql.raw(recordedE)} + make_interval(days => ${DEFAULT_RETENTION_DAYS}) <= ${horizonEnd}`;
   const { rows } = await sql<Row>`
-    with objects as (
-      select 'original' as kind, e.important, e.unit_id, coalesce(e.recorded_at, e.received_at) as recorded, e.received_at as stored_at, e.size as bytes
+    with fine as (
+      select 'original' as kind, e.important, e.unit_id, date_trunc('month', ${sql.raw(recordedE)} at time zone ${REPORT_TIME_ZONE}) as m,
+             count(*) as count, sum(e.size) as bytes,
+             count(*) filter (where e.received_at >= ${since}) as recent_count,
+             coalesce(sum(e.size) filter (where e.received_at >= ${since}), 0) as recent_bytes,
+             coalesce(sum(e.size) filter (where ${expiring}), 0) as expiring_bytes
         from evidence e
+       group by 2, 3, 4
       union all
-      select 'derivative', e.important, e.unit_id, coalesce(e.recorded_at, e.received_at), d.created_at, d.size
+      select 'derivative', e.important, e.unit_id, date_trunc('month', ${sql.raw(recordedE)} at time zone ${REPORT_TIME_ZONE}),
+             count(*), sum(d.size),
+             count(*) filter (where d.created_at >= ${since}),
+             coalesce(sum(d.size) filter (where d.created_at >= ${since}), 0),
+             coalesce(sum(d.size) filter (where ${expiring}), 0)
         from derivatives d join evidence e on e.id = d.evidence_id
-    ), dated as (
-      select *, to_char(recorded at time zone ${REPORT_TIME_ZONE}, 'YYYY-MM') as month from objects
+       group by 2, 3, 4
     ), grouped as (
-      select grouping(important, unit_id, month) as set, kind, important, unit_id, month,
-             count(*) as count, coalesce(sum(bytes), 0) as bytes,
-             count(*) filter (where stored_at >= ${since}) as recent_count,
-             coalesce(sum(bytes) filter (where stored_at >= ${since}), 0) as recent_bytes,
-             coalesce(sum(bytes) filter (where not important and recorded + make_interval(days => ${DEFAULT_RETENTION_DAYS}) <= ${horizonEnd}), 0) as expiring_bytes
-        from dated
-       group by grouping sets ((kind, important), (kind, unit_id), (kind, month))
+      select grouping(important, unit_id, m) as set, kind, important, unit_id, to_char(m, 'YYYY-MM') as month,
+             sum(count) as count, sum(bytes) as bytes, sum(recent_count) as recent_count, sum(recent_bytes) as recent_bytes, sum(expiring_bytes) as expiring_bytes
+        from fine
+       group by grouping sets ((kind, important), (kind, unit_id), (kind, m))
     )
     select g.*, u.name as unit_name from grouped g left join units u on u.id = g.unit_id
   `.execute(db);
