@@ -83,6 +83,19 @@ export const ACTIONS = {
   /** Storage used by category, unit and month, and its projection (sizes only, across every unit). */
   'storage.read': { roles: ['overseer', 'auditor', 'admin'], token: 'audit', objects: null },
 
+  /** Retention (issue 14): categories, the due list, disposal requests and category changes. */
+  'retention.read': { roles: ['overseer', 'auditor', 'admin'], token: 'admin', objects: null },
+  /** Categories and per-unit case retention; a shortening waits for a second person. */
+  'retention.configure': { roles: ['admin'], token: 'admin', objects: null },
+  'retention.request': { roles: ['admin'], token: 'admin', objects: null },
+  /** The second person of a disposal or a shortening (never its requester), and cancelling before it runs. */
+  'retention.approve': { roles: ['overseer', 'admin'], token: 'admin', objects: null },
+  /** Put a recording one can see in an equal or longer category (e.g. 执法异常). */
+  'retention.classify': { roles: STAFF, token: 'evidence', objects: 'evidence' },
+  /** Holds on recordings and cases in one's scope, and what of one's units expires soon. */
+  'retention.hold': { roles: ['unit_head', 'overseer', 'auditor', 'admin'], token: 'evidence', objects: 'evidence' },
+  'retention.expiring': { roles: ['unit_head', 'overseer', 'auditor', 'admin'], token: 'evidence', objects: 'units' },
+
   /** Docking stations, their bays' offloads and overdue recorders, of the units one works in or supervises. */
   'station.status': { roles: STAFF, token: 'evidence', objects: 'units' },
   /** Unit names are not secret: the page needs them. */

@@ -20,6 +20,7 @@ import { exportRoutes } from './routes/exports';
 import { fixityRoutes } from './routes/fixity';
 import { storageRoutes } from './routes/storage';
 import { workQueueRoutes } from './routes/work-queue';
+import { retentionRoutes } from './routes/retention';
 import type { SigningKey } from '../core/signing-key';
 import type { Staging } from '../ingest/staging';
 
@@ -39,6 +40,8 @@ export interface ApiDeps {
   /** Read rate of fixity passes started through the API (bytes/s, 0 no limit). */
   fixityBytesPerSecond: number;
   objectLockHorizonDays?: number;
+  /** Days from a disposal request's approval to its run. */
+  retentionGraceDays: number;
 }
 
 /** Why the platform is degraded (empty: healthy). */
@@ -94,5 +97,6 @@ export function apiRoutes(deps: ApiDeps) {
     await app.register(adminRoutes(deps));
     await app.register(fixityRoutes({ db: deps.db, store: deps.store, now: deps.now, bytesPerSecond: deps.fixityBytesPerSecond, objectLockHorizonDays: deps.objectLockHorizonDays }));
     await app.register(storageRoutes(deps));
+    await app.register(retentionRoutes(deps));
   };
 }

@@ -51,7 +51,7 @@ program
 program
   .command('worker')
   .description('Run background jobs against the configured PostgreSQL, Redis and store; start more on more machines to scale out')
-  .option('--jobs <kinds>', 'the job kinds to run, comma-separated: transcode, export, timestamps, checkpoints, fixity, housekeeping (default: all)')
+  .option('--jobs <kinds>', 'the job kinds to run, comma-separated: transcode, export, timestamps, checkpoints, fixity, housekeeping, retention (default: all)')
   .action(async (opts: { jobs?: string }) => {
     const config = readConfig();
     const { startRuntime, startJobs, parseJobKinds } = await platform();
@@ -159,8 +159,9 @@ async function remoteVerdicts(server: string, token: string | undefined): Promis
 }
 
 /** One API call with a bearer token; a problem answer becomes an error (exit 2). */
-async function getJson<T>(server: string, token: string, path: string, method = 'GET'): Promise<T> {
-  const res = await fetch(new URL(path, server), { method, headers: { authorization: `Bearer ${token}` } });
+async function getJson<T>(server: string, token: string, path: string, method = 'GET', payload?: object): Promise<T> {
+  const headers: Record<string, string> = { authorization: `Bearer ${token}`, ...(payload ? { 'content-type': 'application/json' } : {}) };
+  const res = await fetch(new URL(path, server), { method, headers, ...(payload ? { body: JSON.stringify(payload) } : {}) });
   const body = (await res.json()) as T & { title?: string; detail?: string };
   if (!res.ok) throw new Error(`${res.status} ${body.title ?? ''}: ${body.detail ?? ''}`);
   return body;
@@ -187,6 +188,47 @@ program
       console.log(`  ${f.state.toUpperCase()} ${f.evidenceId} ${f.object}${f.name ? ` ${f.name}` : ''}: ${f.detail}`);
     }
     finish(1);
+  });
+
+const retention = program.command('retention').description('Legal retention: the dry run of a disposal, disposal requests and their approval by a second person');
+type Totals = { count: number; bytes: number; byCategory: { category: string; count: number; bytes: number }[] };
+type Disposal = { id: string; status: string; asOf: string; requestedBy: string; approvedBy: string | null; runsAfter: string | null; totals: { count: number; bytes: number } };
+const printTotals = (what: string, t: { count: number; bytes: number }, byCategory: Totals['byCategory'] = []) => {
+  console.log(`${what}: ${t.count} recordings, ${t.bytes} bytes (${megabytes(t.bytes)} MB)`);
+  for (const c of byCategory) console.log(`  ${c.category}: ${c.count} recordings, ${c.bytes} bytes`);
+};
+const printDisposal = (d: Disposal) => {
+  console.log(`disposal request ${d.id}: ${d.status}, as of ${d.asOf}, requested by ${d.requestedBy}${d.approvedBy ? `, approved by ${d.approvedBy}, runs after ${d.runsAfter}` : ''}`);
+  printTotals('listed', d.totals);
+};
+/** A plain date is midnight China Standard Time; anything else must be a full ISO 8601 time. */
+const asOfDate = (value: string) => {
+  const date = new Date(/^\d{4}-\d{2}-\d{2}$/.test(value) ? `${value}T00:00:00+08:00` : value);
+  if (Number.isNaN(date.getTime())) throw new InvalidArgumentError('expected a date (YYYY-MM-DD) or an ISO 8601 time');
+  return date.toISOString();
+};
+const serverOptions = (command: Command) =>
+  command.requiredOption('--server <url>', 'the platform, e.g. http://127.0.0.1:8080').requiredOption('--token <token>', 'an API token (admin; an overseer or another admin approves)');
+serverOptions(retention.command('due').description('The dry run: what a disposal request for the date would list, with totals'))
+  .requiredOption('--as-of <date>', 'the date (YYYY-MM-DD, midnight +08:00, or an ISO time)', asOfDate)
+  .action(async (opts: { server: string; token: string; asOf: string }) => {
+    const due = await getJson<{ items: { id: string; category: string; recordedAt: string; size: number }[]; totals: Totals; nextCursor: string | null }>(opts.server, opts.token, `/api/retention/due?asOf=${encodeURIComponent(opts.asOf)}&limit=1000`);
+    for (const i of due.items) console.log(`  ${i.id}  ${i.category}  ${i.recordedAt}  ${i.size} bytes`);
+    if (due.nextCursor) console.log(`  … and ${due.totals.count - due.items.length} more`);
+    printTotals(`due as of ${opts.asOf}`, due.totals, due.totals.byCategory);
+    finish(0);
+  });
+serverOptions(retention.command('request').description('Freeze the due list for the date as a disposal request; it needs a second person\'s approval'))
+  .requiredOption('--as-of <date>', 'the date (YYYY-MM-DD, midnight +08:00, or an ISO time)', asOfDate)
+  .requiredOption('--reason <text>', 'why (kept with the request and in the audit trail)')
+  .action(async (opts: { server: string; token: string; asOf: string; reason: string }) => {
+    printDisposal(await getJson<Disposal>(opts.server, opts.token, '/api/retention/disposals', 'POST', { asOf: opts.asOf, reason: opts.reason }));
+    finish(0);
+  });
+serverOptions(retention.command('approve <id>').description('Approve a disposal request (not your own); it runs after the grace period'))
+  .action(async (id: string, opts: { server: string; token: string }) => {
+    printDisposal(await getJson<Disposal>(opts.server, opts.token, `/api/retention/disposals/${encodeURIComponent(id)}/approve`, 'POST'));
+    finish(0);
   });
 
 program
@@ -241,6 +283,7 @@ async function serve(config: Readonly<Config>, logLevel: string) {
       secureCookies: config.secureCookies,
       hsts: config.hsts,
       fixityBytesPerSecond: config.fixity.bytesPerSecond,
+      retentionGraceDays: config.retentionGraceDays,
       ingest: config.ingest,
       objectLockHorizonDays: config.objectLockHorizonDays,
     },

@@ -10,6 +10,7 @@ import { timestampTask } from '../core/timestamp/batcher';
 import { checkpointTask } from '../core/checkpoints';
 import { fixityTask } from '../core/fixity';
 import { housekeepingTask } from '../ingest/housekeeping';
+import { retentionTask } from '../core/disposal';
 import { IngestService } from '../ingest/service';
 import { loadOrCreateSigningKey } from '../core/signing-key';
 import { createStore } from '../core/store/factory';
@@ -113,6 +114,8 @@ export async function ensureAdminToken(db: Db, config: Readonly<Config>): Promis
 
 /** How often the ingest sweeps the store and staging for what nobody will finish. */
 const HOUSEKEEPING_MS = 10 * 60_000;
+/** How often approved disposal requests past their grace period are looked for. */
+const RETENTION_MS = 10 * 60_000;
 
 /**
  * Background work: the given job kinds (core/jobs.ts), each safe to run in several processes.
@@ -142,6 +145,7 @@ export async function startJobs(
       ingest ?? new IngestService({ db, store, staging: diskStaging(config.stagingDir), maxFileBytes: config.maxFileBytes, policy: config.ingest, objectLockHorizonDays: config.objectLockHorizonDays, log }),
       HOUSEKEEPING_MS,
     ),
+    retention: retentionTask({ db, store, now, log }, RETENTION_MS),
   };
   return startDispatcher({ db, log, redis: runtime.redis, prefix: config.queuePrefix }, kinds, handlers);
 }

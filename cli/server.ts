@@ -25,6 +25,8 @@ export interface ServerDeps {
   fixityBytesPerSecond?: number;
   /** EVIDENCE_OBJECT_LOCK_HORIZON_DAYS, for the ingest and the fixity passes started here. */
   objectLockHorizonDays?: number;
+  /** EVIDENCE_RETENTION_GRACE_DAYS (default 7). */
+  retentionGraceDays?: number;
   now?: () => Date;
   /** Send the session cookie with Secure (EVIDENCE_PUBLIC_URL is https, or EVIDENCE_SECURE_COOKIES). */
   secureCookies?: boolean;
@@ -62,6 +64,7 @@ export async function buildServer(deps: ServerDeps, options: FastifyServerOption
       signingKey: deps.signingKey,
       fixityBytesPerSecond: deps.fixityBytesPerSecond ?? 20_000_000,
       objectLockHorizonDays: deps.objectLockHorizonDays,
+      retentionGraceDays: deps.retentionGraceDays ?? 7,
     }),
     { prefix: '/api' },
   );

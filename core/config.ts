@@ -45,6 +45,8 @@ export interface Config {
   fixity: { bytesPerSecond: number; intervalMs: number };
   /** Object lock: how far ahead a permanent original is retained (the scrub extends it when half has passed). */
   objectLockHorizonDays: number;
+  /** Days between a disposal request's approval and its run (it can be cancelled until then); 0: at the next run of the task. */
+  retentionGraceDays: number;
 }
 
 /** How the ingest treats uploads nobody finishes, and its staging space. */
@@ -114,6 +116,7 @@ export function readConfig(env: Env = process.env): Readonly<Config> {
       intervalMs: integer(env, 'EVIDENCE_FIXITY_INTERVAL_HOURS', 168) * 3_600_000,
     }),
     objectLockHorizonDays: readHorizonDays(env),
+    retentionGraceDays: integer(env, 'EVIDENCE_RETENTION_GRACE_DAYS', 7),
   });
 }
 

@@ -102,6 +102,8 @@ function storedObjects(db: Db) {
       'storage_key as storageKey', 'id as evidenceId', eb.val('original').as('kind'), eb.cast<string | null>(eb.val(null), 'text').as('name'),
       'size', 'sha256', eb.cast<string | null>(eb.ref('sm3'), 'text').as('sm3'),
     ])
+    // A disposed original (a tombstone, issue 14) is gone on purpose: nothing to re-read.
+    .where('state', '<>', 'disposed')
     .unionAll(
       db.selectFrom('derivatives').select((eb) => [
         'storage_key as storageKey', 'evidence_id as evidenceId', eb.val('derivative').as('kind'), sql<string | null>`kind || '/' || name`.as('name'),

@@ -23,7 +23,7 @@ export interface JobPayloads {
 export type QueuedKind = keyof JobPayloads;
 const QUEUED_KINDS: readonly QueuedKind[] = ['transcode', 'export'];
 
-const SCHEDULED_KINDS = ['timestamps', 'checkpoints', 'fixity', 'housekeeping'] as const;
+const SCHEDULED_KINDS = ['timestamps', 'checkpoints', 'fixity', 'housekeeping', 'retention'] as const;
 export type ScheduledKind = (typeof SCHEDULED_KINDS)[number];
 
 export type JobKind = QueuedKind | ScheduledKind;

@@ -8,7 +8,7 @@ export const LOCKS = {
   /** Held from an event's insert to its transaction's commit, so event order is commit order. */
   platformEvents: 0x45564603,
   /** One per scheduled task (core/jobs.ts): one process runs a task at a time. */
-  tasks: { timestamps: 0x45564611, checkpoints: 0x45564612, fixity: 0x45564613, housekeeping: 0x45564614 },
+  tasks: { timestamps: 0x45564611, checkpoints: 0x45564612, fixity: 0x45564613, housekeeping: 0x45564614, retention: 0x45564615 },
 } as const;
 
 /**

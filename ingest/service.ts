@@ -15,6 +15,7 @@ import type { Db } from '../schema/database';
 import type { FileMetadata, UploadRow } from '../schema/db';
 import type { CompleteResult, FileRequest, PurgeRecorded, SessionOpened, SessionRequest, UploadStatus } from './protocol';
 import { isUploadId, type Staging } from './staging';
+import { CATEGORY } from '../core/retention';
 
 export interface IngestDeps {
   db: Db;
@@ -434,6 +435,7 @@ export class IngestService {
             station_time: meta.stationTime ?? session.station_clock,
             clock_skew_ms: session.clock_skew_ms,
             important: meta.important,
+            category: meta.important ? CATEGORY.important : CATEGORY.general,
             storage_key: key,
           })
           .onConflict((oc) => oc.columns(['device_serial', 'original_path_bytes', 'size', 'sha256']).doNothing())

@@ -11,6 +11,7 @@ import * as uploadLeases from './migrations/0007_upload_leases';
 import * as fixity from './migrations/0008_fixity';
 import * as jobs from './migrations/0009_jobs';
 import * as platformEvents from './migrations/0010_platform_events';
+import * as retention from './migrations/0013_retention';
 
 export type Db = Kysely<Database>;
 
@@ -26,6 +27,7 @@ const migrations: Record<string, Migration> = {
   '0008_fixity': fixity,
   '0009_jobs': jobs,
   '0010_platform_events': platformEvents,
+  '0013_retention': retention,
 };
 
 /**

@@ -18,6 +18,8 @@ export interface UnitsTable {
   kind: Generated<'agency' | 'supervisor'>;
   parent_id: string | null;
   created_at: Generated<Date>;
+  /** Days a closed (结案/移送) case's evidence is kept after closing; null: permanently. */
+  case_retention_days: Generated<number | null>;
 }
 
 export interface UsersTable {
@@ -145,6 +147,10 @@ export interface EvidenceTable {
   playback_state: Generated<PlaybackState>;
   playback_reason: string | null;
   playback_progress: Generated<number>;
+  /** Retention category (retention_categories.code); disposal_id/disposed_at once it is a tombstone. */
+  category: Generated<string>;
+  disposal_id: Generated<string | null>;
+  disposed_at: NullableTimestamp;
 }
 
 export const PLAYBACK_STATES = ['queued', 'processing', 'ready', 'unplayable', 'failed'] as const;
@@ -359,6 +365,78 @@ export interface TrailStatusTable {
   checkpoint_key: string | null;
 }
 
+export interface RetentionCategoriesTable {
+  code: string;
+  name: string;
+  /** null: permanent. */
+  days: number | null;
+  description: Generated<string>;
+  created_at: Generated<Date>;
+  updated_at: Generated<Date>;
+}
+
+export interface RetentionHoldsTable {
+  id: Generated<string>;
+  evidence_id: string | null;
+  case_id: string | null;
+  unit_id: string | null;
+  reason: string;
+  created_by: string;
+  created_by_name: string;
+  created_at: Generated<Date>;
+  released_at: NullableTimestamp;
+  released_by_name: string | null;
+  release_reason: string | null;
+}
+
+export interface RetentionCategoryChangesTable {
+  id: Generated<string>;
+  category_code: string;
+  previous_days: number | null;
+  days: number | null;
+  reason: string;
+  status: Generated<'pending' | 'applied' | 'cancelled'>;
+  requested_by: string;
+  requested_by_name: string;
+  requested_at: Generated<Date>;
+  approved_by: string | null;
+  approved_by_name: string | null;
+  approved_at: NullableTimestamp;
+}
+
+export type DisposalStatus = 'pending' | 'approved' | 'running' | 'done' | 'cancelled';
+
+export interface RetentionDisposalsTable {
+  id: Generated<string>;
+  as_of: Timestamp;
+  reason: string;
+  status: Generated<DisposalStatus>;
+  requested_by: string;
+  requested_by_name: string;
+  requested_at: Timestamp;
+  approved_by: string | null;
+  approved_by_name: string | null;
+  approved_at: NullableTimestamp;
+  runs_after: NullableTimestamp;
+  cancelled_by_name: string | null;
+  cancelled_at: NullableTimestamp;
+  cancel_reason: string | null;
+  finished_at: NullableTimestamp;
+}
+
+export type DisposalItemStatus = 'pending' | 'disposed' | 'skipped' | 'failed';
+
+export interface RetentionDisposalItemsTable {
+  disposal_id: string;
+  evidence_id: string;
+  category: string;
+  recorded_at: Timestamp;
+  size: BigInt;
+  status: Generated<DisposalItemStatus>;
+  detail: string | null;
+  objects: ColumnType<Record<string, unknown> | null, string | null | undefined, string | null>;
+}
+
 export interface Database {
   units: UnitsTable;
   users: UsersTable;
@@ -388,6 +466,11 @@ export interface Database {
   fixity_objects: FixityObjectsTable;
   fixity_runs: FixityRunsTable;
   trail_status: TrailStatusTable;
+  retention_categories: RetentionCategoriesTable;
+  retention_holds: RetentionHoldsTable;
+  retention_category_changes: RetentionCategoryChangesTable;
+  retention_disposals: RetentionDisposalsTable;
+  retention_disposal_items: RetentionDisposalItemsTable;
 }
 
 export type EvidenceRow = Selectable<EvidenceTable>;

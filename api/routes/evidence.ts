@@ -12,6 +12,8 @@ import { recordedClient, startsViewing } from '../audit';
 import { loadEvidence, scopeRedactor, visibleCases, visibleEvidence } from '../scoped';
 import { BoundedInt, Bytes, Cursor, DateTime, IdParams, Limit, Nullable, ProblemBody, StringEnum, Text, Uuid, cursorAfter, errors, keysetPage } from '../schemas';
 import { sendObject } from '../send-object';
+import { goneProblem } from '../../core/disposal';
+import { RetentionView, retentionView } from './retention';
 
 /** Originals and derivatives: never cached, never read by another origin's page on a cookie (core/http.ts). */
 const EVIDENCE_BYTES = { noStore: true, sameOriginReads: true } as const;
@@ -69,6 +71,8 @@ const EvidenceDetail = Type.Intersect([
     cases: Type.Array(Type.Object({ id: Type.String(), number: Type.String(), title: Type.String(), state: Type.String() })),
     /** How many linked cases the caller may not see; for supervising roles only. */
     hiddenCaseCount: Type.Optional(Type.Integer()),
+    /** How long it is kept and why (core/retention.ts effectiveRetention). */
+    retention: RetentionView,
   }),
 ]);
 
@@ -188,7 +192,7 @@ export function evidenceRoutes(deps: { db: Db; store: ObjectStore; now: () => Da
       const cases = await visibleCases(db, p).select(['cases.id', 'cases.number', 'cases.title', 'cases.state']).where('cases.id', 'in', linked).orderBy('cases.number').execute();
       const { n } = await linked.clearSelect().select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow();
       const hidden = permits(p, 'evidence.hidden-cases') ? { hiddenCaseCount: Number(n) - cases.length } : {};
-      return { ...toEvidenceItem(row), playback: playbackOf(row, files), timestamp: await timestampView(db, row.id), fixity: await fixityOfEvidence(db, row.id), cases, ...hidden };
+      return { ...toEvidenceItem(row), playback: playbackOf(row, files), timestamp: await timestampView(db, row.id), fixity: await fixityOfEvidence(db, row.id), cases, ...hidden, retention: await retentionView(db, row.id) };
     });
 
     app.get('/evidence/:id/custody', {
@@ -210,11 +214,12 @@ export function evidenceRoutes(deps: { db: Db; store: ObjectStore; now: () => Da
     // The exact bytes that left the recorder. One viewing (all its Range requests) is one custody and audit event.
     app.get('/evidence/:id/original', {
       config: { action: 'evidence.original', ...EVIDENCE_BYTES, audit: 'evidence.view-original' },
-      schema: { params: IdParams, response: { 200: Bytes, 206: Bytes, 416: ProblemBody, ...errors } },
+      schema: { params: IdParams, response: { 200: Bytes, 206: Bytes, 410: ProblemBody, 416: ProblemBody, ...errors } },
     }, async (request, reply) => {
       const p = request.principal!;
       const row = await loadEvidence(db, p, request.params.id);
       request.auditObject = { unitId: row.unit_id };
+      if (row.state === 'disposed') throw await goneProblem(db, row);
       const stored = { storageKey: row.storage_key, evidenceId: row.id, kind: 'original' as const, name: null, size: Number(row.size), sha256: row.sha256, sm3: row.sm3 };
       return sendObject(store, reply, request.headers.range, {
         key: row.storage_key,
@@ -241,13 +246,14 @@ export function evidenceRoutes(deps: { db: Db; store: ObjectStore; now: () => Da
       config: { action: 'evidence.stream', ...EVIDENCE_BYTES, audit: 'evidence.view' },
       schema: {
         params: Type.Object({ id: Uuid, kind: Text(20), name: Text(200) }),
-        response: { 200: Bytes, 206: Bytes, 416: ProblemBody, ...errors },
+        response: { 200: Bytes, 206: Bytes, 410: ProblemBody, 416: ProblemBody, ...errors },
       },
     }, async (request, reply) => {
       const { id, kind, name } = request.params;
       const p = request.principal!;
       const row = await loadEvidence(db, p, id);
       request.auditObject = { unitId: row.unit_id };
+      if (row.state === 'disposed') throw await goneProblem(db, row);
       const file = await derivativeWithFixity(db, id, kind, name);
       if (!file) throw notFound(`derivative ${kind}/${name} of evidence ${id}`);
       // Posters and thumbnails are part of browsing; the video is what is "watched".

@@ -2,7 +2,7 @@ import { ApiError, api, type BayOffload, type StationStatus } from '../api';
 import { h } from '../dom';
 import { bytes, dateTime } from '../format';
 import { t } from '../i18n';
-import type { View } from '../view';
+import { can, type View } from '../view';
 
 const REFRESH_MS = 5_000;
 
@@ -64,5 +64,16 @@ export async function stationsPage(view: View): Promise<Node[]> {
   await refresh();
   const timer = window.setInterval(() => void refresh(), REFRESH_MS);
   view.signal.addEventListener('abort', () => clearInterval(timer));
-  return [h('h1', {}, t('navStations')), body];
+  return [h('h1', {}, t('navStations')), ...(await expiringLine(view)), body];
+}
+
+const EXPIRING_DAYS = 30;
+
+/** Retention warning (issue 14): what of the caller's units expires within 30 days and is not held or linked. */
+async function expiringLine(view: View): Promise<Node[]> {
+  if (!can(view.me, 'retention.expiring')) return [];
+  const found = await api<{ totals: { count: number; bytes: number } }>(`/api/retention/expiring?days=${EXPIRING_DAYS}`, { signal: view.signal }).catch(() => null);
+  if (!found) return [];
+  const text = t('expiringSoon', { days: EXPIRING_DAYS, count: found.totals.count, size: bytes(found.totals.bytes) });
+  return [h('p', { id: 'expiring', class: found.totals.count > 0 ? 'note' : 'muted', role: 'status' }, h('a', { href: '#expiring' }, text))];
 }
