@@ -1,5 +1,4 @@
 import { sql } from 'kysely';
-import { DEFAULT_RETENTION_DAYS } from '../core/object-lock';
 import type { Db } from '../schema/database';
 
 /** Growth is measured over this many days, and projected this far ahead. */
@@ -42,27 +41,17 @@ type Split = { originals: Usage; derivatives: Usage };
 export interface StorageReport {
   asOf: string;
   totals: Split;
-  byCategory: ({ category: string; days: number | null } & Split)[];
+  byCategory: ({ code: string; category: string; days: number | null } & Split)[];
   byUnit: ({ unitId: string | null; unitName: string | null } & Split)[];
   byMonth: ({ month: string } & Split)[];
   growth: { days: number } & Split;
   projection: { days: number; originalsBytes: number; derivativesBytes: number; bytes: number };
 }
 
-/**
- * TODO(issue 14, integrator): the retention category comes from core/retention.ts (h-retention):
- * group by the category (its code, name and days) instead of `important`; projectStorage already
- * takes one group per rule.
- */
-const CATEGORIES = [
-  { important: true, category: '重要', days: null },
-  { important: false, category: '一般', days: DEFAULT_RETENTION_DAYS },
-] as const;
-
 interface Row {
   set: number;
   kind: 'original' | 'derivative';
-  important: boolean | null;
+  category: string | null;
   unit_id: string | null;
   unit_name: string | null;
   month: string | null;
@@ -82,34 +71,39 @@ export async function storageReport(db: Db, now: Date): Promise<StorageReport> {
   const since = new Date(now.getTime() - GROWTH_WINDOW_DAYS * DAY_MS);
   const horizonEnd = new Date(now.getTime() + PROJECTION_DAYS * DAY_MS);
   // Per (kind, category, unit, month) first, in one pass over each table; the grouping sets then
-  // only regroup those few thousand rows.
-  const recordedE = 'coalesce(e.recorded_at, e.received_at)';
-  const expiring = sql`not e.important and ${sql.raw(recordedE)} + make_interval(days => ${DEFAULT_RETENTION_DAYS}) <= ${horizonEnd}`;
+  // only regroup those few thousand rows. Tombstones of disposed recordings hold no bytes.
+  const recorded = sql.raw('coalesce(e.recorded_at, e.received_at)');
+  // Expires within the horizon under its category, unless IMP-flagged or linked to a case (kept while open).
+  const expiring = sql`not e.important and c.days is not null and ${recorded} + make_interval(days => c.days) <= ${horizonEnd}
+    and not exists (select 1 from case_evidence ce where ce.evidence_id = e.id)`;
   const { rows } = await sql<Row>`
     with fine as (
-      select 'original' as kind, e.important, e.unit_id, date_trunc('month', ${sql.raw(recordedE)} at time zone ${REPORT_TIME_ZONE}) as m,
+      select 'original' as kind, e.category, e.unit_id, date_trunc('month', ${recorded} at time zone ${REPORT_TIME_ZONE}) as m,
              count(*) as count, sum(e.size) as bytes,
              count(*) filter (where e.received_at >= ${since}) as recent_count,
              coalesce(sum(e.size) filter (where e.received_at >= ${since}), 0) as recent_bytes,
              coalesce(sum(e.size) filter (where ${expiring}), 0) as expiring_bytes
-        from evidence e
+        from evidence e join retention_categories c on c.code = e.category
+       where e.state <> 'disposed'
        group by 2, 3, 4
       union all
-      select 'derivative', e.important, e.unit_id, date_trunc('month', ${sql.raw(recordedE)} at time zone ${REPORT_TIME_ZONE}),
+      select 'derivative', e.category, e.unit_id, date_trunc('month', ${recorded} at time zone ${REPORT_TIME_ZONE}),
              count(*), sum(d.size),
              count(*) filter (where d.created_at >= ${since}),
              coalesce(sum(d.size) filter (where d.created_at >= ${since}), 0),
              coalesce(sum(d.size) filter (where ${expiring}), 0)
-        from derivatives d join evidence e on e.id = d.evidence_id
+        from derivatives d join evidence e on e.id = d.evidence_id join retention_categories c on c.code = e.category
+       where e.state <> 'disposed'
        group by 2, 3, 4
     ), grouped as (
-      select grouping(important, unit_id, m) as set, kind, important, unit_id, to_char(m, 'YYYY-MM') as month,
+      select grouping(category, unit_id, m) as set, kind, category, unit_id, to_char(m, 'YYYY-MM') as month,
              sum(count) as count, sum(bytes) as bytes, sum(recent_count) as recent_count, sum(recent_bytes) as recent_bytes, sum(expiring_bytes) as expiring_bytes
         from fine
-       group by grouping sets ((kind, important), (kind, unit_id), (kind, m))
+       group by grouping sets ((kind, category), (kind, unit_id), (kind, m))
     )
     select g.*, u.name as unit_name from grouped g left join units u on u.id = g.unit_id
   `.execute(db);
+  const categories = await db.selectFrom('retention_categories').select(['code', 'name', 'days']).orderBy(sql`days is null`).orderBy('days').orderBy('code').execute();
 
   // grouping() bit mask over (important, unit_id, month): 1 = month left out, etc.
   const byCategoryRows = rows.filter((r) => r.set === 0b011);
@@ -126,13 +120,14 @@ export async function storageReport(db: Db, now: Date): Promise<StorageReport> {
     });
   };
 
-  const byCategory = CATEGORIES.map(({ important, category, days }) => {
-    const [row] = split(byCategoryRows.filter((r) => r.important === important), () => important);
-    return { category, days, originals: row?.originals ?? usage(undefined), derivatives: row?.derivatives ?? usage(undefined) };
+  const byCategory = categories.map(({ code, name, days }) => {
+    const [row] = split(byCategoryRows.filter((r) => r.category === code), () => code);
+    return { code, category: name, days, originals: row?.originals ?? usage(undefined), derivatives: row?.derivatives ?? usage(undefined) };
   });
+  // IMP-flagged recordings are kept permanently whatever their category: their bytes never count as expiring (above).
   const groupsOf = (kind: Row['kind']): RetentionGroup[] =>
-    CATEGORIES.map(({ important, days }) => {
-      const r = byCategoryRows.find((x) => x.kind === kind && x.important === important);
+    categories.map(({ code, days }) => {
+      const r = byCategoryRows.find((x) => x.kind === kind && x.category === code);
       return { days, bytes: Number(r?.bytes ?? 0), recentBytes: Number(r?.recent_bytes ?? 0), expiringBytes: Number(r?.expiring_bytes ?? 0) };
     });
   const originalsBytes = projectStorage(groupsOf('original'), GROWTH_WINDOW_DAYS, PROJECTION_DAYS);

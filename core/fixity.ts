@@ -7,7 +7,8 @@ import { appendAudit, appendCustody } from './chain';
 import { DualHasher } from './hashing';
 import type { ScheduledHandler } from './jobs';
 import { LOCKS, advisoryLockHeld, withAdvisoryLock } from './locks';
-import { DEFAULT_LOCK_HORIZON_DAYS, desiredLock, lockUpdate, newRecordingRetention } from './object-lock';
+import { retentionOf } from './disposal';
+import { DEFAULT_LOCK_HORIZON_DAYS, desiredLock, lockUpdate } from './object-lock';
 import { ObjectNotFoundError, StoreUnavailableError, type ObjectLock, type ObjectStore } from './store/port';
 
 /**
@@ -280,14 +281,15 @@ async function scan(deps: FixityDeps, runId: string, cutoff: Date, signal?: Abor
 }
 
 /**
- * Keeps an original's object lock in step with its retention: a permanent one is pushed a horizon
- * ahead once half of it has passed, and a lock the ingest could not apply is applied here.
+ * Keeps an original's object lock in step with its effective retention: a permanent one is pushed a
+ * horizon ahead once half of it has passed, a lengthened one is extended, the legal hold follows the
+ * holds, and a lock the ingest (or a hold) could not apply is applied here.
  */
 async function renewLock(deps: FixityDeps, lock: ObjectLock, object: StoredObject): Promise<void> {
-  const row = await deps.db.selectFrom('evidence').select(['important', 'recorded_at', 'received_at']).where('id', '=', object.evidenceId).executeTakeFirstOrThrow();
+  const retention = await retentionOf(deps.db, object.evidenceId);
+  if (!retention) return;
   const now = deps.now();
   const horizonDays = deps.objectLockHorizonDays ?? DEFAULT_LOCK_HORIZON_DAYS;
-  const retention = newRecordingRetention({ important: row.important, recordedAt: row.recorded_at, ingestedAt: row.received_at });
   const update = lockUpdate(await lock.state(object.storageKey), desiredLock(retention, now, horizonDays), now, horizonDays, retention.expiresAt === null);
   if (update) await lock.protect(object.storageKey, update);
 }

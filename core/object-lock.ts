@@ -1,9 +1,9 @@
+import type { Db } from '../schema/database';
+import { retentionOf } from './disposal';
 import type { LockState, ObjectStore } from './store/port';
 
 /** EVIDENCE_OBJECT_LOCK_HORIZON_DAYS: how far ahead a permanent original is retained (ten years). */
 export const DEFAULT_LOCK_HORIZON_DAYS = 3650;
-/** Footage kept at least six months (the 一般 category). */
-export const DEFAULT_RETENTION_DAYS = 180;
 const DAY_MS = 86_400_000;
 
 /** What the lock needs of a recording's effective retention: its expiry (null: permanent) and its holds. */
@@ -23,18 +23,6 @@ export function desiredLock(retention: RetentionForLock, now: Date, horizonDays:
 }
 
 /**
- * The retention of a recording just ingested, before any category, link or hold: important
- * (recorder IMP flag) is permanent, anything else kept 180 days from when it was recorded
- * (from ingest when the recorder time is unknown).
- * TODO(issue 14, integrator): replace with core/retention.ts effectiveRetention once merged.
- */
-export function newRecordingRetention(recording: { important: boolean; recordedAt: Date | null; ingestedAt: Date }): RetentionForLock {
-  if (recording.important) return { expiresAt: null, heldBy: [] };
-  const from = recording.recordedAt ?? recording.ingestedAt;
-  return { expiresAt: new Date(from.getTime() + DEFAULT_RETENTION_DAYS * DAY_MS), heldBy: [] };
-}
-
-/**
  * What the scrub changes on an original's lock, or null for nothing. Retention is raised to a
  * later desired expiry; a permanent one (desired = now + horizon) only once less than half the
  * horizon remains, so every object is not rewritten on every pass. The legal hold follows the holds.
@@ -49,11 +37,31 @@ export function lockUpdate(current: LockState, desired: LockState, now: Date, ho
   return { retainUntil: extend ? desired.retainUntil : null, legalHold: desired.legalHold };
 }
 
-export type LockOutcome = 'protected' | 'unsupported';
+export interface LockDeps {
+  db: Db;
+  store: ObjectStore;
+  now?: () => Date;
+  /** EVIDENCE_OBJECT_LOCK_HORIZON_DAYS (default 3650). */
+  objectLockHorizonDays?: number;
+  log: { warn(obj: object, msg: string): void };
+}
 
-/** Applies a desired lock where the store enforces one; the filesystem store cannot. */
-export async function applyObjectLock(store: ObjectStore, key: string, desired: LockState): Promise<LockOutcome> {
-  if (!store.objectLock) return 'unsupported';
-  await store.objectLock.protect(key, desired);
-  return 'protected';
+/**
+ * Brings the store's lock on these recordings' originals up to their effective retention now
+ * (retention only extended; the legal hold follows their holds): after ingest, a hold or its
+ * release, a link, a category change. Nothing where the store has no object lock (filesystem).
+ * A failure is logged, not thrown: the change stands, and the fixity scrub applies the lock on its pass.
+ */
+export async function lockOriginals(deps: LockDeps, evidenceIds: readonly string[]): Promise<void> {
+  const lock = deps.store.objectLock;
+  if (!lock || evidenceIds.length === 0) return;
+  const originals = await deps.db.selectFrom('evidence').select(['id', 'storage_key']).where('id', 'in', evidenceIds).where('state', '<>', 'disposed').execute();
+  for (const e of originals) {
+    try {
+      const retention = await retentionOf(deps.db, e.id);
+      if (retention) await lock.protect(e.storage_key, desiredLock(retention, deps.now?.() ?? new Date(), deps.objectLockHorizonDays ?? DEFAULT_LOCK_HORIZON_DAYS));
+    } catch (error) {
+      deps.log.warn({ evidenceId: e.id, key: e.storage_key, err: String(error) }, 'object lock not brought up to the retention; the fixity scrub applies it later');
+    }
+  }
 }

@@ -7,7 +7,7 @@ import { Problem } from '../core/errors';
 import { enqueue } from '../core/jobs';
 import { DualHasher, hashFile, hashInto, type Digests } from '../core/hashing';
 import { baseName, displayName, firstKnown } from '../core/names';
-import { applyObjectLock, DEFAULT_LOCK_HORIZON_DAYS, desiredLock, newRecordingRetention } from '../core/object-lock';
+import { lockOriginals } from '../core/object-lock';
 import { isAbandonedPartial, mayTakeOver, orphanAction, type UploadFacts } from './housekeeping';
 import type { ObjectStore } from '../core/store/port';
 import { ObjectNotFoundError, StoreUnavailableError } from '../core/store/port';
@@ -466,23 +466,9 @@ export class IngestService {
       return this.existing(winner, digests, true);
     }
     log.info({ evidenceId, uploadId: upload.id, size, sha256: digests.sha256 }, 'evidence verified and committed');
-    await this.lockOriginal(evidenceId, key, meta);
+    // Only after the commit: an original that did not become evidence must stay removable by the sweep.
+    await lockOriginals(this.deps, [evidenceId]);
     return { evidenceId, duplicate: false, mayPurge: true, ...digests };
-  }
-
-  /**
-   * From now on the store itself refuses to delete the original early (object lock, where the
-   * store has it). Only after the commit: an original that did not become evidence must stay
-   * removable by the sweep. A failure is logged; the fixity scrub applies the lock on its pass.
-   */
-  private async lockOriginal(evidenceId: string, key: string, meta: FileMetadata): Promise<void> {
-    const now = this.now();
-    const retention = newRecordingRetention({ important: meta.important, recordedAt: meta.recordedAt ? new Date(meta.recordedAt) : null, ingestedAt: now });
-    try {
-      await applyObjectLock(this.deps.store, key, desiredLock(retention, now, this.deps.objectLockHorizonDays ?? DEFAULT_LOCK_HORIZON_DAYS));
-    } catch (error) {
-      this.deps.log.warn({ evidenceId, key, err: String(error) }, 'object lock not applied to the original; the fixity scrub applies it later');
-    }
   }
 
   private async reject(upload: UploadRow, declared: Digests, computed: Digests): Promise<never> {

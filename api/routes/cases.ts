@@ -8,6 +8,8 @@ import { CASE_STATES } from '../../schema/db';
 import { caseScope, covers, decideHandlers, unitScope } from '../access';
 import { loadCase, loadEvidence, visibleCases } from '../scoped';
 import { Cursor, IdParams, Limit, Nullable, StringEnum, Text, Uuid, cursorAfter, errors, keysetPage } from '../schemas';
+import { lockOriginals } from '../../core/object-lock';
+import type { ObjectStore } from '../../core/store/port';
 
 const Case = Type.Object({
   id: Type.String(),
@@ -26,7 +28,7 @@ const Case = Type.Object({
 const CaseStatus = Type.Object({ id: Type.String(), number: Type.String(), title: Type.String(), state: StringEnum(CASE_STATES), updatedAt: Type.String() });
 const CaseView = Type.Union([Case, CaseStatus]);
 
-export function caseRoutes(deps: { db: Db }) {
+export function caseRoutes(deps: { db: Db; store: ObjectStore; now: () => Date; objectLockHorizonDays?: number }) {
   const { db } = deps;
 
   async function describe(p: Principal, id: string): Promise<Static<typeof CaseView>> {
@@ -160,6 +162,7 @@ export function caseRoutes(deps: { db: Db }) {
       const e = await loadEvidence(db, p, request.body.evidenceId);
       request.auditDetails = { evidenceId: e.id };
       const inserted = await db.insertInto('case_evidence').values({ case_id: c.id, evidence_id: e.id, linked_by: p.userId }).onConflict((oc) => oc.doNothing()).executeTakeFirst();
+      await lockOriginals({ ...deps, log: request.log }, [e.id]); // evidence in a case is kept longer: the store's lock follows
       return { caseId: c.id, evidenceId: e.id, linked: (inserted.numInsertedOrUpdatedRows ?? 0n) > 0n };
     });
 

@@ -10,7 +10,7 @@ const Split = { originals: Usage, derivatives: Usage };
 const StorageReport = Type.Object({
   asOf: Type.String({ format: 'date-time' }),
   totals: Type.Object(Split),
-  byCategory: Type.Array(Type.Object({ category: Type.String(), days: Nullable(Type.Integer()), ...Split })),
+  byCategory: Type.Array(Type.Object({ code: Type.String(), category: Type.String(), days: Nullable(Type.Integer()), ...Split })),
   byUnit: Type.Array(Type.Object({ unitId: Nullable(Type.String()), unitName: Nullable(Type.String()), ...Split })),
   byMonth: Type.Array(Type.Object({ month: Type.String({ pattern: '^\\d{4}-\\d{2}$' }), ...Split })),
   growth: Type.Object({ days: Type.Integer(), ...Split }),
@@ -25,13 +25,14 @@ export function storageRoutes(deps: { db: Db; now: () => Date }) {
       schema: {
         summary: 'Storage used, its growth and its projected size',
         description: [
-          'Bytes and counts of stored originals and derivatives (apart), by retention category, by unit (null: footage no unit owns yet)',
-          'and by calendar month of recording (Beijing time; the time received when the recorder time is unknown).',
+          'Bytes and counts of stored originals and derivatives (apart; disposed recordings hold none), by retention category, by unit',
+          '(null: footage no unit owns yet) and by calendar month of recording (Beijing time; the time received when the recorder time is unknown).',
           `\`growth\`: what was stored in the last ${GROWTH_WINDOW_DAYS} days.`,
           `\`projection\`: the size in ${PROJECTION_DAYS} days under today's rules, assuming every recording is disposed of as soon as its`,
-          `retention ends: per category, what is stored now, minus what expires within the ${PROJECTION_DAYS} days, plus intake at the`,
-          `rate of the last ${GROWTH_WINDOW_DAYS} days, of which a category with a period (一般: 180 days) keeps only its last period's worth`,
-          'and a permanent category (重要) all of it. Derivatives follow their originals. Aggregated in the database in one query.',
+          `retention ends: per category, what is stored now, minus what its period lets expire within the ${PROJECTION_DAYS} days (never`,
+          `IMP-flagged or case-linked footage), plus intake at the rate of the last ${GROWTH_WINDOW_DAYS} days, of which a category with a`,
+          'period (一般: 180 days) keeps only its last period\'s worth and a permanent one all of it. Holds and future links are not',
+          'foreseen. Derivatives follow their originals. Aggregated in the database in one grouped query.',
         ].join(' '),
         tags: ['storage'],
         operationId: 'getStorageReport',

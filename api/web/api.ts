@@ -59,7 +59,7 @@ export interface UsageSplit { originals: Usage; derivatives: Usage }
 export interface StorageReport {
   asOf: string;
   totals: UsageSplit;
-  byCategory: ({ category: string; days: number | null } & UsageSplit)[];
+  byCategory: ({ code: string; category: string; days: number | null } & UsageSplit)[];
   byUnit: ({ unitId: string | null; unitName: string | null } & UsageSplit)[];
   byMonth: ({ month: string } & UsageSplit)[];
   growth: { days: number } & UsageSplit;

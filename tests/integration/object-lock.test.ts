@@ -66,6 +66,31 @@ describe('object lock on ingest', () => {
     expect(await store.objectLock!.state(key)).toEqual({ retainUntil: null, legalHold: false });
   });
 
+  it('a hold sets the legal hold on the original, its release clears it', async () => {
+    const { evidenceId, key } = await ingest({ recordedAt: new Date(Date.now() - 2 * 365 * 86_400_000).toISOString() });
+    const admin = (method: 'POST' | 'DELETE', url: string, payload: object) => p.app.inject({ method, url, headers: bearer(p.adminToken), payload });
+    const hold = await admin('POST', '/api/holds', { evidenceId, reason: '信访复查' });
+    expect(hold.statusCode, hold.body).toBe(201);
+    expect(await store.objectLock!.state(key)).toEqual({ retainUntil: null, legalHold: true });
+    await expect(store.delete(key)).rejects.toThrow(ObjectRetainedError);
+    expect((await admin('DELETE', `/api/holds/${hold.json().id}`, { reason: '复查结束' })).statusCode).toBe(200);
+    expect(await store.objectLock!.state(key)).toEqual({ retainUntil: null, legalHold: false });
+  });
+
+  it('linking a recording to an open case extends its lock a horizon ahead', async () => {
+    const recordedAt = new Date(Date.now() - 180 * 86_400_000 + 2000);
+    const { evidenceId, key } = await ingest({ recordedAt: recordedAt.toISOString() });
+    const before = (await store.objectLock!.state(key)).retainUntil!;
+    const admin = (url: string, payload: object) => p.app.inject({ method: 'POST', url, headers: bearer(p.adminToken), payload });
+    const unit = (await admin('/api/units', { code: `LOCK-${Date.now()}`, name: '锁定测试所' })).json().id;
+    const kase = await admin('/api/cases', { number: `AJ-LOCK-${Date.now()}`, title: '锁定测试', unitId: unit });
+    expect(kase.statusCode, kase.body).toBe(201);
+    expect((await admin(`/api/cases/${kase.json().id}/evidence`, { evidenceId })).statusCode).toBe(200);
+    const after = (await store.objectLock!.state(key)).retainUntil!;
+    expect(after.getTime()).toBeGreaterThan(before.getTime() + (HORIZON_S - 3) * 1000);
+    if (after > lastRetainUntil) lastRetainUntil = after;
+  });
+
   it('the fixity scrub pushes a permanent lock a horizon ahead once less than half of it is left', async () => {
     const { key } = await ingest({ important: true });
     const first = (await store.objectLock!.state(key)).retainUntil!;

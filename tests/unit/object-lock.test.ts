@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { desiredLock, lockUpdate, newRecordingRetention } from '../../core/object-lock';
+import { desiredLock, lockUpdate } from '../../core/object-lock';
 
 const now = new Date('2026-11-26T00:00:00Z');
 const day = (n: number) => new Date(now.getTime() + n * 86_400_000);
@@ -15,17 +15,6 @@ describe('desiredLock', () => {
     ['held and permanent', { expiresAt: null, heldBy: ['h1'] }, { retainUntil: day(3650), legalHold: true }],
   ])('%s', (_, retention, expected) => {
     expect(desiredLock(retention, now, 3650)).toEqual(expected);
-  });
-});
-
-describe('newRecordingRetention (until core/retention.ts computes it)', () => {
-  it.each([
-    ['important: permanent', { important: true, recordedAt: day(-1000), ingestedAt: now }, null],
-    ['ordinary: 180 days from the recorder time', { important: false, recordedAt: day(-10), ingestedAt: now }, day(170)],
-    ['ordinary, two years old: already expired', { important: false, recordedAt: day(-730), ingestedAt: now }, day(-550)],
-    ['ordinary, recorder time unknown: 180 days from ingest', { important: false, recordedAt: null, ingestedAt: now }, day(180)],
-  ])('%s', (_, recording, expiresAt) => {
-    expect(newRecordingRetention(recording)).toEqual({ expiresAt, heldBy: [] });
   });
 });
 
