@@ -76,7 +76,10 @@ export async function storageReport(db: Db, now: Date): Promise<StorageReport> {
   // Expires within the horizon under its category, unless IMP-flagged or linked to a case (kept while open).
   const expiring = sql`not e.important and c.days is not null and ${recorded} + make_interval(days => c.days) <= ${horizonEnd}
     and not exists (select 1 from case_evidence ce where ce.evidence_id = e.id)`;
-  const { rows } = await sql<Row>`
+  // Room for the hash join and aggregates in memory (the default 4 MB spills to disk at a million recordings).
+  const rows = await db.transaction().execute(async (trx) => {
+    await sql`set local work_mem = '64MB'`.execute(trx);
+    return (await sql<Row>`
     with fine as (
       select 'original' as kind, e.category, e.unit_id, date_trunc('month', ${recorded} at time zone ${REPORT_TIME_ZONE}) as m,
              count(*) as count, sum(e.size) as bytes,
@@ -102,7 +105,8 @@ export async function storageReport(db: Db, now: Date): Promise<StorageReport> {
        group by grouping sets ((kind, category), (kind, unit_id), (kind, m))
     )
     select g.*, u.name as unit_name from grouped g left join units u on u.id = g.unit_id
-  `.execute(db);
+  `.execute(trx)).rows;
+  });
   const categories = await db.selectFrom('retention_categories').select(['code', 'name', 'days']).orderBy(sql`days is null`).orderBy('days').orderBy('code').execute();
 
   // grouping() bit mask over (important, unit_id, month): 1 = month left out, etc.
