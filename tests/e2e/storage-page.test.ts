@@ -17,7 +17,7 @@ beforeAll(async () => {
   // A year of footage: the seeded recordings spread over months, sized as real ones are.
   const ids = [world.evidence.a, world.evidence.a2, world.evidence.b];
   for (const [i, id] of ids.entries()) {
-    await p.ownerDb.updateTable('evidence').set({ size: (i + 2) * 3 * GB, important: i === 0, recorded_at: new Date(Date.UTC(2026, 4 + i * 2, 10)) }).where('id', '=', id).execute();
+    await p.ownerDb.updateTable('evidence').set({ size: (i + 2) * 3 * GB, important: i === 0, category: i === 0 ? 'important' : 'general', recorded_at: new Date(Date.UTC(2026, 4 + i * 2, 10)) }).where('id', '=', id).execute();
     await p.ownerDb.insertInto('derivatives').values({
       evidence_id: id, kind: 'video', name: 'play.mp4', storage_key: `derived/${id}/play.mp4`, size: (i + 1) * 600_000_000, sha256: 'a'.repeat(64), mime_type: 'video/mp4', source_sha256: 'b'.repeat(64),
     }).execute();
