@@ -55,13 +55,13 @@ export interface LockDeps {
 export async function lockOriginals(deps: LockDeps, evidenceIds: readonly string[]): Promise<void> {
   const lock = deps.store.objectLock;
   if (!lock || evidenceIds.length === 0) return;
-  const originals = await deps.db.selectFrom('evidence').select(['id', 'storage_key']).where('id', 'in', evidenceIds).where('state', '<>', 'disposed').execute();
-  for (const e of originals) {
+  for (const evidenceId of evidenceIds) {
     try {
-      const retention = await retentionOf(deps.db, e.id);
-      if (retention) await lock.protect(e.storage_key, desiredLock(retention, deps.now?.() ?? new Date(), deps.objectLockHorizonDays ?? DEFAULT_LOCK_HORIZON_DAYS));
+      const e = await deps.db.selectFrom('evidence').select('storage_key').where('id', '=', evidenceId).where('state', '<>', 'disposed').executeTakeFirst();
+      const retention = e && (await retentionOf(deps.db, evidenceId));
+      if (e && retention) await lock.protect(e.storage_key, desiredLock(retention, deps.now?.() ?? new Date(), deps.objectLockHorizonDays ?? DEFAULT_LOCK_HORIZON_DAYS));
     } catch (error) {
-      deps.log.warn({ evidenceId: e.id, key: e.storage_key, err: String(error) }, 'object lock not brought up to the retention; the fixity scrub applies it later');
+      deps.log.warn({ evidenceId, err: String(error) }, 'object lock not brought up to the retention; the fixity scrub applies it later');
     }
   }
 }
