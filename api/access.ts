@@ -88,6 +88,8 @@ export const ACTIONS = {
   'audit.timestamps': { roles: ['auditor', 'admin'], token: 'audit', objects: null },
   'fixity.read': { roles: ['auditor', 'admin'], token: 'audit', objects: null },
   'fixity.run': { roles: ['auditor', 'admin'], token: 'audit', objects: null },
+  /** Storage used by category, unit and month, and its projection (sizes only, across every unit). */
+  'storage.read': { roles: ['overseer', 'auditor', 'admin'], token: 'audit', objects: null },
 
   /** Retention (issue 14): categories, the due list, disposal requests and category changes. */
   'retention.read': { roles: ['overseer', 'auditor', 'admin'], token: 'admin', objects: null },

@@ -20,6 +20,7 @@ import { stationRoutes } from './routes/stations';
 import { exportRoutes } from './routes/exports';
 import { fixityRoutes } from './routes/fixity';
 import { recordingRuleRoutes } from './routes/recording-rules';
+import { storageRoutes } from './routes/storage';
 import { workQueueRoutes } from './routes/work-queue';
 import { retentionRoutes } from './routes/retention';
 import { eventRoutes } from './routes/events';
@@ -42,6 +43,7 @@ export interface ApiDeps {
   signingKey: SigningKey;
   /** Read rate of fixity passes started through the API (bytes/s, 0 no limit). */
   fixityBytesPerSecond: number;
+  objectLockHorizonDays?: number;
   /** Days from a disposal request's approval to its run. */
   retentionGraceDays: number;
   /** Webhook receivers on loopback and private networks are allowed. */
@@ -99,7 +101,8 @@ export function apiRoutes(deps: ApiDeps) {
     await app.register(adminRoutes(deps));
     await app.register(webhookRoutes({ db: deps.db, allowPrivate: deps.webhookAllowPrivate }));
     await app.register(eventRoutes({ db: deps.db }));
-    await app.register(fixityRoutes({ db: deps.db, store: deps.store, now: deps.now, bytesPerSecond: deps.fixityBytesPerSecond }));
+    await app.register(fixityRoutes({ db: deps.db, store: deps.store, now: deps.now, bytesPerSecond: deps.fixityBytesPerSecond, objectLockHorizonDays: deps.objectLockHorizonDays }));
+    await app.register(storageRoutes(deps));
     await app.register(retentionRoutes(deps));
   };
 }

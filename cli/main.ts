@@ -283,6 +283,7 @@ async function serve(config: Readonly<Config>, logLevel: string) {
       retentionGraceDays: config.retentionGraceDays,
       ingest: config.ingest,
       webhookAllowPrivate: config.webhookAllowPrivate,
+      objectLockHorizonDays: config.objectLockHorizonDays,
     },
     { logger: { level: logLevel } },
   );

@@ -141,9 +141,9 @@ export async function startJobs(
     export: exportJob({ db, store, signingKey, workDir }, { concurrency: 1, lockSeconds }),
     timestamps: timestampTask({ db, client, clock: now, log, maxBatch: config.timestamps.batchMax }, { intervalMs: config.timestamps.intervalMs }),
     checkpoints: checkpointTask({ db, store, signingKey, timestamps: client, now, log }, config.checkpointIntervalMs),
-    fixity: fixityTask({ db, store, now, ...config.fixity, log }),
+    fixity: fixityTask({ db, store, now, ...config.fixity, objectLockHorizonDays: config.objectLockHorizonDays, log }),
     housekeeping: housekeepingTask(
-      ingest ?? new IngestService({ db, store, staging: diskStaging(config.stagingDir), maxFileBytes: config.maxFileBytes, policy: config.ingest, log }),
+      ingest ?? new IngestService({ db, store, staging: diskStaging(config.stagingDir), maxFileBytes: config.maxFileBytes, policy: config.ingest, objectLockHorizonDays: config.objectLockHorizonDays, log }),
       HOUSEKEEPING_MS,
     ),
     retention: retentionTask({ db, store, now, log }, RETENTION_MS),

@@ -23,6 +23,8 @@ export interface ServerDeps {
   signingKey: SigningKey;
   /** Read rate of fixity passes started through the API (default 20 MB/s). */
   fixityBytesPerSecond?: number;
+  /** EVIDENCE_OBJECT_LOCK_HORIZON_DAYS, for the ingest and the fixity passes started here. */
+  objectLockHorizonDays?: number;
   /** EVIDENCE_RETENTION_GRACE_DAYS (default 7). */
   retentionGraceDays?: number;
   now?: () => Date;
@@ -63,6 +65,7 @@ export async function buildServer(deps: ServerDeps, options: FastifyServerOption
       stagingMinFreeBytes: deps.ingest.stagingMinFreeBytes,
       signingKey: deps.signingKey,
       fixityBytesPerSecond: deps.fixityBytesPerSecond ?? 20_000_000,
+      objectLockHorizonDays: deps.objectLockHorizonDays,
       retentionGraceDays: deps.retentionGraceDays ?? 7,
       webhookAllowPrivate: deps.webhookAllowPrivate ?? false,
     }),

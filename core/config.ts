@@ -1,5 +1,6 @@
 import { resolve, join } from 'node:path';
 import { trustedProxies } from './client-address';
+import { DEFAULT_LOCK_HORIZON_DAYS } from './object-lock';
 import { ConfigError } from './errors';
 import { readTimestampConfig, type TimestampConfig } from './timestamp/config';
 
@@ -42,6 +43,8 @@ export interface Config {
   hsts: boolean;
   /** The fixity scrub: read rate of a pass (bytes/s, 0 no limit) and how often each object is re-read (0: no scheduled passes). */
   fixity: { bytesPerSecond: number; intervalMs: number };
+  /** Object lock: how far ahead a permanent original is retained (the scrub extends it when half has passed). */
+  objectLockHorizonDays: number;
   /** Days between a disposal request's approval and its run (it can be cancelled until then); 0: at the next run of the task. */
   retentionGraceDays: number;
   /** EVIDENCE_WEBHOOK_ALLOW_PRIVATE=1: webhook receivers on loopback and private networks are allowed. */
@@ -64,6 +67,8 @@ export interface S3Settings {
   secretKey: string;
   region: string;
   bucket: string;
+  /** EVIDENCE_S3_OBJECT_LOCK=1: the bucket must have object lock (created with it when missing). */
+  objectLock: boolean;
 }
 
 export { ConfigError };
@@ -112,6 +117,7 @@ export function readConfig(env: Env = process.env): Readonly<Config> {
       bytesPerSecond: integer(env, 'EVIDENCE_FIXITY_MB_PER_S', 20) * 1_000_000,
       intervalMs: integer(env, 'EVIDENCE_FIXITY_INTERVAL_HOURS', 168) * 3_600_000,
     }),
+    objectLockHorizonDays: readHorizonDays(env),
     retentionGraceDays: integer(env, 'EVIDENCE_RETENTION_GRACE_DAYS', 7),
     webhookAllowPrivate: flag(env, 'EVIDENCE_WEBHOOK_ALLOW_PRIVATE'),
   });
@@ -152,7 +158,14 @@ function readS3(env: Env): S3Settings | undefined {
     secretKey: env.S3_SECRET_KEY!,
     region: env.S3_REGION ?? 'us-east-1',
     bucket: env.S3_BUCKET ?? 'evidence',
+    objectLock: flag(env, 'EVIDENCE_S3_OBJECT_LOCK'),
   };
+}
+
+function readHorizonDays(env: Env): number {
+  const days = integer(env, 'EVIDENCE_OBJECT_LOCK_HORIZON_DAYS', DEFAULT_LOCK_HORIZON_DAYS);
+  if (days === 0) throw new ConfigError('EVIDENCE_OBJECT_LOCK_HORIZON_DAYS must be at least 1');
+  return days;
 }
 
 function integer(env: Env, name: string, fallback: number): number {

@@ -8,7 +8,9 @@ import { emitEvent } from './events';
 import { DualHasher } from './hashing';
 import type { ScheduledHandler } from './jobs';
 import { LOCKS, advisoryLockHeld, withAdvisoryLock } from './locks';
-import { ObjectNotFoundError, StoreUnavailableError, type ObjectStore } from './store/port';
+import { retentionOf } from './disposal';
+import { DEFAULT_LOCK_HORIZON_DAYS, desiredLock, lockUpdate } from './object-lock';
+import { ObjectNotFoundError, StoreUnavailableError, type ObjectLock, type ObjectStore } from './store/port';
 
 /**
  * Fixity scrub: every stored original and derivative is re-read at a bounded rate and its
@@ -211,6 +213,8 @@ export interface FixityDeps {
   bytesPerSecond: number;
   /** How often each object is re-read by the scheduled passes. */
   intervalMs?: number;
+  /** EVIDENCE_OBJECT_LOCK_HORIZON_DAYS (default 3650). */
+  objectLockHorizonDays?: number;
   log?: { warn(o: object, m: string): void };
 }
 
@@ -264,6 +268,7 @@ async function scan(deps: FixityDeps, runId: string, cutoff: Date, signal?: Abor
         after = object.storageKey;
         const verdict = fixityVerdict(object, await readDigests(store, object.storageKey, throttle));
         await recordFixity(db, object, verdict, deps.now(), { actor: 'fixity-scrub', source: 'scrub' });
+        if (store.objectLock && object.kind === 'original' && verdict.state !== 'missing') await renewLock(deps, store.objectLock, object);
         summary.objectsChecked += 1;
         if (verdict.state !== 'ok') summary.failures += 1;
         await db.updateTable('fixity_runs').set(counts()).where('id', '=', runId).execute();
@@ -280,6 +285,20 @@ async function scan(deps: FixityDeps, runId: string, cutoff: Date, signal?: Abor
     .execute()
     .catch((err: unknown) => deps.log?.warn({ err: String(err), runId }, 'fixity run not recorded as finished'));
   return summary;
+}
+
+/**
+ * Keeps an original's object lock in step with its effective retention: a permanent one is pushed a
+ * horizon ahead once half of it has passed, a lengthened one is extended, the legal hold follows the
+ * holds, and a lock the ingest (or a hold) could not apply is applied here.
+ */
+async function renewLock(deps: FixityDeps, lock: ObjectLock, object: StoredObject): Promise<void> {
+  const retention = await retentionOf(deps.db, object.evidenceId);
+  if (!retention) return;
+  const now = deps.now();
+  const horizonDays = deps.objectLockHorizonDays ?? DEFAULT_LOCK_HORIZON_DAYS;
+  const update = lockUpdate(await lock.state(object.storageKey), desiredLock(retention, now, horizonDays), now, horizonDays, retention.expiresAt === null);
+  if (update) await lock.protect(object.storageKey, update);
 }
 
 export interface RunView {

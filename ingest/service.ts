@@ -8,6 +8,7 @@ import { enqueue } from '../core/jobs';
 import { emitEvent } from '../core/events';
 import { DualHasher, hashFile, hashInto, type Digests } from '../core/hashing';
 import { baseName, displayName, firstKnown } from '../core/names';
+import { lockOriginals } from '../core/object-lock';
 import { isAbandonedPartial, mayTakeOver, orphanAction, type UploadFacts } from './housekeeping';
 import type { ObjectStore } from '../core/store/port';
 import { ObjectNotFoundError, StoreUnavailableError } from '../core/store/port';
@@ -25,6 +26,8 @@ export interface IngestDeps {
   log: { info(obj: object, msg: string): void; warn(obj: object, msg: string): void };
   policy: Pick<IngestPolicy, 'uploadLeaseMs' | 'abandonedUploadMs'>;
   now?: () => Date;
+  /** EVIDENCE_OBJECT_LOCK_HORIZON_DAYS (default 3650). */
+  objectLockHorizonDays?: number;
 }
 
 /** The sweep finishes a commit on behalf of a dock that never came back. */
@@ -470,6 +473,8 @@ export class IngestService {
       return this.existing(winner, digests, true);
     }
     log.info({ evidenceId, uploadId: upload.id, size, sha256: digests.sha256 }, 'evidence verified and committed');
+    // Only after the commit: an original that did not become evidence must stay removable by the sweep.
+    await lockOriginals(this.deps, [evidenceId]);
     return { evidenceId, duplicate: false, mayPurge: true, ...digests };
   }
 

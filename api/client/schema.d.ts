@@ -904,6 +904,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/storage": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Storage used, its growth and its projected size
+         * @description Bytes and counts of stored originals and derivatives (apart; disposed recordings hold none), by retention category, by unit (null: footage no unit owns yet) and by calendar month of recording (Beijing time; the time received when the recorder time is unknown). `growth`: what was stored in the last 30 days. `projection`: the size in 365 days under today's rules, assuming every recording is disposed of as soon as its retention ends: per category, what is stored now, minus what its period lets expire within the 365 days (never IMP-flagged or case-linked footage), plus intake at the rate of the last 30 days, of which a category with a period (一般: 180 days) keeps only its last period's worth and a permanent one all of it. Holds and future links are not foreseen. Derivatives follow their originals. Aggregated in the database in one grouped query.
+         */
+        get: operations["getStorageReport"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/retention/categories": {
         parameters: {
             query?: never;
@@ -3984,6 +4004,99 @@ export interface operations {
                         bytesChecked: number;
                         failures: number;
                         error: string | null;
+                    };
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            404: components["responses"]["Problem404"];
+            409: components["responses"]["Problem409"];
+            422: components["responses"]["Problem422"];
+            503: components["responses"]["Problem503"];
+        };
+    };
+    getStorageReport: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** Format: date-time */
+                        asOf: string;
+                        totals: {
+                            originals: {
+                                count: number;
+                                bytes: number;
+                            };
+                            derivatives: {
+                                count: number;
+                                bytes: number;
+                            };
+                        };
+                        byCategory: {
+                            code: string;
+                            category: string;
+                            days: number | null;
+                            originals: {
+                                count: number;
+                                bytes: number;
+                            };
+                            derivatives: {
+                                count: number;
+                                bytes: number;
+                            };
+                        }[];
+                        byUnit: {
+                            unitId: string | null;
+                            unitName: string | null;
+                            originals: {
+                                count: number;
+                                bytes: number;
+                            };
+                            derivatives: {
+                                count: number;
+                                bytes: number;
+                            };
+                        }[];
+                        byMonth: {
+                            month: string;
+                            originals: {
+                                count: number;
+                                bytes: number;
+                            };
+                            derivatives: {
+                                count: number;
+                                bytes: number;
+                            };
+                        }[];
+                        growth: {
+                            days: number;
+                            originals: {
+                                count: number;
+                                bytes: number;
+                            };
+                            derivatives: {
+                                count: number;
+                                bytes: number;
+                            };
+                        };
+                        projection: {
+                            days: number;
+                            originalsBytes: number;
+                            derivativesBytes: number;
+                            bytes: number;
+                        };
                     };
                 };
             };

@@ -13,6 +13,8 @@ import { CASE_STAGES, STATE_OF_STAGE, decideStageChange, missingStages, stageFor
 import { loadCaseByRef, loadEvidence, scopeRedactor, visibleCases, visibleEvidence, type CaseRef } from '../scoped';
 import { Cursor, IdParams, Limit, Nullable, StringEnum, Text, Uuid, cursorAfter, errors, keysetPage } from '../schemas';
 import { requiredStagesOf } from './recording-rules';
+import { lockOriginals } from '../../core/object-lock';
+import type { ObjectStore } from '../../core/store/port';
 
 type CaseRow = Selectable<CasesTable>;
 
@@ -107,7 +109,7 @@ const ADDRESSES: CaseAddress[] = [
   { path: '/cases/by-number/:number', params: NumberParams, ref: (p) => ({ number: p.number! }), suffix: 'ByNumber', named: 'by its number (URL-encoded, e.g. %E9%AB%98%E7%8E%AF%E7%BD%9A%E3%80%942026%E3%80%9517%E5%8F%B7 for 高环罚〔2026〕17号; `/` as %2F)' },
 ];
 
-export function caseRoutes(deps: { db: Db }) {
+export function caseRoutes(deps: { db: Db; store: ObjectStore; now: () => Date; objectLockHorizonDays?: number }) {
   const { db } = deps;
 
   async function describe(p: Principal, c: CaseRow): Promise<Static<typeof CaseView>> {
@@ -454,7 +456,7 @@ export function caseRoutes(deps: { db: Db }) {
         request.auditObject = { unitId: c.unit_id, id: c.id };
         const e = await loadEvidence(db, p, (request.body as { evidenceId: string }).evidenceId);
         request.auditDetails = { evidenceId: e.id };
-        return auditedChange(db, request, 200, async (trx) => {
+        const result = await auditedChange(db, request, 200, async (trx) => {
           // The stage under a share lock: a stage change waits for the link, so the link records the stage it happened in.
           const { stage } = await trx.selectFrom('cases').select('stage').where('id', '=', c.id).forShare().executeTakeFirstOrThrow();
           const inserted = await trx.insertInto('case_evidence').values({ case_id: c.id, evidence_id: e.id, linked_by: p.userId, stage }).onConflict((oc) => oc.doNothing()).executeTakeFirst();
@@ -464,6 +466,8 @@ export function caseRoutes(deps: { db: Db }) {
           const events: PlatformEvent[] = linked ? [{ type: 'case.evidence_linked', caseId: c.id, unitId: c.unit_id, data: { caseId: c.id, number: c.number, evidenceId: e.id, stage } }] : [];
           return { value: { caseId: c.id, evidenceId: e.id, linked, stage: linkStage }, events };
         });
+        await lockOriginals({ ...deps, log: request.log }, [e.id]); // evidence in a case is kept longer: the store's lock follows
+        return result;
       });
 
       app.delete(`${at.path}/evidence/:evidenceId`, {

@@ -6,7 +6,9 @@ import {
 import { Problem, notFound } from '../../core/errors';
 import type { HttpServer } from '../../core/http';
 import type { Principal } from '../../core/principal';
+import { lockOriginals } from '../../core/object-lock';
 import { mayApprove, shortens } from '../../core/retention';
+import type { ObjectStore } from '../../core/store/port';
 import type { Db } from '../../schema/database';
 import { covers, evidenceScope, unitIdsOf, unitScope, type UnitScope } from '../access';
 import { loadCase, loadEvidence } from '../scoped';
@@ -58,8 +60,15 @@ export async function retentionView(db: Db, evidenceId: string): Promise<Static<
 const doc = (operationId: string, summary: string, description: string, tags = ['retention']) => ({ operationId, summary, description, tags });
 
 /** Legal retention: categories, holds, the dry run, two-person disposal requests, expiry warnings. */
-export function retentionRoutes(deps: { db: Db; now: () => Date; retentionGraceDays: number }) {
+export function retentionRoutes(deps: { db: Db; now: () => Date; retentionGraceDays: number; store: ObjectStore; objectLockHorizonDays?: number }) {
   const { db, now, retentionGraceDays } = deps;
+  /** The store's object lock follows holds and categories at once (where the store has one). */
+  const relock = async (request: FastifyRequest, hold: { evidence_id: string | null; case_id: string | null }) => {
+    const ids = hold.evidence_id
+      ? [hold.evidence_id]
+      : (await db.selectFrom('case_evidence').select('evidence_id').where('case_id', '=', hold.case_id!).execute()).map((r) => r.evidence_id);
+    await lockOriginals({ ...deps, log: request.log }, ids);
+  };
   const categoryRow = async (code: string) => {
     const c = await db.selectFrom('retention_categories').select(['code', 'name', 'days', 'description']).where('code', '=', code).executeTakeFirst();
     if (!c) throw notFound(`retention category ${code}`);
@@ -206,6 +215,7 @@ export function retentionRoutes(deps: { db: Db; now: () => Date; retentionGraceD
         throw new Problem(409, 'Conflict', `${to.name} keeps recordings for less time than ${from.name}: a recording's retention is never shortened this way`);
       }
       await db.updateTable('evidence').set({ category: to.code }).where('id', '=', e.id).execute();
+      await relock(request, { evidence_id: e.id, case_id: null });
       return retentionView(db, e.id);
     });
 
@@ -227,6 +237,7 @@ export function retentionRoutes(deps: { db: Db; now: () => Date; retentionGraceD
         .returningAll()
         .executeTakeFirstOrThrow();
       auditOf(request, { holdId: hold.id, evidenceId: hold.evidence_id, caseId: hold.case_id, reason }, unitId);
+      await relock(request, hold);
       reply.code(201);
       return holdView(hold);
     });
@@ -272,6 +283,7 @@ export function retentionRoutes(deps: { db: Db; now: () => Date; retentionGraceD
         .returningAll()
         .executeTakeFirst();
       if (!released) throw new Problem(409, 'Conflict', `hold ${hold.id} was already released`);
+      await relock(request, released);
       return holdView(released);
     });
 

@@ -27,6 +27,9 @@ export type BayOffload = NonNullable<StationStatus['stations'][number]['bays'][n
 
 export const PLAYBACK_STATES: readonly PlaybackState[] = ['queued', 'processing', 'ready', 'unplayable', 'failed'];
 export const CASE_STATES = ['立案', '办理中', '结案', '移送'] as const;
+export type StorageReport = Answer<'getStorageReport'>;
+export type UsageSplit = StorageReport['totals'];
+export type Usage = UsageSplit['originals'];
 
 let onUnauthorized: () => void = () => {};
 /** What to do when the session has ended (the router sends the user to the login page). */

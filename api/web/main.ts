@@ -6,6 +6,7 @@ import { evidencePage } from './pages/evidence';
 import { loginPage } from './pages/login';
 import { searchPage } from './pages/search';
 import { stationsPage } from './pages/stations';
+import { storagePage } from './pages/storage';
 import { can, type PageRender, type View } from './view';
 
 const ID = '([0-9a-f-]{36})';
@@ -15,6 +16,7 @@ const routes: [RegExp, PageRender][] = [
   [/^\/cases$/, casesPage],
   [new RegExp(`^/cases/${ID}$`), casePage],
   [/^\/stations$/, stationsPage],
+  [/^\/storage$/, storagePage],
 ];
 
 const main = document.getElementById('main')!;
@@ -52,7 +54,7 @@ function header(): void {
   document.getElementById('bar')!.replaceChildren(...present(
     h('span', { class: 'brand' }, t('appName')),
     me
-      ? h('nav', { 'aria-label': t('mainNav') }, can(me, 'evidence.search') && link('/evidence', t('navEvidence')), can(me, 'case.search') && link('/cases', t('navCases')), can(me, 'station.status') && link('/stations', t('navStations')))
+      ? h('nav', { 'aria-label': t('mainNav') }, can(me, 'evidence.search') && link('/evidence', t('navEvidence')), can(me, 'case.search') && link('/cases', t('navCases')), can(me, 'station.status') && link('/stations', t('navStations')), can(me, 'storage.read') && link('/storage', t('navStorage')))
       : null,
     h('span', { class: 'spacer' }),
     me ? h('span', { class: 'who' }, `${me.name} · ${tx(`role.${me.role}`)}`) : null,

@@ -31,6 +31,29 @@ export interface ObjectStore {
   delete(key: string): Promise<void>;
   /** Every key that starts with `prefix`. */
   list(prefix: string): AsyncIterable<string>;
+  /**
+   * Retention the store itself enforces (S3 object lock in COMPLIANCE mode): present only when it
+   * does, i.e. an S3 bucket with object lock enabled, known once ensureReady has run. The
+   * filesystem store has none: anyone with access to its folder can delete evidence.
+   */
+  readonly objectLock?: ObjectLock;
+}
+
+/** What the store enforces on one object: no delete before `retainUntil`, nor while the legal hold is on. */
+export interface LockState {
+  retainUntil: Date | null;
+  legalHold: boolean;
+}
+
+export interface ObjectLock {
+  /**
+   * Retention until at least `retainUntil` (a future date; an earlier date or null leaves the
+   * current retention as it is: retention is never shortened) and the legal hold set to `legalHold`.
+   * Idempotent.
+   */
+  protect(key: string, lock: LockState): Promise<void>;
+  /** Rejects with ObjectNotFoundError if the object is absent. */
+  state(key: string): Promise<LockState>;
 }
 
 export class ObjectNotFoundError extends Error {
@@ -45,5 +68,13 @@ export class StoreUnavailableError extends Error {
   constructor(message: string, options?: { cause?: unknown }) {
     super(message, options);
     this.name = 'StoreUnavailableError';
+  }
+}
+
+/** The store refused to delete an object under retention or legal hold (object lock). */
+export class ObjectRetainedError extends Error {
+  constructor(readonly key: string, options?: { cause?: unknown }) {
+    super(`the store refuses to delete ${key}: it is under object-lock retention or legal hold`, options);
+    this.name = 'ObjectRetainedError';
   }
 }

@@ -4,11 +4,13 @@ import http from 'node:http';
 import https from 'node:https';
 import { PassThrough } from 'node:stream';
 import type { Readable } from 'node:stream';
-import { Client } from 'minio';
+import { Client, LEGAL_HOLD_STATUS, RETENTION_MODES } from 'minio';
+import { ConfigError } from '../errors';
 import { errorCode, isNetworkError } from '../network';
 import { assertRangeWithin, assertSafeKey, assertSafePrefix, exactly } from './fs';
-import { ObjectNotFoundError, StoreUnavailableError } from './port';
-import type { ByteRange, ObjectInfo, ObjectStore } from './port';
+import { ObjectNotFoundError, ObjectRetainedError, StoreUnavailableError } from './port';
+import type { ObjectLockInfo } from 'minio';
+import type { ByteRange, LockState, ObjectInfo, ObjectLock, ObjectStore } from './port';
 
 export interface S3StoreConfig {
   endPoint: string;
@@ -23,6 +25,11 @@ export interface S3StoreConfig {
    * It also ends a download whose reader stalls that long.
    */
   idleTimeoutMs?: number;
+  /**
+   * EVIDENCE_S3_OBJECT_LOCK: create the bucket with object lock, and refuse to start on a bucket
+   * without it. Without this, object lock is still used when the bucket has it.
+   */
+  objectLock?: boolean;
 }
 
 /** "http://127.0.0.1:9000" -> the endpoint fields of S3StoreConfig. */
@@ -46,6 +53,8 @@ const partSizeFor = (size: number) => Math.max(MIN_PART_SIZE, Math.ceil(size / M
 
 const BUSY_CODES = ['InternalError', 'ServiceUnavailable', 'SlowDown', 'RequestTimeout'];
 const NOT_FOUND_CODES = ['NoSuchKey', 'NotFound'];
+/** No lock configuration on the bucket, or no retention / legal hold on the object (RGW and AWS say it differently). */
+const NO_LOCK_CODES = ['ObjectLockConfigurationNotFoundError', 'NoSuchObjectLockConfiguration', 'InvalidRequest'];
 
 
 /**
@@ -89,11 +98,19 @@ export class S3Store implements ObjectStore {
   private readonly client: Client;
   private readonly bucket: string;
   private readonly region: string;
+  private readonly requireLock: boolean;
+  /** Whether the bucket has object lock: found out by ensureReady. */
+  private locked = false;
+  private readonly lock: ObjectLock = {
+    protect: (key, lock) => this.protect(key, lock),
+    state: (key) => this.lockState(key),
+  };
 
   constructor(config: S3StoreConfig) {
     const { endPoint, port, useSSL, accessKey, secretKey, region, bucket } = config;
     this.bucket = bucket;
     this.region = region;
+    this.requireLock = config.objectLock ?? false;
     this.description = `S3 ${useSSL ? 'https' : 'http'}://${endPoint}:${port} bucket ${bucket}`;
     this.client = new Client({
       endPoint, port, useSSL, accessKey, secretKey,
@@ -102,12 +119,24 @@ export class S3Store implements ObjectStore {
     });
   }
 
+  get objectLock(): ObjectLock | undefined {
+    return this.locked ? this.lock : undefined;
+  }
+
   async ensureReady(): Promise<void> {
     try {
-      if (!(await this.client.bucketExists(this.bucket))) await this.client.makeBucket(this.bucket, this.region);
+      if (!(await this.client.bucketExists(this.bucket))) {
+        await this.client.makeBucket(this.bucket, this.region, this.requireLock ? { ObjectLocking: true } : undefined);
+      }
     } catch (err) {
-      if (errorCode(err) === 'BucketAlreadyOwnedByYou') return; // another process created it meanwhile
-      throw this.failure(err);
+      // BucketAlreadyOwnedByYou: another process created it meanwhile
+      if (errorCode(err) !== 'BucketAlreadyOwnedByYou') throw this.failure(err);
+    }
+    this.locked = await this.bucketHasLock();
+    if (this.requireLock && !this.locked) {
+      throw new ConfigError(
+        `EVIDENCE_S3_OBJECT_LOCK=1 but ${this.description} exists without object lock; object lock can only be chosen when a bucket is created: use a new bucket name (S3_BUCKET) or unset EVIDENCE_S3_OBJECT_LOCK`,
+      );
     }
   }
 
@@ -161,11 +190,86 @@ export class S3Store implements ObjectStore {
 
   async delete(key: string): Promise<void> {
     assertSafeKey(key);
+    if (this.locked) return this.deleteVersions(key);
     try {
       await this.client.removeObject(this.bucket, key); // S3 answers 204 for a missing key too
     } catch (err) {
       throw this.failure(err);
     }
+  }
+
+  /**
+   * A bucket with object lock is versioned: a plain delete only adds a delete marker and keeps
+   * the bytes. Every version goes, one by one; the server refuses those under retention or legal
+   * hold (their delete markers are removed too, so the object stays readable), and so do we.
+   */
+  private async deleteVersions(key: string): Promise<void> {
+    let refused: unknown;
+    try {
+      const versions: string[] = [];
+      for await (const item of this.client.listObjects(this.bucket, key, true, { IncludeVersion: true })) {
+        if (item.name === key && item.versionId) versions.push(item.versionId);
+      }
+      for (const versionId of versions) {
+        await this.client.removeObject(this.bucket, key, { versionId }).catch((err: unknown) => {
+          if (errorCode(err) !== 'AccessDenied') throw err;
+          refused = err;
+        });
+      }
+    } catch (err) {
+      throw this.failure(err);
+    }
+    if (refused) throw new ObjectRetainedError(key, { cause: refused });
+  }
+
+  private async bucketHasLock(): Promise<boolean> {
+    try {
+      // the overloads pick the callback form's void; the promise form returns ObjectLockInfo
+      const config = (await (this.client.getObjectLockConfig(this.bucket) as unknown as Promise<ObjectLockInfo>));
+      return config.objectLockEnabled === 'Enabled';
+    } catch (err) {
+      if (NO_LOCK_CODES.includes(errorCode(err))) return false;
+      throw this.failure(err);
+    }
+  }
+
+  /** Extends retention only (COMPLIANCE: the server refuses to shorten it, so we never ask). */
+  private async protect(key: string, want: LockState): Promise<void> {
+    assertSafeKey(key);
+    const current = await this.lockState(key);
+    try {
+      if (want.retainUntil && (!current.retainUntil || want.retainUntil > current.retainUntil)) {
+        await this.client.putObjectRetention(this.bucket, key, {
+          mode: RETENTION_MODES.COMPLIANCE,
+          retainUntilDate: want.retainUntil.toISOString(),
+          versionId: '', // none: the current version
+        });
+      }
+      if (want.legalHold !== current.legalHold) {
+        await this.client.setObjectLegalHold(this.bucket, key, { status: want.legalHold ? LEGAL_HOLD_STATUS.ENABLED : LEGAL_HOLD_STATUS.DISABLED });
+      }
+    } catch (err) {
+      throw this.failure(err);
+    }
+  }
+
+  private async lockState(key: string): Promise<LockState> {
+    assertSafeKey(key);
+    const orNone = <T>(call: Promise<T>) =>
+      call.catch((err: unknown) => {
+        if (NO_LOCK_CODES.includes(errorCode(err))) return null;
+        if (NOT_FOUND_CODES.includes(errorCode(err))) throw new ObjectNotFoundError(key);
+        throw this.failure(err);
+      });
+    const [retention, hold] = await Promise.all([
+      orNone(this.client.getObjectRetention(this.bucket, key)),
+      orNone(this.client.getObjectLegalHold(this.bucket, key)),
+    ]);
+    return {
+      retainUntil: retention?.retainUntilDate ? new Date(retention.retainUntilDate) : null,
+      // typed as the status, but minio returns the parsed <LegalHold> element
+      legalHold: (hold as { Status?: string } | null)?.Status === LEGAL_HOLD_STATUS.ENABLED,
+    };
   }
 
   async *list(prefix: string): AsyncIterable<string> {

@@ -107,9 +107,12 @@ export function uniqueBucket(label: string): string {
 /** Removes a test bucket with everything in it, unfinished multipart uploads included. */
 export async function removeTestBucket(config: S3TestConfig, bucket: string): Promise<void> {
   const client = new Client({ ...parseS3Endpoint(config.endpoint), accessKey: config.accessKey, secretKey: config.secretKey, region: config.region });
-  const keys: string[] = [];
-  for await (const item of client.listObjectsV2(bucket, '', true)) if (item.name) keys.push(item.name);
-  if (keys.length > 0) await client.removeObjects(bucket, keys);
+  // Every version (a bucket with object lock is versioned); unversioned objects list as version "null".
+  const versions: { name: string; versionId?: string }[] = [];
+  for await (const item of client.listObjects(bucket, '', true, { IncludeVersion: true })) {
+    if (item.name) versions.push(item.versionId ? { name: item.name, versionId: item.versionId } : { name: item.name });
+  }
+  if (versions.length > 0) await client.removeObjects(bucket, versions);
   const unfinished: string[] = [];
   for await (const upload of client.listIncompleteUploads(bucket, '', true)) unfinished.push(upload.key);
   for (const key of unfinished) await client.removeIncompleteUpload(bucket, key);

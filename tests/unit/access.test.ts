@@ -103,6 +103,7 @@ describe('the permission table', () => {
     'audit.timestamps':      ['...Y.Y.', 'audit'],
     'fixity.read':           ['...Y.Y.', 'audit'],
     'fixity.run':            ['...Y.Y.', 'audit'],
+    'storage.read':          ['..YY.Y.', 'audit'],
     'retention.read':        ['..YY.Y.', 'admin'],
     'retention.configure':   ['.....Y.', 'admin'],
     'retention.request':     ['.....Y.', 'admin'],

@@ -23,13 +23,23 @@ describe('readConfig', () => {
     });
     expect(config.database).toEqual({ kind: 'external', url: 'postgres://u:p@db/evidence' });
     expect(config.redis).toEqual({ kind: 'external', url: 'redis://cache:6379' });
-    expect(config.store).toEqual({ kind: 's3', s3: { endpoint: 'http://minio:9000', accessKey: 'a', secretKey: 'b', region: 'us-east-1', bucket: 'evidence' } });
+    expect(config.store).toEqual({ kind: 's3', s3: { endpoint: 'http://minio:9000', accessKey: 'a', secretKey: 'b', region: 'us-east-1', bucket: 'evidence', objectLock: false } });
     expect(config.port).toBe(9090);
+  });
+
+  it('object lock: required by EVIDENCE_S3_OBJECT_LOCK=1, a ten-year horizon unless EVIDENCE_OBJECT_LOCK_HORIZON_DAYS says otherwise', () => {
+    const s3 = { S3_ENDPOINT: 'http://minio:9000', S3_ACCESS_KEY: 'a', S3_SECRET_KEY: 'b' };
+    expect(readConfig({}).objectLockHorizonDays).toBe(3650);
+    const locked = readConfig({ ...s3, EVIDENCE_S3_OBJECT_LOCK: '1', EVIDENCE_OBJECT_LOCK_HORIZON_DAYS: '400' });
+    expect(locked.store).toMatchObject({ kind: 's3', s3: { objectLock: true } });
+    expect(locked.objectLockHorizonDays).toBe(400);
   });
 
   it.each([
     [{ EVIDENCE_PORT: 'eighty' }, /EVIDENCE_PORT/],
     [{ S3_ENDPOINT: 'http://minio:9000' }, /S3_ACCESS_KEY and S3_SECRET_KEY/],
+    [{ EVIDENCE_OBJECT_LOCK_HORIZON_DAYS: '0' }, /EVIDENCE_OBJECT_LOCK_HORIZON_DAYS must be at least 1/],
+    [{ S3_ENDPOINT: 'http://minio:9000', S3_ACCESS_KEY: 'a', S3_SECRET_KEY: 'b', EVIDENCE_S3_OBJECT_LOCK: 'yes' }, /EVIDENCE_S3_OBJECT_LOCK must be 1 or 0/],
   ])('explains bad settings: %o', (env, message) => {
     expect(() => readConfig(env)).toThrow(ConfigError);
     expect(() => readConfig(env)).toThrow(message);
