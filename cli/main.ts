@@ -20,7 +20,9 @@ import { ROLES, type Role } from '../schema/db';
 const platform = () => import('./platform');
 import { registerExportCommands } from '../export/command';
 
-const program = new Command('evidence').description('Evidence core of the law-enforcement recorder system (执法记录仪证据平台)');
+const program = new Command('evidence').description('Evidence core of the law-enforcement recorder system (执法记录仪证据平台)')
+  // Bad arguments mean the command could not run: exit 2 (README), not commander's 1. Help is 0.
+  .exitOverride((error) => finish(error.exitCode === 0 ? 0 : 2));
 const integer = (value: string) => {
   const n = Number(value);
   if (!Number.isSafeInteger(n) || n < 0) throw new InvalidArgumentError('expected a whole number');

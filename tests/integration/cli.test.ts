@@ -82,6 +82,23 @@ describe('evidence demo (the README main job)', () => {
   });
 });
 
+describe('bad arguments (README: exit 2, the command could not run)', () => {
+  it.each([
+    [['dock', '--volume', '/tmp', '--server', 'http://127.0.0.1:9', '--token', 't', '--bay', 'x'], /--bay.*expected a whole number/],
+    [['retention', 'due', '--server', 'http://127.0.0.1:9', '--token', 't', '--as-of', 'nonsense'], /--as-of.*expected a date/],
+    [['export', '--server', 'http://127.0.0.1:9'], /required option/],
+    [['no-such-command'], /unknown command/],
+  ])('evidence %j exits 2 naming the problem', async (args, message) => {
+    const result = await evidence(args);
+    expect(result.stderr).toMatch(message);
+    expect(result.code).toBe(2);
+  });
+
+  it('--help still exits 0', async () => {
+    expect(await evidence(['retention', '--help'])).toMatchObject({ code: 0, stdout: expect.stringContaining('due') });
+  });
+});
+
 describe('evidence worker', () => {
   it('refuses an unknown job kind before starting anything, naming the kinds it knows', async () => {
     const result = await evidence(['worker', '--jobs', 'transcode,webhook'], { env: { EVIDENCE_HOME: join(work, 'worker-home') } });
