@@ -347,9 +347,14 @@ export async function disposalRecord(db: Reader, e: Tombstone) {
   };
 }
 
-/** What a read of a disposed recording answers: 410 Gone with the disposal record. */
-export async function goneProblem(db: Reader, e: Tombstone): Promise<Problem> {
+/** What a read or a link of a disposed recording answers: 410 Gone with the disposal record. */
+async function goneProblem(db: Reader, e: Tombstone): Promise<Problem> {
   return new Problem(410, 'Gone', `evidence ${e.id} was disposed of under an approved retention request; its record (hashes, sizes, names, times, custody) is kept`, {
     disposal: await disposalRecord(db, e),
   });
+}
+
+/** Refuses to serve or link a tombstone (410 Gone, with its disposal record). */
+export async function refuseDisposed(db: Reader, e: Tombstone & { state: string }): Promise<void> {
+  if (e.state === 'disposed') throw await goneProblem(db, e);
 }

@@ -315,7 +315,7 @@ export interface paths {
         put?: never;
         /**
          * Link footage to a case
-         * @description Links a file the caller may see to the case named by its id, recording the case's current stage as the stage the footage documents (GET /api/cases/{id}/evidence). Linking a linked file again changes nothing (`linked: false`).
+         * @description Links a file the caller may see (not one disposed of: 410) to the case named by its id, recording the case's current stage as the stage the footage documents (GET /api/cases/{id}/evidence). Linking a linked file again changes nothing (`linked: false`).
          */
         post: operations["linkCaseEvidence"];
         delete?: never;
@@ -355,7 +355,7 @@ export interface paths {
         put?: never;
         /**
          * Link footage to a case named by its number
-         * @description Links a file the caller may see to the case named by its number (URL-encoded, e.g. %E9%AB%98%E7%8E%AF%E7%BD%9A%E3%80%942026%E3%80%9517%E5%8F%B7 for 高环罚〔2026〕17号; `/` as %2F), recording the case's current stage as the stage the footage documents (GET /api/cases/{id}/evidence). Linking a linked file again changes nothing (`linked: false`).
+         * @description Links a file the caller may see (not one disposed of: 410) to the case named by its number (URL-encoded, e.g. %E9%AB%98%E7%8E%AF%E7%BD%9A%E3%80%942026%E3%80%9517%E5%8F%B7 for 高环罚〔2026〕17号; `/` as %2F), recording the case's current stage as the stage the footage documents (GET /api/cases/{id}/evidence). Linking a linked file again changes nothing (`linked: false`).
          */
         post: operations["linkCaseEvidenceByNumber"];
         delete?: never;
@@ -2549,6 +2549,7 @@ export interface operations {
             403: components["responses"]["Problem403"];
             404: components["responses"]["Problem404"];
             409: components["responses"]["Problem409"];
+            410: components["responses"]["Problem410"];
             422: components["responses"]["Problem422"];
             503: components["responses"]["Problem503"];
         };
@@ -2624,6 +2625,7 @@ export interface operations {
             403: components["responses"]["Problem403"];
             404: components["responses"]["Problem404"];
             409: components["responses"]["Problem409"];
+            410: components["responses"]["Problem410"];
             422: components["responses"]["Problem422"];
             503: components["responses"]["Problem503"];
         };

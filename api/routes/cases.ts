@@ -11,8 +11,9 @@ import { caseScope, covers, decideHandlers, permits, unitScope } from '../access
 import { auditedChange } from '../audit';
 import { CASE_STAGES, STATE_OF_STAGE, decideStageChange, missingStages, stageForState, type CaseStage } from '../case-stages';
 import { loadCaseByRef, loadEvidence, scopeRedactor, visibleCases, visibleEvidence, type CaseRef } from '../scoped';
-import { Cursor, IdParams, Limit, Nullable, StringEnum, Text, Uuid, cursorAfter, errors, keysetPage } from '../schemas';
+import { Cursor, IdParams, Limit, Nullable, StringEnum, Text, Uuid, cursorAfter, errors, keysetPage, problemResponse } from '../schemas';
 import { requiredStagesOf } from './recording-rules';
+import { refuseDisposed } from '../../core/disposal';
 import { lockOriginals } from '../../core/object-lock';
 import type { ObjectStore } from '../../core/store/port';
 
@@ -443,12 +444,12 @@ export function caseRoutes(deps: { db: Db; store: ObjectStore; now: () => Date; 
         config: { action: 'case.link', audit: 'case.link' },
         schema: {
           summary: `Link footage to a case${at.suffix ? ' named by its number' : ''}`,
-          description: `Links a file the caller may see to the case named ${at.named}, recording the case's current stage as the stage the footage documents (GET /api/cases/{id}/evidence). Linking a linked file again changes nothing (\`linked: false\`).`,
+          description: `Links a file the caller may see (not one disposed of: 410) to the case named ${at.named}, recording the case's current stage as the stage the footage documents (GET /api/cases/{id}/evidence). Linking a linked file again changes nothing (\`linked: false\`).`,
           tags: ['cases'],
           operationId: `linkCaseEvidence${at.suffix}`,
           params: at.params,
           body: Type.Object({ evidenceId: Uuid }, { examples: [{ evidenceId: '9b2e4c1a-5f3d-4e8b-a7c6-1d2e3f4a5b6c' }] }),
-          response: { 200: LinkResult, ...errors },
+          response: { 200: LinkResult, 410: problemResponse(410), ...errors },
         },
       }, async (request) => {
         const p = request.principal!;
@@ -456,6 +457,7 @@ export function caseRoutes(deps: { db: Db; store: ObjectStore; now: () => Date; 
         request.auditObject = { unitId: c.unit_id, id: c.id };
         const e = await loadEvidence(db, p, (request.body as { evidenceId: string }).evidenceId);
         request.auditDetails = { evidenceId: e.id };
+        await refuseDisposed(db, e);
         const result = await auditedChange(db, request, 200, async (trx) => {
           // The stage under a share lock: a stage change waits for the link, so the link records the stage it happened in.
           const { stage } = await trx.selectFrom('cases').select('stage').where('id', '=', c.id).forShare().executeTakeFirstOrThrow();

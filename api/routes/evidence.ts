@@ -12,7 +12,7 @@ import { recordedClient, startsViewing } from '../audit';
 import { loadEvidence, scopeRedactor, visibleCases, visibleEvidence } from '../scoped';
 import { BoundedInt, Bytes, Cursor, DateTime, IdParams, Limit, Nullable, StringEnum, Text, Uuid, cursorAfter, errors, keysetPage, problemResponse } from '../schemas';
 import { sendObject } from '../send-object';
-import { disposalRecord, goneProblem } from '../../core/disposal';
+import { disposalRecord, refuseDisposed } from '../../core/disposal';
 import { DisposalRecord, RetentionView, retentionView } from './retention';
 
 /** Originals and derivatives: never cached, never read by another origin's page on a cookie (core/http.ts). */
@@ -238,7 +238,7 @@ export function evidenceRoutes(deps: { db: Db; store: ObjectStore; now: () => Da
       const p = request.principal!;
       const row = await loadEvidence(db, p, request.params.id);
       request.auditObject = { unitId: row.unit_id };
-      if (row.state === 'disposed') throw await goneProblem(db, row);
+      await refuseDisposed(db, row);
       const stored = { storageKey: row.storage_key, evidenceId: row.id, kind: 'original' as const, name: null, size: Number(row.size), sha256: row.sha256, sm3: row.sm3 };
       return sendObject(store, reply, request.headers.range, {
         key: row.storage_key,
@@ -274,7 +274,7 @@ export function evidenceRoutes(deps: { db: Db; store: ObjectStore; now: () => Da
       const p = request.principal!;
       const row = await loadEvidence(db, p, id);
       request.auditObject = { unitId: row.unit_id };
-      if (row.state === 'disposed') throw await goneProblem(db, row);
+      await refuseDisposed(db, row);
       const file = await derivativeWithFixity(db, id, kind, name);
       if (!file) throw notFound(`derivative ${kind}/${name} of evidence ${id}`);
       // Posters and thumbnails are part of browsing; the video is what is "watched".

@@ -184,6 +184,11 @@ describe('retention on the filesystem store', () => {
     expect(gone.statusCode).toBe(410);
     expect(gone.json()).toMatchObject({ status: 410, disposal: { id: d.id, reason: '到期一般记录处置', approvedBy: expect.any(String), requestedBy: 'test-admin' } });
     expect((await api(p, p.adminToken, 'GET', `/api/evidence/${rec.plain}/derivatives/poster/poster.webp`)).statusCode).toBe(410);
+    // A tombstone is no evidence for a case: linking it would only make the case's court export fail later.
+    const link = await api(p, w.tokens.handlerA, 'POST', `/api/cases/${w.cases.a}/evidence`, { evidenceId: rec.plain });
+    expect(link.statusCode).toBe(410);
+    expect(link.json()).toMatchObject({ disposal: { id: d.id } });
+    expect(await p.db.selectFrom('case_evidence').select('case_id').where('evidence_id', '=', rec.plain!).execute()).toEqual([]);
     expect(await p.db.selectFrom('fixity_objects').select('storage_key').where('evidence_id', '=', rec.plain!).execute()).toEqual([]);
     const events = await p.db.selectFrom('platform_events').select(['type', 'evidence_id', 'data']).where('type', '=', 'evidence.disposed').execute();
     expect(events).toEqual([{ type: 'evidence.disposed', evidence_id: rec.plain, data: expect.objectContaining({ id: rec.plain, disposalId: d.id }) }]);
