@@ -1,0 +1,287 @@
+import { createCipheriv, createDecipheriv, randomBytes, randomUUID, type Cipher, type Decipher } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { stat, unlink } from 'node:fs/promises';
+import { Readable } from 'node:stream';
+import { assertSafeKey, exactly } from './fs';
+import { ObjectNotFoundError } from './port';
+import type { ByteRange, ObjectInfo, ObjectStore } from './port';
+
+/**
+ * Encryption at rest (issue 19 item 3), as a decorator around any ObjectStore: every caller
+ * (ingest, transcode, exports, fixity, Range streaming) keeps reading and writing plaintext.
+ *
+ * Each object is `HEADER_SIZE` bytes of header followed by the plaintext encrypted with SM4-CTR or
+ * AES-256-CTR under a random data key of its own. CTR keeps the object seekable: a Range read
+ * fetches only the blocks it needs and starts the counter at the first one. The header names the
+ * cipher, the IV and the data key's id; the data key itself lives in a DataKeyRepository, wrapped
+ * by the master key, so rotating the master key re-wraps small rows and never rewrites objects.
+ */
+
+export type EncryptionCipher = 'sm4' | 'aes';
+
+const CIPHERS: Record<EncryptionCipher, { code: number; name: string; keyBytes: number; label: string }> = {
+  sm4: { code: 1, name: 'sm4-ctr', keyBytes: 16, label: 'SM4-CTR' },
+  aes: { code: 2, name: 'aes-256-ctr', keyBytes: 32, label: 'AES-256-CTR' },
+};
+
+export const BLOCK_SIZE = 16;
+export const HEADER_SIZE = 64;
+const MAGIC = Buffer.from('EVSTORE1', 'latin1');
+
+/** A master key: 32 bytes and the id objects' data keys record (a fingerprint, never the key). */
+export interface MasterKey {
+  id: string;
+  key: Buffer;
+}
+
+/** One data key wrapped by one master key. */
+export interface DataKeyWrapping {
+  masterKeyId: string;
+  wrapped: Buffer;
+}
+
+/** Where wrapped data keys are kept (PostgreSQL: core/encryption-keys.ts). */
+export interface DataKeyRepository {
+  save(keyId: string, wrapping: DataKeyWrapping): Promise<void>;
+  /** Every wrapping of the data key (more than one while a master key is being rotated). */
+  wrappings(keyId: string): Promise<DataKeyWrapping[]>;
+  remove(keyId: string): Promise<void>;
+}
+
+export interface StoreEncryption {
+  cipher: EncryptionCipher;
+  masterKey: MasterKey;
+  keys: DataKeyRepository;
+}
+
+interface Header {
+  cipher: EncryptionCipher;
+  iv: Buffer;
+  keyId: string;
+}
+
+export function encodeHeader(header: Header): Buffer {
+  const out = Buffer.alloc(HEADER_SIZE);
+  MAGIC.copy(out, 0);
+  out[8] = CIPHERS[header.cipher].code;
+  header.iv.copy(out, 16);
+  Buffer.from(header.keyId.replaceAll('-', ''), 'hex').copy(out, 32);
+  return out;
+}
+
+export function decodeHeader(bytes: Buffer, key: string): Header {
+  const cipher = (Object.keys(CIPHERS) as EncryptionCipher[]).find((c) => CIPHERS[c].code === bytes[8]);
+  if (bytes.length < HEADER_SIZE || !bytes.subarray(0, MAGIC.length).equals(MAGIC) || !cipher) {
+    throw new Error(`object ${key} has no encryption header: it was not written by this platform with encryption on`);
+  }
+  const id = bytes.subarray(32, 48).toString('hex');
+  return { cipher, iv: Buffer.from(bytes.subarray(16, 32)), keyId: `${id.slice(0, 8)}-${id.slice(8, 12)}-${id.slice(12, 16)}-${id.slice(16, 20)}-${id.slice(20)}` };
+}
+
+/**
+ * Where a CTR decryption starting at plaintext `offset` begins: the counter block of the 16-byte
+ * block holding it (IV + floor(offset / 16), big-endian, modulo 2^128 as OpenSSL counts) and how
+ * many decrypted bytes to drop before `offset`.
+ */
+export function counterAt(iv: Buffer, offset: number): { counter: Buffer; skip: number } {
+  const blocks = BigInt(Math.floor(offset / BLOCK_SIZE));
+  const value = (BigInt(`0x${iv.toString('hex')}`) + blocks) % (1n << 128n);
+  return { counter: Buffer.from(value.toString(16).padStart(32, '0'), 'hex'), skip: offset % BLOCK_SIZE };
+}
+
+/** The stored bytes a plaintext range needs: from the start of its first block to its last byte. */
+export function storedRange(range: ByteRange): ByteRange {
+  const { start, end } = range;
+  if (!Number.isSafeInteger(start) || !Number.isSafeInteger(end) || start < 0 || end < start) {
+    throw new RangeError(`range ${start}-${end} is not a byte range`);
+  }
+  return { start: HEADER_SIZE + start - (start % BLOCK_SIZE), end: HEADER_SIZE + end };
+}
+
+/** How many data keys stay unwrapped in memory: a video played by Range requests unwraps its key once. */
+const KEY_CACHE_SIZE = 1024;
+
+class EncryptedStore implements ObjectStore {
+  readonly description: string;
+  private readonly cache = new Map<string, Buffer>();
+
+  constructor(
+    private readonly inner: ObjectStore,
+    private readonly encryption: StoreEncryption,
+  ) {
+    this.description = `${inner.description}, encrypted with ${CIPHERS[encryption.cipher].label}`;
+  }
+
+  ensureReady(): Promise<void> {
+    return this.inner.ensureReady();
+  }
+
+  async put(key: string, body: Readable, size: number, contentType?: string): Promise<void> {
+    const { cipher, masterKey, keys } = this.encryption;
+    const spec = CIPHERS[cipher];
+    let keyId: string | undefined;
+    try {
+      assertSafeKey(key);
+      const replaced = await this.headerOf(key).catch((err: unknown) => {
+        if (err instanceof ObjectNotFoundError) return null;
+        throw err;
+      });
+      const dataKey = randomBytes(spec.keyBytes);
+      const header = { cipher, iv: randomBytes(BLOCK_SIZE), keyId: randomUUID() };
+      keyId = header.keyId;
+      // The wrapped key is saved first: an object is never in the store without its key.
+      await keys.save(header.keyId, { masterKeyId: masterKey.id, wrapped: wrapDataKey(masterKey, header.keyId, dataKey) });
+      const encrypt = createCipheriv(spec.name, dataKey, header.iv);
+      const stored = Readable.from(ciphertext(encodeHeader(header), exactly(body, size), encrypt), { objectMode: false });
+      await this.inner.put(key, stored, HEADER_SIZE + size, contentType);
+      if (replaced && replaced.keyId !== header.keyId) await this.forget(replaced.keyId);
+    } catch (err) {
+      body.destroy();
+      if (keyId) await this.forget(keyId).catch(() => {});
+      throw err;
+    }
+  }
+
+  async putFile(key: string, localPath: string, size: number, contentType?: string): Promise<void> {
+    assertSafeKey(key);
+    // No rename into place any more: the file is encrypted while it is copied.
+    const actual = (await stat(localPath)).size;
+    if (actual !== size) throw new Error(`${localPath} has ${actual} bytes, expected ${size}`);
+    await this.put(key, createReadStream(localPath), size, contentType);
+    await unlink(localPath);
+  }
+
+  async get(key: string, range?: ByteRange): Promise<Readable> {
+    assertSafeKey(key);
+    if (!range) {
+      const source = await this.inner.get(key);
+      return Readable.from(this.plaintext(source, key), { objectMode: false });
+    }
+    const stored = storedRange(range);
+    const header = await this.headerOf(key);
+    const source = await this.inner.get(key, stored).catch((err: unknown) => {
+      throw err instanceof RangeError ? new RangeError(`range ${range.start}-${range.end} is outside object ${key}`) : err;
+    });
+    const { counter, skip } = counterAt(header.iv, range.start);
+    const decrypt = createDecipheriv(CIPHERS[header.cipher].name, await this.dataKey(header.keyId, key), counter);
+    return Readable.from(skipping(source, decrypt, skip), { objectMode: false });
+  }
+
+  async stat(key: string): Promise<ObjectInfo | null> {
+    const info = await this.inner.stat(key);
+    if (!info) return null;
+    if (info.size < HEADER_SIZE) throw new Error(`object ${key} is shorter than its encryption header`);
+    return { size: info.size - HEADER_SIZE };
+  }
+
+  async delete(key: string): Promise<void> {
+    assertSafeKey(key);
+    const header = await this.headerOf(key).catch(() => null);
+    await this.inner.delete(key);
+    if (header) await this.forget(header.keyId);
+  }
+
+  list(prefix: string): AsyncIterable<string> {
+    return this.inner.list(prefix);
+  }
+
+  private async headerOf(key: string): Promise<Header> {
+    const chunks: Buffer[] = [];
+    for await (const chunk of (await this.inner.get(key, { start: 0, end: HEADER_SIZE - 1 }).catch((err: unknown) => {
+      throw err instanceof RangeError ? new Error(`object ${key} is shorter than its encryption header`) : err;
+    })) as AsyncIterable<Buffer>) {
+      chunks.push(chunk);
+    }
+    return decodeHeader(Buffer.concat(chunks), key);
+  }
+
+  /** Plaintext of a whole stored object: the header first, then the ciphertext from counter IV. */
+  private async *plaintext(source: Readable, key: string): AsyncGenerator<Buffer> {
+    let head = Buffer.alloc(0);
+    let decrypt: Decipher | undefined;
+    for await (let chunk of source as AsyncIterable<Buffer>) {
+      if (!decrypt) {
+        head = Buffer.concat([head, chunk]);
+        if (head.length < HEADER_SIZE) continue;
+        const header = decodeHeader(head, key);
+        decrypt = createDecipheriv(CIPHERS[header.cipher].name, await this.dataKey(header.keyId, key), header.iv);
+        chunk = head.subarray(HEADER_SIZE);
+      }
+      if (chunk.length > 0) yield decrypt.update(chunk);
+    }
+    if (!decrypt) throw new Error(`object ${key} is shorter than its encryption header`);
+  }
+
+  private async dataKey(keyId: string, key: string): Promise<Buffer> {
+    const cached = this.cache.get(keyId);
+    if (cached) return cached;
+    const { masterKey, keys } = this.encryption;
+    const wrapping = (await keys.wrappings(keyId)).find((w) => w.masterKeyId === masterKey.id);
+    if (!wrapping) throw new Error(`the data key of object ${key} is not wrapped by master key ${masterKey.id}: its key is missing or was rotated to another master key`);
+    const dataKey = unwrapDataKey(masterKey, keyId, wrapping.wrapped);
+    if (this.cache.size >= KEY_CACHE_SIZE) this.cache.delete(this.cache.keys().next().value!);
+    this.cache.set(keyId, dataKey);
+    return dataKey;
+  }
+
+  private async forget(keyId: string): Promise<void> {
+    this.cache.delete(keyId);
+    await this.encryption.keys.remove(keyId);
+  }
+}
+
+async function* ciphertext(header: Buffer, body: AsyncIterable<Buffer>, encrypt: Cipher): AsyncGenerator<Buffer> {
+  yield header;
+  for await (const chunk of body) yield encrypt.update(chunk);
+}
+
+/** Decrypts a stored range that starts at a block boundary, dropping the `skip` bytes before the asked offset. */
+async function* skipping(source: Readable, decrypt: Decipher, skip: number): AsyncGenerator<Buffer> {
+  let left = skip;
+  for await (const chunk of source as AsyncIterable<Buffer>) {
+    let out = decrypt.update(chunk);
+    if (left > 0) {
+      const dropped = Math.min(left, out.length);
+      out = out.subarray(dropped);
+      left -= dropped;
+    }
+    if (out.length > 0) yield out;
+  }
+}
+
+/** Additional data binding a wrapped key to its data key id and master key: a wrapping cannot be moved to another object. */
+const wrapAad = (masterKey: MasterKey, keyId: string) => Buffer.from(`evidence data key ${keyId} under ${masterKey.id}`);
+
+/** AES-256-GCM (node has no SM4-GCM): nonce (12) | tag (16) | wrapped key. A wrong master key fails the tag. */
+export function wrapDataKey(masterKey: MasterKey, keyId: string, dataKey: Buffer): Buffer {
+  const nonce = randomBytes(12);
+  const gcm = createCipheriv('aes-256-gcm', masterKey.key, nonce).setAAD(wrapAad(masterKey, keyId));
+  const sealed = Buffer.concat([gcm.update(dataKey), gcm.final()]);
+  return Buffer.concat([nonce, gcm.getAuthTag(), sealed]);
+}
+
+export function unwrapDataKey(masterKey: MasterKey, keyId: string, wrapped: Buffer): Buffer {
+  try {
+    const gcm = createDecipheriv('aes-256-gcm', masterKey.key, wrapped.subarray(0, 12)).setAAD(wrapAad(masterKey, keyId));
+    gcm.setAuthTag(wrapped.subarray(12, 28));
+    return Buffer.concat([gcm.update(wrapped.subarray(28)), gcm.final()]);
+  } catch {
+    throw new Error(`data key ${keyId} does not open with master key ${masterKey.id}`);
+  }
+}
+
+/**
+ * The encrypting decorator. Optional capabilities of the port (such as object lock) act on whole
+ * stored objects, so whatever the inner store offers beyond the core methods is forwarded unchanged.
+ */
+export function encryptedStore(inner: ObjectStore, encryption: StoreEncryption): ObjectStore {
+  const store = new EncryptedStore(inner, encryption);
+  return new Proxy(store, {
+    has: (target, name) => name in target || name in inner,
+    get(target, name, receiver) {
+      if (name in target) return Reflect.get(target, name, receiver);
+      const value: unknown = Reflect.get(inner, name);
+      return typeof value === 'function' ? value.bind(inner) : value;
+    },
+  });
+}
