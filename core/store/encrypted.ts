@@ -1,4 +1,4 @@
-import { createCipheriv, createDecipheriv, randomBytes, randomUUID, type Cipher, type Decipher } from 'node:crypto';
+import { createCipheriv, createDecipheriv, randomBytes, randomUUID, type Cipher } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { stat, unlink } from 'node:fs/promises';
 import { Readable } from 'node:stream';
@@ -134,11 +134,7 @@ class EncryptedStore implements ObjectStore {
       keyId = header.keyId;
       // The wrapped key is saved first: an object is never in the store without its key.
       await keys.save(header.keyId, { masterKeyId: masterKey.id, wrapped: wrapDataKey(masterKey, header.keyId, dataKey) });
-      const plain = exactly(body, size);
-      const encrypted =
-        spec.pooled && size > PIECE_SIZE
-          ? pooledCiphertext(plain, this.pool, spec.name, dataKey, header.iv)
-          : inlineCiphertext(plain, createCipheriv(spec.name, dataKey, header.iv));
+      const encrypted = this.ctr(header, dataKey, 0, exactly(body, size), size > PIECE_SIZE);
       const stored = Readable.from(withHeader(encodeHeader(header), encrypted), { objectMode: false });
       await this.inner.put(key, stored, HEADER_SIZE + size, contentType);
       if (replaced && replaced.keyId !== header.keyId) await this.forget(replaced.keyId);
@@ -169,9 +165,8 @@ class EncryptedStore implements ObjectStore {
     const source = await this.inner.get(key, stored).catch((err: unknown) => {
       throw err instanceof RangeError ? new RangeError(`range ${range.start}-${range.end} is outside object ${key}`) : err;
     });
-    const { counter, skip } = counterAt(header.iv, range.start);
-    const decrypt = createDecipheriv(CIPHERS[header.cipher].name, await this.dataKey(header.keyId, key), counter);
-    return Readable.from(skipping(source, decrypt, skip), { objectMode: false });
+    const plain = this.ctr(header, await this.dataKey(header.keyId, key), stored.start - HEADER_SIZE, source, true);
+    return Readable.from(dropFirst(plain, range.start % BLOCK_SIZE), { objectMode: false });
   }
 
   async stat(key: string): Promise<ObjectInfo | null> {
@@ -204,19 +199,31 @@ class EncryptedStore implements ObjectStore {
 
   /** Plaintext of a whole stored object: the header first, then the ciphertext from counter IV. */
   private async *plaintext(source: Readable, key: string): AsyncGenerator<Buffer> {
-    let head = Buffer.alloc(0);
-    let decrypt: Decipher | undefined;
-    for await (let chunk of source as AsyncIterable<Buffer>) {
-      if (!decrypt) {
-        head = Buffer.concat([head, chunk]);
-        if (head.length < HEADER_SIZE) continue;
-        const header = decodeHeader(head, key);
-        decrypt = createDecipheriv(CIPHERS[header.cipher].name, await this.dataKey(header.keyId, key), header.iv);
-        chunk = head.subarray(HEADER_SIZE);
+    const chunks = (source as AsyncIterable<Buffer>)[Symbol.asyncIterator]();
+    try {
+      let head = Buffer.alloc(0);
+      while (head.length < HEADER_SIZE) {
+        const next = await chunks.next();
+        if (next.done) throw new Error(`object ${key} is shorter than its encryption header`);
+        head = Buffer.concat([head, next.value]);
       }
-      if (chunk.length > 0) yield decrypt.update(chunk);
+      const header = decodeHeader(head, key);
+      async function* ciphertext(): AsyncGenerator<Buffer> {
+        if (head.length > HEADER_SIZE) yield head.subarray(HEADER_SIZE);
+        for (let next = await chunks.next(); !next.done; next = await chunks.next()) yield next.value;
+      }
+      yield* this.ctr(header, await this.dataKey(header.keyId, key), 0, ciphertext(), true);
+    } finally {
+      await chunks.return?.(); // a reader that stops early releases the stored stream
     }
-    if (!decrypt) throw new Error(`object ${key} is shorter than its encryption header`);
+  }
+
+  /** CTR (encryption and decryption alike) of `body`, which starts at block-aligned plaintext `offset`. */
+  private ctr(header: Header, dataKey: Buffer, offset: number, body: AsyncIterable<Buffer>, large: boolean): AsyncIterable<Buffer> {
+    const spec = CIPHERS[header.cipher];
+    return spec.pooled && large
+      ? pooledCiphertext(body, this.pool, spec.name, dataKey, header.iv, offset)
+      : inlineCiphertext(body, createCipheriv(spec.name, dataKey, counterAt(header.iv, offset).counter));
   }
 
   private async dataKey(keyId: string, key: string): Promise<Buffer> {
@@ -250,9 +257,9 @@ async function* inlineCiphertext(body: AsyncIterable<Buffer>, encrypt: Cipher): 
 const PIECE_SIZE = 1024 * 1024;
 
 /** Encrypts pieces on the pool's workers, a few ahead of the consumer, and yields them in order. */
-async function* pooledCiphertext(body: AsyncIterable<Buffer>, pool: CtrPool, cipher: string, key: Buffer, iv: Buffer): AsyncGenerator<Buffer> {
+async function* pooledCiphertext(body: AsyncIterable<Buffer>, pool: CtrPool, cipher: string, key: Buffer, iv: Buffer, start: number): AsyncGenerator<Buffer> {
   const inFlight: Promise<Buffer>[] = [];
-  let offset = 0;
+  let offset = start;
   for await (const piece of pieces(body, PIECE_SIZE)) {
     const done = pool.run(cipher, key, counterAt(iv, offset).counter, piece);
     done.catch(() => {}); // awaited in order below; a failure must not count as unhandled meanwhile
@@ -283,11 +290,10 @@ async function* pieces(chunks: AsyncIterable<Buffer>, size: number): AsyncGenera
   if (filled > 0) yield Buffer.concat(held, filled);
 }
 
-/** Decrypts a stored range that starts at a block boundary, dropping the `skip` bytes before the asked offset. */
-async function* skipping(source: Readable, decrypt: Decipher, skip: number): AsyncGenerator<Buffer> {
+/** Drops the first `skip` bytes: a range decrypted from its block boundary, up to the asked offset. */
+async function* dropFirst(plain: AsyncIterable<Buffer>, skip: number): AsyncGenerator<Buffer> {
   let left = skip;
-  for await (const chunk of source as AsyncIterable<Buffer>) {
-    let out = decrypt.update(chunk);
+  for await (let out of plain) {
     if (left > 0) {
       const dropped = Math.min(left, out.length);
       out = out.subarray(dropped);
