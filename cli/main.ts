@@ -142,12 +142,12 @@ function coverage(rows: number, covered: Verdict['covered']): string {
 }
 
 async function localVerdicts(): Promise<Verdicts> {
-  const { openDatabase, verifyTrail, createStore, loadOrCreateSigningKey, crossCheckTrails } = await platform();
+  const { openDatabase, verifyTrail, openStore, loadOrCreateSigningKey, crossCheckTrails } = await platform();
   const config = readConfig();
   const { db, close } = await openDatabase(config);
   try {
     const key = await loadOrCreateSigningKey(join(config.home, 'keys'));
-    const store = createStore(config);
+    const store = await openStore(config, db);
     return { verdicts: [await verifyTrail(db, store, key, 'audit'), await verifyTrail(db, store, key, 'custody')], cross: await crossCheckTrails(db) };
   } finally {
     await close();
@@ -379,6 +379,32 @@ function onShutdown(close: () => Promise<void>): void {
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
 }
+
+program
+  .command('keys')
+  .description('Master keys of the encryption at rest (EVIDENCE_ENCRYPTION, docs/encryption.md)')
+  .command('rotate')
+  .description('Re-wrap every data key under a new master key, without re-encrypting any object; resumable. Run with the current key in EVIDENCE_MASTER_KEY_FILE; after every process runs with the new key, run again with --retire')
+  .requiredOption('--new-key-file <path>', 'the new master key: a file of 32 random bytes (generated there, mode 0600, if it does not exist)')
+  .option('--retire', 'then forget every other master key: their key files open nothing any more')
+  .action(async (opts: { newKeyFile: string; retire?: boolean }) => {
+    const { openDatabase, openStore, loadMasterKey, rotateMasterKey } = await platform();
+    const config = readConfig();
+    if (!config.encryption) throw new InvalidArgumentError('EVIDENCE_ENCRYPTION is not set: there are no master keys to rotate');
+    const { db, close } = await openDatabase(config);
+    try {
+      await openStore(config, db); // the checks of a start: the current key must be this platform's
+      const current = await loadMasterKey(config.encryption.masterKeyFile);
+      const next = await loadMasterKey(opts.newKeyFile, true);
+      const result = await rotateMasterKey(db, current, next, { retire: opts.retire ?? false });
+      console.log(`${result.rewrapped} data keys re-wrapped under master key ${next.id} (${opts.newKeyFile}); no object was rewritten`);
+      if (opts.retire) console.log(`retired master keys: ${result.retired.join(', ') || 'none'}; only ${next.id} opens the store now`);
+      else console.log(`master key ${current.id} still opens every object. Next: set EVIDENCE_MASTER_KEY_FILE=${opts.newKeyFile} for every process and restart them, then run this command again with --retire (and the old key still in EVIDENCE_MASTER_KEY_FILE here)`);
+    } finally {
+      await close();
+    }
+    finish(0);
+  });
 
 registerExportCommands(program);
 program.parseAsync().catch((error: unknown) => {

@@ -6,4 +6,5 @@ export { loadOrCreateSigningKey } from '../core/signing-key';
 export { JOB_KINDS, parseJobKinds } from '../core/jobs';
 export { verifyTrail } from '../core/checkpoints';
 export { crossCheckTrails } from '../core/cross-check';
-export { createStore } from '../core/store/factory';
+export { openStore } from '../core/store/factory';
+export { loadMasterKey, rotateMasterKey } from '../core/encryption-keys';

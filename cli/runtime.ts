@@ -14,7 +14,7 @@ import { retentionTask } from '../core/disposal';
 import { webhookTask } from '../api/webhook-delivery';
 import { IngestService } from '../ingest/service';
 import { loadOrCreateSigningKey } from '../core/signing-key';
-import { createStore } from '../core/store/factory';
+import { openStore } from '../core/store/factory';
 import type { ObjectStore } from '../core/store/port';
 import { RevokedTokenError, createToken, generateToken } from '../core/tokens';
 import { APP_ROLE, connect, migrateToLatest, type Db } from '../schema/database';
@@ -64,8 +64,7 @@ export async function startRuntime(config: Readonly<Config>): Promise<Runtime> {
     // From here on the platform works as the application role: it cannot rewrite the trails.
     const db = connect(database.url, { role: APP_ROLE });
     stops.push({ url: database.url, stop: () => db.destroy() });
-    const store = createStore(config);
-    await store.ensureReady();
+    const store = await openStore(config, db);
     return {
       db,
       databaseUrl: database.url,

@@ -49,6 +49,16 @@ export interface Config {
   retentionGraceDays: number;
   /** EVIDENCE_WEBHOOK_ALLOW_PRIVATE=1: webhook receivers on loopback and private networks are allowed. */
   webhookAllowPrivate: boolean;
+  /** EVIDENCE_ENCRYPTION (sm4 or aes) with its master key file; null: objects are stored in the clear. */
+  encryption: EncryptionConfig | null;
+}
+
+export interface EncryptionConfig {
+  cipher: 'sm4' | 'aes';
+  /** EVIDENCE_MASTER_KEY_FILE, else EVIDENCE_HOME/keys/master.key. */
+  masterKeyFile: string;
+  /** Only the default file is generated on first start; a named file must exist. */
+  generateMasterKey: boolean;
 }
 
 /** How the ingest treats uploads nobody finishes, and its staging space. */
@@ -120,7 +130,16 @@ export function readConfig(env: Env = process.env): Readonly<Config> {
     objectLockHorizonDays: readHorizonDays(env),
     retentionGraceDays: integer(env, 'EVIDENCE_RETENTION_GRACE_DAYS', 7),
     webhookAllowPrivate: flag(env, 'EVIDENCE_WEBHOOK_ALLOW_PRIVATE'),
+    encryption: readEncryption(env, home),
   });
+}
+
+function readEncryption(env: Env, home: string): EncryptionConfig | null {
+  const cipher = env.EVIDENCE_ENCRYPTION ?? '';
+  if (cipher === '' || cipher === 'none') return null;
+  if (cipher !== 'sm4' && cipher !== 'aes') throw new ConfigError(`EVIDENCE_ENCRYPTION must be sm4, aes or none, got "${cipher}"`);
+  const file = env.EVIDENCE_MASTER_KEY_FILE;
+  return Object.freeze({ cipher, masterKeyFile: file ? resolve(file) : join(home, 'keys', 'master.key'), generateMasterKey: !file });
 }
 
 function readTrustedProxies(env: Env): readonly string[] {

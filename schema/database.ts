@@ -14,6 +14,7 @@ import * as platformEvents from './migrations/0010_platform_events';
 import * as caseStages from './migrations/0011_case_stages';
 import * as retention from './migrations/0013_retention';
 import * as webhooks from './migrations/0012_webhooks';
+import * as encryption from './migrations/0016_encryption';
 
 export type Db = Kysely<Database>;
 
@@ -32,6 +33,7 @@ const migrations: Record<string, Migration> = {
   '0011_case_stages': caseStages,
   '0013_retention': retention,
   '0012_webhooks': webhooks,
+  '0016_encryption': encryption,
 };
 
 /**

@@ -493,6 +493,21 @@ export interface RetentionDisposalItemsTable {
   objects: ColumnType<Record<string, unknown> | null, string | null | undefined, string | null>;
 }
 
+/** A master key of the encryption at rest, by fingerprint, with a check value sealed under it. */
+export interface MasterKeysTable {
+  id: string;
+  check_value: Buffer;
+  created_at: Generated<Date>;
+}
+
+/** An object's data key wrapped by one master key (two wrappings while a rotation runs). */
+export interface DataKeysTable {
+  key_id: string;
+  master_key_id: string;
+  wrapped_key: Buffer;
+  created_at: Generated<Date>;
+}
+
 export interface Database {
   units: UnitsTable;
   users: UsersTable;
@@ -530,6 +545,8 @@ export interface Database {
   retention_category_changes: RetentionCategoryChangesTable;
   retention_disposals: RetentionDisposalsTable;
   retention_disposal_items: RetentionDisposalItemsTable;
+  master_keys: MasterKeysTable;
+  data_keys: DataKeysTable;
 }
 
 export type EvidenceRow = Selectable<EvidenceTable>;

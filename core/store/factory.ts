@@ -1,4 +1,7 @@
 import type { Config } from '../config';
+import { openStoreEncryption } from '../encryption-keys';
+import type { Db } from '../../schema/database';
+import { encryptedStore } from './encrypted';
 import { FilesystemStore } from './fs';
 import type { ObjectStore } from './port';
 import { S3Store, parseS3Endpoint } from './s3';
@@ -8,4 +11,15 @@ export function createStore(config: Pick<Config, 'store'>): ObjectStore {
   if (config.store.kind === 'filesystem') return new FilesystemStore(config.store.root);
   const { endpoint, accessKey, secretKey, region, bucket, objectLock } = config.store.s3;
   return new S3Store({ ...parseS3Endpoint(endpoint), accessKey, secretKey, region, bucket, objectLock });
+}
+
+/**
+ * The platform's store, ready: `createStore`'s, behind the encrypting decorator when
+ * EVIDENCE_ENCRYPTION is set (after the master key checks, which fail the start clearly).
+ */
+export async function openStore(config: Pick<Config, 'store' | 'encryption'>, db: Db): Promise<ObjectStore> {
+  const inner = createStore(config);
+  await inner.ensureReady();
+  const encryption = await openStoreEncryption(db, config.encryption, inner);
+  return encryption ? encryptedStore(inner, encryption) : inner;
 }

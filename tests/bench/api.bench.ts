@@ -1,12 +1,9 @@
 /**
  * npm run bench:api — with 100,000 evidence rows and 10,000 cases seeded, load the running server
  * (`evidence up`, its own process) with autocannon: p50/p99 of a filtered evidence search as a
- * handler and as an auditor; then Range streaming of a 256 MiB original against reading the same
- * file from disk, in the same run.
+ * handler and as an auditor. Range streaming has its own benchmark: npm run bench:range.
  */
 import { spawn } from 'node:child_process';
-import { createHash, randomBytes } from 'node:crypto';
-import { createReadStream } from 'node:fs';
 import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -84,31 +81,7 @@ try {
   await load('as an auditor (everything)', auditorToken, filter);
   await load('as an auditor, by officer number', auditorToken, '/api/evidence?limit=50&officerNo=B00042');
 
-  // Range streaming: a real 256 MiB original docked through the protocol, read back in 4 MiB ranges.
-  const size = 256 * 1024 * 1024;
-  const bytes = randomBytes(size);
-  const session = await api('POST', '/ingest/v1/sessions', { station: { code: 'BENCH' }, bay: 1, recorder: { serial: 'DSJBIG' } });
-  const upload = await api('POST', `/ingest/v1/sessions/${session.sessionId}/files`, { pathBase64: Buffer.from('big.mp4').toString('base64'), size });
-  await fetch(`${base}/ingest/v1/uploads/${upload.uploadId}`, { method: 'PATCH', headers: { authorization: `Bearer ${adminToken}`, 'content-type': 'application/offset+octet-stream', 'upload-offset': '0' }, body: bytes });
-  const done = await api('POST', `/ingest/v1/uploads/${upload.uploadId}/complete`, { sha256: createHash('sha256').update(bytes).digest('hex'), sm3: createHash('sm3').update(bytes).digest('hex') });
-  const key = (await db.query('select storage_key from evidence where id = $1', [done.evidenceId])).rows[0].storage_key as string;
   await db.end();
-
-  const t0 = performance.now();
-  const hash = createHash('sha256');
-  const chunk = 4 * 1024 * 1024;
-  for (let start = 0; start < size; start += chunk) {
-    const res = await fetch(`${base}/api/evidence/${done.evidenceId}/original`, { headers: { authorization: `Bearer ${auditorToken}`, range: `bytes=${start}-${start + chunk - 1}` } });
-    hash.update(Buffer.from(await res.arrayBuffer()));
-  }
-  const rangeSeconds = (performance.now() - t0) / 1000;
-  if (hash.digest('hex') !== done.sha256) throw new Error('Range reads did not reassemble the original');
-  const t1 = performance.now();
-  const diskHash = createHash('sha256');
-  for await (const c of createReadStream(join(home, 'objects', key), { highWaterMark: 1 << 20 })) diskHash.update(c as Buffer);
-  const diskSeconds = (performance.now() - t1) / 1000;
-  const mb = size / 1e6;
-  console.log(`\nRange streaming, 4 MiB ranges over HTTP: ${(mb / rangeSeconds).toFixed(0)} MB/s; the same file read from disk: ${(mb / diskSeconds).toFixed(0)} MB/s; ratio ${(diskSeconds / rangeSeconds).toFixed(2)}x (both include SHA-256 of the bytes)`);
 } finally {
   server.kill('SIGTERM');
   await new Promise((r) => server.once('exit', r));

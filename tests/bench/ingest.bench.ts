@@ -1,17 +1,18 @@
 /**
  * npm run bench:ingest — dock 1 GiB of generated files through the real HTTP path into the
  * filesystem store and into S3 (Ceph RGW started by scripts/s3-server.sh), and time sha256sum over
- * the same files in the same run. The server runs as its own process (`evidence up`) so its peak
+ * the same files in the same run, then again with encryption at rest (SM4-CTR and AES-256-CTR on
+ * the filesystem, SM4-CTR on S3). The server runs as its own process (`evidence up`) so its peak
  * RSS (VmHWM) is measured alone. BENCH_GIB overrides the total size.
  */
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { chmod, mkdir, mkdtemp, open, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { offloadVolume } from '../../dock-agent/offload';
-import { generateToken } from '../../core/tokens';
+import { startServer } from './server';
 
 const run = promisify(execFile);
 const total = Number(process.env.BENCH_GIB ?? 1) * 1024 ** 3;
@@ -30,19 +31,6 @@ async function makeVolume(dir: string): Promise<void> {
     }
     await fh.close();
   }
-}
-
-async function startServer(home: string, port: number, env: Record<string, string>): Promise<{ child: ChildProcess; url: string; token: string }> {
-  const token = generateToken();
-  const child = spawn(process.execPath, ['bin/evidence.js', 'up'], {
-    env: { ...process.env, ...env, EVIDENCE_HOME: home, EVIDENCE_PORT: String(port), EVIDENCE_PG_PORT: String(port + 1), EVIDENCE_REDIS_PORT: String(port + 2), EVIDENCE_ADMIN_TOKEN: token, EVIDENCE_LOG_LEVEL: 'warn' },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  await new Promise<void>((resolve, reject) => {
-    child.stdout!.on('data', (d: Buffer) => d.toString().includes('listening on') && resolve());
-    child.once('exit', (code) => reject(new Error(`server exited with ${code}`)));
-  });
-  return { child, url: `http://127.0.0.1:${port}`, token };
 }
 
 async function peakRssMb(pid: number): Promise<number> {
@@ -82,6 +70,8 @@ try {
   const shaMbps = total / 1e6 / shaSeconds;
 
   const fs = await dockInto('fs', volume, join(work, 'home-fs'), 18080);
+  const fsSm4 = await dockInto('fs-sm4', volume, join(work, 'home-fs-sm4'), 18100, { EVIDENCE_ENCRYPTION: 'sm4' });
+  const fsAes = await dockInto('fs-aes', volume, join(work, 'home-fs-aes'), 18110, { EVIDENCE_ENCRYPTION: 'aes' });
   const s3env = Object.fromEntries(
     (await run('bash', ['scripts/s3-server.sh', 'start'])).stdout
       .split('\n')
@@ -89,13 +79,19 @@ try {
       .map((l) => l.split('=') as [string, string]),
   );
   const s3 = await dockInto('s3', volume, join(work, 'home-s3'), 18090, { ...s3env, S3_BUCKET: `bench-${Date.now()}` });
+  const s3Sm4 = await dockInto('s3-sm4', volume, join(work, 'home-s3-sm4'), 18120, { ...s3env, S3_BUCKET: `bench-sm4-${Date.now()}`, EVIDENCE_ENCRYPTION: 'sm4' });
 
   const line = (name: string, r: { mbps: number; seconds: number; rss: number }) =>
     `${name.padEnd(28)} ${r.mbps.toFixed(1).padStart(7)} MB/s  ${r.seconds.toFixed(1).padStart(6)} s  ratio to sha256sum ${(r.mbps / shaMbps).toFixed(2)}x  server peak RSS ${r.rss.toFixed(0)} MB`;
   console.log(`\nsha256sum (same files)       ${shaMbps.toFixed(1).padStart(7)} MB/s  ${shaSeconds.toFixed(1).padStart(6)} s`);
   console.log(line('ingest → filesystem store', fs));
   console.log(line('ingest → S3 (Ceph RGW)', s3));
-  console.log('\ngoals: filesystem ingest >= 0.5x sha256sum; server RSS < 200 MB');
+  // Encryption at rest (EVIDENCE_ENCRYPTION): the same files, the cost against the same store in the clear.
+  const cost = (r: { mbps: number }, clear: { mbps: number }) => `  cost ${((1 - r.mbps / clear.mbps) * 100).toFixed(0)}% of the clear throughput`;
+  console.log(line('ingest → filesystem, SM4-CTR', fsSm4) + cost(fsSm4, fs));
+  console.log(line('ingest → filesystem, AES-CTR', fsAes) + cost(fsAes, fs));
+  console.log(line('ingest → S3, SM4-CTR', s3Sm4) + cost(s3Sm4, s3));
+  console.log('\ngoals: filesystem ingest >= 0.5x sha256sum; server RSS < 200 MB; SM4-CTR costs at most 25% of the ingest throughput');
 } finally {
   await rm(work, { recursive: true, force: true });
 }

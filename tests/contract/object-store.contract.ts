@@ -91,6 +91,14 @@ export function objectStoreContract(
       expect((await range(99_999, 99_999)).equals(bytes.subarray(99_999))).toBe(true);
     });
 
+    it('reads ranges at any offset, across 16-byte block boundaries', async () => {
+      const bytes = randomBytes(100_003);
+      await put(store, 'originals/odd', bytes);
+      for (const [start, end] of [[1, 100_002], [15, 16], [16, 31], [17, 100_000], [31, 32], [65_535, 65_537], [100_002, 100_002]] as const) {
+        expect((await bytesOf(await store.get('originals/odd', { start, end }))).equals(bytes.subarray(start, end + 1)), `${start}-${end}`).toBe(true);
+      }
+    });
+
     it('refuses a range that runs past the end', async () => {
       await put(store, 'originals/ranged', randomBytes(10));
       await expect(store.get('originals/ranged', { start: 5, end: 10 })).rejects.toThrow(RangeError);

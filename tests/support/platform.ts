@@ -35,7 +35,8 @@ export interface TestPlatform {
 /** A real server on a fresh database; the filesystem store unless another store is given. */
 export async function startTestPlatform(
   options: {
-    store?: ObjectStore;
+    /** A store, or how to open one on the platform's database (e.g. `openStore` with encryption). */
+    store?: ObjectStore | ((db: Db) => Promise<ObjectStore>);
     listen?: boolean;
     maxFileBytes?: number;
     now?: () => Date;
@@ -52,7 +53,7 @@ export async function startTestPlatform(
   await mkdir(scratch);
   const database = await createTestDatabase();
   const db = options.databaseVia ? connect(await options.databaseVia(database.url), { role: APP_ROLE }) : database.db;
-  const store = options.store ?? new FilesystemStore(join(dir, 'objects'));
+  const store = typeof options.store === 'function' ? await options.store(db) : (options.store ?? new FilesystemStore(join(dir, 'objects')));
   await store.ensureReady();
   const signingKey = await loadOrCreateSigningKey(join(dir, 'keys'));
   const app = await buildServer({

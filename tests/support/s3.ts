@@ -118,3 +118,14 @@ export async function removeTestBucket(config: S3TestConfig, bucket: string): Pr
   for (const key of unfinished) await client.removeIncompleteUpload(bucket, key);
   await client.removeBucket(bucket);
 }
+
+/** Every object of a test bucket as it lies in the store (what a leaked bucket would give away). */
+export async function* storedObjects(config: S3TestConfig, bucket: string): AsyncGenerator<{ key: string; bytes: Buffer }> {
+  const client = new Client({ ...parseS3Endpoint(config.endpoint), accessKey: config.accessKey, secretKey: config.secretKey, region: config.region });
+  for await (const item of client.listObjectsV2(bucket, '', true)) {
+    if (!item.name) continue;
+    const chunks: Buffer[] = [];
+    for await (const chunk of await client.getObject(bucket, item.name)) chunks.push(chunk as Buffer);
+    yield { key: item.name, bytes: Buffer.concat(chunks) };
+  }
+}

@@ -55,3 +55,19 @@ describe('EVIDENCE_WEBHOOK_ALLOW_PRIVATE', () => {
     expect(() => readConfig({ EVIDENCE_WEBHOOK_ALLOW_PRIVATE: 'yes' })).toThrow(ConfigError);
   });
 });
+
+describe('EVIDENCE_ENCRYPTION and EVIDENCE_MASTER_KEY_FILE', () => {
+  it.each([
+    [{}, null],
+    [{ EVIDENCE_ENCRYPTION: '' }, null],
+    [{ EVIDENCE_ENCRYPTION: 'none', EVIDENCE_MASTER_KEY_FILE: '/k' }, null],
+    [{ EVIDENCE_HOME: '/h', EVIDENCE_ENCRYPTION: 'sm4' }, { cipher: 'sm4', masterKeyFile: '/h/keys/master.key', generateMasterKey: true }],
+    [{ EVIDENCE_ENCRYPTION: 'aes', EVIDENCE_MASTER_KEY_FILE: '/etc/evidence/master.key' }, { cipher: 'aes', masterKeyFile: '/etc/evidence/master.key', generateMasterKey: false }],
+  ])('%o → %o', (env, encryption) => {
+    expect(readConfig(env).encryption).toEqual(encryption);
+  });
+
+  it('refuses an unknown cipher', () => {
+    expect(() => readConfig({ EVIDENCE_ENCRYPTION: 'des' })).toThrow(/EVIDENCE_ENCRYPTION must be sm4, aes or none, got "des"/);
+  });
+});

@@ -1,0 +1,341 @@
+import { createCipheriv, createDecipheriv, randomBytes, randomUUID, type Cipher } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { stat, unlink } from 'node:fs/promises';
+import { Readable } from 'node:stream';
+import { CtrPool } from './ctr-pool';
+import { assertSafeKey, exactly } from './fs';
+import { ObjectNotFoundError } from './port';
+import type { ByteRange, ObjectInfo, ObjectStore } from './port';
+
+/**
+ * Encryption at rest (issue 19 item 3), as a decorator around any ObjectStore: every caller
+ * (ingest, transcode, exports, fixity, Range streaming) keeps reading and writing plaintext.
+ *
+ * Each object is `HEADER_SIZE` bytes of header followed by the plaintext encrypted with SM4-CTR or
+ * AES-256-CTR under a random data key of its own. CTR keeps the object seekable: a Range read
+ * fetches only the blocks it needs and starts the counter at the first one. The header names the
+ * cipher, the IV and the data key's id; the data key itself lives in a DataKeyRepository, wrapped
+ * by the master key, so rotating the master key re-wraps small rows and never rewrites objects.
+ */
+
+export type EncryptionCipher = 'sm4' | 'aes';
+
+/** `pooled`: large objects are encrypted on worker threads (SM4 is software-only; AES-NI is faster inline than a copy to a worker). */
+const CIPHERS: Record<EncryptionCipher, { code: number; name: string; keyBytes: number; label: string; pooled: boolean }> = {
+  sm4: { code: 1, name: 'sm4-ctr', keyBytes: 16, label: 'SM4-CTR', pooled: true },
+  aes: { code: 2, name: 'aes-256-ctr', keyBytes: 32, label: 'AES-256-CTR', pooled: false },
+};
+
+export const BLOCK_SIZE = 16;
+export const HEADER_SIZE = 64;
+const MAGIC = Buffer.from('EVSTORE1', 'latin1');
+
+/** A master key: 32 bytes and the id objects' data keys record (a fingerprint, never the key). */
+export interface MasterKey {
+  id: string;
+  key: Buffer;
+}
+
+/** One data key wrapped by one master key. */
+export interface DataKeyWrapping {
+  masterKeyId: string;
+  wrapped: Buffer;
+}
+
+/** Where wrapped data keys are kept (PostgreSQL: core/encryption-keys.ts). */
+export interface DataKeyRepository {
+  save(keyId: string, wrapping: DataKeyWrapping): Promise<void>;
+  /** Every wrapping of the data key (more than one while a master key is being rotated). */
+  wrappings(keyId: string): Promise<DataKeyWrapping[]>;
+  remove(keyId: string): Promise<void>;
+}
+
+export interface StoreEncryption {
+  cipher: EncryptionCipher;
+  masterKey: MasterKey;
+  keys: DataKeyRepository;
+}
+
+interface Header {
+  cipher: EncryptionCipher;
+  iv: Buffer;
+  keyId: string;
+}
+
+export function encodeHeader(header: Header): Buffer {
+  const out = Buffer.alloc(HEADER_SIZE);
+  MAGIC.copy(out, 0);
+  out[8] = CIPHERS[header.cipher].code;
+  header.iv.copy(out, 16);
+  Buffer.from(header.keyId.replaceAll('-', ''), 'hex').copy(out, 32);
+  return out;
+}
+
+export function decodeHeader(bytes: Buffer, key: string): Header {
+  const cipher = (Object.keys(CIPHERS) as EncryptionCipher[]).find((c) => CIPHERS[c].code === bytes[8]);
+  if (bytes.length < HEADER_SIZE || !bytes.subarray(0, MAGIC.length).equals(MAGIC) || !cipher) {
+    throw new Error(`object ${key} has no encryption header: it was not written by this platform with encryption on`);
+  }
+  const id = bytes.subarray(32, 48).toString('hex');
+  return { cipher, iv: Buffer.from(bytes.subarray(16, 32)), keyId: `${id.slice(0, 8)}-${id.slice(8, 12)}-${id.slice(12, 16)}-${id.slice(16, 20)}-${id.slice(20)}` };
+}
+
+/**
+ * Where a CTR decryption starting at plaintext `offset` begins: the counter block of the 16-byte
+ * block holding it (IV + floor(offset / 16), big-endian, modulo 2^128 as OpenSSL counts) and how
+ * many decrypted bytes to drop before `offset`.
+ */
+export function counterAt(iv: Buffer, offset: number): { counter: Buffer; skip: number } {
+  const blocks = BigInt(Math.floor(offset / BLOCK_SIZE));
+  const value = (BigInt(`0x${iv.toString('hex')}`) + blocks) % (1n << 128n);
+  return { counter: Buffer.from(value.toString(16).padStart(32, '0'), 'hex'), skip: offset % BLOCK_SIZE };
+}
+
+/** The stored bytes a plaintext range needs: from the start of its first block to its last byte. */
+export function storedRange(range: ByteRange): ByteRange {
+  const { start, end } = range;
+  if (!Number.isSafeInteger(start) || !Number.isSafeInteger(end) || start < 0 || end < start) {
+    throw new RangeError(`range ${start}-${end} is not a byte range`);
+  }
+  return { start: HEADER_SIZE + start - (start % BLOCK_SIZE), end: HEADER_SIZE + end };
+}
+
+/** How many data keys stay unwrapped in memory: a video played by Range requests unwraps its key once. */
+const KEY_CACHE_SIZE = 1024;
+
+class EncryptedStore implements ObjectStore {
+  readonly description: string;
+  private readonly cache = new Map<string, Buffer>();
+  private readonly pool = new CtrPool();
+
+  constructor(
+    private readonly inner: ObjectStore,
+    private readonly encryption: StoreEncryption,
+  ) {
+    this.description = `${inner.description}, encrypted with ${CIPHERS[encryption.cipher].label}`;
+  }
+
+  ensureReady(): Promise<void> {
+    return this.inner.ensureReady();
+  }
+
+  async put(key: string, body: Readable, size: number, contentType?: string): Promise<void> {
+    const { cipher, masterKey, keys } = this.encryption;
+    const spec = CIPHERS[cipher];
+    let keyId: string | undefined;
+    try {
+      assertSafeKey(key);
+      const replaced = await this.headerOf(key).catch((err: unknown) => {
+        if (err instanceof ObjectNotFoundError) return null;
+        throw err;
+      });
+      const dataKey = randomBytes(spec.keyBytes);
+      const header = { cipher, iv: randomBytes(BLOCK_SIZE), keyId: randomUUID() };
+      keyId = header.keyId;
+      // The wrapped key is saved first: an object is never in the store without its key.
+      await keys.save(header.keyId, { masterKeyId: masterKey.id, wrapped: wrapDataKey(masterKey, header.keyId, dataKey) });
+      const encrypted = this.ctr(header, dataKey, 0, exactly(body, size), size > PIECE_SIZE);
+      const stored = Readable.from(withHeader(encodeHeader(header), encrypted), { objectMode: false });
+      await this.inner.put(key, stored, HEADER_SIZE + size, contentType);
+      if (replaced && replaced.keyId !== header.keyId) await this.forget(replaced.keyId);
+    } catch (err) {
+      body.destroy();
+      if (keyId) await this.forget(keyId).catch(() => {});
+      throw err;
+    }
+  }
+
+  async putFile(key: string, localPath: string, size: number, contentType?: string): Promise<void> {
+    assertSafeKey(key);
+    // No rename into place any more: the file is encrypted while it is copied.
+    const actual = (await stat(localPath)).size;
+    if (actual !== size) throw new Error(`${localPath} has ${actual} bytes, expected ${size}`);
+    await this.put(key, createReadStream(localPath), size, contentType);
+    await unlink(localPath);
+  }
+
+  async get(key: string, range?: ByteRange): Promise<Readable> {
+    assertSafeKey(key);
+    if (!range) {
+      const source = await this.inner.get(key);
+      return Readable.from(this.plaintext(source, key), { objectMode: false });
+    }
+    const stored = storedRange(range);
+    const header = await this.headerOf(key);
+    const source = await this.inner.get(key, stored).catch((err: unknown) => {
+      throw err instanceof RangeError ? new RangeError(`range ${range.start}-${range.end} is outside object ${key}`) : err;
+    });
+    const plain = this.ctr(header, await this.dataKey(header.keyId, key), stored.start - HEADER_SIZE, source, true);
+    return Readable.from(dropFirst(plain, range.start % BLOCK_SIZE), { objectMode: false });
+  }
+
+  async stat(key: string): Promise<ObjectInfo | null> {
+    const info = await this.inner.stat(key);
+    if (!info) return null;
+    if (info.size < HEADER_SIZE) throw new Error(`object ${key} is shorter than its encryption header`);
+    return { size: info.size - HEADER_SIZE };
+  }
+
+  async delete(key: string): Promise<void> {
+    assertSafeKey(key);
+    const header = await this.headerOf(key).catch(() => null);
+    await this.inner.delete(key);
+    if (header) await this.forget(header.keyId);
+  }
+
+  list(prefix: string): AsyncIterable<string> {
+    return this.inner.list(prefix);
+  }
+
+  private async headerOf(key: string): Promise<Header> {
+    const chunks: Buffer[] = [];
+    for await (const chunk of (await this.inner.get(key, { start: 0, end: HEADER_SIZE - 1 }).catch((err: unknown) => {
+      throw err instanceof RangeError ? new Error(`object ${key} is shorter than its encryption header`) : err;
+    })) as AsyncIterable<Buffer>) {
+      chunks.push(chunk);
+    }
+    return decodeHeader(Buffer.concat(chunks), key);
+  }
+
+  /** Plaintext of a whole stored object: the header first, then the ciphertext from counter IV. */
+  private async *plaintext(source: Readable, key: string): AsyncGenerator<Buffer> {
+    const chunks = (source as AsyncIterable<Buffer>)[Symbol.asyncIterator]();
+    try {
+      let head = Buffer.alloc(0);
+      while (head.length < HEADER_SIZE) {
+        const next = await chunks.next();
+        if (next.done) throw new Error(`object ${key} is shorter than its encryption header`);
+        head = Buffer.concat([head, next.value]);
+      }
+      const header = decodeHeader(head, key);
+      async function* ciphertext(): AsyncGenerator<Buffer> {
+        if (head.length > HEADER_SIZE) yield head.subarray(HEADER_SIZE);
+        for (let next = await chunks.next(); !next.done; next = await chunks.next()) yield next.value;
+      }
+      yield* this.ctr(header, await this.dataKey(header.keyId, key), 0, ciphertext(), true);
+    } finally {
+      await chunks.return?.(); // a reader that stops early releases the stored stream
+    }
+  }
+
+  /** CTR (encryption and decryption alike) of `body`, which starts at block-aligned plaintext `offset`. */
+  private ctr(header: Header, dataKey: Buffer, offset: number, body: AsyncIterable<Buffer>, large: boolean): AsyncIterable<Buffer> {
+    const spec = CIPHERS[header.cipher];
+    return spec.pooled && large
+      ? pooledCiphertext(body, this.pool, spec.name, dataKey, header.iv, offset)
+      : inlineCiphertext(body, createCipheriv(spec.name, dataKey, counterAt(header.iv, offset).counter));
+  }
+
+  private async dataKey(keyId: string, key: string): Promise<Buffer> {
+    const cached = this.cache.get(keyId);
+    if (cached) return cached;
+    const { masterKey, keys } = this.encryption;
+    const wrapping = (await keys.wrappings(keyId)).find((w) => w.masterKeyId === masterKey.id);
+    if (!wrapping) throw new Error(`the data key of object ${key} is not wrapped by master key ${masterKey.id}: its key is missing or was rotated to another master key`);
+    const dataKey = unwrapDataKey(masterKey, keyId, wrapping.wrapped);
+    if (this.cache.size >= KEY_CACHE_SIZE) this.cache.delete(this.cache.keys().next().value!);
+    this.cache.set(keyId, dataKey);
+    return dataKey;
+  }
+
+  private async forget(keyId: string): Promise<void> {
+    this.cache.delete(keyId);
+    await this.encryption.keys.remove(keyId);
+  }
+}
+
+async function* withHeader(header: Buffer, ciphertext: AsyncIterable<Buffer>): AsyncGenerator<Buffer> {
+  yield header;
+  yield* ciphertext;
+}
+
+async function* inlineCiphertext(body: AsyncIterable<Buffer>, encrypt: Cipher): AsyncGenerator<Buffer> {
+  for await (const chunk of body) yield encrypt.update(chunk);
+}
+
+/** Pieces large objects are cut into for the worker threads; a multiple of the block size, so each starts at its own counter. */
+const PIECE_SIZE = 1024 * 1024;
+
+/** Encrypts pieces on the pool's workers, a few ahead of the consumer, and yields them in order. */
+async function* pooledCiphertext(body: AsyncIterable<Buffer>, pool: CtrPool, cipher: string, key: Buffer, iv: Buffer, start: number): AsyncGenerator<Buffer> {
+  const inFlight: Promise<Buffer>[] = [];
+  let offset = start;
+  for await (const piece of pieces(body, PIECE_SIZE)) {
+    const done = pool.run(cipher, key, counterAt(iv, offset).counter, piece);
+    done.catch(() => {}); // awaited in order below; a failure must not count as unhandled meanwhile
+    inFlight.push(done);
+    offset += piece.length;
+    if (inFlight.length > pool.size) yield await inFlight.shift()!;
+  }
+  while (inFlight.length > 0) yield await inFlight.shift()!;
+}
+
+/** Regroups a byte stream into pieces of exactly `size` bytes (the last may be shorter). */
+async function* pieces(chunks: AsyncIterable<Buffer>, size: number): AsyncGenerator<Buffer> {
+  let held: Buffer[] = [];
+  let filled = 0;
+  for await (let chunk of chunks) {
+    while (filled + chunk.length >= size) {
+      const take = size - filled;
+      yield Buffer.concat([...held, chunk.subarray(0, take)], size);
+      chunk = chunk.subarray(take);
+      held = [];
+      filled = 0;
+    }
+    if (chunk.length > 0) {
+      held.push(chunk);
+      filled += chunk.length;
+    }
+  }
+  if (filled > 0) yield Buffer.concat(held, filled);
+}
+
+/** Drops the first `skip` bytes: a range decrypted from its block boundary, up to the asked offset. */
+async function* dropFirst(plain: AsyncIterable<Buffer>, skip: number): AsyncGenerator<Buffer> {
+  let left = skip;
+  for await (let out of plain) {
+    if (left > 0) {
+      const dropped = Math.min(left, out.length);
+      out = out.subarray(dropped);
+      left -= dropped;
+    }
+    if (out.length > 0) yield out;
+  }
+}
+
+/** Additional data binding a wrapped key to its data key id and master key: a wrapping cannot be moved to another object. */
+const wrapAad = (masterKey: MasterKey, keyId: string) => Buffer.from(`evidence data key ${keyId} under ${masterKey.id}`);
+
+/** AES-256-GCM (node has no SM4-GCM): nonce (12) | tag (16) | wrapped key. A wrong master key fails the tag. */
+export function wrapDataKey(masterKey: MasterKey, keyId: string, dataKey: Buffer): Buffer {
+  const nonce = randomBytes(12);
+  const gcm = createCipheriv('aes-256-gcm', masterKey.key, nonce).setAAD(wrapAad(masterKey, keyId));
+  const sealed = Buffer.concat([gcm.update(dataKey), gcm.final()]);
+  return Buffer.concat([nonce, gcm.getAuthTag(), sealed]);
+}
+
+export function unwrapDataKey(masterKey: MasterKey, keyId: string, wrapped: Buffer): Buffer {
+  try {
+    const gcm = createDecipheriv('aes-256-gcm', masterKey.key, wrapped.subarray(0, 12)).setAAD(wrapAad(masterKey, keyId));
+    gcm.setAuthTag(wrapped.subarray(12, 28));
+    return Buffer.concat([gcm.update(wrapped.subarray(28)), gcm.final()]);
+  } catch {
+    throw new Error(`data key ${keyId} does not open with master key ${masterKey.id}`);
+  }
+}
+
+/**
+ * The encrypting decorator. Optional capabilities of the port (such as object lock) act on whole
+ * stored objects, so whatever the inner store offers beyond the core methods is forwarded unchanged.
+ */
+export function encryptedStore(inner: ObjectStore, encryption: StoreEncryption): ObjectStore {
+  const store = new EncryptedStore(inner, encryption);
+  return new Proxy(store, {
+    has: (target, name) => name in target || name in inner,
+    get(target, name, receiver) {
+      if (name in target) return Reflect.get(target, name, receiver);
+      const value: unknown = Reflect.get(inner, name);
+      return typeof value === 'function' ? value.bind(inner) : value;
+    },
+  });
+}
