@@ -75,5 +75,6 @@ async function expiringLine(view: View): Promise<Node[]> {
   const found = await answer(client.GET('/api/retention/expiring', { params: { query: { days: EXPIRING_DAYS } }, signal: view.signal })).catch(() => null);
   if (!found) return [];
   const text = t('expiringSoon', { days: EXPIRING_DAYS, count: found.totals.count, size: bytes(found.totals.bytes, 'GB') });
-  return [h('p', { id: 'expiring', class: found.totals.count > 0 ? 'note' : 'muted', role: 'status' }, h('a', { href: '#expiring' }, text))];
+  // A status line, not a link: the list behind it (to hold or link what expires) comes with the admin pages.
+  return [h('p', { id: 'expiring', class: found.totals.count > 0 ? 'note' : 'muted', role: 'status' }, text)];
 }
