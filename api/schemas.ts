@@ -1,6 +1,7 @@
 import type { Readable } from 'node:stream';
 import { Type, type TSchema } from 'typebox';
 import { Problem, ProblemBody, problemResponse } from '../core/errors';
+import { UUID_TEXT } from '../core/ids';
 
 /** Schema pieces shared by the API's routes. */
 export { ProblemBody, problemResponse };
@@ -47,7 +48,7 @@ export function nulAt(value: unknown, path: string): string | null {
 /** Opaque keyset cursors: the last row's sort key, base64url. */
 export const Cursor = Type.String({ pattern: '^[A-Za-z0-9_-]{1,200}$' });
 
-const CURSOR_TEXT = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z)\|([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/;
+const CURSOR_TEXT = new RegExp(`^(\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}\\.\\d{3}Z)\\|(${UUID_TEXT})$`);
 
 export function encodeCursor(at: Date, id: string): string {
   return Buffer.from(`${at.toISOString()}|${id}`).toString('base64url');

@@ -1,5 +1,6 @@
 import type { ExpressionBuilder, SelectQueryBuilder } from 'kysely';
 import { notFound } from '../core/errors';
+import { UUID_TEXT } from '../core/ids';
 import type { Principal } from '../core/principal';
 import type { Db } from '../schema/database';
 import type { Database } from '../schema/db';
@@ -88,7 +89,7 @@ async function outOfScopeIds(db: Db, p: Principal, ids: string[]): Promise<Set<s
   return new Set(existing.map((r) => r.id).filter((id) => !visible.has(id)));
 }
 
-const UUIDS = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/gi;
+const UUIDS = new RegExp(UUID_TEXT, 'gi');
 export const OUT_OF_SCOPE = 'outside-your-scope';
 export type Redactor = <T>(value: T) => { value: T; redacted: boolean };
 

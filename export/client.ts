@@ -5,6 +5,7 @@ import { pipeline } from 'node:stream/promises';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import { ApiProblem, answer, apiClient, type Answer } from '../api/client';
 import { hashFile } from '../core/hashing';
+import { isUuid } from '../core/ids';
 
 /** What the platform says about one export (docs/export-format.md §HTTP), as the API document types it. */
 export type ExportStatus = Answer<'getExport'>;
@@ -24,11 +25,9 @@ async function named<T>(what: string, call: Promise<{ data?: T; error?: unknown;
   });
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 /** The id of a case given by id or by its number (anything not shaped like a UUID is a number). */
 export async function caseIdOf(o: ClientOptions, caseRef: string): Promise<string> {
-  if (UUID.test(caseRef)) return caseRef;
+  if (isUuid(caseRef.toLowerCase())) return caseRef;
   const client = apiClient({ baseUrl: o.server, token: o.token });
   return (await named(`GET /api/cases/by-number/${caseRef}`, client.GET('/api/cases/by-number/{number}', { params: { path: { number: caseRef } } }))).id;
 }

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import type { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { fsyncPath } from '../core/files';
+import { isUuid } from '../core/ids';
 
 /**
  * Where the ingest keeps the bytes of uploads it has not verified yet: one partial file per
@@ -31,7 +32,7 @@ export interface Staging {
 }
 
 /** Upload ids are the server's uuids; a partial or an original named otherwise is not an upload's. */
-export const isUploadId = (name: string): boolean => /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(name);
+export const isUploadId: (name: string) => boolean = isUuid;
 
 /** Free bytes for an unprivileged writer on the filesystem holding `dir`. */
 export async function freeSpaceOf(dir: string): Promise<number> {
