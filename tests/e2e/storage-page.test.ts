@@ -53,6 +53,10 @@ describe('storage page', () => {
     await expect.poll(() => summary.textContent()).toContain('3 个，27.0 GB');
     await expect.poll(() => page.getByRole('region', { name: '按单位' }).textContent()).toContain('东关派出所');
     await page.screenshot({ path: join(SHOTS, 'storage.png'), fullPage: true });
+    // A tablet-width office screen: the chart and tables must still fit without sideways scrolling.
+    await page.setViewportSize({ width: 768, height: 1024 });
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(768);
+    await page.screenshot({ path: join(SHOTS, 'storage-768.png'), fullPage: true });
     expect(problems).toEqual([]);
     await context.close();
   });
