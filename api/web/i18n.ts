@@ -389,9 +389,20 @@ export function setLang(next: Lang): void {
   document.documentElement.lang = next;
 }
 
+type Params = Record<string, string | number>;
+const fill = (text: string, params: Params) => text.replace(/\{(\w+)\}/g, (_, name: string) => String(params[name] ?? ''));
+
 /** The text for `key` in the current language, with {name} placeholders filled in. */
-export function t(key: Key, params: Record<string, string | number> = {}): string {
-  return dictionaries[current][key].replace(/\{(\w+)\}/g, (_, name: string) => String(params[name] ?? ''));
+export function t(key: Key, params: Params = {}): string {
+  return fill(dictionaries[current][key], params);
+}
+
+/**
+ * A page's own texts, kept in the page's module: Chinese first, English with the same keys (a missing
+ * English text does not compile). Returns the page's `t`.
+ */
+export function texts<const Z extends Record<string, string>>(zhTexts: Z, enTexts: Record<keyof Z, string>): (key: keyof Z & string, params?: Params) => string {
+  return (key, params = {}) => fill((current === 'en' ? enTexts : zhTexts)[key], params);
 }
 
 /** For values the server sends (roles, states, actions): their label, or the value itself. */
