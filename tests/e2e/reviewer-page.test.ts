@@ -1,48 +1,27 @@
 import { existsSync } from 'node:fs';
-import { copyFile, mkdir, mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import type { Redis } from 'ioredis';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { redisConnection, startDispatcher } from '../../core/jobs';
-import { offloadVolume } from '../../dock-agent/offload';
-import { transcodeJob } from '../../transcode/worker';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CLIPS, makeClip, tone, video } from '../fixtures/make-clips';
+import { browserSession, launchBrowser, logIn as signIn, shot } from '../support/browser';
+import { dockClips, waitForPlayable } from '../support/footage';
 import { usePlatform } from '../support/platform';
 import { useWorld } from '../support/seed';
 
 // The reviewer page (dist/web, built by `npm run build:web`) served by a real server, with footage
 // that was really docked and transcoded; Chromium from Debian drives it.
 const CLIP_DIR = 'test-artifacts/clips';
-const SHOTS = 'test-artifacts/screenshots';
 const DEVICE = 'DSJ7001';
 
-const p = usePlatform({ listen: true });
+const p = usePlatform({ listen: true, transcodeJobs: true });
 const world = useWorld(p);
 let browser: Browser;
-let redis: Redis;
-let stopWorker: (() => Promise<void>) | undefined;
-let work: string;
 const login: Record<'handlerA' | 'handlerB' | 'auditor', string> = { handlerA: '', handlerB: '', auditor: '' };
 /** Evidence ids: a 10 s clip (transcoded to MP4 and HLS) and a 3 s one (MP4 only). */
 const clip = { long: '', short: '', longName: '', sha256: '' };
 let caseLabel = '';
 
-async function waitForPlayable(ids: string[]): Promise<void> {
-  const deadline = Date.now() + 120_000;
-  for (;;) {
-    const rows = await p.db.selectFrom('evidence').select(['id', 'playback_state']).where('id', 'in', ids).execute();
-    if (rows.every((r) => r.playback_state === 'ready')) return;
-    if (rows.some((r) => r.playback_state === 'unplayable' || r.playback_state === 'failed') || Date.now() > deadline) throw new Error(`not playable: ${JSON.stringify(rows)}`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
-}
-
 beforeAll(async () => {
   if (!existsSync('dist/web/index.html')) throw new Error('the reviewer page is not built: run `npm run build:web` (npm run test:e2e does)');
-  work = await mkdtemp(join(tmpdir(), 'reviewer-e2e-'));
-  await mkdir(SHOTS, { recursive: true });
   for (const role of Object.keys(login) as (keyof typeof login)[]) {
     login[role] = (await p.db.selectFrom('users').select('username').where('id', '=', world.users[role]!).executeTakeFirstOrThrow()).username;
   }
@@ -56,59 +35,22 @@ beforeAll(async () => {
     steps: [{ ffmpeg: [...video('640x360', 25, 10), ...tone(10), '-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p', '-g', '25', '-c:a', 'aac', '-b:a', '64k', '{out}'] }],
   });
   const short = await makeClip(CLIP_DIR, 'h264-aac', CLIPS['h264-aac']);
-  const volume = join(work, 'volume');
-  await mkdir(join(volume, 'DCIM'), { recursive: true });
   clip.longName = `${officer}_${DEVICE}_20260501093000_0001IMP.mp4`;
-  await copyFile(long, join(volume, 'DCIM', clip.longName));
-  await copyFile(short, join(volume, 'DCIM', `${officer}_${DEVICE}_20260501094500_0002.mp4`));
-  const summary = await offloadVolume(volume, { server: p.url, token: p.stationToken, station: { code: 'E2E-ST' }, bay: 3, recorder: { serial: DEVICE, officerNo: officer }, utcOffsetMinutes: 480 });
-  expect(summary.failed).toEqual([]);
-  const byName = Object.fromEntries(summary.results.map((r) => [r.path.split('/').pop()!, r]));
-  clip.long = byName[clip.longName]!.evidenceId;
-  clip.sha256 = byName[clip.longName]!.sha256;
-  clip.short = summary.results.find((r) => r.evidenceId !== clip.long)!.evidenceId;
+  const docked = await dockClips(p, { serial: DEVICE, officerNo: officer }, { [clip.longName]: long, [`${officer}_${DEVICE}_20260501094500_0002.mp4`]: short });
+  clip.long = docked[clip.longName]!.evidenceId;
+  clip.sha256 = docked[clip.longName]!.sha256;
+  clip.short = Object.values(docked).find((r) => r.evidenceId !== clip.long)!.evidenceId;
+  await waitForPlayable(p.db, [clip.long, clip.short]);
 
-  redis = redisConnection(inject('redisUrl'));
-  const prefix = `e2e-${process.pid}-${Date.now()}`;
-  const log = { info: () => {}, warn: () => {} };
-  const transcode = transcodeJob({ db: p.db, store: p.store, workDir: work, hlsMinSeconds: 5, log }, { concurrency: 2, lockSeconds: 30 });
-  stopWorker = startDispatcher({ db: p.db, log, redis, prefix }, ['transcode'], { transcode });
-  await waitForPlayable([clip.long, clip.short]);
-
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-  });
+  browser = await launchBrowser();
 }, 240_000);
 
 afterAll(async () => {
   await browser?.close();
-  await stopWorker?.();
-  redis?.disconnect();
-  if (work) await rm(work, { recursive: true, force: true });
 });
 
-/** A fresh browser session at laptop size that fails the test on any request to another origin or any page error. */
-async function session(viewport = { width: 1280, height: 800 }): Promise<{ context: BrowserContext; page: Page; problems: string[] }> {
-  const context = await browser.newContext({ viewport, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' });
-  const page = await context.newPage();
-  const problems: string[] = [];
-  page.on('request', (r) => !r.url().startsWith(p.url) && !r.url().startsWith('data:') && !r.url().startsWith('blob:') && problems.push(`request to ${r.url()}`));
-  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
-  // HTTP errors the page handles (401 before login, 403 audit for a handler) are logged by Chromium too; anything else is a problem.
-  page.on('console', (m) => m.type() === 'error' && !m.text().startsWith('Failed to load resource') && problems.push(`console: ${m.text()}`));
-  return { context, page, problems };
-}
-
-async function logIn(page: Page, username: string, path = '/') {
-  await page.goto(p.url + path);
-  await page.getByRole('heading', { name: '登录' }).waitFor();
-  await page.getByLabel('用户名').fill(username);
-  await page.getByLabel('密码').fill(world.password);
-  await page.getByRole('button', { name: '登录' }).click();
-}
-
-const shot = (page: Page, name: string) => page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
+const session = (viewport?: { width: number; height: number }) => browserSession(browser, p.url, viewport);
+const logIn = (page: Page, username: string, path = '/') => signIn(page, p.url, username, world.password, path);
 const currentTime = (page: Page) => page.locator('video').evaluate((v) => (v as HTMLVideoElement).currentTime);
 
 describe('reviewer page', () => {

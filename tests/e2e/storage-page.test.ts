@@ -1,19 +1,16 @@
-import { mkdir } from 'node:fs/promises';
-import { join } from 'node:path';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { browserSession, launchBrowser, logIn, shot } from '../support/browser';
 import { usePlatform } from '../support/platform';
 import { useWorld } from '../support/seed';
 
 // The storage page of the built reviewer page (dist/web), driven by Chromium from Debian.
-const SHOTS = 'test-artifacts/screenshots';
 const p = usePlatform({ listen: true });
 const world = useWorld(p);
 let browser: Browser;
 const GB = 1e9;
 
 beforeAll(async () => {
-  await mkdir(SHOTS, { recursive: true });
   // A year of footage: the seeded recordings spread over months, sized as real ones are.
   const ids = [world.evidence.a, world.evidence.a2, world.evidence.b];
   for (const [i, id] of ids.entries()) {
@@ -22,7 +19,7 @@ beforeAll(async () => {
       evidence_id: id, kind: 'video', name: 'play.mp4', storage_key: `derived/${id}/play.mp4`, size: (i + 1) * 600_000_000, sha256: 'a'.repeat(64), mime_type: 'video/mp4', source_sha256: 'b'.repeat(64),
     }).execute();
   }
-  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'] });
+  browser = await launchBrowser();
 }, 120_000);
 
 afterAll(async () => {
@@ -31,16 +28,9 @@ afterAll(async () => {
 
 describe('storage page', () => {
   it('an auditor sees bytes per month as a bar chart, with the totals and the projection', async () => {
-    const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' });
-    const page = await context.newPage();
-    const problems: string[] = [];
-    page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
-    page.on('console', (m) => m.type() === 'error' && !m.text().startsWith('Failed to load resource') && problems.push(`console: ${m.text()}`));
+    const { context, page, problems } = await browserSession(browser, p.url);
     const username = (await p.db.selectFrom('users').select('username').where('id', '=', world.users.auditor!).executeTakeFirstOrThrow()).username;
-    await page.goto(p.url + '/');
-    await page.getByLabel('用户名').fill(username);
-    await page.getByLabel('密码').fill(world.password);
-    await page.getByRole('button', { name: '登录' }).click();
+    await logIn(page, p.url, username, world.password);
     await page.getByRole('link', { name: '存储' }).click();
     await page.getByRole('heading', { name: '存储', level: 1 }).waitFor();
 
@@ -52,11 +42,11 @@ describe('storage page', () => {
     const summary = page.getByRole('region', { name: '存储概况' });
     await expect.poll(() => summary.textContent()).toContain('3 个，27.0 GB');
     await expect.poll(() => page.getByRole('region', { name: '按单位' }).textContent()).toContain('东关派出所');
-    await page.screenshot({ path: join(SHOTS, 'storage.png'), fullPage: true });
+    await shot(page, 'storage');
     // A tablet-width office screen: the chart and tables must still fit without sideways scrolling.
     await page.setViewportSize({ width: 768, height: 1024 });
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(768);
-    await page.screenshot({ path: join(SHOTS, 'storage-768.png'), fullPage: true });
+    await shot(page, 'storage-768');
     expect(problems).toEqual([]);
     await context.close();
   });

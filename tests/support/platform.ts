@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, inject } from 'vitest';
 import { readConfig } from '../../core/config';
 import { redisConnection, startDispatcher } from '../../core/jobs';
+import { transcodeJob } from '../../transcode/worker';
 import { exportJob } from '../../export/job';
 import { FilesystemStore } from '../../core/store/fs';
 import type { ObjectStore } from '../../core/store/port';
@@ -46,6 +47,8 @@ export async function startTestPlatform(
     server?: Partial<ServerDeps>;
     /** False: no process runs export jobs (as when the one that accepted them died). */
     exportJobs?: boolean;
+    /** True: this platform also transcodes what it ingests (browser suites that play footage). */
+    transcodeJobs?: boolean;
   } = {},
 ): Promise<TestPlatform> {
   const dir = await mkdtemp(join(tmpdir(), 'evidence-platform-'));
@@ -68,8 +71,10 @@ export async function startTestPlatform(
   });
   // Export jobs run as in `evidence up`: through the outbox and a queue of this platform's own.
   const redis = redisConnection(inject('redisUrl'));
-  const stopJobs = startDispatcher({ db, log: app.log, redis, prefix: `test-platform-${randomUUID()}`, pollMs: 50 }, options.exportJobs === false ? [] : ['export'], {
+  const kinds = [...(options.exportJobs === false ? [] : ['export'] as const), ...(options.transcodeJobs ? ['transcode'] as const : [])];
+  const stopJobs = startDispatcher({ db, log: app.log, redis, prefix: `test-platform-${randomUUID()}`, pollMs: 50 }, kinds, {
     export: exportJob({ db, store, signingKey, workDir: join(dir, 'work') }, { concurrency: 2, lockSeconds: 30 }),
+    transcode: transcodeJob({ db, store, workDir: scratch, hlsMinSeconds: 5, log: app.log }, { concurrency: 2, lockSeconds: 30 }),
   });
   const url = options.listen ? await app.listen({ host: '127.0.0.1', port: 0 }) : 'http://inject.invalid';
   const adminToken = (await createToken(database.db, { name: 'test-admin', role: 'admin' })).token;
