@@ -2,7 +2,7 @@ import type { Answer } from '../../client';
 import { answer, client, type Evidence, type StationStatus, type Unit } from '../api';
 import { h, present } from '../dom';
 import { dateTime } from '../format';
-import { t, texts } from '../i18n';
+import { t, texts, tx } from '../i18n';
 import { can, type View } from '../view';
 import { evidenceCard } from './search';
 
@@ -72,8 +72,9 @@ type Stage = CaseRow['stage'];
 /** The stages in their order (schema/db.ts CASE_STAGES, which the page bundle cannot import). */
 const STAGES = ['立案', '调查取证', '审查', '告知', '决定', '送达', '执行', '结案', '移送'] as const satisfies readonly Stage[];
 
-const region = (title: string, ...children: (Node | null | false | undefined)[]) =>
-  h('section', { class: 'panel', 'aria-label': title }, h('h2', {}, title), ...present(...children));
+/** A labelled panel; `heading` is h3 inside a unit's section (whose own heading is the h2). */
+const region = (title: string, heading: 'h2' | 'h3', ...children: (Node | null | false | undefined)[]) =>
+  h('section', { class: 'panel', 'aria-label': title }, h(heading, {}, title), ...present(...children));
 
 /** Cases as a table: number (a link where the reader may open the case), title, stage, last update. */
 function caseTable(caption: string, cases: CaseRow[], linked: boolean): HTMLElement {
@@ -89,8 +90,6 @@ function caseTable(caption: string, cases: CaseRow[], linked: boolean): HTMLElem
   );
 }
 
-const cards = (label: string, items: Evidence[], units: Map<string, Unit>) =>
-  h('ul', { class: 'cards compact', 'aria-label': label }, items.map((e) => evidenceCard(e, units)));
 
 /** A handler's start: the cases they handle and what they recorded lately. */
 export async function homePage(view: View): Promise<Node[]> {
@@ -102,12 +101,12 @@ export async function homePage(view: View): Promise<Node[]> {
   ]);
   return [
     h('h1', {}, m('homeTitle')),
-    region(m('myCases'),
+    region(m('myCases'), 'h2',
       cases.items.length === 0 ? h('p', { class: 'muted' }, m('noMyCases')) : caseTable(m('myCases'), cases.items, true),
       h('p', {}, h('a', { href: '/cases' }, m('allCases')))),
-    region(m('myFootage'),
+    region(m('myFootage'), 'h2',
       !footage ? h('p', { class: 'muted' }, m('noOfficerNo'))
-        : footage.items.length === 0 ? h('p', { class: 'muted' }, m('noMyFootage')) : cards(m('myFootage'), footage.items, units),
+        : footage.items.length === 0 ? h('p', { class: 'muted' }, m('noMyFootage')) : h('ul', { class: 'cards', 'aria-label': m('myFootage') }, footage.items.map((e) => evidenceCard(e, units))),
       footage && h('p', {}, h('a', { href: `/evidence?officerNo=${encodeURIComponent(me.officerNo!)}` }, m('allMyFootage')))),
   ];
 }
@@ -123,12 +122,18 @@ export async function unitsPage(view: View): Promise<Node[]> {
       answer(client.GET('/api/cases', { params: { query: { unitId: unit.id, limit: 500 } }, signal })),
       answer(client.GET('/api/evidence', { params: { query: { unitId: unit.id, limit: 4 } }, signal })),
     ]);
-    return unitSection(unit, cases.items, cases.nextCursor !== null, stations, footage.items, all);
+    return unitSection(unit, cases.items, cases.nextCursor !== null, stations, footage.items);
   }));
   return [h('h1', {}, m('unitsTitle')), ...(sections.length === 0 ? [h('p', { class: 'note' }, m('noUnits'))] : sections)];
 }
 
-function unitSection(unit: Unit, cases: CaseRow[], moreCases: boolean, status: StationStatus | null, footage: Evidence[], units: Map<string, Unit>): HTMLElement {
+/** Footage in a few words a line (the overview has no room for posters): name, 警号, when, playback state. */
+const footageList = (items: Evidence[]) =>
+  h('ul', { class: 'plain footage-list', 'aria-label': m('recentFootage') }, items.map((e) => h('li', {},
+    h('a', { href: `/evidence/${e.id}` }, e.originalName),
+    h('span', { class: 'muted' }, ` · ${e.officerNo ?? '—'} · ${dateTime(e.recordedAt ?? e.receivedAt)} · ${tx(`playback.${e.playbackState}`)}`))));
+
+function unitSection(unit: Unit, cases: CaseRow[], moreCases: boolean, status: StationStatus | null, footage: Evidence[]): HTMLElement {
   const count = new Map<Stage, number>();
   for (const c of cases) count.set(c.stage, (count.get(c.stage) ?? 0) + 1);
   const stations = status?.stations.filter((s) => s.unitId === unit.id) ?? [];
@@ -137,20 +142,20 @@ function unitSection(unit: Unit, cases: CaseRow[], moreCases: boolean, status: S
   return h('section', { class: 'unit-overview', 'aria-label': unit.name },
     h('h2', {}, unit.name),
     h('div', { class: 'overview' },
-      region(m('casesByStage'),
+      region(m('casesByStage'), 'h3',
         h('p', { class: 'muted' }, m('casesTotal', { n: total })),
         h('ul', { class: 'stage-counts' }, STAGES.filter((s) => count.has(s)).map((s) => h('li', {}, h('span', {}, s), h('strong', {}, String(count.get(s)))))),
-        h('h3', {}, m('recentCases')),
+        h('h4', {}, m('recentCases')),
         cases.length === 0 ? h('p', { class: 'muted' }, m('noCases')) : caseTable(m('recentCases'), cases.slice(0, 5), true),
         h('p', {}, h('a', { href: '/cases' }, m('allCases')))),
-      status && region(m('stations'),
+      status && region(m('stations'), 'h3',
         stations.length === 0 ? h('p', { class: 'muted' }, m('noStations')) : h('ul', { class: 'plain' }, stations.map((s) => h('li', {},
           h('strong', {}, s.name === s.code ? s.name : `${s.name} (${s.code})`), ' ',
           h('span', { class: 'muted' }, m('stationLine', { busy: s.bays.filter((b) => b.offload).length, bays: s.bays.length, time: dateTime(s.lastSeenAt) }))))),
         h('p', { class: overdue.length > 0 ? 'note' : 'muted' }, overdue.length > 0 ? m('overdue', { n: overdue.length, hours: status.overdueAfterHours }) : m('noOverdue')),
         h('p', {}, h('a', { href: '/stations' }, m('stationDetails')))),
-      region(m('recentFootage'),
-        footage.length === 0 ? h('p', { class: 'muted' }, m('noFootage')) : cards(m('recentFootage'), footage, units),
+      region(m('recentFootage'), 'h3',
+        footage.length === 0 ? h('p', { class: 'muted' }, m('noFootage')) : footageList(footage),
         h('p', {}, h('a', { href: `/evidence?unitId=${unit.id}` }, m('unitFootage')))),
     ),
   );
