@@ -135,3 +135,33 @@ describe('where each role lands', () => {
     await context.close();
   });
 });
+
+describe('every page at office and tablet width', () => {
+  it('fits 1280 px and 768 px without sideways scrolling, with labelled landmarks, and search results do not shift the page', async () => {
+    const { context, page, problems } = await browserSession(browser, p.url);
+    await logIn(page, 'unitHeadA');
+    await page.waitForURL(/\/units$/);
+    const pages = ['/units', '/evidence', '/cases', `/cases/${world.cases.a}`, `/evidence/${world.evidence.a}`, '/stations'];
+    for (const viewport of [{ width: 1280, height: 800 }, TABLET]) {
+      await page.setViewportSize(viewport);
+      for (const path of pages) {
+        await page.goto(p.url + path);
+        const title = await page.getByRole('heading', { level: 1 }).innerText();
+        expect(await main(page).getAttribute('aria-label'), path).toBe(title);
+        expect(await page.getByRole('navigation', { name: '主导航' }).count()).toBe(1);
+        expect(await fitsWidth(page), `${path} at ${viewport.width} px`).toBeLessThanOrEqual(viewport.width);
+      }
+    }
+    await page.goto(p.url + '/evidence');
+    await page.getByRole('search', { name: '检索条件' }).waitFor();
+    await expect.poll(() => page.getByRole('list', { name: '检索结果' }).getByRole('listitem').count()).toBe(2);
+    const shift = await page.evaluate(() => new Promise<number>((resolve) => {
+      new PerformanceObserver((list) => resolve(list.getEntries().reduce((sum, e) => sum + (e as unknown as { value: number }).value, 0)))
+        .observe({ type: 'layout-shift', buffered: true });
+      requestAnimationFrame(() => requestAnimationFrame(() => resolve(0)));
+    }));
+    expect(shift).toBeLessThan(0.01);
+    expect(problems).toEqual([]);
+    await context.close();
+  });
+});
