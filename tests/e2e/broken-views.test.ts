@@ -46,6 +46,7 @@ describe('search results', () => {
 
     const second = await browserSession(browser, p.url);
     await logIn(second.page, 'handlerA2', '/evidence');
+    await second.page.getByRole('heading', { name: '证据检索' }).waitFor();
     await expect.poll(() => cards(second.page).count()).toBe(24);
     await more(second.page).waitFor();
     // Two clicks before the first page has arrived.
