@@ -63,7 +63,7 @@ describe('where each role lands', () => {
     expect(await page.getByRole('navigation', { name: '主导航' }).getByRole('link', { name: '单位概况' }).getAttribute('aria-current')).toBe('page');
     expect(await main(page).getAttribute('aria-label')).toBe('单位概况');
     const unit = page.getByRole('region', { name: '城关派出所' });
-    await unit.getByRole('region', { name: '采集站与记录仪' }).getByText(stationName).waitFor();
+    await unit.getByRole('region', { name: '采集站与记录仪' }).getByText(stationName, { exact: true }).waitFor();
     const cases = unit.getByRole('region', { name: '案件（按办理阶段）' });
     await cases.getByRole('link', { name: caseA.number }).waitFor();
     expect(await cases.innerText()).toContain('立案');
@@ -83,7 +83,11 @@ describe('where each role lands', () => {
 
   it('the overseer lands on the overview of the units in their charge', async () => {
     const { context, page, problems } = await land('overseerA', 'overseer', /\/units$/, '单位概况');
-    await page.getByRole('region', { name: '城关派出所' }).getByText(stationName).waitFor();
+    await page.getByRole('region', { name: '城关派出所' }).getByText(stationName, { exact: true }).waitFor();
+    // The English switch is kept on the new pages.
+    await page.getByRole('button', { name: 'Switch to English' }).click();
+    await page.getByRole('heading', { name: 'Units overview', level: 1 }).waitFor();
+    await page.getByRole('region', { name: 'Stations and recorders' }).getByText(stationName, { exact: true }).waitFor();
     expect(problems).toEqual([]);
     await context.close();
   });
