@@ -11,5 +11,7 @@ export default defineConfig({
   build: {
     outDir: here('dist/web'),
     emptyOutDir: true,
+    // dist/web/.vite/manifest.json: which chunks the page loads at once and which on demand (tests/unit/web-bundle.test.ts).
+    manifest: true,
   },
 });

@@ -40,7 +40,7 @@ async function tokenPrincipal(db: Db, column: 'token_hash' | 'id', value: string
     const user = await forUser(db, row.user_id, row.id);
     return user && { ...user, scopes: row.scopes };
   }
-  return { kind: 'token', id: row.id, name: row.name, role: row.role, userId: null, unitId: null, officerNo: null, oversees: [], sessionKey: row.id, scopes: row.scopes };
+  return { kind: 'token', id: row.id, name: row.name, displayName: null, role: row.role, userId: null, unitId: null, officerNo: null, oversees: [], sessionKey: row.id, scopes: row.scopes };
 }
 
 async function fromSession(db: Db, token: string, now: Date): Promise<Principal | null> {
@@ -57,13 +57,14 @@ async function fromSession(db: Db, token: string, now: Date): Promise<Principal 
 }
 
 export async function forUser(db: Db, userId: string, sessionKey: string): Promise<Principal | null> {
-  const user = await db.selectFrom('users').select(['id', 'username', 'role', 'unit_id', 'officer_no', 'disabled_at']).where('id', '=', userId).executeTakeFirst();
+  const user = await db.selectFrom('users').select(['id', 'username', 'display_name', 'role', 'unit_id', 'officer_no', 'disabled_at']).where('id', '=', userId).executeTakeFirst();
   if (!user || user.disabled_at) return null;
   const oversees = await db.selectFrom('user_oversees').select('unit_id').where('user_id', '=', userId).execute();
   return {
     kind: 'user',
     id: user.id,
     name: user.username,
+    displayName: user.display_name,
     role: user.role,
     userId: user.id,
     unitId: user.unit_id,

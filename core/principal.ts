@@ -6,6 +6,8 @@ export interface Principal {
   /** User id, or token id for tokens that act for no user. */
   id: string;
   name: string;
+  /** The person's name as people know them (users.display_name); null for system tokens and accounts without one. */
+  displayName: string | null;
   role: Role;
   userId: string | null;
   unitId: string | null;

@@ -1527,6 +1527,7 @@ export interface operations {
                     "application/json": {
                         id: string;
                         name: string;
+                        displayName: string | null;
                         /** @enum {string} */
                         role: "handler" | "unit_head" | "overseer" | "auditor" | "complainant" | "admin" | "station";
                         unitId: string | null;
@@ -1585,6 +1586,7 @@ export interface operations {
                     "application/json": {
                         id: string;
                         name: string;
+                        displayName: string | null;
                         /** @enum {string} */
                         role: "handler" | "unit_head" | "overseer" | "auditor" | "complainant" | "admin" | "station";
                         unitId: string | null;

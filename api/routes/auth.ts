@@ -9,7 +9,10 @@ import { Nullable, StringEnum, errors, problemResponse } from '../schemas';
 
 const Me = Type.Object({
   id: Type.String(),
+  /** The login name (kept for older clients); people are shown by displayName. */
   name: Type.String(),
+  /** The person's name (users.display_name); null when none was given: show `name` then. */
+  displayName: Nullable(Type.String()),
   role: StringEnum(ROLES),
   unitId: Nullable(Type.String()),
   officerNo: Nullable(Type.String()),
@@ -22,7 +25,7 @@ const Me = Type.Object({
 
 function me(p: Principal): Static<typeof Me> {
   return {
-    id: p.id, name: p.name, role: p.role, unitId: p.unitId, officerNo: p.officerNo, oversees: p.oversees,
+    id: p.id, name: p.name, displayName: p.displayName, role: p.role, unitId: p.unitId, officerNo: p.officerNo, oversees: p.oversees,
     actions: allowedActions(p), workUnits: unitIdsOf(unitScope(p)),
   };
 }

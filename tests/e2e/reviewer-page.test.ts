@@ -60,7 +60,7 @@ describe('reviewer page', () => {
     await page.getByRole('heading', { name: '登录' }).waitFor();
     expect(await page.locator('html').getAttribute('lang')).toBe('zh-CN');
     await shot(page, 'login');
-    await logIn(page, login.handlerA);
+    await logIn(page, login.handlerA, '/evidence');
     await page.getByRole('heading', { name: '证据检索' }).waitFor();
 
     // Search with the API's filters; results show posters.
@@ -171,7 +171,7 @@ describe('reviewer page', () => {
 
   it('a handler of another unit gets no trace of it', async () => {
     const { context, page, problems } = await session();
-    await logIn(page, login.handlerB);
+    await logIn(page, login.handlerB, '/evidence');
     await page.getByRole('heading', { name: '证据检索' }).waitFor();
     await page.getByLabel('设备编号').fill(DEVICE);
     await page.getByRole('button', { name: '检索', exact: true }).click();
@@ -191,7 +191,7 @@ describe('reviewer page', () => {
 
   it('switches to English, works at tablet width and from the keyboard', async () => {
     const { context, page, problems } = await session({ width: 800, height: 1100 });
-    await logIn(page, login.handlerA);
+    await logIn(page, login.handlerA, '/evidence');
     await page.getByRole('heading', { name: '证据检索' }).waitFor();
     await page.reload(); // a fresh load: focus starts at the top of the page
     await page.getByRole('heading', { name: '证据检索' }).waitFor();

@@ -268,4 +268,13 @@ describe('GET /api/auth/me', () => {
     expect(complainant.actions).toContain('case.read');
     for (const hidden of ['evidence.search', 'case.create', 'station.status']) expect(complainant.actions).not.toContain(hidden);
   });
+
+  it('names the caller as people know them: displayName next to the login name', async () => {
+    await p.ownerDb.updateTable('users').set({ display_name: '李明' }).where('id', '=', w.users.handlerA!).execute();
+    const handler = (await get('/api/auth/me', w.tokens.handlerA)).json() as { name: string; displayName: string | null };
+    expect(handler.displayName).toBe('李明');
+    expect(handler.name).toMatch(/^handlerA-/);
+    expect(((await get('/api/auth/me', w.tokens.unitHeadA)).json() as { displayName: string | null }).displayName).toBeNull();
+    expect(((await get('/api/auth/me', p.adminToken)).json() as { displayName: string | null }).displayName).toBeNull();
+  });
 });

@@ -43,4 +43,13 @@ describe('GET /api/stations', () => {
     expect((await status(w.tokens.unitHeadA)).stations).toEqual([]);
     expect((await p.app.inject({ url: '/api/stations', headers: bearer(w.tokens.complainant) })).statusCode).toBe(403);
   });
+
+  it('shows a station bound to a unit to its unit head and the overseers of the unit, to nobody of another unit', async () => {
+    // Binding is the admin pages' work; here it is made in the database.
+    await p.ownerDb.updateTable('stations').set({ unit_id: w.units.a }).where('code', '=', 'PS-10').execute();
+    const codes = async (token: string) => (await status(token)).stations.map((s: { code: string }) => s.code);
+    for (const token of [w.tokens.unitHeadA, w.tokens.overseerA, w.tokens.handlerA]) expect(await codes(token)).toEqual(['PS-10']);
+    expect(await codes(w.tokens.unitHeadB)).toEqual([]);
+    expect(await codes(w.tokens.auditor)).toContain('PS-10');
+  });
 });

@@ -4,7 +4,7 @@ import type { Principal } from '../../core/principal';
 import { ROLES, type Role } from '../../schema/db';
 
 const person = (role: Role, extra: Partial<Principal> = {}): Principal => ({
-  kind: 'user', id: 'u1', name: 'x', role, userId: 'u1', unitId: 'unit-a', officerNo: '010203', oversees: [], sessionKey: 's', scopes: [], ...extra,
+  kind: 'user', id: 'u1', name: 'x', displayName: null, role, userId: 'u1', unitId: 'unit-a', officerNo: '010203', oversees: [], sessionKey: 's', scopes: [], ...extra,
 });
 
 describe('who may see what', () => {

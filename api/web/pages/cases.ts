@@ -1,9 +1,12 @@
-import { ApiError, CASE_STATES, api, query, type Case, type Evidence, type Page } from '../api';
+import { CASE_STATES, api, query, type Case, type Evidence, type Page } from '../api';
 import { formValues, h, present } from '../dom';
 import { dateTime } from '../format';
-import { t, tx } from '../i18n';
+import { t, texts, tx } from '../i18n';
 import { can, type View } from '../view';
+import { problemNote } from '../problems';
 import { evidenceCard } from './search';
+
+const said = texts({ caseNumberTaken: '案件编号已存在' }, { caseNumberTaken: 'This case number exists already' });
 
 export async function casesPage(view: View): Promise<Node[]> {
   const s = view.search;
@@ -42,14 +45,14 @@ async function newCaseForm(view: View): Promise<HTMLElement | null> {
   const { workUnits } = view.me;
   const own = [...all.values()].filter((u) => workUnits === null || workUnits.includes(u.id));
   if (own.length === 0) return null;
-  const message = h('p', { role: 'alert' });
+  const message = h('div', {});
   const form: HTMLFormElement = h('form', { class: 'filters', onsubmit: async (event) => {
     event.preventDefault();
     try {
       const made = await api<Case>('/api/cases', { method: 'POST', body: formValues(form) });
       view.navigate(`/cases/${made.id}`);
     } catch (error) {
-      message.textContent = error instanceof Error ? error.message : String(error);
+      message.replaceChildren(problemNote(error, { 409: said('caseNumberTaken') }));
     }
   } },
     h('label', {}, t('caseNumber'), h('input', { name: 'number', required: true, maxlength: 64 })),
@@ -90,7 +93,7 @@ export async function casePage(view: View): Promise<Node[]> {
         announce.textContent = t('unlinked', { name: e.originalName });
       } catch (error) {
         button.disabled = false;
-        announce.textContent = error instanceof ApiError && error.status === 403 ? t('forbidden') : String(error);
+        announce.replaceChildren(problemNote(error));
       }
     });
     return button;

@@ -4,6 +4,7 @@ import { bytes, clock, dateTime, skew } from '../format';
 import { t, tx } from '../i18n';
 import { can, type View } from '../view';
 import { createPlayer, type Player } from '../player';
+import { problemNote } from '../problems';
 
 /** Recorder and station clocks further apart than this are flagged. */
 const SKEW_FLAG_MS = 60_000;
@@ -26,6 +27,7 @@ export async function evidencePage(view: View): Promise<Node[]> {
   const id = view.params[0]!;
   const [item, units] = await Promise.all([answer(client.GET('/api/evidence/{id}', { params: { path: { id } }, signal: view.signal })), view.units()]);
   const announce = h('p', { class: 'visually-hidden', role: 'status' });
+  const trouble = h('div', {});
 
   const auditBox = h('div', {});
   async function loadAudit() {
@@ -39,7 +41,7 @@ export async function evidencePage(view: View): Promise<Node[]> {
       );
     } catch (error) {
       const forbidden = error instanceof ApiError && error.status === 403;
-      auditBox.replaceChildren(h('p', { class: 'note' }, forbidden ? t('auditNeedsSupervisor') : String(error)));
+      auditBox.replaceChildren(forbidden ? h('p', { class: 'note' }, t('auditNeedsSupervisor')) : problemNote(error));
     }
   }
 
@@ -71,7 +73,7 @@ export async function evidencePage(view: View): Promise<Node[]> {
       announce.textContent = t('bookmarkAdded', { at: clock(offsetMs / 1000, true) });
       await loadBookmarks();
     } catch (error) {
-      announce.textContent = error instanceof Error ? error.message : String(error);
+      trouble.replaceChildren(problemNote(error));
     }
   }
 
@@ -90,7 +92,7 @@ export async function evidencePage(view: View): Promise<Node[]> {
           await answer(client.POST('/api/cases/{id}/evidence', { params: { path: { id: caseId! } }, body: { evidenceId: id } }));
           view.navigate(location.pathname, true); // show the new link
         } catch (error) {
-          announce.textContent = error instanceof Error ? error.message : String(error);
+          trouble.replaceChildren(problemNote(error));
         }
       } },
         h('label', {}, t('attachToCase'), h('select', { name: 'caseId', required: true }, open.map((c) => h('option', { value: c.id }, `${c.number} ${c.title}`)))),
@@ -118,6 +120,7 @@ export async function evidencePage(view: View): Promise<Node[]> {
     h('h1', {}, item.originalName),
     h('p', { class: 'badges' }, item.important && h('span', { class: 'badge important' }, t('important')), h('span', { class: `badge ${item.playback.state}` }, tx(`playback.${item.playback.state}`)), skewed && h('span', { class: 'badge warn' }, t('skewFlag'))),
     announce,
+    trouble,
     h('div', { class: 'evidence-grid' },
       h('div', {},
         player ? player.element : h('p', { class: 'note', role: 'status' }, playbackNote),

@@ -1,9 +1,10 @@
-import { ApiError, answer, client, type Me } from '../api';
+import { answer, client, type Me } from '../api';
 import { formValues, h } from '../dom';
 import { t } from '../i18n';
+import { problemNote } from '../problems';
 
 export async function loginPage(signedIn: (me: Me) => void): Promise<Node[]> {
-  const message = h('p', { class: 'error', role: 'alert' });
+  const message = h('div', { class: 'login-message' });
   const submit = h('button', { type: 'submit' }, t('login'));
   const form = h('form', { class: 'login panel', onsubmit: (event) => void send(event) },
     h('label', {}, t('username'), h('input', { name: 'username', autocomplete: 'username', required: true, autofocus: true, maxlength: 64 })),
@@ -14,13 +15,12 @@ export async function loginPage(signedIn: (me: Me) => void): Promise<Node[]> {
   async function send(event: Event) {
     event.preventDefault();
     submit.disabled = true;
-    message.textContent = '';
+    message.replaceChildren();
     try {
       const { username = '', password = '' } = formValues(form);
       signedIn(await answer(client.POST('/api/auth/login', { body: { username, password } })));
     } catch (error) {
-      const status = error instanceof ApiError ? error.status : 0;
-      message.textContent = status === 401 ? t('loginFailed') : status === 429 ? t('loginTooMany') : t('loginError');
+      message.replaceChildren(problemNote(error, { 401: t('loginFailed'), 429: t('loginTooMany') }));
       submit.disabled = false;
     }
   }

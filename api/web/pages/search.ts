@@ -3,6 +3,7 @@ import { formValues, h, present } from '../dom';
 import { dateTime, fromLocalInput, toLocalInput } from '../format';
 import { t, tx } from '../i18n';
 import { can, type View } from '../view';
+import { problemNote } from '../problems';
 
 const FILTERS = ['officerNo', 'deviceSerial', 'unitId', 'caseId', 'from', 'to', 'important', 'state'] as const;
 const PAGE_SIZE = 24;
@@ -61,8 +62,10 @@ export async function searchPage(view: View): Promise<Node[]> {
 
   const filters = Object.fromEntries(FILTERS.map((k) => [k, s.get(k)]));
   const list = h('ul', { class: 'cards', 'aria-label': t('results') });
-  const status = h('p', { role: 'status' });
+  // The status line is there before the results, so they do not push the page about when they arrive.
+  const status = h('p', { role: 'status', class: 'results-status' });
   const more = h('button', { type: 'button', hidden: true }, t('more'));
+  const trouble = h('div', {});
   let cursor: string | null = null;
 
   const linkButton = (e: Evidence) => {
@@ -81,16 +84,27 @@ export async function searchPage(view: View): Promise<Node[]> {
     return button;
   };
 
+  /** The next page of results; one at a time, so a second click while loading cannot append a page twice. */
+  let loading = false;
   async function load() {
+    loading = true;
     more.disabled = true;
-    const page = await api<Page<Evidence>>(`/api/evidence${query({ ...filters, limit: PAGE_SIZE, cursor })}`, { signal: view.signal });
-    list.append(...page.items.map((e) => evidenceCard(e, units, linkButton(e))));
-    cursor = page.nextCursor;
-    more.hidden = cursor === null;
-    more.disabled = false;
-    status.textContent = list.children.length === 0 ? t('noResults') : t('resultCount', { n: list.children.length, more: cursor ? '+' : '' });
+    try {
+      const page = await api<Page<Evidence>>(`/api/evidence${query({ ...filters, limit: PAGE_SIZE, cursor })}`, { signal: view.signal });
+      list.append(...page.items.map((e) => evidenceCard(e, units, linkButton(e))));
+      cursor = page.nextCursor;
+      more.hidden = cursor === null;
+      status.textContent = list.children.length === 0 ? t('noResults') : t('resultCount', { n: list.children.length, more: cursor ? '+' : '' });
+    } finally {
+      loading = false;
+      more.disabled = false;
+    }
   }
-  more.addEventListener('click', () => void load());
+  more.addEventListener('click', () => {
+    if (loading || cursor === null) return;
+    trouble.replaceChildren();
+    load().catch((error: unknown) => view.signal.aborted || trouble.replaceChildren(problemNote(error)));
+  });
   await load();
 
   return present(
@@ -99,6 +113,7 @@ export async function searchPage(view: View): Promise<Node[]> {
     form,
     status,
     list,
+    trouble,
     more,
   );
 }

@@ -1,4 +1,5 @@
 import { ApiError, answer, client, type BayOffload, type StationStatus } from '../api';
+import { problemNote } from '../problems';
 import { h } from '../dom';
 import { bytes, dateTime } from '../format';
 import { t } from '../i18n';
@@ -57,8 +58,10 @@ export async function stationsPage(view: View): Promise<Node[]> {
       body.replaceChildren(...render(await answer(client.GET('/api/stations', { signal: view.signal })), units));
     } catch (error) {
       if (view.signal.aborted) return;
-      const reason = error instanceof ApiError && (error.status === 403 || error.status === 404) ? t('stationsUnavailable') : t('stationsError');
-      body.replaceChildren(h('p', { class: 'note', role: 'status' }, reason));
+      // Refreshing goes on every 5 s: a platform that cannot be reached clears by itself.
+      body.replaceChildren(error instanceof ApiError && (error.status === 403 || error.status === 404)
+        ? h('p', { class: 'note', role: 'status' }, t('stationsUnavailable'))
+        : problemNote(error));
     }
   }
   await refresh();
