@@ -586,7 +586,7 @@ export interface SupervisionRemindersTable {
 }
 
 export interface ReminderStepsTable {
-  id: Generated<string>;
+  seq: ColumnType<string, never, never>;
   reminder_id: string;
   kind: 'issued' | 'responded' | 'returned' | 'closed';
   text: string;

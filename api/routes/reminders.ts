@@ -59,7 +59,7 @@ export function reminderRoutes(deps: { db: Db; now: () => Date }) {
 
   async function reminderView(p: Principal, id: string): Promise<Static<typeof Reminder>> {
     const row = await reminderInScope(p, id);
-    const steps = await db.selectFrom('reminder_steps').selectAll().where('reminder_id', '=', id).orderBy('at').orderBy('id').execute();
+    const steps = await db.selectFrom('reminder_steps').selectAll().where('reminder_id', '=', id).orderBy('seq').execute();
     return {
       ...itemOf(row),
       steps: steps.map((s) => ({ kind: s.kind, text: s.text, links: s.links, dueAt: iso(s.due_at), by: s.actor_name, role: s.actor_role, at: s.at.toISOString() })),

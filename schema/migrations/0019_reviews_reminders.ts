@@ -105,7 +105,8 @@ export async function up(db: Kysely<any>): Promise<void> {
 
   await db.schema
     .createTable('reminder_steps')
-    .addColumn('id', 'uuid', id)
+    // The order steps were taken in, also when the clock says they were taken at the same moment.
+    .addColumn('seq', 'bigserial', (c) => c.primaryKey())
     .addColumn('reminder_id', 'uuid', (c) => c.notNull().references('supervision_reminders.id').onDelete('cascade'))
     .addColumn('kind', 'text', (c) => c.notNull().check(sql`kind in ('issued', 'responded', 'returned', 'closed')`))
     .addColumn('text', 'text', (c) => c.notNull())
@@ -116,7 +117,7 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('actor_role', 'text', (c) => c.notNull())
     .addColumn('at', 'timestamptz', (c) => c.notNull())
     .execute();
-  await db.schema.createIndex('reminder_steps_by_reminder').on('reminder_steps').columns(['reminder_id', 'at']).execute();
+  await db.schema.createIndex('reminder_steps_by_reminder').on('reminder_steps').columns(['reminder_id', 'seq']).execute();
 }
 
 export async function down(db: Kysely<any>): Promise<void> {
