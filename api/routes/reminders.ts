@@ -10,7 +10,7 @@ import { covers, unitIdsOf, unitScope } from '../access';
 import { auditedChange } from '../audit';
 import { AWAITING_UNIT, REMINDER_STATES, reminderState, reminderTransition, type ReminderStep } from '../reminder-rules';
 import { loadCase, loadEvidence } from '../scoped';
-import { Cursor, DateTime, IdParams, Limit, Nullable, StringEnum, Text, Uuid, cursorAfter, errors, keysetPage } from '../schemas';
+import { Cursor, DateTime, IdParams, Limit, Nullable, StringEnum, Text, Uuid, errors, newestFirstPage } from '../schemas';
 
 const Step = Type.Object({
   kind: StringEnum(['issued', 'responded', 'returned', 'closed'] as const), text: Type.String(), links: Type.Array(Type.String()),
@@ -154,22 +154,19 @@ export function reminderRoutes(deps: { db: Db; now: () => Date }) {
       },
     }, async (request) => {
       const q = request.query;
-      const units = unitIdsOf(unitScope(request.principal!));
-      const after = q.cursor ? cursorAfter(q.cursor) : undefined;
       const at = now();
       const state = q.state;
-      const rows = await reminders()
-        .$if(units !== null, (qb) => qb.where((eb) => (units!.length > 0 ? eb('r.unit_id', 'in', units!) : eb.lit(false))))
+      const query = reminders()
         .$if(q.unitId !== undefined, (qb) => qb.where('r.unit_id', '=', q.unitId!))
         .$if(q.caseId !== undefined, (qb) => qb.where('r.case_id', '=', q.caseId!))
         .$if(q.evidenceId !== undefined, (qb) => qb.where('r.evidence_id', '=', q.evidenceId!))
-        // The SQL of reminderState: 逾期 is awaiting the unit past the due date.
-        .$if(state === '逾期', (qb) => qb.where('r.status', 'in', [...AWAITING_UNIT]).where('r.due_at', '<', at))
-        .$if(state !== undefined && state !== '逾期', (qb) => qb.where('r.status', '=', state as Exclude<typeof state, '逾期' | undefined>)
-          .$if(AWAITING_UNIT.includes(state as never), (q2) => q2.where('r.due_at', '>=', at)))
-        .$if(after !== undefined, (qb) => qb.where((eb) => eb.or([eb('r.created_at', '<', after!.at), eb.and([eb('r.created_at', '=', after!.at), eb('r.id', '<', after!.id)])])))
-        .orderBy('r.created_at', 'desc').orderBy('r.id', 'desc').limit(q.limit + 1).execute();
-      const { page, nextCursor } = keysetPage(rows, q.limit, (r) => r.created_at);
+        .$if(state !== undefined, (qb) => {
+          // The SQL of reminderState: 逾期 is awaiting the unit past the due date; 待回复 and 已退回 are those not yet due.
+          if (state === '逾期') return qb.where('r.status', 'in', [...AWAITING_UNIT]).where('r.due_at', '<', at);
+          const status = state!;
+          return qb.where('r.status', '=', status).$if(AWAITING_UNIT.includes(status), (q2) => q2.where('r.due_at', '>=', at));
+        });
+      const { page, nextCursor } = await newestFirstPage(query, 'r', { units: unitIdsOf(unitScope(request.principal!)), limit: q.limit, cursor: q.cursor });
       return { items: page.map(itemOf), nextCursor };
     });
 

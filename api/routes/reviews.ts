@@ -10,7 +10,7 @@ import { covers, unitIdsOf, unitScope } from '../access';
 import { auditedChange } from '../audit';
 import { passRate, reviewRollup, type ReviewScores as Scores } from '../review-rollup';
 import { drawSample, populationDigest } from '../review-sample';
-import { BoundedInt, Cursor, DateTime, IdParams, Limit, Nullable, Text, Uuid, cursorAfter, errors, keysetPage } from '../schemas';
+import { BoundedInt, Cursor, DateTime, IdParams, Limit, Nullable, Text, Uuid, errors, newestFirstPage } from '../schemas';
 
 const RubricItemSchema = Type.Object({
   key: Type.String({ pattern: '^[a-z0-9-]{1,40}$', description: 'stable within the rubric: scores name their item by it' }),
@@ -237,14 +237,9 @@ export function reviewRoutes(deps: { db: Db; now: () => Date }) {
       },
     }, async (request) => {
       const q = request.query;
-      const units = unitIdsOf(unitScope(request.principal!));
-      const after = q.cursor ? cursorAfter(q.cursor) : undefined;
-      const rows = await db.selectFrom('reviews').innerJoin('units', 'units.id', 'reviews.unit_id').selectAll('reviews').select('units.name as unit_name')
-        .$if(units !== null, (qb) => qb.where((eb) => (units!.length > 0 ? eb('reviews.unit_id', 'in', units!) : eb.lit(false))))
-        .$if(q.unitId !== undefined, (qb) => qb.where('reviews.unit_id', '=', q.unitId!))
-        .$if(after !== undefined, (qb) => qb.where((eb) => eb.or([eb('reviews.created_at', '<', after!.at), eb.and([eb('reviews.created_at', '=', after!.at), eb('reviews.id', '<', after!.id)])])))
-        .orderBy('reviews.created_at', 'desc').orderBy('reviews.id', 'desc').limit(q.limit + 1).execute();
-      const { page, nextCursor } = keysetPage(rows, q.limit, (r) => r.created_at);
+      const query = db.selectFrom('reviews').innerJoin('units', 'units.id', 'reviews.unit_id').selectAll('reviews').select('units.name as unit_name')
+        .$if(q.unitId !== undefined, (qb) => qb.where('reviews.unit_id', '=', q.unitId!));
+      const { page, nextCursor } = await newestFirstPage(query, 'reviews', { units: unitIdsOf(unitScope(request.principal!)), limit: q.limit, cursor: q.cursor });
       return { items: page.map(summaryOf), nextCursor };
     });
 

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
+import { everyPage } from '../support/pages';
 import { bearer, usePlatform } from '../support/platform';
 import { useWorld } from '../support/seed';
 
@@ -142,13 +143,7 @@ describe('who may do what with reminders', () => {
     expect(ofCase.every((x: { caseId: string }) => x.caseId === w.cases.a)).toBe(true);
     // Paging, newest first, each once.
     const all = (await ok(w.tokens.auditor, 'GET', '/api/reminders?limit=200')).items.map((x: { id: string }) => x.id);
-    const paged: string[] = [];
-    let cursor: string | null = null;
-    do {
-      const page: { items: { id: string }[]; nextCursor: string | null } = await ok(w.tokens.auditor, 'GET', `/api/reminders?limit=2${cursor ? `&cursor=${cursor}` : ''}`);
-      paged.push(...page.items.map((x) => x.id));
-      cursor = page.nextCursor;
-    } while (cursor);
+    const paged = (await everyPage<{ id: string }>((cursor) => ok(w.tokens.auditor, 'GET', `/api/reminders?limit=2${cursor ? `&cursor=${cursor}` : ''}`))).map((x) => x.id);
     expect(paged).toEqual(all);
   });
 });

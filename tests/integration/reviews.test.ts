@@ -3,6 +3,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { reviewRollup } from '../../api/review-rollup';
 import { drawSample, populationDigest } from '../../api/review-sample';
 import { dockCalls } from '../support/dock-calls';
+import { everyPage } from '../support/pages';
 import { bearer, usePlatform } from '../support/platform';
 import { useWorld } from '../support/seed';
 
@@ -103,13 +104,7 @@ describe('drawing a sample review (抽查)', () => {
     expect(await listed(w.tokens.unitHeadB)).toEqual(new Set([w.units.b]));
     expect(await listed(w.tokens.auditor)).toEqual(new Set([w.units.a, w.units.b]));
     // Paging: newest first, every review once.
-    const pages: string[] = [];
-    let cursor: string | null = null;
-    do {
-      const page: { items: { id: string }[]; nextCursor: string | null } = await ok(w.tokens.auditor, 'GET', `/api/reviews?limit=2${cursor ? `&cursor=${cursor}` : ''}`);
-      pages.push(...page.items.map((r) => r.id));
-      cursor = page.nextCursor;
-    } while (cursor);
+    const pages = (await everyPage<{ id: string }>((cursor) => ok(w.tokens.auditor, 'GET', `/api/reviews?limit=2${cursor ? `&cursor=${cursor}` : ''}`))).map((r) => r.id);
     expect(pages).toEqual((await ok(w.tokens.auditor, 'GET', '/api/reviews?limit=200')).items.map((r: { id: string }) => r.id));
     expect(new Set(pages).size).toBe(pages.length);
   });
