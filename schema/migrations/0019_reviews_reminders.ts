@@ -6,7 +6,7 @@ const id = (c: any) => c.primaryKey().defaultTo(sql`gen_random_uuid()`);
 const now = (c: any) => c.notNull().defaultTo(sql`now()`);
 
 /** The rubric every sample review uses unless another is chosen (issue 16 item 3). */
-export const DEFAULT_RUBRIC_ITEMS = [
+const DEFAULT_RUBRIC_ITEMS = [
   { key: 'identity', label: '表明身份' },
   { key: 'notice', label: '告知录音录像' },
   { key: 'uninterrupted', label: '全程不间断' },
