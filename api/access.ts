@@ -130,6 +130,19 @@ export const ACTIONS = {
   'ingest.every-dock': { roles: ['admin'], token: 'ingest', objects: null },
   /** Only the station that holds the recorder reports that it deleted the file there. */
   'ingest.purge': { roles: ['station'], token: 'ingest', objects: null },
+
+  /** Sample reviews (抽查, issue 16): drawn and scored by overseers (units they oversee) and auditors (all); read also by the unit's head. */
+  'review.create': { roles: ['overseer', 'auditor'], token: 'audit', objects: 'units' },
+  'review.score': { roles: ['overseer', 'auditor'], token: 'audit', objects: 'units' },
+  'review.read': { roles: ['unit_head', 'overseer', 'auditor', 'admin'], token: 'audit', objects: 'units' },
+  /** Rubrics are shared by every unit; an edit makes a new version and leaves scores given as they were. */
+  'review.rubrics.read': { roles: ['unit_head', 'overseer', 'auditor', 'admin'], token: 'audit', objects: null },
+  'review.rubrics.write': { roles: ['overseer', 'auditor'], token: 'audit', objects: null },
+  /** Supervision reminders (监督提醒, issue 16): issued, returned and closed by supervisors, answered by the unit's head. */
+  'reminder.issue': { roles: ['overseer', 'auditor'], token: 'cases', objects: 'units' },
+  'reminder.read': { roles: ['unit_head', 'overseer', 'auditor', 'admin'], token: 'cases', objects: 'units' },
+  'reminder.respond': { roles: ['unit_head'], token: 'cases', objects: 'units' },
+  'reminder.decide': { roles: ['overseer', 'auditor'], token: 'cases', objects: 'units' },
 } as const satisfies Record<string, Rule>;
 
 export type Action = keyof typeof ACTIONS;

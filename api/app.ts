@@ -25,6 +25,8 @@ import { workQueueRoutes } from './routes/work-queue';
 import { retentionRoutes } from './routes/retention';
 import { eventRoutes } from './routes/events';
 import { webhookRoutes } from './routes/webhooks';
+import { reviewRoutes } from './routes/reviews';
+import { reminderRoutes } from './routes/reminders';
 import type { SigningKey } from '../core/signing-key';
 import type { Staging } from '../ingest/staging';
 
@@ -104,5 +106,7 @@ export function apiRoutes(deps: ApiDeps) {
     await app.register(fixityRoutes({ db: deps.db, store: deps.store, now: deps.now, bytesPerSecond: deps.fixityBytesPerSecond, objectLockHorizonDays: deps.objectLockHorizonDays }));
     await app.register(storageRoutes(deps));
     await app.register(retentionRoutes(deps));
+    await app.register(reviewRoutes(deps));
+    await app.register(reminderRoutes(deps));
   };
 }

@@ -17,6 +17,8 @@ export const API_TAGS = [
   { name: 'retention', description: '保存期限 How long evidence is kept, holds and disposal.' },
   { name: 'storage', description: '存储 Where evidence bytes are kept.' },
   { name: 'ingest', description: '卸载协议 The dock offload protocol (docs/offload-protocol.md): stations upload recordings, resumable by offset.' },
+  { name: 'reviews', description: '抽查 Sample reviews: reproducible random draws of a unit\'s recordings, scored against rubrics, with results per officer and unit.' },
+  { name: 'reminders', description: '监督提醒 Supervision reminders to a unit about a case or a recording: answered by the unit head, closed or returned by the supervisor.' },
 ];
 
 type Media = { schema?: { format?: string; description?: string } };

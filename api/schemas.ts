@@ -1,4 +1,5 @@
 import type { Readable } from 'node:stream';
+import { sql, type SelectQueryBuilder } from 'kysely';
 import { Type, type TSchema } from 'typebox';
 import { Problem, ProblemBody, problemResponse } from '../core/errors';
 import { UUID_TEXT } from '../core/ids';
@@ -75,4 +76,28 @@ export function cursorAfter(cursor: string): { at: Date; id: string } {
   const after = decodeCursor(cursor);
   if (!after) throw new Problem(400, 'Bad Request', 'the cursor is not one this server gave out');
   return after;
+}
+
+/**
+ * One page of a list shown newest first (supervision reviews and reminders): the rows of `table`
+ * (a name or alias with `created_at`, `id`, `unit_id`) in the given units (null: every unit),
+ * keyset-paged on (created_at, id) after the cursor.
+ */
+export async function newestFirstPage<R extends { id: string; created_at: Date }>(
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- any table: the columns are named by `table`
+  query: SelectQueryBuilder<any, any, R>,
+  table: string,
+  page: { units: readonly string[] | null; limit: number; cursor?: string },
+): Promise<{ page: R[]; nextCursor: string | null }> {
+  const column = (name: string) => sql.ref(`${table}.${name}`);
+  const after = page.cursor ? cursorAfter(page.cursor) : undefined;
+  const { units } = page;
+  const rows = await query
+    .$if(units !== null, (q) => q.where(units!.length > 0 ? sql<boolean>`${column('unit_id')} in (${sql.join(units!)})` : sql<boolean>`false`))
+    .$if(after !== undefined, (q) => q.where(sql<boolean>`(${column('created_at')}, ${column('id')}) < (${after!.at}, ${after!.id})`))
+    .orderBy(column('created_at'), 'desc')
+    .orderBy(column('id'), 'desc')
+    .limit(page.limit + 1)
+    .execute();
+  return keysetPage(rows, page.limit, (r) => r.created_at);
 }

@@ -113,6 +113,10 @@ const READ_ACTION: Record<EventType, Action> = {
   'case.evidence_linked': 'case.read',
   'case.evidence_unlinked': 'case.read',
   'export.ready': 'export.read',
+  'reminder.issued': 'reminder.read',
+  'reminder.responded': 'reminder.read',
+  'reminder.returned': 'reminder.read',
+  'reminder.closed': 'reminder.read',
 };
 
 /**

@@ -18,6 +18,10 @@ export const EVENT_TYPES = [
   'case.evidence_linked',
   'case.evidence_unlinked',
   'export.ready',
+  'reminder.issued',
+  'reminder.responded',
+  'reminder.returned',
+  'reminder.closed',
 ] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
 
@@ -27,7 +31,7 @@ export interface PlatformEvent {
   caseId?: string;
   evidenceId?: string;
   unitId?: string | null;
-  /** The body's `data`: for evidence events `id` is the evidence id; for case events `caseId` and `number`. */
+  /** The body's `data`: for evidence events `id` is the evidence id; for case events `caseId` and `number`; for reminder events `reminderId`. */
   data: Record<string, unknown>;
 }
 

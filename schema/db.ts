@@ -508,6 +508,96 @@ export interface DataKeysTable {
   created_at: Generated<Date>;
 }
 
+/** An item of a review rubric: scored pass/fail on each sampled recording. */
+export interface RubricItem {
+  key: string;
+  label: string;
+  description?: string;
+}
+
+/** A sample review's rubric; an edit raises `version`, reviews keep the items they were drawn with. */
+export interface ReviewRubricsTable {
+  id: Generated<string>;
+  name: string;
+  version: Generated<number>;
+  items: ColumnType<RubricItem[], string, string>;
+  is_default: Generated<boolean>;
+  created_by_name: string;
+  created_at: Generated<Date>;
+  updated_by_name: string;
+  updated_at: Generated<Date>;
+}
+
+/** A sample review (抽查): a reproducible draw (seed) from a unit's recordings of a period. */
+export interface ReviewsTable {
+  id: Generated<string>;
+  unit_id: string;
+  period_from: Timestamp;
+  period_to: Timestamp;
+  size: number;
+  seed: string;
+  population: number;
+  population_digest: string;
+  rubric_id: string;
+  rubric_version: number;
+  rubric_name: string;
+  rubric_items: ColumnType<RubricItem[], string, string>;
+  created_by: string | null;
+  created_by_name: string;
+  created_at: Generated<Date>;
+}
+
+export interface ReviewSamplesTable {
+  review_id: string;
+  evidence_id: string;
+  position: number;
+  officer_no: string | null;
+}
+
+export interface ReviewScoresTable {
+  review_id: string;
+  evidence_id: string;
+  item_key: string;
+  pass: boolean;
+  note: Generated<string>;
+  bookmark_id: string | null;
+  scored_by: string | null;
+  scored_by_name: string;
+  scored_at: Timestamp;
+}
+
+/** The stored status of a supervision reminder; 逾期 is computed (api/reminder-rules.ts). */
+export type ReminderStatus = '待回复' | '已回复' | '已办结' | '已退回';
+
+export interface SupervisionRemindersTable {
+  id: Generated<string>;
+  unit_id: string;
+  case_id: string | null;
+  evidence_id: string | null;
+  text: string;
+  due_at: Timestamp;
+  status: Generated<ReminderStatus>;
+  issued_by: string | null;
+  issued_by_name: string;
+  issued_by_role: string;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+  closed_at: NullableTimestamp;
+}
+
+export interface ReminderStepsTable {
+  seq: ColumnType<string, never, never>;
+  reminder_id: string;
+  kind: 'issued' | 'responded' | 'returned' | 'closed';
+  text: string;
+  links: Generated<string[]>;
+  due_at: NullableTimestamp;
+  actor_id: string | null;
+  actor_name: string;
+  actor_role: string;
+  at: Timestamp;
+}
+
 export interface Database {
   units: UnitsTable;
   users: UsersTable;
@@ -547,6 +637,12 @@ export interface Database {
   retention_disposal_items: RetentionDisposalItemsTable;
   master_keys: MasterKeysTable;
   data_keys: DataKeysTable;
+  review_rubrics: ReviewRubricsTable;
+  reviews: ReviewsTable;
+  review_samples: ReviewSamplesTable;
+  review_scores: ReviewScoresTable;
+  supervision_reminders: SupervisionRemindersTable;
+  reminder_steps: ReminderStepsTable;
 }
 
 export type EvidenceRow = Selectable<EvidenceTable>;

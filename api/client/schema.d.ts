@@ -1216,6 +1216,238 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/reviews/rubrics": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Review rubrics
+         * @description Every rubric in its current version; `isDefault` marks the one a review uses when it names none (seeded: 表明身份, 告知录音录像, 全程不间断, 用语规范, 证据完整).
+         */
+        get: operations["listReviewRubrics"];
+        put?: never;
+        /**
+         * Add a review rubric
+         * @description A new rubric: items, each scored pass or fail on every sampled recording. Audited.
+         */
+        post: operations["createReviewRubric"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/reviews/rubrics/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Change a review rubric
+         * @description Replaces the rubric's name and items as a new version. Reviews already drawn keep the items they were drawn with, and their scores stay as given. Audited.
+         */
+        put: operations["updateReviewRubric"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/reviews": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List sample reviews
+         * @description Sample reviews of the units the caller works in or supervises (auditors: all), newest first; `unitId` narrows to one unit. Keyset-paged with `cursor`.
+         */
+        get: operations["listReviews"];
+        put?: never;
+        /**
+         * Draw a sample review
+         * @description Draws `size` recordings at random from the unit's recordings recorded (recorder time) in [`from`, `to`), to be scored against the rubric (`rubricId`, else the default). The draw is reproducible: the answer carries the `seed` (random unless one is given, e.g. to repeat an earlier draw) and a digest of the population; the same seed over the same recordings gives the same sample. Overseers draw in the units they oversee, auditors in any. Audited with the seed and the sample.
+         */
+        post: operations["createReview"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/reviews/results": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Sample review results per unit and officer
+         * @description How the sampled recordings recorded (recorder time) in [`from`, `to`) scored, per unit and per officer, in the units the caller works in or supervises (auditors: all); `unitId` narrows to one unit. `passRate` is the fraction of scored items that passed (null before any is scored).
+         */
+        get: operations["getReviewResults"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/reviews/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A sample review
+         * @description The draw (seed, population, rubric as it was when drawn), every sampled recording with its scores, and the results overall and per officer.
+         */
+        get: operations["getReview"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/reviews/{id}/samples/{evidenceId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Score a sampled recording
+         * @description Scores rubric items of one sampled recording: each passes or fails, with a note; `bookmarkOffsetMs` also sets a bookmark at that moment of the recording (GET /api/evidence/{id}/bookmarks). Items not sent keep their scores; an item sent again is scored anew. Audited.
+         */
+        put: operations["scoreReviewSample"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/reminders": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List supervision reminders
+         * @description Reminders to the units the caller heads or supervises (auditors, admins: all), newest first; narrowed by `unitId`, `caseId`, `evidenceId` and `state` (逾期: 待回复 or 已退回 past the due date; 待回复 and 已退回 then mean not yet due). Keyset-paged with `cursor`.
+         */
+        get: operations["listReminders"];
+        put?: never;
+        /**
+         * Issue a supervision reminder
+         * @description Reminds the unit of a case (`caseId`) or a recording (`evidenceId`), exactly one, with a text and a due date; the unit is the case's or the recording's (`unitId`, if sent, must be it). Overseers remind the units they oversee, auditors (e.g. the legal-affairs office) any. The reminder starts 待回复 and reads 逾期 once the due date passes unanswered. Audited; event `reminder.issued`.
+         */
+        post: operations["createReminder"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/reminders/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A supervision reminder
+         * @description The reminder, its state (逾期 computed from the due date) and every step: issued, responded (text and links), returned, closed.
+         */
+        get: operations["getReminder"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/reminders/{id}/responses": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Answer a supervision reminder
+         * @description The head of the reminded unit answers with a text and optional links (to recordings, cases or documents), also after the due date; the reminder becomes 已回复. Only a reminder that is 待回复, 已退回 or 逾期 takes an answer (409 otherwise). Audited; event `reminder.responded`.
+         */
+        post: operations["respondToReminder"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/reminders/{id}/return": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Return an answered reminder
+         * @description The supervisor who issued the reminder sends an answer back as insufficient, with a text and optionally a new due date; the reminder becomes 已退回 and waits for another answer. Only an answered (已回复) reminder can be returned (409 otherwise); another supervisor gets 403. Audited; event `reminder.returned`.
+         */
+        post: operations["returnReminder"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/reminders/{id}/close": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Close an answered reminder
+         * @description The supervisor who issued the reminder accepts the answer, with a text; the reminder becomes 已办结. Only an answered (已回复) reminder can be closed (409 otherwise); another supervisor gets 403. Audited; event `reminder.closed`.
+         */
+        post: operations["closeReminder"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/ingest/v1/sessions": {
         parameters: {
             query?: never;
@@ -3731,7 +3963,7 @@ export interface operations {
                 "application/json": {
                     /** @description http or https */
                     url: string;
-                    events: ("evidence.verified" | "evidence.playable" | "evidence.fixity_failed" | "evidence.disposed" | "case.created" | "case.updated" | "case.stage_changed" | "case.evidence_linked" | "case.evidence_unlinked" | "export.ready")[];
+                    events: ("evidence.verified" | "evidence.playable" | "evidence.fixity_failed" | "evidence.disposed" | "case.created" | "case.updated" | "case.stage_changed" | "case.evidence_linked" | "case.evidence_unlinked" | "export.ready" | "reminder.issued" | "reminder.responded" | "reminder.returned" | "reminder.closed")[];
                     /** @description at least 16 characters; signs every delivery */
                     secret: string;
                 };
@@ -4981,6 +5213,982 @@ export interface operations {
                             /** @enum {string} */
                             status: "skipped" | "failed";
                             detail: string;
+                        }[];
+                    };
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            404: components["responses"]["Problem404"];
+            409: components["responses"]["Problem409"];
+            422: components["responses"]["Problem422"];
+            503: components["responses"]["Problem503"];
+        };
+    };
+    listReviewRubrics: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            id: string;
+                            name: string;
+                            version: number;
+                            isDefault: boolean;
+                            items: {
+                                /** @description stable within the rubric: scores name their item by it */
+                                key: string;
+                                label: string;
+                                description?: string;
+                            }[];
+                            updatedBy: string;
+                            updatedAt: string;
+                        }[];
+                    };
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            404: components["responses"]["Problem404"];
+            409: components["responses"]["Problem409"];
+            422: components["responses"]["Problem422"];
+            503: components["responses"]["Problem503"];
+        };
+    };
+    createReviewRubric: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "name": "现场执法记录评查",
+                 *       "items": [
+                 *         {
+                 *           "key": "identity",
+                 *           "label": "表明身份"
+                 *         },
+                 *         {
+                 *           "key": "notice",
+                 *           "label": "告知录音录像"
+                 *         },
+                 *         {
+                 *           "key": "seizure",
+                 *           "label": "扣押物品逐一拍摄",
+                 *           "description": "扣押清单上的每件物品都有画面"
+                 *         }
+                 *       ]
+                 *     }
+                 */
+                "application/json": {
+                    name: string;
+                    items: {
+                        /** @description stable within the rubric: scores name their item by it */
+                        key: string;
+                        label: string;
+                        description?: string;
+                    }[];
+                };
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        name: string;
+                        version: number;
+                        isDefault: boolean;
+                        items: {
+                            /** @description stable within the rubric: scores name their item by it */
+                            key: string;
+                            label: string;
+                            description?: string;
+                        }[];
+                        updatedBy: string;
+                        updatedAt: string;
+                    };
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            404: components["responses"]["Problem404"];
+            409: components["responses"]["Problem409"];
+            422: components["responses"]["Problem422"];
+            503: components["responses"]["Problem503"];
+        };
+    };
+    updateReviewRubric: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "name": "现场执法记录评查",
+                 *       "items": [
+                 *         {
+                 *           "key": "identity",
+                 *           "label": "表明身份"
+                 *         },
+                 *         {
+                 *           "key": "notice",
+                 *           "label": "告知录音录像"
+                 *         },
+                 *         {
+                 *           "key": "seizure",
+                 *           "label": "扣押物品逐一拍摄",
+                 *           "description": "扣押清单上的每件物品都有画面"
+                 *         }
+                 *       ]
+                 *     }
+                 */
+                "application/json": {
+                    name: string;
+                    items: {
+                        /** @description stable within the rubric: scores name their item by it */
+                        key: string;
+                        label: string;
+                        description?: string;
+                    }[];
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        name: string;
+                        version: number;
+                        isDefault: boolean;
+                        items: {
+                            /** @description stable within the rubric: scores name their item by it */
+                            key: string;
+                            label: string;
+                            description?: string;
+                        }[];
+                        updatedBy: string;
+                        updatedAt: string;
+                    };
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            404: components["responses"]["Problem404"];
+            409: components["responses"]["Problem409"];
+            422: components["responses"]["Problem422"];
+            503: components["responses"]["Problem503"];
+        };
+    };
+    listReviews: {
+        parameters: {
+            query?: {
+                unitId?: string;
+                limit?: number;
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            id: string;
+                            unitId: string;
+                            unitName: string;
+                            from: string;
+                            to: string;
+                            size: number;
+                            /** @description repeats the draw: the same seed over the same recordings (same populationDigest) gives the same sample */
+                            seed: string;
+                            /** @description recordings of the unit recorded in the period when the sample was drawn */
+                            population: number;
+                            /** @description SHA-256 over the ids of those recordings, sorted, one per line */
+                            populationDigest: string;
+                            rubric: {
+                                id: string;
+                                name: string;
+                                version: number;
+                                items: {
+                                    /** @description stable within the rubric: scores name their item by it */
+                                    key: string;
+                                    label: string;
+                                    description?: string;
+                                }[];
+                            };
+                            createdBy: string;
+                            createdAt: string;
+                        }[];
+                        nextCursor: string | null;
+                    };
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            404: components["responses"]["Problem404"];
+            409: components["responses"]["Problem409"];
+            422: components["responses"]["Problem422"];
+            503: components["responses"]["Problem503"];
+        };
+    };
+    createReview: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "unitId": "3f1c2a9e-7b4d-4c1e-9a2f-5d6e7f801234",
+                 *       "from": "2026-07-01T00:00:00+08:00",
+                 *       "to": "2026-10-01T00:00:00+08:00",
+                 *       "size": 20,
+                 *       "rubricId": "9b2e4c1a-0d3f-4e5a-8b7c-6d5e4f3a2b10"
+                 *     }
+                 */
+                "application/json": {
+                    /** Format: uuid */
+                    unitId: string;
+                    /** Format: date-time */
+                    from: string;
+                    /** Format: date-time */
+                    to: string;
+                    size: number;
+                    /** Format: uuid */
+                    rubricId?: string;
+                    seed?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        unitId: string;
+                        unitName: string;
+                        from: string;
+                        to: string;
+                        size: number;
+                        /** @description repeats the draw: the same seed over the same recordings (same populationDigest) gives the same sample */
+                        seed: string;
+                        /** @description recordings of the unit recorded in the period when the sample was drawn */
+                        population: number;
+                        /** @description SHA-256 over the ids of those recordings, sorted, one per line */
+                        populationDigest: string;
+                        rubric: {
+                            id: string;
+                            name: string;
+                            version: number;
+                            items: {
+                                /** @description stable within the rubric: scores name their item by it */
+                                key: string;
+                                label: string;
+                                description?: string;
+                            }[];
+                        };
+                        createdBy: string;
+                        createdAt: string;
+                        samples: {
+                            evidenceId: string;
+                            position: number;
+                            officerNo: string | null;
+                            recordedAt: string | null;
+                            originalName: string;
+                            scores: {
+                                key: string;
+                                label: string;
+                                pass: boolean;
+                                note: string;
+                                bookmarkId: string | null;
+                                bookmarkOffsetMs: number | null;
+                                scoredBy: string;
+                                scoredAt: string;
+                            }[];
+                        }[];
+                        results: {
+                            reviews: number;
+                            sampled: number;
+                            reviewed: number;
+                            checks: number;
+                            passed: number;
+                            passRate: number | null;
+                        };
+                        officers: {
+                            unitId: string;
+                            officerNo: string | null;
+                            officerName: string | null;
+                            reviews: number;
+                            sampled: number;
+                            reviewed: number;
+                            checks: number;
+                            passed: number;
+                            passRate: number | null;
+                        }[];
+                    };
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            404: components["responses"]["Problem404"];
+            409: components["responses"]["Problem409"];
+            422: components["responses"]["Problem422"];
+            503: components["responses"]["Problem503"];
+        };
+    };
+    getReviewResults: {
+        parameters: {
+            query: {
+                unitId?: string;
+                from: string;
+                to: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        units: {
+                            unitId: string;
+                            unitName: string;
+                            reviews: number;
+                            sampled: number;
+                            reviewed: number;
+                            checks: number;
+                            passed: number;
+                            passRate: number | null;
+                        }[];
+                        officers: {
+                            unitId: string;
+                            officerNo: string | null;
+                            officerName: string | null;
+                            reviews: number;
+                            sampled: number;
+                            reviewed: number;
+                            checks: number;
+                            passed: number;
+                            passRate: number | null;
+                        }[];
+                    };
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            404: components["responses"]["Problem404"];
+            409: components["responses"]["Problem409"];
+            422: components["responses"]["Problem422"];
+            503: components["responses"]["Problem503"];
+        };
+    };
+    getReview: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        unitId: string;
+                        unitName: string;
+                        from: string;
+                        to: string;
+                        size: number;
+                        /** @description repeats the draw: the same seed over the same recordings (same populationDigest) gives the same sample */
+                        seed: string;
+                        /** @description recordings of the unit recorded in the period when the sample was drawn */
+                        population: number;
+                        /** @description SHA-256 over the ids of those recordings, sorted, one per line */
+                        populationDigest: string;
+                        rubric: {
+                            id: string;
+                            name: string;
+                            version: number;
+                            items: {
+                                /** @description stable within the rubric: scores name their item by it */
+                                key: string;
+                                label: string;
+                                description?: string;
+                            }[];
+                        };
+                        createdBy: string;
+                        createdAt: string;
+                        samples: {
+                            evidenceId: string;
+                            position: number;
+                            officerNo: string | null;
+                            recordedAt: string | null;
+                            originalName: string;
+                            scores: {
+                                key: string;
+                                label: string;
+                                pass: boolean;
+                                note: string;
+                                bookmarkId: string | null;
+                                bookmarkOffsetMs: number | null;
+                                scoredBy: string;
+                                scoredAt: string;
+                            }[];
+                        }[];
+                        results: {
+                            reviews: number;
+                            sampled: number;
+                            reviewed: number;
+                            checks: number;
+                            passed: number;
+                            passRate: number | null;
+                        };
+                        officers: {
+                            unitId: string;
+                            officerNo: string | null;
+                            officerName: string | null;
+                            reviews: number;
+                            sampled: number;
+                            reviewed: number;
+                            checks: number;
+                            passed: number;
+                            passRate: number | null;
+                        }[];
+                    };
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            404: components["responses"]["Problem404"];
+            409: components["responses"]["Problem409"];
+            422: components["responses"]["Problem422"];
+            503: components["responses"]["Problem503"];
+        };
+    };
+    scoreReviewSample: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                evidenceId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "items": [
+                 *         {
+                 *           "key": "identity",
+                 *           "pass": true
+                 *         },
+                 *         {
+                 *           "key": "notice",
+                 *           "pass": false,
+                 *           "note": "未告知当事人正在录音录像",
+                 *           "bookmarkOffsetMs": 12500
+                 *         }
+                 *       ]
+                 *     }
+                 */
+                "application/json": {
+                    items: {
+                        key: string;
+                        pass: boolean;
+                        note?: string;
+                        bookmarkOffsetMs?: number;
+                    }[];
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        evidenceId: string;
+                        position: number;
+                        officerNo: string | null;
+                        recordedAt: string | null;
+                        originalName: string;
+                        scores: {
+                            key: string;
+                            label: string;
+                            pass: boolean;
+                            note: string;
+                            bookmarkId: string | null;
+                            bookmarkOffsetMs: number | null;
+                            scoredBy: string;
+                            scoredAt: string;
+                        }[];
+                    };
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            404: components["responses"]["Problem404"];
+            409: components["responses"]["Problem409"];
+            422: components["responses"]["Problem422"];
+            503: components["responses"]["Problem503"];
+        };
+    };
+    listReminders: {
+        parameters: {
+            query?: {
+                unitId?: string;
+                caseId?: string;
+                evidenceId?: string;
+                state?: "待回复" | "已回复" | "已办结" | "已退回" | "逾期";
+                limit?: number;
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            id: string;
+                            unitId: string;
+                            unitName: string;
+                            caseId: string | null;
+                            caseNumber: string | null;
+                            evidenceId: string | null;
+                            evidenceName: string | null;
+                            text: string;
+                            dueAt: string;
+                            /** @enum {string} */
+                            state: "待回复" | "已回复" | "已办结" | "已退回" | "逾期";
+                            issuedBy: string;
+                            issuedByRole: string;
+                            createdAt: string;
+                            updatedAt: string;
+                            closedAt: string | null;
+                        }[];
+                        nextCursor: string | null;
+                    };
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            404: components["responses"]["Problem404"];
+            409: components["responses"]["Problem409"];
+            422: components["responses"]["Problem422"];
+            503: components["responses"]["Problem503"];
+        };
+    };
+    createReminder: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "caseId": "7d1e2f3a-4b5c-4d6e-8f90-a1b2c3d4e5f6",
+                 *       "text": "该案告知阶段缺少执法记录仪视频，请说明原因并补充相关材料。",
+                 *       "dueAt": "2026-12-10T18:00:00+08:00"
+                 *     }
+                 */
+                "application/json": {
+                    /** Format: uuid */
+                    caseId?: string;
+                    /** Format: uuid */
+                    evidenceId?: string;
+                    /** Format: uuid */
+                    unitId?: string;
+                    text: string;
+                    /** Format: date-time */
+                    dueAt: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        unitId: string;
+                        unitName: string;
+                        caseId: string | null;
+                        caseNumber: string | null;
+                        evidenceId: string | null;
+                        evidenceName: string | null;
+                        text: string;
+                        dueAt: string;
+                        /** @enum {string} */
+                        state: "待回复" | "已回复" | "已办结" | "已退回" | "逾期";
+                        issuedBy: string;
+                        issuedByRole: string;
+                        createdAt: string;
+                        updatedAt: string;
+                        closedAt: string | null;
+                        steps: {
+                            /** @enum {string} */
+                            kind: "issued" | "responded" | "returned" | "closed";
+                            text: string;
+                            links: string[];
+                            /** @description the due date set by this step (issuing, or returning with a new one) */
+                            dueAt: string | null;
+                            by: string;
+                            role: string;
+                            at: string;
+                        }[];
+                    };
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            404: components["responses"]["Problem404"];
+            409: components["responses"]["Problem409"];
+            422: components["responses"]["Problem422"];
+            503: components["responses"]["Problem503"];
+        };
+    };
+    getReminder: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        unitId: string;
+                        unitName: string;
+                        caseId: string | null;
+                        caseNumber: string | null;
+                        evidenceId: string | null;
+                        evidenceName: string | null;
+                        text: string;
+                        dueAt: string;
+                        /** @enum {string} */
+                        state: "待回复" | "已回复" | "已办结" | "已退回" | "逾期";
+                        issuedBy: string;
+                        issuedByRole: string;
+                        createdAt: string;
+                        updatedAt: string;
+                        closedAt: string | null;
+                        steps: {
+                            /** @enum {string} */
+                            kind: "issued" | "responded" | "returned" | "closed";
+                            text: string;
+                            links: string[];
+                            /** @description the due date set by this step (issuing, or returning with a new one) */
+                            dueAt: string | null;
+                            by: string;
+                            role: string;
+                            at: string;
+                        }[];
+                    };
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            404: components["responses"]["Problem404"];
+            409: components["responses"]["Problem409"];
+            422: components["responses"]["Problem422"];
+            503: components["responses"]["Problem503"];
+        };
+    };
+    respondToReminder: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "text": "已补充告知阶段视频，并对办案民警进行了批评教育。",
+                 *       "links": [
+                 *         "/api/evidence/5a6b7c8d-9e0f-4a1b-8c2d-3e4f5a6b7c8d"
+                 *       ]
+                 *     }
+                 */
+                "application/json": {
+                    text: string;
+                    links?: string[];
+                };
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        unitId: string;
+                        unitName: string;
+                        caseId: string | null;
+                        caseNumber: string | null;
+                        evidenceId: string | null;
+                        evidenceName: string | null;
+                        text: string;
+                        dueAt: string;
+                        /** @enum {string} */
+                        state: "待回复" | "已回复" | "已办结" | "已退回" | "逾期";
+                        issuedBy: string;
+                        issuedByRole: string;
+                        createdAt: string;
+                        updatedAt: string;
+                        closedAt: string | null;
+                        steps: {
+                            /** @enum {string} */
+                            kind: "issued" | "responded" | "returned" | "closed";
+                            text: string;
+                            links: string[];
+                            /** @description the due date set by this step (issuing, or returning with a new one) */
+                            dueAt: string | null;
+                            by: string;
+                            role: string;
+                            at: string;
+                        }[];
+                    };
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            404: components["responses"]["Problem404"];
+            409: components["responses"]["Problem409"];
+            422: components["responses"]["Problem422"];
+            503: components["responses"]["Problem503"];
+        };
+    };
+    returnReminder: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "text": "说明不充分，请补充民警书面情况说明。",
+                 *       "dueAt": "2026-12-17T18:00:00+08:00"
+                 *     }
+                 */
+                "application/json": {
+                    text: string;
+                    /** Format: date-time */
+                    dueAt?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        unitId: string;
+                        unitName: string;
+                        caseId: string | null;
+                        caseNumber: string | null;
+                        evidenceId: string | null;
+                        evidenceName: string | null;
+                        text: string;
+                        dueAt: string;
+                        /** @enum {string} */
+                        state: "待回复" | "已回复" | "已办结" | "已退回" | "逾期";
+                        issuedBy: string;
+                        issuedByRole: string;
+                        createdAt: string;
+                        updatedAt: string;
+                        closedAt: string | null;
+                        steps: {
+                            /** @enum {string} */
+                            kind: "issued" | "responded" | "returned" | "closed";
+                            text: string;
+                            links: string[];
+                            /** @description the due date set by this step (issuing, or returning with a new one) */
+                            dueAt: string | null;
+                            by: string;
+                            role: string;
+                            at: string;
+                        }[];
+                    };
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            404: components["responses"]["Problem404"];
+            409: components["responses"]["Problem409"];
+            422: components["responses"]["Problem422"];
+            503: components["responses"]["Problem503"];
+        };
+    };
+    closeReminder: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "text": "整改到位，予以办结。"
+                 *     }
+                 */
+                "application/json": {
+                    text: string;
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        unitId: string;
+                        unitName: string;
+                        caseId: string | null;
+                        caseNumber: string | null;
+                        evidenceId: string | null;
+                        evidenceName: string | null;
+                        text: string;
+                        dueAt: string;
+                        /** @enum {string} */
+                        state: "待回复" | "已回复" | "已办结" | "已退回" | "逾期";
+                        issuedBy: string;
+                        issuedByRole: string;
+                        createdAt: string;
+                        updatedAt: string;
+                        closedAt: string | null;
+                        steps: {
+                            /** @enum {string} */
+                            kind: "issued" | "responded" | "returned" | "closed";
+                            text: string;
+                            links: string[];
+                            /** @description the due date set by this step (issuing, or returning with a new one) */
+                            dueAt: string | null;
+                            by: string;
+                            role: string;
+                            at: string;
                         }[];
                     };
                 };

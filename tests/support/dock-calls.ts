@@ -19,10 +19,10 @@ export function dockCalls(app: HttpServer, token: string, station: string) {
     });
   return {
     /** Opens a session for the recorder and announces one file; the answer as it came. */
-    announce: async (serial: string, path: string, size: number) => {
+    announce: async (serial: string, path: string, size: number, metadata?: { officerNo?: string; recordedAt?: string }) => {
       const session = await call('POST', '/ingest/v1/sessions', { station: { code: station }, bay: 1, recorder: { serial } });
       expect(session.statusCode, session.body).toBe(201);
-      return call('POST', `/ingest/v1/sessions/${session.json().sessionId}/files`, { pathBase64: Buffer.from(path).toString('base64'), size });
+      return call('POST', `/ingest/v1/sessions/${session.json().sessionId}/files`, { pathBase64: Buffer.from(path).toString('base64'), size, ...(metadata ? { metadata } : {}) });
     },
     send: (uploadId: string, offset: number, bytes: Buffer) => call('PATCH', `/ingest/v1/uploads/${uploadId}`, bytes, { 'upload-offset': String(offset) }),
     status: (uploadId: string) => call('GET', `/ingest/v1/uploads/${uploadId}`),

@@ -127,6 +127,15 @@ describe('the permission table', () => {
     'ingest.upload':         ['.....YY', 'ingest'],
     'ingest.every-dock':     ['.....Y.', 'ingest'],
     'ingest.purge':          ['......Y', 'ingest'],
+    'review.create':         ['..YY...', 'audit'],
+    'review.score':          ['..YY...', 'audit'],
+    'review.read':           ['.YYY.Y.', 'audit'],
+    'review.rubrics.read':   ['.YYY.Y.', 'audit'],
+    'review.rubrics.write':  ['..YY...', 'audit'],
+    'reminder.issue':        ['..YY...', 'cases'],
+    'reminder.read':         ['.YYY.Y.', 'cases'],
+    'reminder.respond':      ['.Y.....', 'cases'],
+    'reminder.decide':       ['..YY...', 'cases'],
   };
 
   it('has a row here for every action, and a column for every role', () => {
@@ -158,7 +167,7 @@ describe('the permission table', () => {
     ['complainant', person('complainant', { unitId: null, officerNo: null }), ['auth.logout', 'auth.me', 'case.read', 'case.search', 'export.signing-key']],
     ['station', person('station', { kind: 'token', userId: null, unitId: null }), ['auth.logout', 'auth.me', 'export.signing-key', 'ingest.purge', 'ingest.upload']],
     ['handler', person('handler'), Object.keys(table).filter((a) => table[a as Action][0][0] === 'Y').sort()],
-    ['unit head without a unit', person('unit_head', { unitId: null }), ['auth.logout', 'auth.me', 'event.read', 'export.signing-key', 'unit.list']],
+    ['unit head without a unit', person('unit_head', { unitId: null }), ['auth.logout', 'auth.me', 'event.read', 'export.signing-key', 'review.rubrics.read', 'unit.list']],
   ] as const)('%s may do %j', (_, p, actions) => {
     expect(allowedActions(p).sort()).toEqual(actions);
   });

@@ -122,7 +122,8 @@ describe('which events a webhook or feed reader hears of', () => {
     ['admin', undefined, all],
     ['unit_head', undefined, all],
     ['overseer', undefined, all],
-    ['handler', undefined, all],
+    // Supervision reminders are for the unit's head and its supervisors, not the handlers.
+    ['handler', undefined, all.filter((t) => !t.startsWith('reminder.'))],
     ['auditor', undefined, all],
     // Footage events pass for every role: the evidence scope then shows a complainant or a station none.
     // Exports are for staff; a complainant hears of the cases they reported, a station of no case.
