@@ -1,11 +1,15 @@
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { writeCheckpoints } from '../../core/checkpoints';
+import { loadOrCreateSigningKey } from '../../core/signing-key';
 import { browserSession, launchBrowser, logIn, shot } from '../support/browser';
 import { bearer, usePlatform } from '../support/platform';
 import { addPlayableCopy } from '../support/playable';
 import { useWorld } from '../support/seed';
+import { builtInTimestamps } from '../support/timestamp-fixtures';
 
 // The auditor's journey on the built web app (dist/web): find who watched a clip, download the rows.
 const p = usePlatform({ listen: true });
@@ -28,6 +32,9 @@ beforeAll(async () => {
   expect((await p.app.inject({ url: watch, headers: bearer(world.tokens.handlerA) })).statusCode).toBe(200);
   await p.app.inject({ url: `/api/evidence/${world.evidence.a}`, headers: bearer(world.tokens.handlerA2) });
   await p.app.inject({ url: `/api/evidence/${world.evidence.b}`, headers: bearer(world.tokens.handlerB) });
+  // The platform signs a checkpoint of the chain's head, as it does periodically.
+  const { client } = await builtInTimestamps(join(p.scratch, 'tsa'));
+  await writeCheckpoints({ db: p.db, store: p.store, signingKey: await loadOrCreateSigningKey(join(p.dir, 'keys')), timestamps: client, now: () => new Date('2026-11-26T08:00:00Z') });
   browser = await launchBrowser();
 }, 120_000);
 
@@ -43,7 +50,7 @@ describe('audit log page', () => {
     await page.getByRole('heading', { name: '审计日志', level: 1 }).waitFor();
     const chain = page.getByRole('region', { name: '审计链状态' });
     await expect.poll(() => chain.textContent()).toContain('审计链完整');
-    expect(await chain.textContent()).toContain('最新签名检查点：尚无签名检查点');
+    await expect.poll(() => chain.textContent()).toMatch(/最新签名检查点：2026年11月26日 16:00:00，覆盖至第 \d+ 条记录，签名算法：Ed25519、SM2/);
 
     const filters = page.getByRole('search', { name: '筛选条件' });
     // The auditor copies the address of the clip's page into the object field.
@@ -56,6 +63,13 @@ describe('audit log page', () => {
     for (const text of [watcher, '办案人员', '观看视频', '允许']) expect(await row.textContent()).toContain(text);
     expect(await row.getByRole('link', { name: `证据 ${world.evidence.a.slice(0, 8)}` }).getAttribute('href')).toBe(`/evidence/${world.evidence.a}`);
     expect(page.url()).toContain(`objectId=${world.evidence.a}`);
+    // Searching does not walk the whole chain again (each walk is audited); 重新校验 does.
+    const walks = async () => (await p.db.selectFrom('audit_events').select('seq').where('action', '=', 'audit.verify').execute()).length;
+    await expect.poll(() => chain.textContent()).toContain('审计链完整');
+    expect(await walks()).toBe(1);
+    await chain.getByRole('button', { name: '重新校验' }).click();
+    await expect.poll(walks).toBe(2);
+    await expect.poll(() => chain.textContent()).toContain('审计链完整');
     await shot(page, 'audit-log');
 
     const [download] = await Promise.all([page.waitForEvent('download'), filters.getByRole('link', { name: '导出 CSV' }).click()]);
