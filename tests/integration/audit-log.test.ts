@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import { readFile } from 'node:fs/promises';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { writeCheckpoints } from '../../core/checkpoints';
+import { ACTION_LABELS_ZH } from '../../core/labels';
 import { loadOrCreateSigningKey } from '../../core/signing-key';
 import { runEvidence } from '../support/evidence-process';
 import { bearer, usePlatform } from '../support/platform';
@@ -84,6 +85,15 @@ describe('GET /api/audit filters', () => {
     expect((await search(w.tokens.unitHeadA, { unitId: w.units.b })).items).toEqual([]);
     expect((await search(w.tokens.unitHeadA, { objectId: w.evidence.b })).items).toEqual([]);
     expect((await p.app.inject({ url: '/api/audit', headers: bearer(w.tokens.handlerA) })).statusCode).toBe(403);
+  });
+});
+
+describe('action labels', () => {
+  it('every audited route and system event has a Chinese label for the page and the CSV', () => {
+    const audited = [...new Set(p.app.declaredRoutes.flatMap((r) => (r.audit ? [r.audit] : [])))];
+    const system = ['user.locked', 'fixity.failed', 'checkpoint.refused', 'retention.disposed'];
+    expect(audited.length).toBeGreaterThan(40);
+    expect([...audited, ...system].filter((a) => !(`action.${a}` in ACTION_LABELS_ZH))).toEqual([]);
   });
 });
 
