@@ -18,7 +18,7 @@ const AuditEvent = Type.Object({
   at: Type.String(),
   actorId: Nullable(Type.String()),
   actorName: Type.String(),
-  /** The actor's display name and 警号 now (users joined); absent for tokens and the system. */
+  /** The actor's display name and 警号 as the users table has them now (joined, not hashed); null for tokens and the system. */
   actorDisplayName: Nullable(Type.String()),
   actorOfficerNo: Nullable(Type.String()),
   role: Nullable(Type.String()),
