@@ -51,7 +51,7 @@ export async function writeCheckpoints(deps: CheckpointDeps): Promise<number> {
 }
 
 async function writeCheckpoint(deps: CheckpointDeps, chain: ChainName): Promise<boolean> {
-  const last = await lastCheckpoint(deps, chain);
+  const last = await lastCheckpoint(deps.db, deps.store, deps.signingKey, chain);
   const verdict = await verifyChain(deps.db, chain, last);
   await recordTrailStatus(deps, chain, verdict);
   if (!verdict.ok || verdict.rows === 0 || verdict.rows === last?.seq) return false;
@@ -67,16 +67,22 @@ async function writeCheckpoint(deps: CheckpointDeps, chain: ChainName): Promise<
 }
 
 /** The newest checkpoint set signed by the platform key: the one the writer noted last, else found by listing. */
-async function lastCheckpoint(deps: CheckpointDeps, chain: ChainName): Promise<Checkpoint | undefined> {
-  const keys = verifyingKeys(deps.signingKey);
-  const noted = await deps.db.selectFrom('trail_status').select('checkpoint_key').where('chain', '=', chain).executeTakeFirst();
-  const last = noted?.checkpoint_key ? await readSet(deps.store, keys, noted.checkpoint_key).catch(() => undefined) : undefined;
+async function lastCheckpoint(db: Db, store: ObjectStore, signingKeys: CheckpointKeys, chain: ChainName): Promise<Checkpoint | undefined> {
+  const keys = verifyingKeys(signingKeys);
+  const noted = await db.selectFrom('trail_status').select('checkpoint_key').where('chain', '=', chain).executeTakeFirst();
+  const last = noted?.checkpoint_key ? await readSet(store, keys, noted.checkpoint_key).catch(() => undefined) : undefined;
   if (typeof last === 'object' && last.chain === chain) return last;
-  for (const set of (await checkpointSets(deps.store, chain)).reverse()) {
-    const point = await readSet(deps.store, keys, set);
+  for (const set of (await checkpointSets(store, chain)).reverse()) {
+    const point = await readSet(store, keys, set);
     if (typeof point === 'object') return point;
   }
   return undefined;
+}
+
+/** The newest signed checkpoint of a chain as people see it: when, which row, which signatures. */
+export async function newestCheckpoint(db: Db, store: ObjectStore, keys: CheckpointKeys, chain: ChainName): Promise<{ seq: number; at: string; algorithms: string[] } | undefined> {
+  const point = await lastCheckpoint(db, store, keys, chain);
+  return point && { seq: point.seq, at: point.at, algorithms: ['Ed25519', ...(point.sm2KeyFingerprint === undefined ? [] : ['SM2'])] };
 }
 
 /** Keeps the writer's verdict on a chain; a newly broken chain is audited once, not every minute. */

@@ -29,6 +29,8 @@ export interface DeclaredRoute {
   method: string;
   url: string;
   action: string | undefined;
+  /** The audited action name (config.audit), if the route is audited. */
+  audit?: string | undefined;
 }
 
 /** Who the caller is, and what the permission table (api/access.ts) lets them do. */
@@ -71,7 +73,7 @@ export async function createHttpServer(guard: Guard, shell: ShellOptions = {}, o
   const routes: RouteOptions[] = [];
   app.addHook('onRoute', (route) => void routes.push(route));
   app.addHook('onReady', async () => {
-    app.declaredRoutes = routes.flatMap((r) => [r.method].flat().map((method) => ({ method, url: r.url, action: r.config?.action })));
+    app.declaredRoutes = routes.flatMap((r) => [r.method].flat().map((method) => ({ method, url: r.url, action: r.config?.action, audit: r.config?.audit })));
     const undeclared = app.declaredRoutes.filter((r) => !guard.declarable(r.action));
     if (undeclared.length > 0) throw new Error(`routes without a known action (config.action): ${undeclared.map((r) => `${r.method} ${r.url} (${r.action ?? 'none'})`).join(', ')}`);
   });

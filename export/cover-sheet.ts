@@ -1,17 +1,12 @@
 import { humanBytes } from '../core/bytes';
+import { beijingTime } from '../core/display';
+import { zhLabel } from '../core/labels';
 import { SM2_DISTINGUISHING_ID } from '../core/sm2';
 import { COVER_SHEET, MANIFEST, PUBLIC_KEY, SHA256SUMS, SIGNATURE, SM2_PUBLIC_KEY, SM2_SIGNATURE, SM3SUMS, VERIFIER, groupFingerprint, type Manifest, type ManifestFile } from './format';
 
 /** Text into HTML: every value on the sheet is data (recorder names included), never markup. */
 const esc = (value: unknown): string =>
   String(value ?? '').replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
-
-/** Beijing time for people; manifest.json keeps the exact UTC instants. */
-export function beijingTime(iso: string | null): string {
-  if (!iso) return '—';
-  const t = new Date(Date.parse(iso) + 8 * 3600_000);
-  return Number.isNaN(t.getTime()) ? iso : `${t.toISOString().slice(0, 19).replace('T', ' ')}`;
-}
 
 export function humanSize(bytes: number): string {
   return bytes < 1000 ? `${bytes} B` : `${humanBytes(bytes)}（${bytes.toLocaleString('en-US')} 字节）`;
@@ -76,7 +71,7 @@ ${field('案件编号', 'case number', esc(m.case.number))}
 ${field('案件名称', 'case title', esc(m.case.title))}
 ${field('办案单位', 'unit', esc(m.case.unit))}
 ${field('案件标识', 'case id', esc(m.case.id))}
-${field('导出人', 'exported by', `${esc(m.exporter.name)}（${esc(m.exporter.role)}）`)}
+${field('导出人', 'exported by', `${esc(m.exporter.name)}，${esc(zhLabel('role', m.exporter.role))}`)}
 ${field('导出时间', 'exported at (UTC+8)', esc(beijingTime(m.createdAt)))}
 ${field('导出事由', 'reason', esc(m.reason))}
 ${field('接收方', 'receiver', esc(m.receiver ?? '—'))}

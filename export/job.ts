@@ -1,3 +1,5 @@
+import { sql } from 'kysely';
+import { personLabel } from '../core/display';
 import { emitEvent } from '../core/events';
 import type { JobPayloads, QueuedHandler } from '../core/jobs';
 import { rowLock, withAdvisoryLock } from '../core/locks';
@@ -20,7 +22,12 @@ export async function buildExport(deps: CaseExportDeps, payload: JobPayloads['ex
 
 async function build(deps: CaseExportDeps, { exportId, evidenceIds }: JobPayloads['export']): Promise<void> {
   const { db } = deps;
-  const row = await db.selectFrom('case_exports').select(['status', 'case_id', 'exporter_name', 'exporter_role', 'reason', 'receiver']).where('id', '=', exportId).executeTakeFirst();
+  const row = await db
+    .selectFrom('case_exports')
+    .leftJoin('users', (j) => j.on(sql<boolean>`users.id::text = case_exports.requested_by`))
+    .select(['case_exports.status', 'case_exports.case_id', 'case_exports.exporter_name', 'case_exports.exporter_role', 'case_exports.reason', 'case_exports.receiver', 'users.display_name', 'users.officer_no'])
+    .where('case_exports.id', '=', exportId)
+    .executeTakeFirst();
   if (row?.status !== 'building') return; // done (or failed) already: a job delivered again
   const caseRow = await db.selectFrom('cases').select(['id', 'number', 'title', 'unit_id']).where('id', '=', row.case_id).executeTakeFirstOrThrow();
   const unit = await db.selectFrom('units').select(['code', 'name']).where('id', '=', caseRow.unit_id).executeTakeFirst();
@@ -28,7 +35,8 @@ async function build(deps: CaseExportDeps, { exportId, evidenceIds }: JobPayload
   await createCaseExport(deps, {
     exportId,
     case: { id: caseRow.id, number: caseRow.number, title: caseRow.title, unit: unit ? `${unit.name} (${unit.code})` : caseRow.unit_id },
-    exporter: { name: row.exporter_name, role: row.exporter_role },
+    // The signed manifest and the cover sheet name the exporter as people know them: display name and 警号.
+    exporter: { name: personLabel({ name: row.exporter_name, displayName: row.display_name, officerNo: row.officer_no }), role: row.exporter_role },
     reason: row.reason,
     receiver: row.receiver,
     evidenceIds,

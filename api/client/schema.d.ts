@@ -417,9 +417,49 @@ export interface paths {
         };
         /**
          * Search the audit trail
-         * @description Audit events the caller may see, newest first, by object, user and time; ids outside the caller's scope are redacted. Page with `before` (the `nextBefore` of the last page).
+         * @description Audit events the caller may see, newest first, by object, person, unit, action and time; ids outside the caller's scope are redacted. Page with `before` (the `nextBefore` of the last page).
          */
         get: operations["searchAudit"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/audit.csv": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Export the audit trail as CSV
+         * @description The audit events GET /api/audit finds with the same filters, all of them, newest first, as a CSV file for spreadsheets: UTF-8 with a byte order mark, Chinese headers, people by display name with 警号, cells that would run as formulas neutralized. The export itself is audited (`audit.export`, with its filters).
+         */
+        get: operations["exportAuditCsv"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/audit/checkpoint": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The newest signed checkpoint of a trail
+         * @description The newest checkpoint of the audit or custody chain signed with the platform key: when it was made, the row it covers and its signature algorithms. `checkpoint` is null before the first one.
+         */
+        get: operations["getNewestCheckpoint"];
         put?: never;
         post?: never;
         delete?: never;
@@ -2981,6 +3021,9 @@ export interface operations {
             query?: {
                 objectId?: string;
                 userId?: string;
+                person?: string;
+                unitId?: string;
+                action?: string;
                 from?: string;
                 to?: string;
                 limit?: number;
@@ -3004,6 +3047,8 @@ export interface operations {
                             at: string;
                             actorId: string | null;
                             actorName: string;
+                            actorDisplayName: string | null;
+                            actorOfficerNo: string | null;
                             role: string | null;
                             unitId: string | null;
                             action: string;
@@ -3018,6 +3063,77 @@ export interface operations {
                             redacted?: boolean;
                         }[];
                         nextBefore: number | null;
+                    };
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            404: components["responses"]["Problem404"];
+            409: components["responses"]["Problem409"];
+            422: components["responses"]["Problem422"];
+            503: components["responses"]["Problem503"];
+        };
+    };
+    exportAuditCsv: {
+        parameters: {
+            query?: {
+                objectId?: string;
+                userId?: string;
+                person?: string;
+                unitId?: string;
+                action?: string;
+                from?: string;
+                to?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/octet-stream": string;
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            404: components["responses"]["Problem404"];
+            409: components["responses"]["Problem409"];
+            422: components["responses"]["Problem422"];
+            503: components["responses"]["Problem503"];
+        };
+    };
+    getNewestCheckpoint: {
+        parameters: {
+            query?: {
+                chain?: "audit" | "custody";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        chain: string;
+                        checkpoint: {
+                            seq: number;
+                            at: string;
+                            algorithms: string[];
+                        } | null;
                     };
                 };
             };

@@ -1,3 +1,5 @@
+import { personLabel } from '../../core/display';
+import type { AuditEvent } from './api';
 import { lang } from './i18n';
 
 /** Sizes read the same on the page as in the dock's status and the cover sheet. */
@@ -33,3 +35,6 @@ export function toLocalInput(iso: string | null): string {
   return new Date(d.getTime() - d.getTimezoneOffset() * 60_000).toISOString().slice(0, 16);
 }
 export const fromLocalInput = (value: string): string => new Date(value).toISOString();
+
+/** Who did it, as people know them: display name with 警号 where the person has one. */
+export const auditActor = (e: AuditEvent): string => personLabel({ name: e.actorName, displayName: e.actorDisplayName, officerNo: e.actorOfficerNo });

@@ -2,6 +2,7 @@ import { ApiError, answer, client, whenUnauthorized, type Me, type Unit } from '
 import { h, present } from './dom';
 import { lang, setLang, t, texts, tx } from './i18n';
 import { afterLogin, landingFor, personLabel, redirectFor, retryDelaySeconds, searchesEvidence } from './landing';
+import { auditNavLabel, auditPage } from './pages/audit';
 import { casePage, casesPage } from './pages/cases';
 import { evidencePage } from './pages/evidence';
 import { loginPage } from './pages/login';
@@ -41,6 +42,7 @@ const routes: [RegExp, PageRender][] = [
   [new RegExp(`^/cases/${ID}$`), casePage],
   [/^\/stations$/, stationsPage],
   [/^\/storage$/, storagePage],
+  [/^\/audit$/, auditPage],
 ];
 
 const main = document.getElementById('main')!;
@@ -90,7 +92,8 @@ function header(): void {
         searchesEvidence(me) && link('/evidence', t('navEvidence')),
         me.role !== 'complainant' && can(me, 'case.search') && link('/cases', t('navCases')),
         can(me, 'station.status') && link('/stations', t('navStations')),
-        can(me, 'storage.read') && link('/storage', t('navStorage')))
+        can(me, 'storage.read') && link('/storage', t('navStorage')),
+        can(me, 'audit.read') && link('/audit', auditNavLabel()))
       : null,
     h('span', { class: 'spacer' }),
     me ? h('span', { class: 'who' }, `${personLabel(me)} · ${tx(`role.${me.role}`)}`) : null,

@@ -10,6 +10,7 @@ import {
   MANIFEST, PUBLIC_KEY, SHA256SUMS, SIGNATURE, SM2_PUBLIC_KEY, SM2_SIGNATURE, SM3SUMS, SUMS_FILES, checkSm2Signature, groupFingerprint, judgePackage,
   type FileStatus, type Manifest, type Observed, type Sm2Findings,
 } from '../format';
+import { zhLabel } from '../../core/labels';
 import { checkTimestamps } from '../timestamps';
 import { digestChunks } from './digest';
 
@@ -122,7 +123,7 @@ function render(verdict: ReturnType<typeof judgePackage>, manifest: Manifest | n
   };
   if (manifest) {
     fact('案件', 'case', `${manifest.case?.number ?? ''} ${manifest.case?.title ?? ''}`);
-    fact('导出人', 'exported by', `${manifest.exporter?.name ?? ''}（${manifest.exporter?.role ?? ''}）`);
+    fact('导出人', 'exported by', `${manifest.exporter?.name ?? ''}，${zhLabel('role', String(manifest.exporter?.role ?? ''))}`);
     fact('导出时间', 'exported at', String(manifest.createdAt ?? ''));
     fact('事由', 'reason', String(manifest.reason ?? ''));
   }

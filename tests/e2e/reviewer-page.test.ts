@@ -152,9 +152,9 @@ describe('reviewer page', () => {
     await logIn(page, login.auditor, `/evidence/${clip.long}`);
     await page.getByRole('heading', { name: clip.longName }).waitFor();
     const audit = page.getByRole('region', { name: '审计记录' });
-    // The viewers line names handlerA; the auditor's own viewing may be listed too, in either order.
+    // The viewers line names handlerA with their 警号 (no display name set); the auditor's own viewing may be listed too, in either order.
     const viewers = audit.locator('p').filter({ hasText: '观看人员：' });
-    await expect.poll(async () => (await viewers.textContent())?.replace('观看人员：', '').trim().split('、')).toContain(login.handlerA);
+    await expect.poll(async () => (await viewers.textContent())?.replace('观看人员：', '').trim().split('、')).toContain(`${login.handlerA}（警号 ${clip.longName.split('_')[0]}）`);
     const viewRows = audit.getByRole('row').filter({ hasText: '观看视频' }).filter({ hasText: login.handlerA });
     expect(await viewRows.count()).toBeGreaterThan(0);
     await shot(page, 'evidence-audit');

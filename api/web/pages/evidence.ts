@@ -1,6 +1,6 @@
 import { ApiError, answer, client } from '../api';
 import { formValues, h } from '../dom';
-import { bytes, clock, dateTime, skew } from '../format';
+import { auditActor, bytes, clock, dateTime, skew } from '../format';
 import { t, tx } from '../i18n';
 import { can, type View } from '../view';
 import { createPlayer, type Player } from '../player';
@@ -33,11 +33,11 @@ export async function evidencePage(view: View): Promise<Node[]> {
   async function loadAudit() {
     try {
       const { items } = await answer(client.GET('/api/audit', { params: { query: { objectId: id, limit: 200 } }, signal: view.signal }));
-      const viewers = [...new Set(items.filter((e) => e.action === 'evidence.view' && e.outcome === 'allowed').map((e) => e.actorName))];
+      const viewers = [...new Set(items.filter((e) => e.action === 'evidence.view' && e.outcome === 'allowed').map(auditActor))];
       auditBox.replaceChildren(
         h('p', {}, t('watchedBy'), ' ', viewers.length > 0 ? viewers.join('、') : t('nobody')),
         table(t('auditTrail'), [t('time'), t('person'), t('role'), t('action'), t('outcome'), t('client')],
-          items.map((e) => [dateTime(e.at), e.actorName, e.role ? tx(`role.${e.role}`) : '—', tx(`action.${e.action}`), tx(`outcome.${e.outcome}`), e.client ?? '—'])),
+          items.map((e) => [dateTime(e.at), auditActor(e), e.role ? tx(`role.${e.role}`) : '—', tx(`action.${e.action}`), tx(`outcome.${e.outcome}`), e.client ?? '—'])),
       );
     } catch (error) {
       const forbidden = error instanceof ApiError && error.status === 403;
