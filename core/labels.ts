@@ -91,6 +91,14 @@ export const ACTION_LABELS_ZH = {
   'action.retention.approve': '批准处置',
   'action.retention.cancel': '撤销处置申请',
   'action.retention.disposed': '按审批处置录像',
+  'action.review.rubric-create': '新建抽查评分表',
+  'action.review.rubric-update': '修改抽查评分表',
+  'action.review.create': '抽取抽查样本',
+  'action.review.score': '抽查评分',
+  'action.reminder.issue': '发出监督提醒',
+  'action.reminder.respond': '回复监督提醒',
+  'action.reminder.return': '退回监督提醒',
+  'action.reminder.close': '办结监督提醒',
 } as const;
 
 export const ACTION_LABELS_EN: Record<keyof typeof ACTION_LABELS_ZH, string> = {
@@ -149,6 +157,14 @@ export const ACTION_LABELS_EN: Record<keyof typeof ACTION_LABELS_ZH, string> = {
   'action.retention.approve': 'Approved a disposal',
   'action.retention.cancel': 'Cancelled a disposal',
   'action.retention.disposed': 'Disposed of under approval',
+  'action.review.rubric-create': 'Created a review rubric',
+  'action.review.rubric-update': 'Changed a review rubric',
+  'action.review.create': 'Drew a review sample',
+  'action.review.score': 'Scored a sampled recording',
+  'action.reminder.issue': 'Issued a supervision reminder',
+  'action.reminder.respond': 'Answered a supervision reminder',
+  'action.reminder.return': 'Returned a supervision reminder',
+  'action.reminder.close': 'Closed a supervision reminder',
 };
 
 const ZH: Record<string, string> = { ...ROLE_LABELS_ZH, ...OUTCOME_LABELS_ZH, ...ACTION_LABELS_ZH };
