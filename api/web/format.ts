@@ -33,3 +33,10 @@ export function toLocalInput(iso: string | null): string {
   return new Date(d.getTime() - d.getTimezoneOffset() * 60_000).toISOString().slice(0, 16);
 }
 export const fromLocalInput = (value: string): string => new Date(value).toISOString();
+
+/** A person as the page names them: display name with 警号 ("李娜（警号 310001）"); the login name when the account has no display name. */
+export function person(login: string, displayName: string | null | undefined, officerNo: string | null | undefined): string {
+  const name = displayName || login;
+  if (!officerNo) return name;
+  return lang() === 'en' ? `${name} (No. ${officerNo})` : `${name}（警号 ${officerNo}）`;
+}

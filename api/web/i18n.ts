@@ -187,6 +187,11 @@ const zh = {
   'custody.original.read': '调阅原始文件',
   'custody.recorder.purged': '记录仪上已删除',
   'custody.export.packaged': '导出移送',
+  'action.evidence.bookmark-edit': '修改书签',
+  'action.evidence.bookmark-delete': '删除书签',
+  'action.evidence.stills': '查看截图',
+  'action.evidence.still': '截取画面',
+  'custody.still.captured': '截取画面（另存，原始文件未改动）',
 };
 type Key = keyof typeof zh;
 
@@ -376,6 +381,11 @@ const en: Record<Key, string> = {
   'custody.original.read': 'Original read',
   'custody.recorder.purged': 'Deleted from the recorder',
   'custody.export.packaged': 'Exported',
+  'action.evidence.bookmark-edit': 'Edited a bookmark',
+  'action.evidence.bookmark-delete': 'Deleted a bookmark',
+  'action.evidence.stills': 'Listed still frames',
+  'action.evidence.still': 'Captured a still frame',
+  'custody.still.captured': 'Still frame captured (saved separately; original unchanged)',
 };
 
 const dictionaries: Record<Lang, Record<Key, string>> = { 'zh-CN': zh, en };
