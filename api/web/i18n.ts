@@ -191,7 +191,7 @@ const zh = {
   'action.evidence.bookmark-delete': '删除书签',
   'action.evidence.stills': '查看截图',
   'action.evidence.still': '截取画面',
-  'custody.still.captured': '截取画面（另存，原始文件未改动）',
+  'custody.still.captured': '截取画面',
 };
 type Key = keyof typeof zh;
 
@@ -385,7 +385,7 @@ const en: Record<Key, string> = {
   'action.evidence.bookmark-delete': 'Deleted a bookmark',
   'action.evidence.stills': 'Listed still frames',
   'action.evidence.still': 'Captured a still frame',
-  'custody.still.captured': 'Still frame captured (saved separately; original unchanged)',
+  'custody.still.captured': 'Still frame captured',
 };
 
 const dictionaries: Record<Lang, Record<Key, string>> = { 'zh-CN': zh, en };

@@ -18,7 +18,7 @@ const m = texts({
   keyFullscreen: '全屏 / 退出全屏',
   keySpeed: '减速 / 加速',
   keysNotWhileTyping: '在输入框中打字时快捷键不起作用。',
-  fps: '按每秒 {fps} 帧逐帧',
+  fps: '逐帧时每步 1/{fps} 秒。',
 }, {
   speed: 'Speed',
   frameBack: 'Previous frame',
@@ -33,7 +33,7 @@ const m = texts({
   keyFullscreen: 'Full screen on / off',
   keySpeed: 'Slower / faster',
   keysNotWhileTyping: 'Shortcuts do nothing while you type in a field.',
-  fps: 'Frame steps at {fps} frames per second',
+  fps: 'A frame step moves 1/{fps} s.',
 });
 
 /** What the focused element is, for the shortcuts: typing in a field is never a command. */
