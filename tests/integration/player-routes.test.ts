@@ -9,6 +9,7 @@ import { bearer, usePlatform } from '../support/platform';
 import { useWorld } from '../support/seed';
 import { captureStill } from '../../transcode/still';
 import { probe } from '../../transcode/probe';
+import { transcodeEvidence } from '../../transcode/worker';
 
 // The player's API (issue 15 item 7): bookmarks their author edits and deletes, still frames taken
 // from the original by the still job, and people shown by name and 警号.
@@ -138,6 +139,16 @@ describe('still frames', () => {
     const stored = createHash('sha256');
     for await (const chunk of await p.store.get(evidence.storage_key)) stored.update(chunk as Buffer);
     expect(stored.digest('hex')).toBe(evidence.sha256);
+  });
+
+  it('making the playable versions afterwards keeps the still and records the duration and frame rate the player and the 422 use', async () => {
+    const docked = await p.db.selectFrom('evidence').select('id').where('device_serial', '=', 'DSJ-STILL').executeTakeFirstOrThrow();
+    await transcodeEvidence({ db: p.db, store: p.store, workDir: p.scratch, hlsMinSeconds: 300, log: p.app.log }, docked.id, async () => {});
+    const detail = (await call('GET', `/api/evidence/${docked.id}`, w.tokens.handlerA)).body as { playback: { state: string; durationMs: number; frameRate: number; derivatives: { kind: string }[] } };
+    expect(detail.playback).toMatchObject({ state: 'ready', durationMs: expect.closeTo(3000, -2), frameRate: 30 });
+    expect(detail.playback.derivatives.map((d) => d.kind).sort()).toEqual(['mp4', 'poster', 'thumbnails']);
+    expect((await call('GET', `/api/evidence/${docked.id}/stills`, w.tokens.handlerA)).body.items).toEqual([expect.objectContaining({ state: 'ready', file: expect.any(Object) })]);
+    expect((await call('POST', `/api/evidence/${docked.id}/stills`, w.tokens.handlerA, { atMs: detail.playback.durationMs + 1 })).status).toBe(422);
   });
 
   it('a moment past the last frame fails the request (not retried) instead of saving nothing', async () => {
