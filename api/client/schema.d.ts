@@ -241,7 +241,7 @@ export interface paths {
         };
         /**
          * List still frames of a recording
-         * @description Still frames captured from the recording, newest first: the moment, who asked, and once the worker has taken it from the original, the PNG (a derivative of kind `still`, served by getDerivative).
+         * @description Still frames captured from the recording, newest first: the moment, who asked, and once the worker has taken it from the original, the PNG (a derivative of kind `still`, served by getDerivative). Repeated lists in one session (a page waiting for a capture) are audited once.
          */
         get: operations["listStills"];
         put?: never;

@@ -462,12 +462,15 @@ export function evidenceRoutes(deps: { db: Db; store: ObjectStore; now: () => Da
       config: { action: 'evidence.stills', audit: 'evidence.stills' },
       schema: {
         summary: 'List still frames of a recording', operationId: 'listStills', tags: ['evidence'],
-        description: 'Still frames captured from the recording, newest first: the moment, who asked, and once the worker has taken it from the original, the PNG (a derivative of kind `still`, served by getDerivative).',
+        description: 'Still frames captured from the recording, newest first: the moment, who asked, and once the worker has taken it from the original, the PNG (a derivative of kind `still`, served by getDerivative). Repeated lists in one session (a page waiting for a capture) are audited once.',
         params: IdParams, response: { 200: Type.Object({ items: Type.Array(Still) }), ...errors },
       },
     }, async (request) => {
-      const row = await loadEvidence(db, request.principal!, request.params.id);
+      const p = request.principal!;
+      const row = await loadEvidence(db, p, request.params.id);
       request.auditObject = { unitId: row.unit_id };
+      // The page polls while a capture is under way: one session's lists are one audit event.
+      if (!(await startsViewing(db, p.sessionKey, `stills:${row.id}`, now()))) request.auditSkip = true;
       const rows = await stillsOf(db).where('stills.evidence_id', '=', row.id).orderBy('stills.requested_at', 'desc').orderBy('stills.id', 'desc').execute();
       return { items: rows.map(toStill) };
     });

@@ -97,6 +97,8 @@ describe('still frames', () => {
     const stillId = queued.body.id as string;
     expect(await p.db.selectFrom('outbox').select('payload').where('kind', '=', 'still').execute()).toEqual([{ payload: { stillId } }]);
     expect((await call('GET', url, w.tokens.unitHeadA)).body.items).toEqual([expect.objectContaining({ id: stillId, state: 'queued' })]);
+    await call('GET', url, w.tokens.unitHeadA); // a page polling: one viewing, one audit event
+    expect((await auditOf(w.evidence.a, 'evidence.stills')).map((e) => e.outcome).sort()).toEqual(['allowed', 'denied']);
 
     const audited = await auditOf(w.evidence.a, 'evidence.still');
     expect(audited.map((e) => [e.outcome, e.details.atMs])).toEqual(expect.arrayContaining([['failed', 3001], ['denied', 1000], ['allowed', 3000]]));
@@ -141,16 +143,6 @@ describe('still frames', () => {
     expect(stored.digest('hex')).toBe(evidence.sha256);
   });
 
-  it('making the playable versions afterwards keeps the still and records the duration and frame rate the player and the 422 use', async () => {
-    const docked = await p.db.selectFrom('evidence').select('id').where('device_serial', '=', 'DSJ-STILL').executeTakeFirstOrThrow();
-    await transcodeEvidence({ db: p.db, store: p.store, workDir: p.scratch, hlsMinSeconds: 300, log: p.app.log }, docked.id, async () => {});
-    const detail = (await call('GET', `/api/evidence/${docked.id}`, w.tokens.handlerA)).body as { playback: { state: string; durationMs: number; frameRate: number; derivatives: { kind: string }[] } };
-    expect(detail.playback).toMatchObject({ state: 'ready', durationMs: expect.closeTo(3000, -2), frameRate: 30 });
-    expect(detail.playback.derivatives.map((d) => d.kind).sort()).toEqual(['mp4', 'poster', 'thumbnails']);
-    expect((await call('GET', `/api/evidence/${docked.id}/stills`, w.tokens.handlerA)).body.items).toEqual([expect.objectContaining({ state: 'ready', file: expect.any(Object) })]);
-    expect((await call('POST', `/api/evidence/${docked.id}/stills`, w.tokens.handlerA, { atMs: detail.playback.durationMs + 1 })).status).toBe(422);
-  });
-
   it('a moment past the last frame fails the request (not retried) instead of saving nothing', async () => {
     const docked = await p.db.selectFrom('evidence').select('id').where('device_serial', '=', 'DSJ-STILL').executeTakeFirstOrThrow();
     // Docked before the duration was known (footage from before it was recorded): the route lets it through.
@@ -158,6 +150,18 @@ describe('still frames', () => {
     await captureStill({ db: p.db, store: p.store, workDir: p.scratch, log: p.app.log }, stillId);
     const items = (await call('GET', `/api/evidence/${docked.id}/stills`, w.tokens.handlerA)).body.items as Json[];
     expect(items.find((s) => s.id === stillId)).toMatchObject({ state: 'failed' });
+  });
+
+  it('making the playable versions afterwards keeps the still and records the duration and frame rate the player and the 422 use', async () => {
+    const docked = await p.db.selectFrom('evidence').select('id').where('device_serial', '=', 'DSJ-STILL').executeTakeFirstOrThrow();
+    await transcodeEvidence({ db: p.db, store: p.store, workDir: p.scratch, hlsMinSeconds: 300, log: p.app.log }, docked.id, async () => {});
+    const detail = (await call('GET', `/api/evidence/${docked.id}`, w.tokens.handlerA)).body as { playback: { state: string; durationMs: number; frameRate: number; derivatives: { kind: string }[] } };
+    expect(detail.playback).toMatchObject({ state: 'ready', durationMs: expect.closeTo(3000, -2), frameRate: 30 });
+    expect(detail.playback.derivatives.map((d) => d.kind).sort()).toEqual(['mp4', 'poster', 'thumbnails']);
+    const stills = (await call('GET', `/api/evidence/${docked.id}/stills`, w.tokens.handlerA)).body.items as Json[];
+    expect(stills.filter((s) => s.state === 'ready')).toEqual([expect.objectContaining({ file: expect.any(Object) })]);
+    expect(await p.db.selectFrom('derivatives').select('kind').where('evidence_id', '=', docked.id).where('kind', '=', 'still').execute()).toHaveLength(1);
+    expect((await call('POST', `/api/evidence/${docked.id}/stills`, w.tokens.handlerA, { atMs: detail.playback.durationMs + 1 })).status).toBe(422);
   });
 });
 
