@@ -33,6 +33,7 @@ const m = texts({
   stillBy: '{who} 截取于 {when}',
   stillQueued: '正在截取…',
   stillFailed: '截取失败',
+  stillGone: '截图已随录像处置删除',
   download: '下载',
   downloadStill: '下载 {at} 的截图',
 }, {
@@ -61,6 +62,7 @@ const m = texts({
   stillBy: 'by {who}, {when}',
   stillQueued: 'Capturing…',
   stillFailed: 'Capture failed',
+  stillGone: 'Deleted with the recording\'s disposal',
   download: 'Download',
   downloadStill: 'Download the frame at {at}',
 });
@@ -176,7 +178,7 @@ export async function evidencePage(view: View): Promise<Node[]> {
       return h('li', {},
         still.file
           ? h('a', { href: still.file.href, target: '_blank', rel: 'noopener' }, h('img', { src: still.file.href, alt: m('stillAt', { at }), width: 160, height: 90 }))
-          : h('span', { class: `still-placeholder ${still.state}` }, still.state === 'failed' ? m('stillFailed') : m('stillQueued')),
+          : h('span', { class: `still-placeholder ${still.state}` }, { queued: m('stillQueued'), failed: m('stillFailed'), ready: m('stillGone') }[still.state]),
         h('div', {},
           h('div', {}, m('stillTime'), ' ', h('button', { type: 'button', class: 'link', disabled: !player, 'aria-label': m('jumpToStill', { at }), onclick: () => player?.seek(still.atMs / 1000) }, h('span', { class: 'at' }, at))),
           h('div', { class: 'muted' }, m('stillBy', { who: person(still.requestedBy, still.requestedByDisplayName, still.requestedByOfficerNo), when: dateTime(still.requestedAt) })),
