@@ -50,6 +50,9 @@ export const ACTIONS = {
   'evidence.stream': { roles: EVERYONE, token: 'evidence', objects: 'evidence' },
   'evidence.bookmarks': { roles: EVERYONE, token: 'evidence', objects: 'evidence' },
   'evidence.bookmark': { roles: STAFF, token: 'evidence', objects: 'evidence' },
+  /** Still frames captured from a recording: listing them, and capturing one (a derivative; the original is only read). */
+  'evidence.stills': { roles: EVERYONE, token: 'evidence', objects: 'evidence' },
+  'evidence.still': { roles: STAFF, token: 'evidence', objects: 'evidence' },
   /** Learn how many linked cases one cannot see (a handler learns nothing of them). */
   'evidence.hidden-cases': { roles: ['unit_head', 'overseer', 'auditor', 'admin'], token: 'evidence', objects: 'evidence' },
   /** The work queue of footage no unit can see, and giving a file its unit. */

@@ -4,6 +4,7 @@ import type { Redis } from 'ioredis';
 import { ConfigError, type Config } from '../core/config';
 import { assertNoEviction, redisConnection, startDispatcher, type Handlers, type JobKind } from '../core/jobs';
 import { transcodeJob } from '../transcode/worker';
+import { stillJob } from '../transcode/still';
 import { exportJob } from '../export/job';
 import { openTimestamping } from '../core/timestamp/client';
 import { timestampTask } from '../core/timestamp/batcher';
@@ -138,6 +139,7 @@ export async function startJobs(
   const handlers: Handlers = {
     transcode: transcodeJob({ db, store, workDir, hlsMinSeconds: config.transcode.hlsMinSeconds, log }, { concurrency, lockSeconds }),
     export: exportJob({ db, store, signingKey, workDir }, { concurrency: 1, lockSeconds }),
+    still: stillJob({ db, store, workDir, log }, { concurrency, lockSeconds }),
     timestamps: timestampTask({ db, client, clock: now, log, maxBatch: config.timestamps.batchMax }, { intervalMs: config.timestamps.intervalMs }),
     checkpoints: checkpointTask({ db, store, signingKey, timestamps: client, now, log }, config.checkpointIntervalMs),
     fixity: fixityTask({ db, store, now, ...config.fixity, objectLockHorizonDays: config.objectLockHorizonDays, log }),

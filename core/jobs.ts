@@ -19,9 +19,11 @@ export interface JobPayloads {
   transcode: { evidenceId: string };
   /** The evidence authorized when the export was requested, in package order. */
   export: { exportId: string; evidenceIds: string[] };
+  /** One still frame of an original (a `stills` row), saved as a derivative. */
+  still: { stillId: string };
 }
 export type QueuedKind = keyof JobPayloads;
-const QUEUED_KINDS: readonly QueuedKind[] = ['transcode', 'export'];
+const QUEUED_KINDS: readonly QueuedKind[] = ['transcode', 'export', 'still'];
 
 const SCHEDULED_KINDS = ['timestamps', 'checkpoints', 'fixity', 'housekeeping', 'retention', 'webhooks'] as const;
 export type ScheduledKind = (typeof SCHEDULED_KINDS)[number];
@@ -34,6 +36,8 @@ const JOB_OPTIONS: Record<QueuedKind, JobsOptions> = {
   transcode: { attempts: 3, backoff: { type: 'exponential', delay: 10_000 }, removeOnComplete: 1000, removeOnFail: 5000 },
   // A failed export is reported to its requester, who exports again; one whose process died runs again (stalled).
   export: { attempts: 1, removeOnComplete: 1000, removeOnFail: 5000 },
+  // Like transcode: a store hiccup is retried; the request shows 'failed' after the last attempt.
+  still: { attempts: 3, backoff: { type: 'exponential', delay: 5_000 }, removeOnComplete: 1000, removeOnFail: 5000 },
 };
 
 export interface QueuedHandler<P> {

@@ -99,6 +99,10 @@ export const ACTION_LABELS_ZH = {
   'action.reminder.respond': '回复监督提醒',
   'action.reminder.return': '退回监督提醒',
   'action.reminder.close': '办结监督提醒',
+  'action.evidence.bookmark-edit': '修改书签',
+  'action.evidence.bookmark-delete': '删除书签',
+  'action.evidence.stills': '查看截图',
+  'action.evidence.still': '截取画面',
 } as const;
 
 export const ACTION_LABELS_EN: Record<keyof typeof ACTION_LABELS_ZH, string> = {
@@ -165,6 +169,10 @@ export const ACTION_LABELS_EN: Record<keyof typeof ACTION_LABELS_ZH, string> = {
   'action.reminder.respond': 'Answered a supervision reminder',
   'action.reminder.return': 'Returned a supervision reminder',
   'action.reminder.close': 'Closed a supervision reminder',
+  'action.evidence.bookmark-edit': 'Edited a bookmark',
+  'action.evidence.bookmark-delete': 'Deleted a bookmark',
+  'action.evidence.stills': 'Listed still frames',
+  'action.evidence.still': 'Captured a still frame',
 };
 
 const ZH: Record<string, string> = { ...ROLE_LABELS_ZH, ...OUTCOME_LABELS_ZH, ...ACTION_LABELS_ZH };

@@ -16,6 +16,7 @@ import * as retention from './migrations/0013_retention';
 import * as webhooks from './migrations/0012_webhooks';
 import * as encryption from './migrations/0016_encryption';
 import * as reviewsReminders from './migrations/0019_reviews_reminders';
+import * as player from './migrations/0024_player';
 
 export type Db = Kysely<Database>;
 
@@ -36,6 +37,7 @@ const migrations: Record<string, Migration> = {
   '0012_webhooks': webhooks,
   '0016_encryption': encryption,
   '0019_reviews_reminders': reviewsReminders,
+  '0024_player': player,
 };
 
 /**

@@ -151,6 +151,10 @@ export interface EvidenceTable {
   category: Generated<string>;
   disposal_id: Generated<string | null>;
   disposed_at: NullableTimestamp;
+  /** From the probe when the derivatives were made; null before that (or footage from before 0024). */
+  media_duration_ms: NullableBigInt;
+  /** Frames per second of the playable derivative. */
+  media_frame_rate: Generated<number | null>;
 }
 
 export const PLAYBACK_STATES = ['queued', 'processing', 'ready', 'unplayable', 'failed'] as const;
@@ -311,6 +315,9 @@ export interface BookmarksTable {
   author_id: string | null;
   author_name: string;
   created_at: Generated<Date>;
+  updated_at: NullableTimestamp;
+  /** Deleted by its author: out of every list; the audit trail keeps what it said. */
+  deleted_at: NullableTimestamp;
 }
 
 export interface ViewSessionsTable {
@@ -643,6 +650,20 @@ export interface Database {
   review_scores: ReviewScoresTable;
   supervision_reminders: SupervisionRemindersTable;
   reminder_steps: ReminderStepsTable;
+  stills: StillsTable;
+}
+
+/** A still-frame capture request; the still itself is a derivative (kind 'still'). */
+export interface StillsTable {
+  id: Generated<string>;
+  evidence_id: string;
+  at_ms: BigInt;
+  requested_by: string | null;
+  requested_by_name: string;
+  requested_at: Generated<Date>;
+  state: Generated<'queued' | 'ready' | 'failed'>;
+  reason: string | null;
+  derivative_id: string | null;
 }
 
 export type EvidenceRow = Selectable<EvidenceTable>;

@@ -115,8 +115,9 @@ export function hlsJob(mp4: string, dir: string, segmentSeconds = 2 * KEYFRAME_S
 }
 
 /**
- * One PNG of the keyframe at or before `seconds`. Without -noaccurate_seek ffmpeg would discard
- * that keyframe (it precedes the seek point) and, in a clip with a single keyframe, output nothing.
+ * One full-size PNG of the frame at `seconds` (the poster; a still frame captured from an original).
+ * Without -noaccurate_seek ffmpeg would discard the preceding keyframe and, in a clip with a single
+ * keyframe, output nothing. Autorotation turns the frame upright as players show it.
  */
 export function posterJob(input: string, output: string, seconds: number): FfmpegJob {
   // Accurate seek: decodes at most one GOP. Keyframes only would find no frame when the

@@ -104,3 +104,10 @@ function constantRate(video: VideoInfo): number | null {
 function round(n: number): number {
   return Math.round(n * 1000) / 1000;
 }
+
+/** Frames per second of the playable derivative (the player's frame step); null when unknown. */
+export function derivativeFrameRate(info: MediaInfo, decision: PlaybackDecision): number | null {
+  if (decision.video.mode === 'encode' && decision.video.frameRate !== null) return decision.video.frameRate;
+  const rate = info.video.frameRate || info.video.realFrameRate;
+  return rate > 0 ? round(rate) : null;
+}

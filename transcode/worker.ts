@@ -9,6 +9,7 @@ import type { JobPayloads, QueuedHandler } from '../core/jobs';
 import type { ObjectStore } from '../core/store/port';
 import type { Db } from '../schema/database';
 import { makeDerivatives, type Derivative } from './media';
+import { derivativeFrameRate } from './policy';
 
 export interface TranscodeDeps {
   db: Db;
@@ -61,9 +62,14 @@ export async function transcodeEvidence(deps: TranscodeDeps, evidenceId: string,
     const attempt = randomUUID();
     const stored = await storeDerivatives(deps, evidenceId, attempt, result.derivatives, evidence.sha256);
     await db.transaction().execute(async (trx) => {
-      await trx.deleteFrom('derivatives').where('evidence_id', '=', evidenceId).execute();
+      // Stills are captured from the original, not made here: they stay.
+      await trx.deleteFrom('derivatives').where('evidence_id', '=', evidenceId).where('kind', '!=', 'still').execute();
       await trx.insertInto('derivatives').values(stored).execute();
-      await trx.updateTable('evidence').set({ playback_state: 'ready', playback_reason: null, playback_progress: 100 }).where('id', '=', evidenceId).execute();
+      await trx.updateTable('evidence').set({
+        playback_state: 'ready', playback_reason: null, playback_progress: 100,
+        media_duration_ms: result.info.durationSeconds === null ? null : Math.round(result.info.durationSeconds * 1000),
+        media_frame_rate: derivativeFrameRate(result.info, result.decision),
+      }).where('id', '=', evidenceId).execute();
       await appendCustody(trx, {
         evidenceId,
         action: 'playback.derived',
@@ -106,7 +112,7 @@ async function removeUncommitted(deps: TranscodeDeps, evidenceId: string): Promi
   }
 }
 
-async function sha256File(path: string): Promise<string> {
+export async function sha256File(path: string): Promise<string> {
   const hash = createHash('sha256');
   for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
   return hash.digest('hex');

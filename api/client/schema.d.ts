@@ -193,7 +193,7 @@ export interface paths {
         };
         /**
          * List bookmarks of a recording
-         * @description Bookmarks reviewers set on the recording (offset in milliseconds and a label), in playback order.
+         * @description Bookmarks reviewers set on the recording (offset in milliseconds and a label), in playback order, each with its author's name and 警号. Deleted bookmarks are not listed (the audit trail keeps what they said).
          */
         get: operations["listBookmarks"];
         put?: never;
@@ -202,6 +202,54 @@ export interface paths {
          * @description Adds a labelled bookmark at an offset (milliseconds from the start). The author is the caller.
          */
         post: operations["createBookmark"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/evidence/{id}/bookmarks/{bookmarkId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Delete one of your bookmarks
+         * @description Takes a bookmark out of every list. Only its author may (others get 403). The audit trail keeps what it said.
+         */
+        delete: operations["deleteBookmark"];
+        options?: never;
+        head?: never;
+        /**
+         * Edit one of your bookmarks
+         * @description Changes the label and/or the offset of a bookmark. Only its author may (others get 403). Audited with what it said before and after.
+         */
+        patch: operations["updateBookmark"];
+        trace?: never;
+    };
+    "/api/evidence/{id}/stills": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List still frames of a recording
+         * @description Still frames captured from the recording, newest first: the moment, who asked, and once the worker has taken it from the original, the PNG (a derivative of kind `still`, served by getDerivative). Repeated lists in one session (a page waiting for a capture) are audited once.
+         */
+        get: operations["listStills"];
+        put?: never;
+        /**
+         * Capture a still frame
+         * @description Queues the capture of the frame at `atMs` (milliseconds from the start) from the original, saved as a derivative of the recording (the original is never altered) with a custody event. 422 when `atMs` lies past the end. Poll listStills until it is ready.
+         */
+        post: operations["createStill"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1978,6 +2026,8 @@ export interface operations {
                             state: "queued" | "processing" | "ready" | "unplayable" | "failed";
                             reason?: string;
                             progress: number;
+                            durationMs: number | null;
+                            frameRate: number | null;
                             derivatives: {
                                 kind: string;
                                 href: string;
@@ -2074,6 +2124,8 @@ export interface operations {
                             };
                             hash: string;
                             redacted?: boolean;
+                            actorDisplayName?: string | null;
+                            actorOfficerNo?: string | null;
                         }[];
                     };
                 };
@@ -2192,7 +2244,11 @@ export interface operations {
                             offsetMs: number;
                             label: string;
                             author: string;
+                            authorId: string | null;
+                            authorDisplayName: string | null;
+                            authorOfficerNo: string | null;
                             createdAt: string;
+                            updatedAt: string | null;
                         }[];
                     };
                 };
@@ -2241,7 +2297,11 @@ export interface operations {
                         offsetMs: number;
                         label: string;
                         author: string;
+                        authorId: string | null;
+                        authorDisplayName: string | null;
+                        authorOfficerNo: string | null;
                         createdAt: string;
+                        updatedAt: string | null;
                     };
                 };
             };
@@ -2250,6 +2310,188 @@ export interface operations {
             403: components["responses"]["Problem403"];
             404: components["responses"]["Problem404"];
             409: components["responses"]["Problem409"];
+            422: components["responses"]["Problem422"];
+            503: components["responses"]["Problem503"];
+        };
+    };
+    deleteBookmark: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                bookmarkId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No Content */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            404: components["responses"]["Problem404"];
+            409: components["responses"]["Problem409"];
+            422: components["responses"]["Problem422"];
+            503: components["responses"]["Problem503"];
+        };
+    };
+    updateBookmark: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                bookmarkId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "label": "当事人拒绝签字并离开 party refuses to sign and leaves"
+                 *     }
+                 */
+                "application/json": {
+                    offsetMs?: number;
+                    label?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        offsetMs: number;
+                        label: string;
+                        author: string;
+                        authorId: string | null;
+                        authorDisplayName: string | null;
+                        authorOfficerNo: string | null;
+                        createdAt: string;
+                        updatedAt: string | null;
+                    };
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            404: components["responses"]["Problem404"];
+            409: components["responses"]["Problem409"];
+            422: components["responses"]["Problem422"];
+            503: components["responses"]["Problem503"];
+        };
+    };
+    listStills: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            id: string;
+                            atMs: number;
+                            /** @enum {string} */
+                            state: "queued" | "ready" | "failed";
+                            requestedBy: string;
+                            requestedByDisplayName: string | null;
+                            requestedByOfficerNo: string | null;
+                            requestedAt: string;
+                            file?: {
+                                href: string;
+                                sha256: string;
+                                size: number;
+                                mimeType: string;
+                            };
+                        }[];
+                    };
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            404: components["responses"]["Problem404"];
+            409: components["responses"]["Problem409"];
+            422: components["responses"]["Problem422"];
+            503: components["responses"]["Problem503"];
+        };
+    };
+    createStill: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "atMs": 83500
+                 *     }
+                 */
+                "application/json": {
+                    atMs: number;
+                };
+            };
+        };
+        responses: {
+            /** @description Accepted: the work is queued; its status is in the answer */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        atMs: number;
+                        /** @enum {string} */
+                        state: "queued" | "ready" | "failed";
+                        requestedBy: string;
+                        requestedByDisplayName: string | null;
+                        requestedByOfficerNo: string | null;
+                        requestedAt: string;
+                        file?: {
+                            href: string;
+                            sha256: string;
+                            size: number;
+                            mimeType: string;
+                        };
+                    };
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            404: components["responses"]["Problem404"];
+            409: components["responses"]["Problem409"];
+            410: components["responses"]["Problem410"];
             422: components["responses"]["Problem422"];
             503: components["responses"]["Problem503"];
         };

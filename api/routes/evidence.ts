@@ -1,14 +1,17 @@
 import { Type, type Static } from 'typebox';
 import { appendCustody } from '../../core/chain';
-import { notFound } from '../../core/errors';
+import { Problem, notFound } from '../../core/errors';
+import { enqueue } from '../../core/jobs';
 import type { HttpServer } from '../../core/http';
 import type { ObjectStore } from '../../core/store/port';
 import type { Db } from '../../schema/database';
-import { PLAYBACK_STATES, type DerivativeRow, type EvidenceRow } from '../../schema/db';
+import { PLAYBACK_STATES, type Database, type DerivativeRow, type EvidenceRow } from '../../schema/db';
+import type { Transaction } from 'kysely';
+import type { Principal } from '../../core/principal';
 import { timestampOf } from '../../core/timestamp/batcher';
 import { derivativeWithFixity, fixityOfEvidence, fixityVerdict, recordFixity, verifiedOk } from '../../core/fixity';
 import { permits } from '../access';
-import { recordedClient, startsViewing } from '../audit';
+import { auditedChange, recordedClient, startsViewing } from '../audit';
 import { loadEvidence, scopeRedactor, visibleCases, visibleEvidence } from '../scoped';
 import { BoundedInt, Bytes, Cursor, DateTime, IdParams, Limit, Nullable, StringEnum, Text, Uuid, cursorAfter, errors, keysetPage, problemResponse } from '../schemas';
 import { sendObject } from '../send-object';
@@ -44,6 +47,9 @@ const Playback = Type.Object({
   state: StringEnum(PLAYBACK_STATES),
   reason: Type.Optional(Type.String()),
   progress: Type.Integer(),
+  /** Of the playable derivative, from its probe; null when unknown (the player then assumes 25 fps). */
+  durationMs: Nullable(Type.Integer()),
+  frameRate: Nullable(Type.Number()),
   derivatives: Type.Array(Type.Object({ kind: Type.String(), href: Type.String(), sha256: Type.String(), size: Type.Integer(), mimeType: Type.String(), files: Type.Array(DerivativeFile) })),
 });
 /** When the original provably existed: its RFC 3161 time-stamp, or why it has none yet. */
@@ -90,8 +96,78 @@ const CustodyItem = Type.Object({
   seq: Type.Integer(), action: Type.String(), actor: Type.String(), at: Type.String(), details: Type.Record(Type.String(), Type.Unknown()), hash: Type.String(),
   /** The details named a case or file outside the reader's scope (e.g. another unit's court export) and are withheld. */
   redacted: Type.Optional(Type.Boolean()),
+  /** When the actor is a user: their name and 警号 for display (the event itself keeps the login name it was hashed with). */
+  actorDisplayName: Type.Optional(Nullable(Type.String())),
+  actorOfficerNo: Type.Optional(Nullable(Type.String())),
 });
-const Bookmark = Type.Object({ id: Type.String(), offsetMs: Type.Integer(), label: Type.String(), author: Type.String(), createdAt: Type.String() });
+const Bookmark = Type.Object({
+  id: Type.String(), offsetMs: Type.Integer(), label: Type.String(),
+  /** The author's login name; authorId, authorDisplayName and authorOfficerNo say who for display (null: an account without them). */
+  author: Type.String(), authorId: Nullable(Type.String()), authorDisplayName: Nullable(Type.String()), authorOfficerNo: Nullable(Type.String()),
+  createdAt: Type.String(), updatedAt: Nullable(Type.String()),
+});
+type Bookmark = Static<typeof Bookmark>;
+const BookmarkParams = Type.Object({ id: Uuid, bookmarkId: Uuid });
+const Still = Type.Object({
+  id: Type.String(),
+  /** The moment captured, in milliseconds from the start of the recording. */
+  atMs: Type.Integer(),
+  /** queued until the worker has taken the frame from the original; failed when it could not (e.g. past the end). */
+  state: StringEnum(['queued', 'ready', 'failed'] as const),
+  requestedBy: Type.String(), requestedByDisplayName: Nullable(Type.String()), requestedByOfficerNo: Nullable(Type.String()),
+  requestedAt: Type.String(),
+  /** The PNG, a derivative of the recording (kind `still`), once ready. */
+  file: Type.Optional(Type.Object({ href: Type.String(), sha256: Type.String(), size: Type.Integer(), mimeType: Type.String() })),
+});
+type Still = Static<typeof Still>;
+
+/** Display names and 警号 of the accounts with these login names (custody actors are stored by login name). */
+async function peopleNamed(db: Db, names: string[]): Promise<Map<string, { displayName: string | null; officerNo: string | null }>> {
+  const unique = [...new Set(names)];
+  const rows = unique.length === 0 ? [] : await db.selectFrom('users').select(['username', 'display_name', 'officer_no']).where('username', 'in', unique).execute();
+  return new Map(rows.map((u) => [u.username, { displayName: u.display_name, officerNo: u.officer_no }]));
+}
+
+/** A bookmark row as listed, with its author's display name and 警号 (joined from users). */
+function bookmarksOf(db: Db) {
+  return db
+    .selectFrom('bookmarks')
+    .leftJoin('users', 'users.id', 'bookmarks.author_id')
+    .selectAll('bookmarks')
+    .select(['users.display_name', 'users.officer_no'])
+    .where('bookmarks.deleted_at', 'is', null);
+}
+function toBookmark(b: { id: string; offset_ms: string; label: string; author_id: string | null; author_name: string; display_name: string | null; officer_no: string | null; created_at: Date; updated_at: Date | null }): Bookmark {
+  return {
+    id: b.id, offsetMs: Number(b.offset_ms), label: b.label,
+    author: b.author_name, authorId: b.author_id, authorDisplayName: b.display_name, authorOfficerNo: b.officer_no,
+    createdAt: b.created_at.toISOString(), updatedAt: b.updated_at?.toISOString() ?? null,
+  };
+}
+
+/** Stills of a recording with who asked for them and their file once made. */
+function stillsOf(db: Db) {
+  return db
+    .selectFrom('stills')
+    .leftJoin('users', 'users.id', 'stills.requested_by')
+    .leftJoin('derivatives', 'derivatives.id', 'stills.derivative_id')
+    .select(['stills.id', 'stills.evidence_id', 'stills.at_ms', 'stills.state', 'stills.requested_by_name', 'stills.requested_at', 'users.display_name', 'users.officer_no',
+      'derivatives.name', 'derivatives.sha256', 'derivatives.size', 'derivatives.mime_type']);
+}
+function toStill(r: { id: string; evidence_id: string; at_ms: string; state: Still['state']; requested_by_name: string; requested_at: Date; display_name: string | null; officer_no: string | null; name: string | null; sha256: string | null; size: string | null; mime_type: string | null }): Still {
+  return {
+    id: r.id, atMs: Number(r.at_ms), state: r.state,
+    requestedBy: r.requested_by_name, requestedByDisplayName: r.display_name, requestedByOfficerNo: r.officer_no, requestedAt: r.requested_at.toISOString(),
+    ...(r.name && r.sha256 && r.mime_type
+      ? { file: { href: `/api/evidence/${r.evidence_id}/derivatives/still/${encodeURIComponent(r.name)}`, sha256: r.sha256, size: Number(r.size), mimeType: r.mime_type } }
+      : {}),
+  };
+}
+
+/** Whether a still may be asked for at this moment: not past the end, when the end is known. */
+function stillTimeProblem(atMs: number, durationMs: number | null): string | null {
+  return durationMs !== null && atMs > durationMs ? `atMs ${atMs} lies past the end of the recording (${durationMs} ms)` : null;
+}
 
 export function toEvidenceItem(row: EvidenceRow): EvidenceItem {
   return {
@@ -130,6 +206,8 @@ function playbackOf(row: EvidenceRow, files: DerivativeRow[]): Static<typeof Pla
     state: row.playback_state,
     ...(row.playback_reason ? { reason: row.playback_reason } : {}),
     progress: row.playback_progress,
+    durationMs: row.media_duration_ms === null ? null : Number(row.media_duration_ms),
+    frameRate: row.media_frame_rate,
     derivatives: kinds.map((kind) => {
       const own = files.filter((f) => f.kind === kind);
       const { name: _main, ...main } = describe(own.find((f) => f.name === MAIN_FILE[kind]) ?? own[0]!);
@@ -197,7 +275,8 @@ export function evidenceRoutes(deps: { db: Db; store: ObjectStore; now: () => Da
       const p = request.principal!;
       const row = await loadEvidence(db, p, request.params.id);
       request.auditObject = { unitId: row.unit_id };
-      const files = await db.selectFrom('derivatives').selectAll().where('evidence_id', '=', row.id).orderBy('kind').orderBy('name').execute();
+      // Stills are listed on their own route; playback is what a player opens.
+      const files = await db.selectFrom('derivatives').selectAll().where('evidence_id', '=', row.id).where('kind', '!=', 'still').orderBy('kind').orderBy('name').execute();
       const linked = db.selectFrom('case_evidence').select('case_evidence.case_id').where('case_evidence.evidence_id', '=', row.id);
       const cases = await visibleCases(db, p).select(['cases.id', 'cases.number', 'cases.title', 'cases.state']).where('cases.id', 'in', linked).orderBy('cases.number').execute();
       const { n } = await linked.clearSelect().select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow();
@@ -218,10 +297,15 @@ export function evidenceRoutes(deps: { db: Db; store: ObjectStore; now: () => Da
       request.auditObject = { unitId: row.unit_id };
       const rows = await db.selectFrom('custody_events').selectAll().where('evidence_id', '=', row.id).orderBy('seq').execute();
       const redact = await scopeRedactor(db, request.principal!, rows.map((r) => r.details));
+      const people = await peopleNamed(db, rows.map((r) => r.actor));
       return {
         items: rows.map((r) => {
           const withheld = redact(r.details).redacted;
-          return { seq: Number(r.seq), action: r.action, actor: r.actor, at: r.at.toISOString(), details: withheld ? {} : r.details, hash: r.hash, ...(withheld ? { redacted: true } : {}) };
+          const person = people.get(r.actor);
+          return {
+            seq: Number(r.seq), action: r.action, actor: r.actor, at: r.at.toISOString(), details: withheld ? {} : r.details, hash: r.hash, ...(withheld ? { redacted: true } : {}),
+            ...(person ? { actorDisplayName: person.displayName, actorOfficerNo: person.officerNo } : {}),
+          };
         }),
       };
     });
@@ -287,14 +371,14 @@ export function evidenceRoutes(deps: { db: Db; store: ObjectStore; now: () => Da
       config: { action: 'evidence.bookmarks', audit: 'evidence.bookmarks' },
       schema: {
         summary: 'List bookmarks of a recording', operationId: 'listBookmarks', tags: ['evidence'],
-        description: 'Bookmarks reviewers set on the recording (offset in milliseconds and a label), in playback order.',
+        description: 'Bookmarks reviewers set on the recording (offset in milliseconds and a label), in playback order, each with its author\'s name and 警号. Deleted bookmarks are not listed (the audit trail keeps what they said).',
         params: IdParams, response: { 200: Type.Object({ items: Type.Array(Bookmark) }), ...errors },
       },
     }, async (request) => {
       const row = await loadEvidence(db, request.principal!, request.params.id);
       request.auditObject = { unitId: row.unit_id };
-      const rows = await db.selectFrom('bookmarks').selectAll().where('evidence_id', '=', row.id).orderBy('offset_ms').execute();
-      return { items: rows.map((b) => ({ id: b.id, offsetMs: Number(b.offset_ms), label: b.label, author: b.author_name, createdAt: b.created_at.toISOString() })) };
+      const rows = await bookmarksOf(db).where('bookmarks.evidence_id', '=', row.id).orderBy('bookmarks.offset_ms').orderBy('bookmarks.created_at').execute();
+      return { items: rows.map(toBookmark) };
     });
 
     app.post('/evidence/:id/bookmarks', {
@@ -310,13 +394,113 @@ export function evidenceRoutes(deps: { db: Db; store: ObjectStore; now: () => Da
       const p = request.principal!;
       const row = await loadEvidence(db, p, request.params.id);
       request.auditObject = { unitId: row.unit_id };
-      const b = await db
+      const { id: bookmarkId } = await db
         .insertInto('bookmarks')
         .values({ evidence_id: row.id, offset_ms: request.body.offsetMs, label: request.body.label, author_id: p.userId, author_name: p.name })
-        .returningAll()
+        .returning('id')
         .executeTakeFirstOrThrow();
       reply.code(201);
-      return { id: b.id, offsetMs: Number(b.offset_ms), label: b.label, author: b.author_name, createdAt: b.created_at.toISOString() };
+      return toBookmark(await bookmarksOf(db).where('bookmarks.id', '=', bookmarkId).executeTakeFirstOrThrow());
+    });
+
+    /** The caller's own, live bookmark of a recording they may see; 404 when none such exists, 403 when another person wrote it. */
+    async function ownBookmark(trx: Transaction<Database>, p: Principal, evidenceId: string, bookmarkId: string) {
+      const b = await trx.selectFrom('bookmarks').selectAll().where('id', '=', bookmarkId).where('evidence_id', '=', evidenceId).where('deleted_at', 'is', null).forUpdate().executeTakeFirst();
+      if (!b) throw notFound(`bookmark ${bookmarkId} of evidence ${evidenceId}`);
+      if (b.author_id === null || b.author_id !== p.userId) throw new Problem(403, 'Forbidden', 'only the author of a bookmark may change or delete it');
+      return b;
+    }
+
+    app.patch('/evidence/:id/bookmarks/:bookmarkId', {
+      config: { action: 'evidence.bookmark', audit: 'evidence.bookmark-edit' },
+      schema: {
+        summary: 'Edit one of your bookmarks', operationId: 'updateBookmark', tags: ['evidence'],
+        description: 'Changes the label and/or the offset of a bookmark. Only its author may (others get 403). Audited with what it said before and after.',
+        params: BookmarkParams,
+        body: Type.Object({ offsetMs: Type.Optional(BoundedInt(0, Number.MAX_SAFE_INTEGER)), label: Type.Optional(Text(500, { minLength: 1 })) }, { minProperties: 1, examples: [{ label: '当事人拒绝签字并离开 party refuses to sign and leaves' }] }),
+        response: { 200: Bookmark, ...errors },
+      },
+    }, async (request) => {
+      const p = request.principal!;
+      const { bookmarkId } = request.params;
+      request.auditDetails = { bookmarkId };
+      const row = await loadEvidence(db, p, request.params.id);
+      request.auditObject = { unitId: row.unit_id };
+      await auditedChange(db, request, 200, async (trx) => {
+        const b = await ownBookmark(trx, p, row.id, bookmarkId);
+        const after = { offsetMs: request.body.offsetMs ?? Number(b.offset_ms), label: request.body.label ?? b.label };
+        await trx.updateTable('bookmarks').set({ offset_ms: after.offsetMs, label: after.label, updated_at: now() }).where('id', '=', b.id).execute();
+        request.auditDetails = { bookmarkId, before: { offsetMs: Number(b.offset_ms), label: b.label }, after };
+        return { value: undefined, events: [] };
+      });
+      return toBookmark(await bookmarksOf(db).where('bookmarks.id', '=', bookmarkId).executeTakeFirstOrThrow());
+    });
+
+    app.delete('/evidence/:id/bookmarks/:bookmarkId', {
+      config: { action: 'evidence.bookmark', audit: 'evidence.bookmark-delete' },
+      schema: {
+        summary: 'Delete one of your bookmarks', operationId: 'deleteBookmark', tags: ['evidence'],
+        description: 'Takes a bookmark out of every list. Only its author may (others get 403). The audit trail keeps what it said.',
+        params: BookmarkParams, response: { 204: Type.Null(), ...errors },
+      },
+    }, async (request, reply) => {
+      const p = request.principal!;
+      const { bookmarkId } = request.params;
+      request.auditDetails = { bookmarkId };
+      const row = await loadEvidence(db, p, request.params.id);
+      request.auditObject = { unitId: row.unit_id };
+      await auditedChange(db, request, 204, async (trx) => {
+        const b = await ownBookmark(trx, p, row.id, bookmarkId);
+        await trx.updateTable('bookmarks').set({ deleted_at: now() }).where('id', '=', b.id).execute();
+        request.auditDetails = { bookmarkId, deleted: { offsetMs: Number(b.offset_ms), label: b.label } };
+        return { value: undefined, events: [] };
+      });
+      return reply.code(204).send(null);
+    });
+
+    app.get('/evidence/:id/stills', {
+      config: { action: 'evidence.stills', audit: 'evidence.stills' },
+      schema: {
+        summary: 'List still frames of a recording', operationId: 'listStills', tags: ['evidence'],
+        description: 'Still frames captured from the recording, newest first: the moment, who asked, and once the worker has taken it from the original, the PNG (a derivative of kind `still`, served by getDerivative). Repeated lists in one session (a page waiting for a capture) are audited once.',
+        params: IdParams, response: { 200: Type.Object({ items: Type.Array(Still) }), ...errors },
+      },
+    }, async (request) => {
+      const p = request.principal!;
+      const row = await loadEvidence(db, p, request.params.id);
+      request.auditObject = { unitId: row.unit_id };
+      // The page polls while a capture is under way: one session's lists are one audit event.
+      if (!(await startsViewing(db, p.sessionKey, `stills:${row.id}`, now()))) request.auditSkip = true;
+      const rows = await stillsOf(db).where('stills.evidence_id', '=', row.id).orderBy('stills.requested_at', 'desc').orderBy('stills.id', 'desc').execute();
+      return { items: rows.map(toStill) };
+    });
+
+    app.post('/evidence/:id/stills', {
+      config: { action: 'evidence.still', audit: 'evidence.still' },
+      schema: {
+        summary: 'Capture a still frame', operationId: 'createStill', tags: ['evidence'],
+        description: 'Queues the capture of the frame at `atMs` (milliseconds from the start) from the original, saved as a derivative of the recording (the original is never altered) with a custody event. 422 when `atMs` lies past the end. Poll listStills until it is ready.',
+        params: IdParams,
+        body: Type.Object({ atMs: BoundedInt(0, Number.MAX_SAFE_INTEGER) }, { examples: [{ atMs: 83500 }] }),
+        response: { 202: Still, 410: problemResponse(410), ...errors },
+      },
+    }, async (request, reply) => {
+      const p = request.principal!;
+      const { atMs } = request.body;
+      request.auditDetails = { atMs };
+      const row = await loadEvidence(db, p, request.params.id);
+      request.auditObject = { unitId: row.unit_id };
+      await refuseDisposed(db, row);
+      const late = stillTimeProblem(atMs, row.media_duration_ms === null ? null : Number(row.media_duration_ms));
+      if (late) throw new Problem(422, 'Unprocessable Content', late);
+      const stillId = await auditedChange(db, request, 202, async (trx) => {
+        const { id } = await trx.insertInto('stills').values({ evidence_id: row.id, at_ms: atMs, requested_by: p.userId, requested_by_name: p.name }).returning('id').executeTakeFirstOrThrow();
+        await enqueue(trx, 'still', { stillId: id });
+        request.auditDetails = { atMs, stillId: id };
+        return { value: id, events: [] };
+      });
+      reply.code(202);
+      return toStill(await stillsOf(db).where('stills.id', '=', stillId).executeTakeFirstOrThrow());
     });
   };
 }

@@ -19,6 +19,7 @@ export type Derivative = EvidenceDetail['playback']['derivatives'][number];
 export type CaseRef = EvidenceDetail['cases'][number];
 export type CustodyEvent = Answer<'listCustodyEvents'>['items'][number];
 export type Bookmark = Answer<'listBookmarks'>['items'][number];
+export type Still = Answer<'listStills'>['items'][number];
 export type AuditEvent = Answer<'searchAudit'>['items'][number];
 /** A complainant gets only id, number, title, state and updatedAt: the other fields read as absent. */
 export type Case = CaseAnswer & Partial<Extract<CaseAnswer, { evidenceCount: number }>>;

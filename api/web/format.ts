@@ -36,5 +36,10 @@ export function toLocalInput(iso: string | null): string {
 }
 export const fromLocalInput = (value: string): string => new Date(value).toISOString();
 
-/** Who did it, as people know them: display name with 警号 where the person has one. */
-export const auditActor = (e: AuditEvent): string => personLabel({ name: e.actorName, displayName: e.actorDisplayName, officerNo: e.actorOfficerNo });
+/** A person as the page names them: display name with 警号 ("李娜（警号 310001）"); the login name when the account has no display name. */
+export function person(login: string, displayName: string | null | undefined, officerNo: string | null | undefined): string {
+  if (lang() !== 'en' || !officerNo) return personLabel({ name: login, displayName, officerNo });
+  return `${displayName?.trim() || login} (No. ${officerNo})`;
+}
+/** Who did it, as people know them. */
+export const auditActor = (e: AuditEvent): string => person(e.actorName, e.actorDisplayName, e.actorOfficerNo);

@@ -171,6 +171,7 @@ const zh = {
   ...ROLE_LABELS_ZH,
   ...OUTCOME_LABELS_ZH,
   ...ACTION_LABELS_ZH,
+  'custody.still.captured': '截取画面',
 };
 type Key = keyof typeof zh;
 
@@ -342,6 +343,7 @@ const en: Record<Key, string> = {
   ...ROLE_LABELS_EN,
   ...OUTCOME_LABELS_EN,
   ...ACTION_LABELS_EN,
+  'custody.still.captured': 'Still frame captured',
 };
 
 const dictionaries: Record<Lang, Record<Key, string>> = { 'zh-CN': zh, en };

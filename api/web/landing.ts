@@ -40,11 +40,5 @@ export function afterLogin(me: Who, next: string | null): string {
   return next?.startsWith('/') && !next.startsWith('//') && !next.startsWith('/login') ? next : landingFor(me);
 }
 
-/** A person as people know them: display name with 警号 in full-width brackets, else the login name. */
-export function personLabel(p: { displayName?: string | null; name: string; officerNo?: string | null }): string {
-  const name = p.displayName?.trim() || p.name;
-  return p.officerNo ? `${name}（${p.officerNo}）` : name;
-}
-
 /** Seconds to wait before the next try while the platform cannot be reached: 2, 4, 8, … at most 30. */
 export const retryDelaySeconds = (attempt: number) => Math.min(30, 2 ** (Math.max(0, attempt) + 1));

@@ -1,7 +1,8 @@
 import { ApiError, answer, client, whenUnauthorized, type Me, type Unit } from './api';
 import { h, present } from './dom';
+import { person } from './format';
 import { lang, setLang, t, texts, tx } from './i18n';
-import { afterLogin, landingFor, personLabel, redirectFor, retryDelaySeconds, searchesEvidence } from './landing';
+import { afterLogin, landingFor, redirectFor, retryDelaySeconds, searchesEvidence } from './landing';
 import { auditNavLabel, auditPage } from './pages/audit';
 import { casePage, casesPage } from './pages/cases';
 import { evidencePage } from './pages/evidence';
@@ -96,7 +97,7 @@ function header(): void {
         can(me, 'audit.read') && link('/audit', auditNavLabel()))
       : null,
     h('span', { class: 'spacer' }),
-    me ? h('span', { class: 'who' }, `${personLabel(me)} · ${tx(`role.${me.role}`)}`) : null,
+    me ? h('span', { class: 'who' }, `${person(me.name, me.displayName, me.officerNo)} · ${tx(`role.${me.role}`)}`) : null,
     me ? h('button', { type: 'button', onclick: () => void signOut() }, t('logout')) : null,
     h('button', { type: 'button', id: 'lang', lang: other, 'aria-label': t('switchLanguage'), onclick: () => { setLang(other); void render('lang'); } }, other === 'en' ? 'English' : '中文'),
   ));

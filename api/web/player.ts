@@ -1,7 +1,48 @@
 import type { Derivative } from './api';
 import { h } from './dom';
 import { clock } from './format';
-import { t } from './i18n';
+import { t, texts } from './i18n';
+import { DEFAULT_FPS, SEEK_SECONDS, SPEEDS, frameStep, nextSpeed, shortcut, type Command, type KeyTarget } from './player-controls';
+
+const m = texts({
+  speed: '播放速度',
+  frameBack: '上一帧',
+  frameForward: '下一帧',
+  fullscreen: '全屏',
+  exitFullscreen: '退出全屏',
+  shortcuts: '快捷键',
+  keySpace: '空格',
+  keyPlay: '播放 / 暂停',
+  keySeek: '后退 / 前进 {n} 秒',
+  keyFrames: '上一帧 / 下一帧（先暂停）',
+  keyFullscreen: '全屏 / 退出全屏',
+  keySpeed: '减速 / 加速',
+  keysNotWhileTyping: '在输入框中打字时快捷键不起作用。',
+  fps: '逐帧时每步 1/{fps} 秒。',
+}, {
+  speed: 'Speed',
+  frameBack: 'Previous frame',
+  frameForward: 'Next frame',
+  fullscreen: 'Full screen',
+  exitFullscreen: 'Exit full screen',
+  shortcuts: 'Keyboard shortcuts',
+  keySpace: 'Space',
+  keyPlay: 'Play / pause',
+  keySeek: 'Back / forward {n} s',
+  keyFrames: 'Previous / next frame (pauses)',
+  keyFullscreen: 'Full screen on / off',
+  keySpeed: 'Slower / faster',
+  keysNotWhileTyping: 'Shortcuts do nothing while you type in a field.',
+  fps: 'A frame step moves 1/{fps} s.',
+});
+
+/** What the focused element is, for the shortcuts: typing in a field is never a command. */
+function keyTarget(target: EventTarget | null): KeyTarget {
+  if (target instanceof HTMLInputElement) return target.type === 'range' ? 'slider' : ['checkbox', 'radio', 'button', 'submit', 'reset'].includes(target.type) ? 'button' : 'text';
+  if (target instanceof HTMLTextAreaElement || target instanceof HTMLSelectElement || (target instanceof HTMLElement && target.isContentEditable)) return 'text';
+  if (target instanceof HTMLButtonElement || target instanceof HTMLAnchorElement || target instanceof HTMLElement && target.tagName === 'SUMMARY') return 'button';
+  return 'other';
+}
 
 /** thumbnails.json as the transcode pipeline writes it: tile i covers [tiles[i].seconds, tiles[i+1].seconds). */
 interface ThumbnailSheet {
@@ -15,6 +56,10 @@ export interface Player {
   element: HTMLElement;
   seek(seconds: number): void;
   currentTime(): number;
+  /** 0 until known. */
+  duration(): number;
+  /** Of the derivative, from its probe, or DEFAULT_FPS. */
+  frameRate: number;
   /** Bookmark positions, drawn as ticks on the seek bar. */
   setMarkers(seconds: number[]): void;
 }
@@ -25,7 +70,8 @@ const KEY_STEPS: Record<string, number> = { ArrowLeft: -5, ArrowDown: -5, ArrowR
  * A video with its own controls: play, a seek bar that previews frames from the thumbnail sprite,
  * time, mute. HLS goes through hls.js where Media Source Extensions exist; otherwise the MP4 (Range).
  */
-export function createPlayer(derivatives: Derivative[], signal: AbortSignal, onFirstPlay: () => void): Player {
+export function createPlayer(derivatives: Derivative[], frameRate: number | null, signal: AbortSignal, onFirstPlay: () => void): Player {
+  const fps = frameRate && frameRate > 0 ? frameRate : DEFAULT_FPS;
   const find = (kind: string) => derivatives.find((d) => d.kind === kind);
   const video = h('video', { preload: 'metadata', playsinline: true, poster: find('poster')?.href, 'aria-label': t('video') });
   const play = h('button', { type: 'button', class: 'play' }, t('play'));
@@ -36,9 +82,27 @@ export function createPlayer(derivatives: Derivative[], signal: AbortSignal, onF
   const time = h('span', { class: 'time' }, '0:00 / 0:00');
   const mute = h('button', { type: 'button', 'aria-pressed': 'false' }, t('mute'));
   const status = h('p', { class: 'player-status', role: 'status' });
+  const frameBack = h('button', { type: 'button', title: `${m('frameBack')} (,)`, onclick: () => command('frame-back') }, m('frameBack'));
+  const frameForward = h('button', { type: 'button', title: `${m('frameForward')} (.)`, onclick: () => command('frame-forward') }, m('frameForward'));
+  const speed = h('select', { name: 'speed', onchange: () => setSpeed(Number(speed.value)) },
+    SPEEDS.map((s) => h('option', { value: s, selected: s === 1 }, `${s}×`)));
+  const fullscreen = h('button', { type: 'button', title: `${m('fullscreen')} (F)`, onclick: () => command('fullscreen') }, m('fullscreen'));
+  const key = (...keys: string[]) => h('span', {}, keys.flatMap((k, i) => [i > 0 ? ' / ' : '', h('kbd', {}, k)]));
+  const help = h('details', { class: 'shortcuts' },
+    h('summary', {}, m('shortcuts')),
+    h('dl', {},
+      h('dt', {}, key(m('keySpace'))), h('dd', {}, m('keyPlay')),
+      h('dt', {}, key('←', '→')), h('dd', {}, m('keySeek', { n: SEEK_SECONDS })),
+      h('dt', {}, key(',', '.')), h('dd', {}, m('keyFrames')),
+      h('dt', {}, key('F')), h('dd', {}, m('keyFullscreen')),
+      h('dt', {}, key('[', ']')), h('dd', {}, m('keySpeed')),
+    ),
+    h('p', {}, m('keysNotWhileTyping'), ' ', m('fps', { fps: Math.round(fps * 100) / 100 })),
+  );
   const element = h('section', { class: 'player', 'aria-label': t('player') },
     video,
     h('div', { class: 'controls' }, play, h('div', { class: 'track' }, markers, seek, preview), time, mute),
+    h('div', { class: 'controls more' }, frameBack, frameForward, h('label', { class: 'speed' }, m('speed'), speed), fullscreen, help),
     status,
   );
   let marks: number[] = [];
@@ -92,15 +156,46 @@ export function createPlayer(derivatives: Derivative[], signal: AbortSignal, onF
   video.addEventListener('pause', () => (play.textContent = t('play')));
   video.addEventListener('playing', onFirstPlay, { once: true });
   video.addEventListener('error', () => (status.textContent = t('playbackError')));
-  play.addEventListener('click', () => {
-    if (!video.paused) return video.pause();
-    // AbortError only means a pause came first.
-    video.play().catch((e: Error) => e.name !== 'AbortError' && (status.textContent = t('playbackError')));
-  });
+  play.addEventListener('click', () => togglePlay());
   mute.addEventListener('click', () => {
     video.muted = !video.muted;
     mute.setAttribute('aria-pressed', String(video.muted));
   });
+  function setSpeed(rate: number) {
+    // defaultPlaybackRate too: hls.js and a new source reset playbackRate to it.
+    video.defaultPlaybackRate = rate;
+    video.playbackRate = rate;
+  }
+  video.addEventListener('ratechange', () => (speed.value = String(video.playbackRate)));
+  const togglePlay = () => {
+    if (!video.paused) return video.pause();
+    // AbortError only means a pause came first.
+    video.play().catch((e: Error) => e.name !== 'AbortError' && (status.textContent = t('playbackError')));
+  };
+  function command(c: Command) {
+    switch (c) {
+      case 'toggle-play': return togglePlay();
+      case 'back': return to(video.currentTime - SEEK_SECONDS);
+      case 'forward': return to(video.currentTime + SEEK_SECONDS);
+      case 'frame-back':
+      case 'frame-forward':
+        video.pause();
+        return to(frameStep(video.currentTime, fps, c === 'frame-back' ? -1 : 1, duration()));
+      case 'slower': return setSpeed(nextSpeed(video.playbackRate, -1));
+      case 'faster': return setSpeed(nextSpeed(video.playbackRate, 1));
+      case 'fullscreen':
+        if (document.fullscreenElement) return void document.exitFullscreen().catch(() => {});
+        return void element.requestFullscreen().catch(() => {}); // refused (e.g. in a frame): nothing changes
+    }
+  }
+  document.addEventListener('fullscreenchange', () => (fullscreen.textContent = document.fullscreenElement === element ? m('exitFullscreen') : m('fullscreen')), { signal });
+  document.addEventListener('keydown', (e) => {
+    const c = shortcut(e.key, keyTarget(e.target), e.ctrlKey || e.altKey || e.metaKey);
+    if (!c) return;
+    e.preventDefault();
+    command(c);
+  }, { signal });
+
   seek.addEventListener('input', () => to(Number(seek.value)));
   seek.addEventListener('pointermove', (e) => showPreview((Math.min(Math.max(e.offsetX / seek.clientWidth, 0), 1)) * duration()));
   seek.addEventListener('pointerleave', hidePreview);
@@ -143,6 +238,8 @@ export function createPlayer(derivatives: Derivative[], signal: AbortSignal, onF
     element,
     seek: to,
     currentTime: () => video.currentTime,
+    duration,
+    frameRate: fps,
     setMarkers(seconds) {
       marks = seconds;
       drawMarkers();

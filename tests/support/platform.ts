@@ -6,6 +6,7 @@ import { afterAll, beforeAll, inject } from 'vitest';
 import { readConfig } from '../../core/config';
 import { redisConnection, startDispatcher } from '../../core/jobs';
 import { transcodeJob } from '../../transcode/worker';
+import { stillJob } from '../../transcode/still';
 import { exportJob } from '../../export/job';
 import { FilesystemStore } from '../../core/store/fs';
 import type { ObjectStore } from '../../core/store/port';
@@ -71,10 +72,11 @@ export async function startTestPlatform(
   });
   // Export jobs run as in `evidence up`: through the outbox and a queue of this platform's own.
   const redis = redisConnection(inject('redisUrl'));
-  const kinds = [...(options.exportJobs === false ? [] : ['export'] as const), ...(options.transcodeJobs ? ['transcode'] as const : [])];
+  const kinds = [...(options.exportJobs === false ? [] : ['export'] as const), ...(options.transcodeJobs ? ['transcode', 'still'] as const : [])];
   const stopJobs = startDispatcher({ db, log: app.log, redis, prefix: `test-platform-${randomUUID()}`, pollMs: 50 }, kinds, {
     export: exportJob({ db, store, signingKey, workDir: join(dir, 'work') }, { concurrency: 2, lockSeconds: 30 }),
     transcode: transcodeJob({ db, store, workDir: scratch, hlsMinSeconds: 5, log: app.log }, { concurrency: 2, lockSeconds: 30 }),
+    still: stillJob({ db, store, workDir: scratch, log: app.log }, { concurrency: 1, lockSeconds: 30 }),
   });
   const url = options.listen ? await app.listen({ host: '127.0.0.1', port: 0 }) : 'http://inject.invalid';
   const adminToken = (await createToken(database.db, { name: 'test-admin', role: 'admin' })).token;

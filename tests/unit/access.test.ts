@@ -78,6 +78,8 @@ describe('the permission table', () => {
     'evidence.stream':       ['YYYYYYY', 'evidence'],
     'evidence.bookmarks':    ['YYYYYYY', 'evidence'],
     'evidence.bookmark':     ['YYYY.Y.', 'evidence'],
+    'evidence.stills':       ['YYYYYYY', 'evidence'],
+    'evidence.still':        ['YYYY.Y.', 'evidence'],
     'evidence.hidden-cases': ['.YYY.Y.', 'evidence'],
     'evidence.unassigned':   ['.....Y.', 'admin'],
     'evidence.assign-unit':  ['.....Y.', 'admin'],

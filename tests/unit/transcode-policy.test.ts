@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { decidePlayback } from '../../transcode/policy';
+import { decidePlayback, derivativeFrameRate } from '../../transcode/policy';
 import type { PlaybackDecision } from '../../transcode/policy';
 import { interpretProbe } from '../../transcode/probe';
 import type { MediaInfo, ProbeRecord } from '../../transcode/probe';
@@ -156,5 +156,21 @@ describe('decidePlayback rules', () => {
 
   it('remuxes a QuickTime-branded file with safe streams', () => {
     expect(decidePlayback({ ...base, majorBrand: 'qt' }, OPTS)).toMatchObject({ action: 'remux', reasons: ['container quicktime'] });
+  });
+});
+
+describe('derivativeFrameRate (the player steps one frame of the derivative)', () => {
+  const base = infoOf('h264-aac');
+  const withVideo = (video: Partial<MediaInfo['video']>): MediaInfo => ({ ...base, video: { ...base.video, ...video } });
+  it.each([
+    ['a copied stream keeps its average rate', { frameRate: 29.97, realFrameRate: 30000 / 1001 }, 29.97],
+    ['an average rate unknown falls back to the base rate', { frameRate: 0, realFrameRate: 25 }, 25],
+    ['neither known', { frameRate: 0, realFrameRate: 0 }, null],
+    ['VFR is encoded at its constant base rate', { codec: 'h264', variableFrameRate: true, frameRate: 27.3, realFrameRate: 30 }, 30],
+    ['above 60 fps is resampled to 60', { frameRate: 120, realFrameRate: 120 }, 60],
+    ['an encoded constant-rate stream keeps its rate', { codec: 'hevc', frameRate: 25, realFrameRate: 25 }, 25],
+  ])('%s', (_name, video, rate) => {
+    const info = withVideo(video);
+    expect(derivativeFrameRate(info, decidePlayback(info, OPTS))).toBe(rate);
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { afterLogin, landingFor, personLabel, redirectFor, retryDelaySeconds, searchesEvidence } from '../../api/web/landing';
+import { afterLogin, landingFor, redirectFor, retryDelaySeconds, searchesEvidence } from '../../api/web/landing';
 
 const SEARCH = ['evidence.search', 'case.search'];
 const who = (role: string, actions = SEARCH) => ({ role, actions }) as Parameters<typeof landingFor>[0];
@@ -46,17 +46,6 @@ describe('where each role lands', () => {
     ['/login?next=/x', '/units'],
   ])('after login with next=%s the unit head goes to %s', (next, path) => {
     expect(afterLogin(who('unit_head'), next)).toBe(path);
-  });
-});
-
-describe('people', () => {
-  it.each([
-    [{ displayName: '张伟', name: 'zhang.wei', officerNo: '010203' }, '张伟（010203）'],
-    [{ displayName: '张伟', name: 'zhang.wei', officerNo: null }, '张伟'],
-    [{ displayName: null, name: 'zhang.wei', officerNo: '010203' }, 'zhang.wei（010203）'],
-    [{ displayName: '  ', name: 'zhang.wei' }, 'zhang.wei'],
-  ])('%o reads %s', (person, label) => {
-    expect(personLabel(person)).toBe(label);
   });
 });
 

@@ -1,10 +1,78 @@
-import { ApiError, answer, client } from '../api';
+import { ApiError, answer, client, type Bookmark, type Still } from '../api';
 import { formValues, h } from '../dom';
-import { auditActor, bytes, clock, dateTime, skew } from '../format';
-import { t, tx } from '../i18n';
+import { auditActor, bytes, clock, dateTime, person, skew } from '../format';
+import { t, texts, tx } from '../i18n';
 import { can, type View } from '../view';
 import { createPlayer, type Player } from '../player';
-import { problemNote } from '../problems';
+import { frameStartMs } from '../player-controls';
+import { explain, problemNote } from '../problems';
+
+const m = texts({
+  edit: '编辑',
+  editBookmark: '编辑书签“{label}”',
+  editLabel: '新的书签说明',
+  save: '保存',
+  cancel: '取消',
+  delete: '删除',
+  deleteBookmark: '删除书签“{label}”',
+  confirmDelete: '确定删除这个书签吗？删除后列表中不再显示，审计记录仍保留其内容。',
+  confirmDeleteButton: '确认删除',
+  bookmarkSaved: '书签已修改。',
+  bookmarkDeleted: '书签已删除。',
+  stills: '画面截图',
+  capture: '截取画面',
+  captureHint: '截取播放器当前位置的画面，另存为截图；原始录像不会被改动。',
+  capturing: '正在截取 {at} 的画面…',
+  captured: '已截取 {at} 的画面。',
+  captureFailed: '截取 {at} 的画面失败。',
+  pastEnd: '该时间点超出了录像的长度。',
+  noStills: '还没有截图。',
+  stillAt: '{at} 的画面',
+  stillTime: '画面时间',
+  jumpToStill: '跳转到 {at}',
+  stillBy: '{who} 截取于 {when}',
+  stillQueued: '正在截取…',
+  stillFailed: '截取失败',
+  stillGone: '截图已随录像处置删除',
+  download: '下载',
+  downloadStill: '下载 {at} 的截图',
+}, {
+  edit: 'Edit',
+  editBookmark: 'Edit bookmark “{label}”',
+  editLabel: 'New bookmark note',
+  save: 'Save',
+  cancel: 'Cancel',
+  delete: 'Delete',
+  deleteBookmark: 'Delete bookmark “{label}”',
+  confirmDelete: 'Delete this bookmark? It leaves the list; the audit trail keeps what it said.',
+  confirmDeleteButton: 'Delete it',
+  bookmarkSaved: 'Bookmark changed.',
+  bookmarkDeleted: 'Bookmark deleted.',
+  stills: 'Still frames',
+  capture: 'Capture frame',
+  captureHint: 'Saves the frame at the player\'s position as a separate picture; the original recording is not changed.',
+  capturing: 'Capturing the frame at {at}…',
+  captured: 'Captured the frame at {at}.',
+  captureFailed: 'Could not capture the frame at {at}.',
+  pastEnd: 'That moment lies past the end of the recording.',
+  noStills: 'No still frames yet.',
+  stillAt: 'Frame at {at}',
+  stillTime: 'Frame at',
+  jumpToStill: 'Jump to {at}',
+  stillBy: 'by {who}, {when}',
+  stillQueued: 'Capturing…',
+  stillFailed: 'Capture failed',
+  stillGone: 'Deleted with the recording\'s disposal',
+  download: 'Download',
+  downloadStill: 'Download the frame at {at}',
+});
+
+/** How often the page looks for a still the worker is still taking. */
+const STILL_POLL_MS = 1000;
+const sleep = (ms: number, signal: AbortSignal) => new Promise<void>((resolve) => {
+  const timer = setTimeout(resolve, ms);
+  signal.addEventListener('abort', () => { clearTimeout(timer); resolve(); }, { once: true });
+});
 
 /** Recorder and station clocks further apart than this are flagged. */
 const SKEW_FLAG_MS = 60_000;
@@ -45,19 +113,104 @@ export async function evidencePage(view: View): Promise<Node[]> {
     }
   }
 
-  const player: Player | null = item.playback.state === 'ready' ? createPlayer(item.playback.derivatives, view.signal, () => void loadAudit()) : null;
+  const player: Player | null = item.playback.state === 'ready' ? createPlayer(item.playback.derivatives, item.playback.frameRate, view.signal, () => void loadAudit()) : null;
 
   const bookmarkList = h('ol', { class: 'bookmarks' });
   async function loadBookmarks() {
     const { items } = await answer(client.GET('/api/evidence/{id}/bookmarks', { params: { path: { id } }, signal: view.signal }));
-    bookmarkList.replaceChildren(...(items.length === 0 ? [h('li', { class: 'muted' }, t('noBookmarks'))] : items.map((b) => {
-      const at = clock(b.offsetMs / 1000, true);
+    bookmarkList.replaceChildren(...(items.length === 0 ? [h('li', { class: 'muted' }, t('noBookmarks'))] : items.map(bookmarkItem)));
+    player?.setMarkers(items.map((b) => b.offsetMs / 1000));
+  }
+  /** A bookmark: jump to it; its author may edit or delete it (the API refuses anyone else). */
+  function bookmarkItem(b: Bookmark): HTMLLIElement {
+    const at = clock(b.offsetMs / 1000, true);
+    const li = h('li', {});
+    const show = (...extra: Node[]) => li.replaceChildren(
+      h('button', { type: 'button', class: 'link', disabled: !player, 'aria-label': t('jumpTo', { at, label: b.label }), onclick: () => player?.seek(b.offsetMs / 1000) }, h('span', { class: 'at' }, at), ' ', b.label),
+      h('span', { class: 'muted' }, ` · ${person(b.author, b.authorDisplayName, b.authorOfficerNo)}`),
+      ...(mine ? [h('span', { class: 'row-actions' }, edit, remove)] : []),
+      ...extra,
+    );
+    const mine = b.authorId !== null && b.authorId === view.me.id && can(view.me, 'evidence.bookmark');
+    const edit = h('button', { type: 'button', class: 'small', 'aria-label': m('editBookmark', { label: b.label }), onclick: () => editing() }, m('edit'));
+    const remove = h('button', { type: 'button', class: 'small danger', 'aria-label': m('deleteBookmark', { label: b.label }), onclick: () => confirming() }, m('delete'));
+    const failed = (error: unknown) => show(problemNote(error));
+    function editing() {
+      const form: HTMLFormElement = h('form', { class: 'inline', onsubmit: async (event) => {
+        event.preventDefault();
+        try {
+          await answer(client.PATCH('/api/evidence/{id}/bookmarks/{bookmarkId}', { params: { path: { id, bookmarkId: b.id } }, body: { label: formValues(form).label ?? '' } }));
+          announce.textContent = m('bookmarkSaved');
+          await loadBookmarks();
+        } catch (error) {
+          failed(error);
+        }
+      } },
+        h('label', {}, m('editLabel'), h('input', { name: 'label', required: true, maxlength: 500, value: b.label })),
+        h('button', { type: 'submit' }, m('save')),
+        h('button', { type: 'button', class: 'secondary', onclick: () => show() }, m('cancel')),
+      );
+      li.replaceChildren(h('span', { class: 'at' }, at), ' ', form);
+      form.querySelector('input')?.focus();
+    }
+    function confirming() {
+      const yes = h('button', { type: 'button', class: 'danger', onclick: async () => {
+        try {
+          await answer(client.DELETE('/api/evidence/{id}/bookmarks/{bookmarkId}', { params: { path: { id, bookmarkId: b.id } } }));
+          announce.textContent = m('bookmarkDeleted');
+          await loadBookmarks();
+        } catch (error) {
+          failed(error);
+        }
+      } }, m('confirmDeleteButton'));
+      show(h('div', { class: 'confirm', role: 'group', 'aria-label': m('deleteBookmark', { label: b.label }) },
+        h('span', {}, m('confirmDelete')), yes, h('button', { type: 'button', class: 'secondary', onclick: () => { show(); remove.focus(); } }, m('cancel'))));
+      yes.focus();
+    }
+    show();
+    return li;
+  }
+
+  const stillList = h('ul', { class: 'stills' });
+  async function loadStills(): Promise<Still[]> {
+    const { items } = await answer(client.GET('/api/evidence/{id}/stills', { params: { path: { id } }, signal: view.signal }));
+    stillList.replaceChildren(...(items.length === 0 ? [h('li', { class: 'muted' }, m('noStills'))] : items.map((still) => {
+      const at = clock(still.atMs / 1000, true);
       return h('li', {},
-        h('button', { type: 'button', class: 'link', disabled: !player, 'aria-label': t('jumpTo', { at, label: b.label }), onclick: () => player?.seek(b.offsetMs / 1000) }, h('span', { class: 'at' }, at), ' ', b.label),
-        h('span', { class: 'muted' }, ` · ${b.author}`),
+        still.file
+          ? h('a', { href: still.file.href, target: '_blank', rel: 'noopener' }, h('img', { src: still.file.href, alt: m('stillAt', { at }), width: 160, height: 90 }))
+          : h('span', { class: `still-placeholder ${still.state}` }, { queued: m('stillQueued'), failed: m('stillFailed'), ready: m('stillGone') }[still.state]),
+        h('div', {},
+          h('div', {}, m('stillTime'), ' ', h('button', { type: 'button', class: 'link', disabled: !player, 'aria-label': m('jumpToStill', { at }), onclick: () => player?.seek(still.atMs / 1000) }, h('span', { class: 'at' }, at))),
+          h('div', { class: 'muted' }, m('stillBy', { who: person(still.requestedBy, still.requestedByDisplayName, still.requestedByOfficerNo), when: dateTime(still.requestedAt) })),
+          still.file && h('a', { href: still.file.href, download: `${item.originalName.replace(/\.[^.]+$/, '')}-${at.replace(/:/g, '-')}.png`, 'aria-label': m('downloadStill', { at }) }, m('download')),
+        ),
       );
     })));
-    player?.setMarkers(items.map((b) => b.offsetMs / 1000));
+    return items;
+  }
+  const captureButton = player && can(view.me, 'evidence.still') && h('button', { type: 'button', onclick: () => void capture() }, m('capture'));
+  async function capture() {
+    if (!player) return;
+    player.element.querySelector('video')?.pause();
+    // The last frame at most: at the very end the position is past it.
+    const seconds = Math.min(player.currentTime(), Math.max(0, player.duration() - 1 / player.frameRate));
+    const atMs = frameStartMs(seconds, player.frameRate);
+    const at = clock(atMs / 1000, true);
+    try {
+      const still = await answer(client.POST('/api/evidence/{id}/stills', { params: { path: { id } }, body: { atMs } }));
+      announce.textContent = m('capturing', { at });
+      for (let items = await loadStills(); !view.signal.aborted; items = await loadStills()) {
+        const state = items.find((s) => s.id === still.id)?.state;
+        if (state !== 'queued') {
+          announce.textContent = state === 'ready' ? m('captured', { at }) : m('captureFailed', { at });
+          return await loadCustody(); // the capture is a custody event
+        }
+        await sleep(STILL_POLL_MS, view.signal);
+      }
+    } catch (error) {
+      if (!view.signal.aborted) announce.textContent = explain(error, { 422: m('pastEnd') }).message;
+    }
   }
   const bookmarkForm = player && h('form', { class: 'inline', onsubmit: (event) => void addBookmark(event) },
     h('label', {}, t('bookmarkLabel'), h('input', { name: 'label', required: true, maxlength: 500 })),
@@ -102,8 +255,13 @@ export async function evidencePage(view: View): Promise<Node[]> {
     }
   }
 
-  const custody = await answer(client.GET('/api/evidence/{id}/custody', { params: { path: { id } }, signal: view.signal }));
-  await Promise.all([loadBookmarks(), loadAudit()]);
+  const custodyBox = h('div', {});
+  async function loadCustody() {
+    const custody = await answer(client.GET('/api/evidence/{id}/custody', { params: { path: { id } }, signal: view.signal }));
+    custodyBox.replaceChildren(table(t('custodyTrail'), [t('seq'), t('time'), t('action'), t('actor'), t('details')],
+      custody.items.map((e) => [String(e.seq), dateTime(e.at), tx(`custody.${e.action}`), person(e.actor, e.actorDisplayName, e.actorOfficerNo), detailText(e.details)])));
+  }
+  await Promise.all([loadCustody(), loadBookmarks(), loadStills(), loadAudit()]);
 
   const skewed = item.clockSkewMs !== null && Math.abs(item.clockSkewMs) >= SKEW_FLAG_MS;
   const fact = (label: string, value: Node | string, cls?: string) => [h('dt', {}, label), h('dd', cls ? { class: cls } : {}, value)];
@@ -125,6 +283,7 @@ export async function evidencePage(view: View): Promise<Node[]> {
       h('div', {},
         player ? player.element : h('p', { class: 'note', role: 'status' }, playbackNote),
         section(t('bookmarks'), bookmarkList, bookmarkForm),
+        section(m('stills'), captureButton && h('p', { class: 'capture' }, captureButton, ' ', h('span', { class: 'muted' }, m('captureHint'))), stillList),
       ),
       h('div', {},
         section(t('metadata'), h('dl', { class: 'meta' },
@@ -143,8 +302,7 @@ export async function evidencePage(view: View): Promise<Node[]> {
         section(t('linkedCases'), caseList, attachForm),
       ),
     ),
-    section(t('custodyTrail'), table(t('custodyTrail'), [t('seq'), t('time'), t('action'), t('actor'), t('details')],
-      custody.items.map((e) => [String(e.seq), dateTime(e.at), tx(`custody.${e.action}`), e.actor, detailText(e.details)]))),
+    section(t('custodyTrail'), custodyBox),
     section(t('auditTrail'), auditBox),
   ];
 }
