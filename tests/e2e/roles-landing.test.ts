@@ -59,7 +59,7 @@ async function land(who: string, role: string, path: RegExp, heading: string | n
 describe('where each role lands', () => {
   it('the unit head lands on the overview of their unit: its station, its cases, its footage', async () => {
     const { context, page, problems } = await land('unitHeadA', 'unit_head', /\/units$/, '单位概况', true);
-    expect(await page.getByRole('banner').innerText()).toContain('王强（010001） · 单位负责人');
+    expect(await page.getByRole('banner').innerText()).toContain('王强（警号 010001） · 单位负责人');
     expect(await page.getByRole('navigation', { name: '主导航' }).getByRole('link', { name: '单位概况' }).getAttribute('aria-current')).toBe('page');
     expect(await main(page).getAttribute('aria-label')).toBe('单位概况');
     const unit = page.getByRole('region', { name: '城关派出所' });
@@ -95,7 +95,7 @@ describe('where each role lands', () => {
   it('the handler lands on their work: their cases and their own recent footage', async () => {
     const { context, page, problems } = await land('handlerA', 'handler', /\/home$/, '我的工作', true);
     const officer = (await p.db.selectFrom('users').select('officer_no').where('id', '=', world.users.handlerA!).executeTakeFirstOrThrow()).officer_no;
-    expect(await page.getByRole('banner').innerText()).toContain(`李明（${officer}） · 办案人员`);
+    expect(await page.getByRole('banner').innerText()).toContain(`李明（警号 ${officer}） · 办案人员`);
     await page.getByRole('region', { name: '我的案件' }).getByRole('link', { name: caseA.number }).waitFor();
     const footage = page.getByRole('list', { name: '我的近期录像' }).getByRole('listitem');
     expect(await footage.count()).toBe(1);
