@@ -2592,6 +2592,7 @@ export interface operations {
                             };
                             hash: string;
                             redacted?: boolean;
+                            evidenceName?: string;
                         }[];
                     };
                 };

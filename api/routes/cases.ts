@@ -87,6 +87,8 @@ const HistoryEntry = Type.Object({
   /** The audit event's hash in the chain (GET /api/audit, `evidence audit verify`). */
   hash: Type.String(),
   redacted: Type.Optional(Type.Boolean()),
+  /** The linked or unlinked file's name, when the caller may see the file. */
+  evidenceName: Type.Optional(Type.String()),
 });
 
 const Footage = Type.Object({
@@ -412,6 +414,8 @@ export function caseRoutes(deps: { db: Db; store: ObjectStore; now: () => Date; 
         .filter((r) => r.details.changed !== false);
       const redact = await scopeRedactor(db, p, rows.map((r) => r.details));
       const people = await peopleById(db, rows.map((r) => r.actor_id));
+      const fileIds = [...new Set(rows.flatMap((r) => (typeof r.details.evidenceId === 'string' ? [r.details.evidenceId] : [])))];
+      const files = new Map(fileIds.length === 0 ? [] : (await visibleEvidence(db, p).select(['evidence.id', 'evidence.original_name']).where('evidence.id', 'in', fileIds).execute()).map((f) => [f.id, f.original_name]));
       return {
         items: rows.map((r) => {
           const { method: _m, route: _r, status: _s, ...rest } = r.details;
@@ -419,6 +423,7 @@ export function caseRoutes(deps: { db: Db; store: ObjectStore; now: () => Date; 
           return {
             seq: Number(r.seq), at: r.at.toISOString(), actorId: r.actor_id, actorName: r.actor_name, actor: (r.actor_id && people.get(r.actor_id)) || null, role: r.role, client: r.client, action: r.action,
             reason: typeof rest.reason === 'string' ? rest.reason : null, details: details.value, hash: r.hash, ...(details.redacted ? { redacted: true } : {}),
+            ...(typeof rest.evidenceId === 'string' && files.has(rest.evidenceId) ? { evidenceName: files.get(rest.evidenceId)! } : {}),
           };
         }),
       };

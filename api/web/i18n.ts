@@ -187,6 +187,12 @@ const zh = {
   'custody.original.read': '调阅原始文件',
   'custody.recorder.purged': '记录仪上已删除',
   'custody.export.packaged': '导出移送',
+  'case.调查取证': '调查取证',
+  'case.审查': '审查',
+  'case.告知': '告知',
+  'case.决定': '决定',
+  'case.送达': '送达',
+  'case.执行': '执行',
 };
 type Key = keyof typeof zh;
 
@@ -376,6 +382,12 @@ const en: Record<Key, string> = {
   'custody.original.read': 'Original read',
   'custody.recorder.purged': 'Deleted from the recorder',
   'custody.export.packaged': 'Exported',
+  'case.调查取证': 'Investigation',
+  'case.审查': 'Review',
+  'case.告知': 'Notice',
+  'case.决定': 'Decision',
+  'case.送达': 'Service',
+  'case.执行': 'Enforcement',
 };
 
 const dictionaries: Record<Lang, Record<Key, string>> = { 'zh-CN': zh, en };

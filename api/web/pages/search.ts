@@ -1,8 +1,9 @@
-import { ApiError, PLAYBACK_STATES, answer, api, client, query, type Case, type Evidence, type Page, type Unit } from '../api';
+import { PLAYBACK_STATES, answer, api, client, query, type Case, type Evidence, type Page, type Unit } from '../api';
 import { formValues, h, present } from '../dom';
 import { dateTime, fromLocalInput, toLocalInput } from '../format';
 import { t, tx } from '../i18n';
-import { can, type View } from '../view';
+import type { View } from '../view';
+import { caseLinker } from './case-link';
 
 const FILTERS = ['officerNo', 'deviceSerial', 'unitId', 'caseId', 'from', 'to', 'important', 'state'] as const;
 const PAGE_SIZE = 24;
@@ -65,21 +66,7 @@ export async function searchPage(view: View): Promise<Node[]> {
   const more = h('button', { type: 'button', hidden: true }, t('more'));
   let cursor: string | null = null;
 
-  const linkButton = (e: Evidence) => {
-    if (!target || !can(view.me, 'case.link')) return undefined;
-    const button = h('button', { type: 'button' }, t('linkToThisCase'));
-    button.addEventListener('click', async () => {
-      button.disabled = true;
-      try {
-        await answer(client.POST('/api/cases/{id}/evidence', { params: { path: { id: target.id } }, body: { evidenceId: e.id } }));
-        button.textContent = t('linked');
-      } catch (error) {
-        button.disabled = false;
-        button.textContent = error instanceof ApiError ? `${t('linkFailed')} (${error.status})` : t('linkFailed');
-      }
-    });
-    return button;
-  };
+  const linkButton = await caseLinker(view, target);
 
   async function load() {
     more.disabled = true;
