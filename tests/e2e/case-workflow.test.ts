@@ -140,7 +140,7 @@ describe('the case workflow in the browser', () => {
     // The export history and the case history name who did it, by 警号.
     const exportsRegion = page.getByRole('region', { name: '导出记录' });
     await expect.poll(() => exportsRegion.textContent(), SLOW).toContain(shown);
-    const row = exportsRegion.getByRole('row').filter({ hasText: '区人民法院' });
+    const row = exportsRegion.getByRole('listitem').filter({ hasText: '区人民法院' });
     expect(await row.textContent()).toContain(officerNo);
     const history = page.getByRole('region', { name: '案件记录' });
     expect(await history.getByRole('row').filter({ hasText: '阶段：调查取证 → 决定' }).textContent()).toContain(`警号 ${officerNo}`);
@@ -155,7 +155,7 @@ describe('the case workflow in the browser', () => {
     const { context, page, problems } = await browserSession(browser, p.url, { width: 768, height: 1024 });
     await logIn(page, login.handlerA, `/cases/${world.cases.a}`);
     await caseHeading(page).waitFor();
-    await page.getByRole('region', { name: '导出记录' }).getByRole('row').nth(1).waitFor();
+    await page.getByRole('region', { name: '导出记录' }).getByRole('listitem').first().waitFor();
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(768);
     await shot(page, 'case-page-768');
     expect(problems).toEqual([]);
@@ -186,7 +186,7 @@ describe('the case workflow in the browser', () => {
     await assign.getByLabel(new RegExp(second)).check();
     await assign.getByRole('button', { name: '保存办案人员' }).click();
     await expect.poll(() => page.locator('#case-message').textContent(), SLOW).toBe('办案人员已更新。');
-    expect(await page.locator('dl.meta').textContent()).toContain(`警号 ${second}`);
+    expect(await page.locator('dl.meta').first().textContent()).toContain(`警号 ${second}`);
 
     // Unlink asks first; 保留 keeps the clip.
     await evidence.getByRole('button', { name: `取消关联 ${clips[2]}` }).click();

@@ -11,7 +11,7 @@ const POLL_MS = 1000;
 
 /** The package's link, with its SHA-256 beside it. */
 const packageFacts = (e: Export) => h('dl', { class: 'meta' },
-  h('dt', {}, ct('download')), h('dd', {}, h('a', { href: e.href, download: 'package.zip' }, ct('download')), ' package.zip'),
+  h('dt', {}, ct('packageFile')), h('dd', {}, 'package.zip ', h('a', { href: e.href, download: 'package.zip' }, ct('download'))),
   h('dt', {}, ct('sha256')), h('dd', {}, h('code', {}, e.sha256 ?? '—')),
 );
 
@@ -96,15 +96,17 @@ export async function exportHistory(caseId: string, signal: AbortSignal): Promis
   try {
     const { items } = await answer(client.GET('/api/cases/{id}/exports', { params: { path: { id: caseId } }, signal }));
     if (items.length === 0) section.append(h('p', { class: 'muted' }, ct('noExports')));
-    else section.append(h('table', { class: 'exports' },
-      h('thead', {}, h('tr', {}, [ct('when'), ct('exporter'), ct('exportReceiver'), ct('exportReason'), ct('status'), ct('sha256')].map((c) => h('th', { scope: 'col' }, c)))),
-      h('tbody', {}, items.map((e) => h('tr', {},
-        h('td', {}, dateTime(e.createdAt)),
-        h('td', {}, personLabel(e.exportedBy, e.exporter)),
-        h('td', {}, e.receiver ?? '—'),
-        h('td', {}, e.reason),
-        h('td', {}, e.status === 'ready' ? h('a', { href: e.href, download: 'package.zip', 'aria-label': `${ct('download')} ${dateTime(e.createdAt)}` }, ct('download')) : ct(`export.${e.status}`)),
-        h('td', { class: 'hash' }, h('code', {}, e.sha256 ?? '—')),
+    // One block per export (a table is too narrow beside the footage): the facts a receiver asks about.
+    else section.append(h('ul', { class: 'plain exports' }, items.map((e) => h('li', {},
+      h('dl', { class: 'meta' },
+        h('dt', {}, ct('when')), h('dd', {}, dateTime(e.createdAt)),
+        h('dt', {}, ct('exporter')), h('dd', {}, personLabel(e.exportedBy, e.exporter)),
+        h('dt', {}, ct('exportReceiver')), h('dd', {}, e.receiver ?? '—'),
+        h('dt', {}, ct('exportReason')), h('dd', {}, e.reason),
+        h('dt', {}, ct('status')), h('dd', {}, e.status === 'ready'
+          ? [ct('export.ready'), ' ', h('a', { href: e.href, download: 'package.zip', 'aria-label': `${ct('download')} ${dateTime(e.createdAt)}` }, ct('download'))]
+          : ct(`export.${e.status}`)),
+        h('dt', {}, ct('sha256')), h('dd', { class: 'hash' }, h('code', {}, e.sha256 ?? '—')),
       )))));
   } catch (error) {
     section.append(problemNote(error));

@@ -66,20 +66,21 @@ async function renderCase(view: View, id: string, draw: (message?: string) => Pr
     exportList = fresh;
   };
 
+  // Two columns on a wide screen (the case and its stage, then footage beside export and people, the
+  // history below); one column in this order on a tablet, so moving the case on comes before the footage.
   return present(
     heading,
     message,
-    summary(full, units),
     h('div', { class: 'case-grid' },
+      summary(full, units),
+      stagePanel(full, can(view.me, 'case.update'), draw),
+      footagePanel(view, full, footage, cards, units, draw),
       h('div', {},
-        footagePanel(view, full, footage, cards, units, draw),
-        historyPanel(history, full, names)),
-      h('div', {},
-        stagePanel(full, can(view.me, 'case.update'), draw),
         can(view.me, 'export.create') ? exportPanel(id, full.evidenceCount, full.hiddenEvidenceCount, signal, refreshExports) : null,
         exportList,
         can(view.me, 'case.assign') ? await handlersPanel(full, signal, draw) : null,
-        can(view.me, 'case.update') ? editPanel(full, draw) : null)),
+        can(view.me, 'case.update') ? editPanel(full, draw) : null),
+      historyPanel(history, full, names)),
   );
 }
 
@@ -179,7 +180,7 @@ function footagePanel(view: View, c: FullCase, footage: Footage, cards: Map<stri
     h('h3', {}, stageName(s.stage), ' ',
       missing.has(s.stage) ? h('span', { class: 'badge warn' }, ct('missingBadge')) : s.required ? h('span', { class: 'badge' }, ct('requiredBadge')) : null),
     s.evidence.length === 0
-      ? h('p', { class: 'muted' }, ct('noFootageInStage'))
+      ? h('p', { class: 'muted' }, missing.has(s.stage) ? ct('noFootageInStage') : ct('notReached'))
       : h('ul', { class: 'cards' }, s.evidence.map((e) => {
         const card = cards.get(e.id);
         return card
@@ -223,7 +224,7 @@ const isChange = (v: unknown): v is { from: unknown; to: unknown } => typeof v =
 
 function historyPanel(items: HistoryEntry[] | null, c: FullCase, names: Map<string, string>): HTMLElement | null {
   if (items === null) return null;
-  return h('section', { class: 'panel', 'aria-label': ct('historyRegion') },
+  return h('section', { class: 'panel wide', 'aria-label': ct('historyRegion') },
     h('h2', {}, ct('historyRegion')),
     items.length === 0 ? h('p', { class: 'muted' }, ct('noHistory')) : h('table', { class: 'history' },
       h('thead', {}, h('tr', {}, [ct('when'), ct('who'), ct('what'), ct('reason')].map((x) => h('th', { scope: 'col' }, x)))),
