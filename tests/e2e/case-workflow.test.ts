@@ -94,7 +94,7 @@ describe('the case workflow in the browser', () => {
     await page.waitForURL(/deviceSerial=DSJ8001/);
     const results = page.getByRole('list', { name: '检索结果' });
     await expect.poll(() => results.getByRole('listitem').count(), SLOW).toBe(3);
-    for (let i = 0; i < 3; i++) await results.getByRole('button', { name: '关联到此案件' }).first().click();
+    for (const name of clips) await results.getByRole('listitem').filter({ hasText: name }).getByRole('button', { name: '关联到此案件' }).click();
     await expect.poll(() => results.getByRole('button', { name: '已关联' }).count(), SLOW).toBe(3);
 
     // Coming back to the search, the linked clips say 已关联 and offer nothing to click (issue 15 item 1).

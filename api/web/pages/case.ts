@@ -97,10 +97,8 @@ function summary(c: FullCase, units: Map<string, Unit>): HTMLElement {
 /** Where the case is in the procedure, and the form to move it: only the stages the API will accept, a reason where needed. */
 function stagePanel(c: FullCase, mayChange: boolean, draw: (message?: string) => Promise<void>): HTMLElement {
   const track = h('ol', { class: 'stage-track', 'aria-label': ct('stageTrack') },
-    [...TRACK, ...(c.stage === '移送' ? ['移送'] : [])].map((s) => h('li', {
-      class: s === c.stage ? 'current' : TRACK.indexOf(s) < TRACK.indexOf(c.stage) ? 'past' : '',
-      'aria-current': s === c.stage ? 'step' : null,
-    }, stageName(s))));
+    // Only the current stage stands out: stages a case skips are not marked as done.
+    [...TRACK, ...(c.stage === '移送' ? ['移送'] : [])].map((s) => h('li', { class: s === c.stage ? 'current' : null, 'aria-current': s === c.stage ? 'step' : null }, stageName(s))));
   const section = h('section', { class: 'panel', 'aria-label': ct('stageRegion') }, h('h2', {}, ct('stageRegion')), track);
   if (c.nextStages.length === 0) {
     if (mayChange && (c.stage === '结案' || c.stage === '移送')) section.append(h('p', { class: 'muted' }, ct('noStageChange', { stage: stageName(c.stage) })));
