@@ -102,6 +102,7 @@ describe('the case workflow in the browser', () => {
     await expect.poll(() => results.getByRole('listitem').count(), SLOW).toBe(3);
     expect(await results.getByRole('button', { name: '已关联' }).count()).toBe(3);
     expect(await results.getByRole('button', { name: '关联到此案件' }).count()).toBe(0);
+    await shot(page, 'case-link-search');
 
     await page.getByRole('link', { name: '返回案件' }).click();
     await caseHeading(page).waitFor();
@@ -174,11 +175,13 @@ describe('the case workflow in the browser', () => {
     const count = (await listed.locator('td').nth(4).textContent())!;
     expect(count).toMatch(/^3\b/);
     expect(count).toContain('另有 1 条无权查看');
+    await shot(page, 'cases-unit-head');
     await listed.getByRole('link', { name: caseNumber }).click();
     await caseHeading(page).waitFor();
     const evidence = page.getByRole('region', { name: '案件证据' });
     await expect.poll(() => evidence.getByRole('listitem').count(), SLOW).toBe(3);
     expect(await evidence.textContent()).toContain('另有 1 条关联证据您无权查看');
+    expect(await evidence.getByRole('region', { name: '决定' }).textContent()).toContain('此阶段的录像您无权查看');
 
     // Assign a second handler of the unit, shown by 警号.
     const assign = page.getByRole('region', { name: '指定办案人员' });

@@ -178,7 +178,7 @@ function footagePanel(view: View, c: FullCase, footage: Footage, cards: Map<stri
     h('h3', {}, stageName(s.stage), ' ',
       missing.has(s.stage) ? h('span', { class: 'badge warn' }, ct('missingBadge')) : s.required ? h('span', { class: 'badge' }, ct('requiredBadge')) : null),
     s.evidence.length === 0
-      ? h('p', { class: 'muted' }, missing.has(s.stage) ? ct('noFootageInStage') : ct('notReached'))
+      ? h('p', { class: 'muted' }, s.hasFootage ? ct('hiddenInStage') : missing.has(s.stage) ? ct('noFootageInStage') : ct('notReached'))
       : h('ul', { class: 'cards' }, s.evidence.map((e) => {
         const card = cards.get(e.id);
         return card
