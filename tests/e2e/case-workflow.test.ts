@@ -159,6 +159,12 @@ describe('the case workflow in the browser', () => {
     await page.getByRole('region', { name: '导出记录' }).getByRole('listitem').first().waitFor();
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(768);
     await shot(page, 'case-page-768');
+    // In English too: the same page, the server's stage names translated.
+    await page.getByRole('button', { name: 'Switch to English' }).click();
+    await page.getByRole('region', { name: 'Stage' }).getByRole('button', { name: 'Change stage' }).waitFor();
+    expect(await page.getByRole('list', { name: 'Case procedure' }).locator('[aria-current="step"]').textContent()).toMatch(/Decision/);
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(768);
+    await shot(page, 'case-page-768-en');
     expect(problems).toEqual([]);
     await context.close();
   });

@@ -35,8 +35,8 @@ export function exportPanel(caseId: string, evidenceCount: number, hiddenCount: 
   const result = h('div', { 'aria-live': 'polite' });
   const form: HTMLFormElement = h('form', { class: 'stack', hidden: true },
     h('p', { class: 'muted' }, ct('exportIntro')),
-    h('label', {}, ct('exportReason'), h('input', { name: 'reason', required: true, minlength: 2, maxlength: 2000, placeholder: '例如：移送法院审理' })),
-    h('label', {}, ct('exportReceiver'), h('input', { name: 'receiver', maxlength: 500, placeholder: '例如：区人民法院' })),
+    h('label', {}, ct('exportReason'), h('input', { name: 'reason', required: true, minlength: 2, maxlength: 2000, placeholder: ct('reasonExample') })),
+    h('label', {}, ct('exportReceiver'), h('input', { name: 'receiver', maxlength: 500, placeholder: ct('receiverExample') })),
     h('div', { class: 'actions' },
       h('button', { type: 'submit' }, ct('exportStart')),
       h('button', { type: 'button', class: 'secondary', onclick: () => toggle(false) }, ct('exportCancel'))),

@@ -120,10 +120,12 @@ function stagePanel(c: FullCase, mayChange: boolean, draw: (message?: string) =>
   select.addEventListener('change', () => {
     const wanted = needs.get(select.value) ?? [];
     reason.required = wanted.includes('reason');
+    reason.placeholder = reason.required ? ct('requiredField') : '';
     const input = transfer.querySelector('input')!;
     transfer.hidden = !wanted.includes('transferTo');
     input.disabled = transfer.hidden;
     input.required = !transfer.hidden;
+    input.placeholder = input.required ? ct('requiredField') : '';
   });
   form.addEventListener('submit', async (event) => {
     event.preventDefault();
