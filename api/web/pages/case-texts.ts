@@ -3,6 +3,7 @@ import { texts } from '../i18n';
 /** The texts of the case page (pages/case.ts, case-export.ts, case-link.ts). */
 export const ct = texts({
   stageRegion: '办案阶段',
+  sep: '、',
   currentStage: '当前阶段',
   stageTrack: '办案流程',
   transferTo: '移送至',
@@ -88,6 +89,7 @@ export const ct = texts({
   'export.failed': '失败',
 }, {
   stageRegion: 'Stage',
+  sep: ', ',
   currentStage: 'Current stage',
   stageTrack: 'Case procedure',
   transferTo: 'Transferred to',

@@ -18,7 +18,7 @@ type Member = Answer<'listUnitMembers'>['items'][number];
 /** The order a case normally goes through (移送 leaves it), for the stage track. */
 const TRACK = ['立案', '调查取证', '审查', '告知', '决定', '送达', '执行', '结案'];
 const stageName = (stage: string) => tx(`case.${stage}`);
-const list = (items: string[]) => items.map(stageName).join('、');
+const list = (items: string[]) => items.map(stageName).join(ct('sep'));
 
 /**
  * One case, for the people who work on it: its stage and how to move it on, its footage by stage
@@ -88,7 +88,7 @@ function summary(c: FullCase, units: Map<string, Unit>): HTMLElement {
   return h('dl', { class: 'meta panel' },
     h('dt', {}, ct('currentStage')), h('dd', {}, h('strong', {}, stageName(c.stage)), c.transferTo ? `（${ct('transferTo')}：${c.transferTo}）` : ''),
     h('dt', {}, t('unit')), h('dd', {}, units.get(c.unitId)?.name ?? '—'),
-    h('dt', {}, ct('handlers')), h('dd', {}, c.handlers.length ? c.handlers.map((p) => personLabel(p)).join('、') : ct('noHandlers')),
+    h('dt', {}, ct('handlers')), h('dd', {}, c.handlers.length ? c.handlers.map((p) => personLabel(p)).join(ct('sep')) : ct('noHandlers')),
     c.description ? [h('dt', {}, ct('description')), h('dd', {}, c.description)] : null,
     h('dt', {}, t('updatedAt')), h('dd', {}, dateTime(c.updatedAt)),
   );
@@ -214,7 +214,7 @@ function describeEntry(e: HistoryEntry, c: FullCase, names: Map<string, string>)
     if (field === 'stage' && isChange(value)) lines.push(ct('stageFromTo', { from: stageName(String(value.from)), to: stageName(String(value.to)) }));
     else if (field === 'title' && isChange(value)) lines.push(ct('titleChanged', { to: String(to) }));
     else if (field === 'description' && isChange(value)) lines.push(ct('descriptionChanged'));
-    else if (field === 'handlerIds' && Array.isArray(to) && (isChange(value) || to.length > 0)) lines.push(ct('handlersChanged', { names: to.map((id: string) => people.get(id) ?? '—').join('、') || ct('noHandlers') }));
+    else if (field === 'handlerIds' && Array.isArray(to) && (isChange(value) || to.length > 0)) lines.push(ct('handlersChanged', { names: to.map((id: string) => people.get(id) ?? '—').join(ct('sep')) || ct('noHandlers') }));
     else if (field === 'reporterId' && isChange(value)) lines.push(ct('reporterChanged'));
   }
   if (d.transferTo) lines.push(ct('transferredTo', { to: d.transferTo }));
