@@ -65,3 +65,19 @@ export const stagesOfState = (state: CaseState): CaseStage[] => CASE_STAGES.filt
 export function missingStages(required: readonly CaseStage[], reached: readonly CaseStage[], withFootage: readonly CaseStage[]): CaseStage[] {
   return CASE_STAGES.filter((s) => required.includes(s) && reached.includes(s) && !withFootage.includes(s));
 }
+
+/** What a move to a stage needs besides the stage. */
+export type StageNeed = 'reason' | 'transferTo';
+export interface StageOption { stage: CaseStage; needs: StageNeed[] }
+
+/**
+ * The stages a case may move to from `from`, each with what the move needs: decideStageChange
+ * asked for every stage, so the case page offers exactly what the API will accept.
+ */
+export function nextStages(from: CaseStage, mayReopen: boolean): StageOption[] {
+  const attempts: StageNeed[][] = [[], ['reason'], ['reason', 'transferTo']];
+  return CASE_STAGES.filter((to) => to !== from).flatMap((to) => {
+    const needs = attempts.find((n) => decideStageChange({ from, to, mayReopen, reason: n.includes('reason') ? 'x' : undefined, transferTo: n.includes('transferTo') ? 'x' : undefined }).ok);
+    return needs ? [{ stage: to, needs }] : [];
+  });
+}

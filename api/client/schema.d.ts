@@ -328,6 +328,26 @@ export interface paths {
         patch: operations["updateCase"];
         trace?: never;
     };
+    "/api/units/{id}/members": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A unit's active staff, to assign as case handlers
+         * @description The active users of a unit the caller assigns handlers in (its unit head, an overseer of it, an admin), by display name and 警号 with their role; a case's handlers are chosen among its unit's `handler`s (PATCH /api/cases/{id} `handlerIds`). Another unit reads as 404.
+         */
+        get: operations["listUnitMembers"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/cases/{id}/history": {
         parameters: {
             query?: never;
@@ -2531,8 +2551,20 @@ export interface operations {
                             state: "立案" | "办理中" | "结案" | "移送";
                             transferTo: string | null;
                             handlerIds: string[];
+                            handlers: {
+                                id: string;
+                                username: string;
+                                displayName: string | null;
+                                officerNo: string | null;
+                            }[];
                             reporterId: string | null;
                             evidenceCount: number;
+                            hiddenEvidenceCount: number;
+                            nextStages: {
+                                /** @enum {string} */
+                                stage: "立案" | "调查取证" | "审查" | "告知" | "决定" | "送达" | "执行" | "结案" | "移送";
+                                needs: ("reason" | "transferTo")[];
+                            }[];
                             createdAt: string;
                             updatedAt: string;
                         } | {
@@ -2613,8 +2645,20 @@ export interface operations {
                         state: "立案" | "办理中" | "结案" | "移送";
                         transferTo: string | null;
                         handlerIds: string[];
+                        handlers: {
+                            id: string;
+                            username: string;
+                            displayName: string | null;
+                            officerNo: string | null;
+                        }[];
                         reporterId: string | null;
                         evidenceCount: number;
+                        hiddenEvidenceCount: number;
+                        nextStages: {
+                            /** @enum {string} */
+                            stage: "立案" | "调查取证" | "审查" | "告知" | "决定" | "送达" | "执行" | "结案" | "移送";
+                            needs: ("reason" | "transferTo")[];
+                        }[];
                         createdAt: string;
                         updatedAt: string;
                     } | {
@@ -2667,8 +2711,20 @@ export interface operations {
                         state: "立案" | "办理中" | "结案" | "移送";
                         transferTo: string | null;
                         handlerIds: string[];
+                        handlers: {
+                            id: string;
+                            username: string;
+                            displayName: string | null;
+                            officerNo: string | null;
+                        }[];
                         reporterId: string | null;
                         evidenceCount: number;
+                        hiddenEvidenceCount: number;
+                        nextStages: {
+                            /** @enum {string} */
+                            stage: "立案" | "调查取证" | "审查" | "告知" | "决定" | "送达" | "执行" | "结案" | "移送";
+                            needs: ("reason" | "transferTo")[];
+                        }[];
                         createdAt: string;
                         updatedAt: string;
                     } | {
@@ -2748,8 +2804,20 @@ export interface operations {
                         state: "立案" | "办理中" | "结案" | "移送";
                         transferTo: string | null;
                         handlerIds: string[];
+                        handlers: {
+                            id: string;
+                            username: string;
+                            displayName: string | null;
+                            officerNo: string | null;
+                        }[];
                         reporterId: string | null;
                         evidenceCount: number;
+                        hiddenEvidenceCount: number;
+                        nextStages: {
+                            /** @enum {string} */
+                            stage: "立案" | "调查取证" | "审查" | "告知" | "决定" | "送达" | "执行" | "结案" | "移送";
+                            needs: ("reason" | "transferTo")[];
+                        }[];
                         createdAt: string;
                         updatedAt: string;
                     } | {
@@ -2782,8 +2850,20 @@ export interface operations {
                         state: "立案" | "办理中" | "结案" | "移送";
                         transferTo: string | null;
                         handlerIds: string[];
+                        handlers: {
+                            id: string;
+                            username: string;
+                            displayName: string | null;
+                            officerNo: string | null;
+                        }[];
                         reporterId: string | null;
                         evidenceCount: number;
+                        hiddenEvidenceCount: number;
+                        nextStages: {
+                            /** @enum {string} */
+                            stage: "立案" | "调查取证" | "审查" | "告知" | "决定" | "送达" | "执行" | "结案" | "移送";
+                            needs: ("reason" | "transferTo")[];
+                        }[];
                         createdAt: string;
                         updatedAt: string;
                     } | {
@@ -2836,8 +2916,20 @@ export interface operations {
                         state: "立案" | "办理中" | "结案" | "移送";
                         transferTo: string | null;
                         handlerIds: string[];
+                        handlers: {
+                            id: string;
+                            username: string;
+                            displayName: string | null;
+                            officerNo: string | null;
+                        }[];
                         reporterId: string | null;
                         evidenceCount: number;
+                        hiddenEvidenceCount: number;
+                        nextStages: {
+                            /** @enum {string} */
+                            stage: "立案" | "调查取证" | "审查" | "告知" | "决定" | "送达" | "执行" | "结案" | "移送";
+                            needs: ("reason" | "transferTo")[];
+                        }[];
                         createdAt: string;
                         updatedAt: string;
                     } | {
@@ -2904,8 +2996,20 @@ export interface operations {
                         state: "立案" | "办理中" | "结案" | "移送";
                         transferTo: string | null;
                         handlerIds: string[];
+                        handlers: {
+                            id: string;
+                            username: string;
+                            displayName: string | null;
+                            officerNo: string | null;
+                        }[];
                         reporterId: string | null;
                         evidenceCount: number;
+                        hiddenEvidenceCount: number;
+                        nextStages: {
+                            /** @enum {string} */
+                            stage: "立案" | "调查取证" | "审查" | "告知" | "决定" | "送达" | "执行" | "结案" | "移送";
+                            needs: ("reason" | "transferTo")[];
+                        }[];
                         createdAt: string;
                         updatedAt: string;
                     } | {
@@ -2917,6 +3021,43 @@ export interface operations {
                         /** @enum {string} */
                         state: "立案" | "办理中" | "结案" | "移送";
                         updatedAt: string;
+                    };
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            404: components["responses"]["Problem404"];
+            409: components["responses"]["Problem409"];
+            422: components["responses"]["Problem422"];
+            503: components["responses"]["Problem503"];
+        };
+    };
+    listUnitMembers: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            id: string;
+                            username: string;
+                            displayName: string | null;
+                            officerNo: string | null;
+                            role: string;
+                        }[];
                     };
                 };
             };
@@ -2952,6 +3093,12 @@ export interface operations {
                             at: string;
                             actorId: string | null;
                             actorName: string;
+                            actor: {
+                                id: string;
+                                username: string;
+                                displayName: string | null;
+                                officerNo: string | null;
+                            } | null;
                             role: string | null;
                             client: string | null;
                             action: string;
@@ -2961,6 +3108,7 @@ export interface operations {
                             };
                             hash: string;
                             redacted?: boolean;
+                            evidenceName?: string;
                         }[];
                     };
                 };
@@ -3628,6 +3776,12 @@ export interface operations {
                             reason: string;
                             receiver: string | null;
                             exporter: string;
+                            exportedBy: {
+                                id: string;
+                                username: string;
+                                displayName: string | null;
+                                officerNo: string | null;
+                            } | null;
                             bytesDone: number;
                             bytesTotal: number;
                             sha256: string | null;
@@ -3688,6 +3842,12 @@ export interface operations {
                         reason: string;
                         receiver: string | null;
                         exporter: string;
+                        exportedBy: {
+                            id: string;
+                            username: string;
+                            displayName: string | null;
+                            officerNo: string | null;
+                        } | null;
                         bytesDone: number;
                         bytesTotal: number;
                         sha256: string | null;
@@ -3734,6 +3894,12 @@ export interface operations {
                         reason: string;
                         receiver: string | null;
                         exporter: string;
+                        exportedBy: {
+                            id: string;
+                            username: string;
+                            displayName: string | null;
+                            officerNo: string | null;
+                        } | null;
                         bytesDone: number;
                         bytesTotal: number;
                         sha256: string | null;

@@ -9,7 +9,8 @@ import type { Db } from '../../schema/database';
 import { CASE_STATES, type CaseState, type CasesTable } from '../../schema/db';
 import { caseScope, covers, decideHandlers, permits, unitScope } from '../access';
 import { auditedChange } from '../audit';
-import { CASE_STAGES, STATE_OF_STAGE, decideStageChange, missingStages, stageForState, type CaseStage } from '../case-stages';
+import { CASE_STAGES, STATE_OF_STAGE, decideStageChange, missingStages, nextStages, stageForState, type CaseStage } from '../case-stages';
+import { Person, peopleById } from '../people';
 import { loadCaseByRef, loadEvidence, scopeRedactor, visibleCases, visibleEvidence, type CaseRef } from '../scoped';
 import { Cursor, IdParams, Limit, Nullable, StringEnum, Text, Uuid, cursorAfter, errors, keysetPage, problemResponse } from '../schemas';
 import { requiredStagesOf } from './recording-rules';
@@ -34,8 +35,15 @@ const Case = Type.Object({
   /** Who a case in 移送 went to. */
   transferTo: Nullable(Type.String()),
   handlerIds: Type.Array(Type.String()),
+  /** The handlers by name and 警号, in the order of `handlerIds`. */
+  handlers: Type.Array(Person),
   reporterId: Nullable(Type.String()),
+  /** Linked files the caller may see. */
   evidenceCount: Type.Integer(),
+  /** Linked files outside the caller's scope (e.g. footage that has no unit yet): the case page says they exist. */
+  hiddenEvidenceCount: Type.Integer(),
+  /** The stages the caller may move the case to, each with what the move needs (`reason`, `transferTo`); empty for who may not change it. */
+  nextStages: Type.Array(Type.Object({ stage: Stage, needs: Type.Array(StringEnum(['reason', 'transferTo'] as const)) })),
   createdAt: Type.String(),
   updatedAt: Type.String(),
 });
@@ -67,6 +75,8 @@ const HistoryEntry = Type.Object({
   at: Type.String(),
   actorId: Nullable(Type.String()),
   actorName: Type.String(),
+  /** The actor by name and 警号, when the actor is a user. */
+  actor: Nullable(Person),
   role: Nullable(Type.String()),
   /** The client address, as the audit trail records it. */
   client: Nullable(Type.String()),
@@ -77,6 +87,8 @@ const HistoryEntry = Type.Object({
   /** The audit event's hash in the chain (GET /api/audit, `evidence audit verify`). */
   hash: Type.String(),
   redacted: Type.Optional(Type.Boolean()),
+  /** The linked or unlinked file's name, when the caller may see the file. */
+  evidenceName: Type.Optional(Type.String()),
 });
 
 const Footage = Type.Object({
@@ -115,14 +127,24 @@ export function caseRoutes(deps: { db: Db; store: ObjectStore; now: () => Date; 
 
   async function describe(p: Principal, c: CaseRow): Promise<Static<typeof CaseView>> {
     if (caseScope(p).kind === 'reported') return { id: c.id, number: c.number, title: c.title, stage: c.stage, state: c.state, updatedAt: c.updated_at.toISOString() };
-    const handlers = await db.selectFrom('case_handlers').select('user_id').where('case_id', '=', c.id).execute();
-    const count = await db.selectFrom('case_evidence').select((eb) => eb.fn.countAll<string>().as('n')).where('case_id', '=', c.id).executeTakeFirstOrThrow();
+    const handlers = await db.selectFrom('case_handlers').innerJoin('users', 'users.id', 'case_handlers.user_id')
+      .select(['users.id', 'users.username', 'users.display_name', 'users.officer_no']).where('case_handlers.case_id', '=', c.id).orderBy('users.username').execute();
+    // Counted as the caller sees them, so the case list and the case page agree; the rest is said to exist.
+    const linked = db.selectFrom('case_evidence').select('evidence_id').where('case_id', '=', c.id);
+    const [all, visible] = await Promise.all([
+      linked.clearSelect().select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow(),
+      visibleEvidence(db, p).select((eb) => eb.fn.countAll<string>().as('n')).where('evidence.id', 'in', linked).executeTakeFirstOrThrow(),
+    ]);
+    const mayChange = permits(p, 'case.update');
     return {
       id: c.id, number: c.number, title: c.title, description: c.description, unitId: c.unit_id, stage: c.stage, state: c.state, transferTo: c.transfer_to,
-      handlerIds: handlers.map((h) => h.user_id), reporterId: c.reporter_id, evidenceCount: Number(count.n),
+      handlerIds: handlers.map((h) => h.id), handlers: handlers.map((h) => ({ id: h.id, username: h.username, displayName: h.display_name, officerNo: h.officer_no })),
+      reporterId: c.reporter_id, evidenceCount: Number(visible.n), hiddenEvidenceCount: Number(all.n) - Number(visible.n),
+      nextStages: mayChange ? nextStages(c.stage, mayReopen(p, c.unit_id)) : [],
       createdAt: c.created_at.toISOString(), updatedAt: c.updated_at.toISOString(),
     };
   }
+  const mayReopen = (p: Principal, unitId: string) => permits(p, 'case.reopen') && covers(unitScope(p), unitId);
   const reload = async (p: Principal, id: string) => describe(p, await loadCaseByRef(db, p, { id }));
 
   /** The handlers the case will have, or a 403/422 naming the offending ids (and audited with them). */
@@ -145,7 +167,7 @@ export function caseRoutes(deps: { db: Db; store: ObjectStore; now: () => Date; 
   }
 
   function allowStage(p: Principal, unitId: string, from: CaseStage, to: CaseStage, input: CaseInput) {
-    const decision = decideStageChange({ from, to, reason: input.reason, transferTo: input.transferTo, mayReopen: permits(p, 'case.reopen') && covers(unitScope(p), unitId) });
+    const decision = decideStageChange({ from, to, reason: input.reason, transferTo: input.transferTo, mayReopen: mayReopen(p, unitId) });
     if (!decision.ok) throw new Problem(decision.status, decision.status === 403 ? 'Forbidden' : 'Unprocessable Content', decision.detail);
     return decision.kind;
   }
@@ -355,6 +377,25 @@ export function caseRoutes(deps: { db: Db; store: ObjectStore; now: () => Date; 
       return reload(p, c.id);
     });
 
+    app.get('/units/:id/members', {
+      config: { action: 'case.assign', audit: 'unit.members' },
+      schema: {
+        summary: "A unit's active staff, to assign as case handlers",
+        description: "The active users of a unit the caller assigns handlers in (its unit head, an overseer of it, an admin), by display name and 警号 with their role; a case's handlers are chosen among its unit's `handler`s (PATCH /api/cases/{id} `handlerIds`). Another unit reads as 404.",
+        tags: ['cases'],
+        operationId: 'listUnitMembers',
+        params: IdParams,
+        response: { 200: Type.Object({ items: Type.Array(Type.Object({ ...Person.properties, role: Type.String() })) }), ...errors },
+      },
+    }, async (request) => {
+      const { id } = request.params;
+      if (!covers(unitScope(request.principal!), id)) throw notFound(`unit ${id}`);
+      request.auditObject = { unitId: id };
+      const rows = await db.selectFrom('users').select(['id', 'username', 'display_name', 'officer_no', 'role'])
+        .where('unit_id', '=', id).where('disabled_at', 'is', null).orderBy('role').orderBy('username').execute();
+      return { items: rows.map((u) => ({ id: u.id, username: u.username, displayName: u.display_name, officerNo: u.officer_no, role: u.role })) };
+    });
+
     app.get('/cases/:id/history', {
       config: { action: 'case.history', audit: 'case.history' },
       schema: {
@@ -372,13 +413,17 @@ export function caseRoutes(deps: { db: Db; store: ObjectStore; now: () => Date; 
       const rows = (await db.selectFrom('audit_events').selectAll().where('object_id', '=', c.id).where('action', 'in', CHANGES).where('outcome', '=', 'allowed').orderBy('seq').execute())
         .filter((r) => r.details.changed !== false);
       const redact = await scopeRedactor(db, p, rows.map((r) => r.details));
+      const people = await peopleById(db, rows.map((r) => r.actor_id));
+      const fileIds = [...new Set(rows.flatMap((r) => (typeof r.details.evidenceId === 'string' ? [r.details.evidenceId] : [])))];
+      const files = new Map(fileIds.length === 0 ? [] : (await visibleEvidence(db, p).select(['evidence.id', 'evidence.original_name']).where('evidence.id', 'in', fileIds).execute()).map((f) => [f.id, f.original_name]));
       return {
         items: rows.map((r) => {
           const { method: _m, route: _r, status: _s, ...rest } = r.details;
           const details = redact(rest);
           return {
-            seq: Number(r.seq), at: r.at.toISOString(), actorId: r.actor_id, actorName: r.actor_name, role: r.role, client: r.client, action: r.action,
+            seq: Number(r.seq), at: r.at.toISOString(), actorId: r.actor_id, actorName: r.actor_name, actor: (r.actor_id && people.get(r.actor_id)) || null, role: r.role, client: r.client, action: r.action,
             reason: typeof rest.reason === 'string' ? rest.reason : null, details: details.value, hash: r.hash, ...(details.redacted ? { redacted: true } : {}),
+            ...(typeof rest.evidenceId === 'string' && files.has(rest.evidenceId) ? { evidenceName: files.get(rest.evidenceId)! } : {}),
           };
         }),
       };

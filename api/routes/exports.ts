@@ -9,6 +9,7 @@ import type { SigningKey } from '../../core/signing-key';
 import { SM2_DISTINGUISHING_ID } from '../../core/sm2';
 import type { ObjectStore } from '../../core/store/port';
 import type { Db } from '../../schema/database';
+import { Person, peopleById } from '../people';
 import { loadCase, visibleEvidence } from '../scoped';
 import { Bytes, IdParams, Nullable, StringEnum, errors, problemResponse } from '../schemas';
 import { sendObject } from '../send-object';
@@ -20,6 +21,8 @@ const ExportStatus = Type.Object({
   reason: Type.String(),
   receiver: Nullable(Type.String()),
   exporter: Type.String(),
+  /** Who asked for it, by name and 警号, when a user did. */
+  exportedBy: Nullable(Person),
   bytesDone: Type.Integer(),
   bytesTotal: Type.Integer(),
   sha256: Nullable(Type.String()),
@@ -43,8 +46,10 @@ export function exportRoutes(deps: ExportDeps) {
 
   async function describe(id: string): Promise<Static<typeof ExportStatus>> {
     const row = await db.selectFrom('case_exports').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
+    const people = await peopleById(db, [row.requested_by]);
     return {
       exportId: row.id, caseId: row.case_id, status: row.status, reason: row.reason, receiver: row.receiver, exporter: row.exporter_name,
+      exportedBy: people.get(row.requested_by) ?? null,
       bytesDone: Number(row.bytes_done), bytesTotal: Number(row.bytes_total), sha256: row.sha256, size: row.size === null ? null : Number(row.size),
       keyFingerprint: row.key_fingerprint, href: `/api/exports/${row.id}/package.zip`, ...(row.error ? { error: row.error } : {}),
       createdAt: row.created_at.toISOString(), finishedAt: row.finished_at?.toISOString() ?? null,

@@ -172,6 +172,12 @@ const zh = {
   ...OUTCOME_LABELS_ZH,
   ...ACTION_LABELS_ZH,
   'custody.still.captured': '截取画面',
+  'case.调查取证': '调查取证',
+  'case.审查': '审查',
+  'case.告知': '告知',
+  'case.决定': '决定',
+  'case.送达': '送达',
+  'case.执行': '执行',
 };
 type Key = keyof typeof zh;
 
@@ -344,6 +350,12 @@ const en: Record<Key, string> = {
   ...OUTCOME_LABELS_EN,
   ...ACTION_LABELS_EN,
   'custody.still.captured': 'Still frame captured',
+  'case.调查取证': 'Investigation',
+  'case.审查': 'Review',
+  'case.告知': 'Notice',
+  'case.决定': 'Decision',
+  'case.送达': 'Service',
+  'case.执行': 'Enforcement',
 };
 
 const dictionaries: Record<Lang, Record<Key, string>> = { 'zh-CN': zh, en };

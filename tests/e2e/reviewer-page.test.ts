@@ -139,6 +139,7 @@ describe('reviewer page', () => {
     await evidence.getByRole('link', { name: clip.longName }).waitFor();
     await shot(page, 'case');
     await evidence.getByRole('button', { name: `取消关联 ${clip.longName}` }).click();
+    await evidence.getByRole('button', { name: '确认取消关联' }).click();
     await expect.poll(() => evidence.getByRole('link', { name: clip.longName }).count()).toBe(0);
     await page.reload();
     await page.getByRole('heading', { name: /盗窃案/ }).waitFor();

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_RECORDING_RULE, decideStageChange, missingStages, stageForState, stagesOfState, type CaseStage } from '../../api/case-stages';
+import { DEFAULT_RECORDING_RULE, decideStageChange, missingStages, nextStages, stageForState, stagesOfState, type CaseStage } from '../../api/case-stages';
 import { CASE_STAGES, STATE_OF_STAGE } from '../../schema/db';
 
 const ok = (kind: string) => ({ ok: true, kind });
@@ -81,5 +81,34 @@ describe('which required stages lack footage', () => {
 
   it('the default rule is 调查取证, 告知, 送达, 执行', () => {
     expect(DEFAULT_RECORDING_RULE).toEqual(['调查取证', '告知', '送达', '执行']);
+  });
+});
+
+describe('the stages a case may move to next (what the case page offers)', () => {
+  const R = ['reason'];
+  const RT = ['reason', 'transferTo'];
+  it.each([
+    // [from, may reopen, offered: stage → needs]
+    ['立案', false, { 调查取证: [], 审查: [], 告知: [], 决定: [], 送达: [], 执行: [], 结案: [], 移送: RT }],
+    ['审查', false, { 立案: R, 调查取证: R, 告知: [], 决定: [], 送达: [], 执行: [], 结案: [], 移送: RT }],
+    ['执行', false, { 立案: R, 调查取证: R, 审查: R, 告知: R, 决定: R, 送达: R, 结案: [], 移送: RT }],
+    ['结案', false, {}],
+    ['移送', false, {}],
+    ['结案', true, { 立案: R, 调查取证: R, 审查: R, 告知: R, 决定: R, 送达: R, 执行: R, 移送: RT }],
+    ['移送', true, { 立案: R, 调查取证: R, 审查: R, 告知: R, 决定: R, 送达: R, 执行: R, 结案: R }],
+  ] as const)('from %s (may reopen %s)', (from, mayReopen, offered) => {
+    expect(Object.fromEntries(nextStages(from, mayReopen).map((o) => [o.stage, o.needs]))).toEqual(offered);
+  });
+
+  it('every offered move is one decideStageChange accepts with what it says it needs, and refuses without it', () => {
+    for (const from of CASE_STAGES) {
+      for (const mayReopen of [false, true]) {
+        for (const { stage: to, needs } of nextStages(from, mayReopen)) {
+          const full = { from, to, mayReopen, reason: needs.includes('reason') ? '理由' : undefined, transferTo: needs.includes('transferTo') ? '区公安分局' : undefined };
+          expect(decideStageChange(full).ok).toBe(true);
+          if (needs.length > 0) expect(decideStageChange({ ...full, reason: undefined }).ok).toBe(false);
+        }
+      }
+    }
   });
 });

@@ -1,10 +1,10 @@
-import { CASE_STATES, api, query, type Case, type Evidence, type Page } from '../api';
+import { CASE_STATES, api, query, type Case, type Page } from '../api';
 import { formValues, h, present } from '../dom';
 import { dateTime } from '../format';
 import { t, texts, tx } from '../i18n';
 import { can, type View } from '../view';
 import { problemNote } from '../problems';
-import { evidenceCard } from './search';
+import { ct } from './case-texts';
 
 const said = texts({ caseNumberTaken: '案件编号已存在' }, { caseNumberTaken: 'This case number exists already' });
 
@@ -27,7 +27,8 @@ export async function casesPage(view: View): Promise<Node[]> {
     h('td', {}, c.title),
     h('td', {}, tx(`case.${c.state}`)),
     h('td', {}, (c.unitId && units.get(c.unitId)?.name) ?? '—'),
-    h('td', {}, c.evidenceCount === undefined ? '—' : String(c.evidenceCount)),
+    // What the caller can see, as the case page lists it; the rest is said to exist.
+    h('td', {}, c.evidenceCount === undefined ? '—' : String(c.evidenceCount), c.hiddenEvidenceCount ? h('span', { class: 'muted' }, ` (${ct('hiddenEvidenceShort', { n: c.hiddenEvidenceCount })})`) : null),
     h('td', {}, dateTime(c.updatedAt)),
   ));
   const list = rows.length === 0
@@ -65,46 +66,4 @@ async function newCaseForm(view: View): Promise<HTMLElement | null> {
   return h('section', { class: 'panel', 'aria-label': t('newCase') }, h('h2', {}, t('newCase')), form);
 }
 
-export async function casePage(view: View): Promise<Node[]> {
-  const id = view.params[0]!;
-  const [c, units] = await Promise.all([api<Case>(`/api/cases/${id}`, { signal: view.signal }), view.units()]);
-  const head = [
-    h('h1', {}, `${c.number} ${c.title}`),
-    h('dl', { class: 'meta panel' },
-      h('dt', {}, t('caseState')), h('dd', {}, tx(`case.${c.state}`)),
-      c.unitId && [h('dt', {}, t('unit')), h('dd', {}, units.get(c.unitId)?.name ?? '—')],
-      c.description && [h('dt', {}, t('description')), h('dd', {}, c.description)],
-      h('dt', {}, t('updatedAt')), h('dd', {}, dateTime(c.updatedAt)),
-    ),
-  ];
-  // A complainant's view of a case is its status; the API gives nothing more.
-  if (!c.unitId) return [...head, h('p', { class: 'note' }, t('statusOnly'))];
-
-  const { items } = await api<Page<Evidence>>(`/api/evidence${query({ caseId: id, limit: 500 })}`, { signal: view.signal });
-  const announce = h('p', { role: 'status' });
-  const unlink = (e: Evidence) => {
-    if (!can(view.me, 'case.unlink')) return undefined;
-    const button = h('button', { type: 'button', 'aria-label': t('unlinkNamed', { name: e.originalName }) }, t('unlink'));
-    button.addEventListener('click', async () => {
-      button.disabled = true;
-      try {
-        await api(`/api/cases/${id}/evidence/${e.id}`, { method: 'DELETE' });
-        button.closest('li')?.remove();
-        announce.textContent = t('unlinked', { name: e.originalName });
-      } catch (error) {
-        button.disabled = false;
-        announce.replaceChildren(problemNote(error));
-      }
-    });
-    return button;
-  };
-  return [
-    ...head,
-    h('section', { class: 'panel', 'aria-label': t('caseEvidence') },
-      h('h2', {}, t('caseEvidence')),
-      can(view.me, 'case.link') && h('p', {}, h('a', { href: `/evidence?linkTo=${id}`, class: 'button' }, t('addEvidence'))),
-      announce,
-      items.length === 0 ? h('p', { class: 'muted' }, t('noCaseEvidence')) : h('ul', { class: 'cards' }, items.map((e) => evidenceCard(e, units, unlink(e)))),
-    ),
-  ];
-}
+export { casePage } from './case';

@@ -1,9 +1,10 @@
-import { ApiError, PLAYBACK_STATES, answer, api, client, query, type Case, type Evidence, type Page, type Unit } from '../api';
+import { PLAYBACK_STATES, answer, api, client, query, type Case, type Evidence, type Page, type Unit } from '../api';
 import { formValues, h, present } from '../dom';
 import { dateTime, fromLocalInput, toLocalInput } from '../format';
 import { t, tx } from '../i18n';
-import { can, type View } from '../view';
+import type { View } from '../view';
 import { problemNote } from '../problems';
+import { caseLinker } from './case-link';
 
 const FILTERS = ['officerNo', 'deviceSerial', 'unitId', 'caseId', 'from', 'to', 'important', 'state'] as const;
 const PAGE_SIZE = 24;
@@ -68,21 +69,7 @@ export async function searchPage(view: View): Promise<Node[]> {
   const trouble = h('div', {});
   let cursor: string | null = null;
 
-  const linkButton = (e: Evidence) => {
-    if (!target || !can(view.me, 'case.link')) return undefined;
-    const button = h('button', { type: 'button' }, t('linkToThisCase'));
-    button.addEventListener('click', async () => {
-      button.disabled = true;
-      try {
-        await answer(client.POST('/api/cases/{id}/evidence', { params: { path: { id: target.id } }, body: { evidenceId: e.id } }));
-        button.textContent = t('linked');
-      } catch (error) {
-        button.disabled = false;
-        button.textContent = error instanceof ApiError ? `${t('linkFailed')} (${error.status})` : t('linkFailed');
-      }
-    });
-    return button;
-  };
+  const linkButton = await caseLinker(view, target);
 
   /** The next page of results; one at a time, so a second click while loading cannot append a page twice. */
   let loading = false;
