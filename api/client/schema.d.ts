@@ -3562,6 +3562,8 @@ export interface operations {
                         officerNo: string | null;
                         displayName: string | null;
                         oversees: string[];
+                        /** @description files of this officer number that had no unit and were given the account's unit by this change */
+                        attributedFootage: number;
                     };
                 };
             };
@@ -3655,6 +3657,8 @@ export interface operations {
                         failedLogins: number;
                         lockedUntil: string | null;
                         disabledAt: string | null;
+                        /** @description files of this officer number that had no unit and were given the account's unit by this change */
+                        attributedFootage: number;
                     };
                 };
             };

@@ -34,6 +34,8 @@ const Recorder = Type.Object({
   officerName: Nullable(Type.String()), unitId: Nullable(Type.String()), lastDockedAt: Nullable(Type.String()),
 });
 const BoundStation = Type.Object({ id: Type.String(), code: Type.String(), name: Type.String(), unitId: Nullable(Type.String()), lastSeenAt: Nullable(Type.String()) });
+/** How many of the officer's files without a unit joined it with this change. */
+const Attributed = { attributedFootage: Type.Integer({ description: 'files of this officer number that had no unit and were given the account\'s unit by this change' }) };
 const Password = Type.String({ minLength: 10, maxLength: 256 });
 const OfficerNo = Type.String({ minLength: 1, maxLength: 32, pattern: '^[^\\u0000\\s]+$' });
 
@@ -132,7 +134,7 @@ export function adminRoutes(deps: { db: Db; now: () => Date }) {
           displayName: Type.Optional(Type.String({ maxLength: 100 })),
           oversees: Type.Optional(Type.Array(Uuid, { maxItems: 200 })),
         }, { examples: [{ username: 'li.na', password: 'a long passphrase', role: 'handler', unitId: '3f1c2a9e-7b4d-4c1e-9a2f-5d6e7f801234', officerNo: '310123', displayName: '李娜' }] }),
-        response: { 201: User, ...errors },
+        response: { 201: Type.Object({ ...User.properties, ...Attributed }), ...errors },
       },
     }, async (request, reply) => {
       const b = request.body;
@@ -154,10 +156,11 @@ export function adminRoutes(deps: { db: Db; now: () => Date }) {
         const attributed = await attributeFootage(trx, request, row);
         request.auditDetails = { userId: row.id, username: row.username, role: row.role, displayName: row.display_name, officerNo: row.officer_no, unitId: row.unit_id, oversees: b.oversees ?? [], attributedFootage: attributed };
         request.auditObject = { unitId: row.unit_id, id: row.id };
-        return { value: row, events: [] };
+        return { value: { row, attributed }, events: [] };
       });
       reply.code(201);
-      return { id: user.id, username: user.username, role: user.role, unitId: user.unit_id, officerNo: user.officer_no, displayName: user.display_name, oversees: b.oversees ?? [] };
+      const { row } = user;
+      return { id: row.id, username: row.username, role: row.role, unitId: row.unit_id, officerNo: row.officer_no, displayName: row.display_name, oversees: b.oversees ?? [], attributedFootage: user.attributed };
     });
 
     app.get('/users', {
@@ -202,13 +205,13 @@ export function adminRoutes(deps: { db: Db; now: () => Date }) {
           disabled: Type.Optional(Type.Boolean()),
           oversees: Type.Optional(Type.Array(Uuid, { maxItems: 200 })),
         }, { minProperties: 1, examples: [{ displayName: '李娜', unitId: '3f1c2a9e-7b4d-4c1e-9a2f-5d6e7f801234', officerNo: '310123' }, { disabled: true }] }),
-        response: { 200: ListedUser, ...errors },
+        response: { 200: Type.Object({ ...ListedUser.properties, ...Attributed }), ...errors },
       },
     }, async (request) => {
       const b = request.body;
       const { id } = request.params;
       for (const unit of [...(b.unitId ? [b.unitId] : []), ...(b.oversees ?? [])]) if (!(await unitExists(unit))) throw notFound(`unit ${unit}`);
-      await auditedChange(db, request, 200, async (trx) => {
+      const attributedFootage = await auditedChange(db, request, 200, async (trx) => {
         const before = await trx.selectFrom('users').selectAll().where('id', '=', id).forUpdate().executeTakeFirst();
         if (!before) throw notFound(`user ${id}`);
         request.auditObject = { unitId: before.unit_id };
@@ -242,9 +245,9 @@ export function adminRoutes(deps: { db: Db; now: () => Date }) {
           ...(b.oversees ? { oversees: b.oversees } : {}),
           attributedFootage: attributed,
         };
-        return { value: null, events: [] };
+        return { value: attributed, events: [] };
       });
-      return one(id);
+      return { ...(await one(id)), attributedFootage };
     });
 
     app.post('/users/:id/password', {

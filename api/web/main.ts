@@ -1,6 +1,7 @@
 import { ApiError, answer, client, whenUnauthorized, type Me, type Unit } from './api';
 import { h, present } from './dom';
 import { lang, setLang, t, tx } from './i18n';
+import { adminPage, adminText } from './pages/admin';
 import { casePage, casesPage } from './pages/cases';
 import { evidencePage } from './pages/evidence';
 import { loginPage } from './pages/login';
@@ -17,6 +18,7 @@ const routes: [RegExp, PageRender][] = [
   [new RegExp(`^/cases/${ID}$`), casePage],
   [/^\/stations$/, stationsPage],
   [/^\/storage$/, storagePage],
+  [/^\/admin(?:\/(users|units|devices|tokens|queue))?$/, adminPage],
 ];
 
 const main = document.getElementById('main')!;
@@ -54,7 +56,8 @@ function header(): void {
   document.getElementById('bar')!.replaceChildren(...present(
     h('span', { class: 'brand' }, t('appName')),
     me
-      ? h('nav', { 'aria-label': t('mainNav') }, can(me, 'evidence.search') && link('/evidence', t('navEvidence')), can(me, 'case.search') && link('/cases', t('navCases')), can(me, 'station.status') && link('/stations', t('navStations')), can(me, 'storage.read') && link('/storage', t('navStorage')))
+      ? h('nav', { 'aria-label': t('mainNav') }, can(me, 'evidence.search') && link('/evidence', t('navEvidence')), can(me, 'case.search') && link('/cases', t('navCases')), can(me, 'station.status') && link('/stations', t('navStations')), can(me, 'storage.read') && link('/storage', t('navStorage')),
+        can(me, 'user.list') && link('/admin', adminText('nav')))
       : null,
     h('span', { class: 'spacer' }),
     me ? h('span', { class: 'who' }, `${me.name} · ${tx(`role.${me.role}`)}`) : null,
