@@ -1,8 +1,8 @@
 // Issue 15 item 4: administration over the API — accounts, stations, recorders, tokens — admin only, every change audited.
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { bearer, usePlatform } from '../support/platform';
-import { useWorld } from '../support/seed';
+import { dockFile, useWorld } from '../support/seed';
 
 const p = usePlatform();
 const w = useWorld(p);
@@ -18,17 +18,7 @@ const audit = async (action: string, objectId: string) =>
   ((await call('GET', `/api/audit?objectId=${objectId}&limit=500`, undefined, bearer(w.tokens.auditor))).json().items as { action: string; outcome: string; details: Record<string, unknown> }[])
     .filter((e) => e.action === action);
 
-/** Docks one file naming `officerNo`, as a station does. */
-async function dock(officerNo: string) {
-  const h = bearer(p.stationToken);
-  const s = await p.app.inject({ method: 'POST', url: '/ingest/v1/sessions', headers: h, payload: { station: { code: 'ST-ADM' }, bay: 1, recorder: { serial: `R-${officerNo}` } } });
-  const bytes = randomBytes(512);
-  const u = await p.app.inject({ method: 'POST', url: `/ingest/v1/sessions/${s.json().sessionId}/files`, headers: h, payload: { pathBase64: Buffer.from(`DCIM/${unique()}.mp4`).toString('base64'), size: bytes.length, metadata: { officerNo } } });
-  await p.app.inject({ method: 'PATCH', url: `/ingest/v1/uploads/${u.json().uploadId}`, headers: { ...h, 'content-type': 'application/offset+octet-stream', 'upload-offset': '0' }, body: bytes });
-  const c = await p.app.inject({ method: 'POST', url: `/ingest/v1/uploads/${u.json().uploadId}/complete`, headers: h, payload: { sha256: createHash('sha256').update(bytes).digest('hex'), sm3: createHash('sm3').update(bytes).digest('hex') } });
-  expect(c.statusCode, c.body).toBe(200);
-  return c.json().evidenceId as string;
-}
+const dock = async (officerNo: string) => (await dockFile(p, officerNo, `DCIM/${unique()}.mp4`, 'ST-ADM')).id;
 const unitOf = async (evidenceId: string) => (await call('GET', `/api/evidence/${evidenceId}`)).json().unitId as string | null;
 const custody = async (evidenceId: string) => (await call('GET', `/api/evidence/${evidenceId}/custody`)).json().items as { action: string; details: Record<string, unknown> }[];
 

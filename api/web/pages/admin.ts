@@ -112,7 +112,11 @@ export const adminText = texts({
   scopeAll: '全部',
   created: '创建时间',
   lastUsed: '最近使用',
-  unknown: '未知',
+  name: '名称',
+  scopeHead: '使用范围',
+  overseesList: '分管：{units}',
+  bindCarrier: '绑定使用人',
+  assignTo: '分配到单位',
   valid: '有效',
   revokedAt: '已吊销（{time}）',
   revoke: '吊销',
@@ -233,7 +237,11 @@ export const adminText = texts({
   scopeAll: 'All',
   created: 'Created',
   lastUsed: 'Last used',
-  unknown: 'Unknown',
+  name: 'Name',
+  scopeHead: 'Scopes',
+  overseesList: 'Supervises: {units}',
+  bindCarrier: 'Bind to an officer',
+  assignTo: 'Assign to unit',
   valid: 'Valid',
   revokedAt: 'Revoked ({time})',
   revoke: 'Revoke',
@@ -275,10 +283,11 @@ interface Ctx {
 
 const panel = (label: string, ...body: (Node | null | false)[]) => h('section', { class: 'panel', 'aria-label': label }, h('h2', {}, label), ...body);
 const done = (text: string) => h('p', { role: 'status', class: 'note' }, text);
-const table = (caption: string, heads: string[], rows: Node[]) => h('table', {},
+/** A full-width table that scrolls sideways on its own when a narrow screen cannot hold it. */
+const table = (caption: string, heads: string[], rows: Node[] | HTMLElement) => h('div', { class: 'scroll' }, h('table', {},
   h('caption', { class: 'visually-hidden' }, caption),
   h('thead', {}, h('tr', {}, heads.map((c) => h('th', { scope: 'col' }, c)))),
-  h('tbody', {}, rows));
+  rows instanceof HTMLElement ? rows : h('tbody', {}, rows)));
 const unitOptions = (ctx: Ctx, selected: string | null, none = true) => [
   ...(none ? [h('option', { value: '' }, a('noUnit'))] : []),
   ...ctx.units.map((u) => h('option', { value: u.id, selected: u.id === selected }, `${u.name}（${u.code}）`)),
@@ -371,16 +380,16 @@ async function usersSection(ctx: Ctx): Promise<Node[]> {
     h('th', { scope: 'row' }, u.displayName ?? u.username),
     h('td', {}, u.officerNo ?? '—'),
     h('td', {}, u.username),
-    h('td', {}, tx(`role.${u.role}`)),
-    h('td', {}, u.role === 'overseer' ? u.oversees.map((id) => ctx.unitName(id)).join('、') || '—' : ctx.unitName(u.unitId)),
-    h('td', {}, u.disabledAt ? a('disabled') : locked(u) ? a('lockedUntil', { time: dateTime(u.lockedUntil) }) : a('active')),
-    h('td', { class: 'row-actions' },
+    h('td', { class: 'nowrap' }, tx(`role.${u.role}`)),
+    h('td', {}, u.role === 'overseer' ? a('overseesList', { units: u.oversees.map((id) => ctx.unitName(id)).join('、') || '—' }) : ctx.unitName(u.unitId)),
+    h('td', { class: 'nowrap' }, u.disabledAt ? a('disabled') : locked(u) ? a('lockedUntil', { time: dateTime(u.lockedUntil) }) : a('active')),
+    h('td', {}, h('span', { class: 'row-actions' },
       h('button', { type: 'button', class: 'link', 'aria-label': `${a('edit')} ${personName(u)}`, onclick: () => edit(u) }, a('edit')),
       locked(u) && act(a('unlock'), async () => {
         await answer(client.POST('/api/users/{id}/unlock', { params: { path: { id: u.id } } }));
         return done(a('unlocked', { name: personName(u) }));
       }),
-      u.disabledAt
+      u.id === ctx.view.me.id ? null : u.disabledAt
         ? act(a('enable'), async () => {
           await answer(client.PATCH('/api/users/{id}', { params: { path: { id: u.id } }, body: { disabled: false } }));
           return done(a('enabledDone', { name: personName(u) }));
@@ -390,12 +399,12 @@ async function usersSection(ctx: Ctx): Promise<Node[]> {
           await answer(client.PATCH('/api/users/{id}', { params: { path: { id: u.id } }, body: { disabled: true } }));
           return done(a('disabledDone', { name: personName(u) }));
         }),
-    ),
+    )),
   ));
   return [
     editor,
-    panel(a('userList'), table(a('userList'), [a('displayName'), a('officerNo'), a('username'), a('role'), a('unit'), a('state'), a('actions')], rows)),
     panel(a('newUser'), form),
+    panel(a('userList'), table(a('userList'), [a('displayName'), a('officerNo'), a('username'), a('role'), a('unit'), a('state'), a('actions')], rows)),
   ];
 }
 
@@ -448,7 +457,7 @@ async function devicesSection(ctx: Ctx): Promise<Node[]> {
   const carrier = h('select', { name: 'officerNo' }, h('option', { value: '' }, a('nobody')), officers.map((u) => h('option', { value: u.officerNo! }, personName(u))));
   const rf: HTMLFormElement = h('form', { class: 'filters', 'aria-label': a('bindRecorder'), onsubmit: (e) => void bindRecorder(e) },
     h('label', {}, a('serial'), serial), h('label', {}, a('carrier'), carrier),
-    h('div', { class: 'actions' }, h('button', { type: 'submit' }, a('bindRecorder'))));
+    h('div', { class: 'actions' }, h('button', { type: 'submit' }, a('bind'))));
   const bindRecorder = submitting(rf, async () => {
     const v = formValues(rf);
     await answer(client.POST('/api/recorders', { body: { serial: v.serial!, officerNo: v.officerNo ?? null } }));
@@ -459,11 +468,11 @@ async function devicesSection(ctx: Ctx): Promise<Node[]> {
     h('td', {}, r.officerNo ? `${r.officerName ?? ''}（${a('officerNo')} ${r.officerNo}）` : '—'),
     h('td', {}, ctx.unitName(r.unitId)),
     h('td', {}, r.lastDockedAt ? dateTime(r.lastDockedAt) : a('never')),
-    h('td', {}, h('button', { type: 'button', class: 'link', 'aria-label': `${a('changeCarrier')} ${r.serial}`, onclick: () => {
+    h('td', {}, h('button', { type: 'button', class: 'link', 'aria-label': `${r.officerNo ? a('changeCarrier') : a('bindCarrier')} ${r.serial}`, onclick: () => {
       serial.value = r.serial;
       carrier.value = r.officerNo ?? '';
       carrier.focus();
-    } }, a('changeCarrier'))),
+    } }, r.officerNo ? a('changeCarrier') : a('bindCarrier'))),
   ));
   return [
     panel(a('stations'), status.stations.length === 0 ? h('p', { class: 'muted' }, a('noStations'))
@@ -508,9 +517,9 @@ async function tokensSection(ctx: Ctx): Promise<Node[]> {
   const rows = items.map((t) => h('tr', { class: t.revokedAt ? 'muted' : null },
     h('th', { scope: 'row' }, t.name), h('td', {}, identity(t)),
     h('td', {}, t.scopes.length ? t.scopes.map((s) => (SCOPES as readonly string[]).includes(s) ? a(`scope.${s as (typeof SCOPES)[number]}`) : s).join('、') : a('scopeAll')),
-    h('td', {}, dateTime(t.createdAt)), h('td', {}, t.lastUsedAt ? dateTime(t.lastUsedAt) : a('unknown')),
-    h('td', {}, t.revokedAt ? a('revokedAt', { time: dateTime(t.revokedAt) }) : a('valid')),
-    h('td', {}, !t.revokedAt && h('button', { type: 'button', class: 'link', 'aria-label': `${a('revoke')} ${t.name}`, onclick: async () => {
+    h('td', {}, dateTime(t.createdAt)), h('td', {}, dateTime(t.lastUsedAt)),
+    h('td', { class: 'nowrap' }, t.revokedAt ? a('revokedAt', { time: dateTime(t.revokedAt) }) : a('valid')),
+    h('td', { class: 'nowrap' }, !t.revokedAt && h('button', { type: 'button', class: 'link', 'aria-label': `${a('revoke')} ${t.name}`, onclick: async () => {
       if (!confirm(a('confirmRevoke', { name: t.name }))) return;
       try {
         await answer(client.DELETE('/api/tokens/{id}', { params: { path: { id: t.id } } }));
@@ -522,13 +531,15 @@ async function tokensSection(ctx: Ctx): Promise<Node[]> {
   ));
   return [
     panel(a('newToken'), form),
-    panel(a('tokenList'), table(a('tokenList'), [a('tokenName'), a('actsAs'), a('scopes'), a('created'), a('lastUsed'), a('state'), a('actions')], rows)),
+    panel(a('tokenList'), table(a('tokenList'), [a('name'), a('actsAs'), a('scopeHead'), a('created'), a('lastUsed'), a('state'), a('actions')], rows)),
   ];
 }
 
 async function queueSection(ctx: Ctx): Promise<Node[]> {
   const body = h('tbody', {});
-  const more = h('button', { type: 'button', hidden: true, onclick: () => void load() }, a('more'));
+  // Offered only while there is a next page (removed, not hidden: a button's display would show it anyway).
+  const more = h('button', { type: 'button', onclick: () => void load() }, a('more'));
+  const moreSlot = h('p', {});
   let cursor: string | null = null;
   const row = (e: Evidence) => {
     const f: HTMLFormElement = h('form', { class: 'inline compact', onsubmit: (ev) => void assign(ev) },
@@ -549,15 +560,13 @@ async function queueSection(ctx: Ctx): Promise<Node[]> {
     const page = await answer(client.GET('/api/evidence/unassigned', { params: { query: { limit: 50, ...(cursor ? { cursor } : {}) } }, signal: ctx.view.signal }));
     body.append(...page.items.map(row));
     cursor = page.nextCursor;
-    more.hidden = !cursor;
+    moreSlot.replaceChildren(...(cursor ? [more] : []));
   }
   await load();
   return [
     h('p', { class: 'muted' }, a('queueNote')),
-    body.childElementCount === 0 ? h('p', { class: 'note', role: 'status' }, a('queueEmpty')) : panel(a('queue'), h('table', {},
-      h('caption', { class: 'visually-hidden' }, a('queue')),
-      h('thead', {}, h('tr', {}, [a('file'), a('officerNo'), a('recorder'), a('recordedAt'), a('receivedAt'), a('unit')].map((c) => h('th', { scope: 'col' }, c)))),
-      body), more),
+    body.childElementCount === 0 ? h('p', { class: 'note', role: 'status' }, a('queueEmpty'))
+      : panel(a('queue'), table(a('queue'), [a('file'), a('officerNo'), a('recorder'), a('recordedAt'), a('receivedAt'), a('assignTo')], body), moreSlot),
   ];
 }
 
