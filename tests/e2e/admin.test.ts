@@ -96,12 +96,64 @@ describe('系统管理', () => {
 
     // A tablet-width screen: each section fits without sideways scrolling.
     await page.setViewportSize({ width: 768, height: 1024 });
-    for (const [tab, name] of [['用户', 'users'], ['采集站与记录仪', 'devices'], ['API 令牌', 'tokens']] as const) {
+    for (const [tab, name] of [['用户', 'users'], ['单位', 'units'], ['采集站与记录仪', 'devices'], ['API 令牌', 'tokens'], ['待分配单位的录像', 'queue']] as const) {
       await page.getByRole('navigation', { name: '系统管理分区' }).getByRole('link', { name: tab }).click();
       await page.getByRole('heading', { name: `系统管理 · ${tab}`, level: 1 }).waitFor();
       expect(await fitsWidth(page), tab).toBeLessThanOrEqual(768);
       await shot(page, `admin-${name}-768`);
     }
+    expect(problems).toEqual([]);
+    await context.close();
+  });
+
+  it('the admin gives an officer their 警号 (their earlier footage joins the unit), resets the password, disables the account, and issues and revokes an API token', async () => {
+    const early = (await dockFile(p, 'Z-7777', 'DCIM/VID_20261120_0800.mp4', 'ST-E2E')).id;
+    const zhao = await p.app.inject({ method: 'POST', url: '/api/users', headers: bearer(p.adminToken), payload: { username: 'zhao.qiang', password: 'his first passphrase', role: 'handler', unitId: world.units.b, displayName: '赵强' } });
+    expect(zhao.statusCode, zhao.body).toBe(201);
+    const { context, page, problems } = await browserSession(browser, p.url);
+    page.on('dialog', (dialog) => void dialog.accept());
+    await logIn(page, p.url, adminName, password, '/admin');
+    await page.getByRole('heading', { name: '系统管理 · 用户', level: 1 }).waitFor();
+
+    await page.getByRole('button', { name: '编辑 赵强' }).click();
+    const editor = page.getByRole('region', { name: '编辑用户：赵强 · 办案人员' });
+    await editor.getByLabel('警号').fill('Z-7777');
+    await editor.getByRole('button', { name: '保存' }).click();
+    await page.getByRole('status').filter({ hasText: '已保存；该警号的 1 个无单位录像已归入此单位。' }).waitFor();
+    expect((await p.app.inject({ url: `/api/evidence/${early}`, headers: bearer(world.tokens.unitHeadB) })).statusCode).toBe(200);
+
+    await page.getByRole('button', { name: '编辑 赵强（警号 Z-7777）' }).click();
+    await page.getByLabel('新密码').fill('his second passphrase');
+    await page.getByRole('button', { name: '设置新密码' }).click();
+    await page.getByRole('status').filter({ hasText: '已为赵强（警号 Z-7777）设置新密码，其登录会话已结束。' }).waitFor();
+    const login = (pw: string) => p.app.inject({ method: 'POST', url: '/api/auth/login', payload: { username: 'zhao.qiang', password: pw }, remoteAddress: '10.1.2.3' });
+    expect((await login('his first passphrase')).statusCode).toBe(401);
+    expect((await login('his second passphrase')).statusCode).toBe(200);
+
+    const row = page.getByRole('row').filter({ hasText: 'zhao.qiang' });
+    await row.getByRole('button', { name: '停用' }).click();
+    await page.getByRole('status').filter({ hasText: '已停用赵强（警号 Z-7777）。' }).waitFor();
+    await expect.poll(() => page.getByRole('row').filter({ hasText: 'zhao.qiang' }).textContent()).toContain('已停用');
+    expect((await login('his second passphrase')).statusCode).toBe(401);
+
+    await page.getByRole('link', { name: 'API 令牌' }).click();
+    const form = page.getByRole('form', { name: '新建 API 令牌' });
+    await form.getByLabel('令牌名称').fill('执法办案平台');
+    await form.getByLabel('系统账号的角色').selectOption({ label: '办案人员' });
+    await form.getByLabel('案件').check();
+    await form.getByRole('button', { name: '创建令牌' }).click();
+    const secret = page.getByRole('region', { name: '新令牌' });
+    await secret.getByText('令牌只显示这一次，请立即复制并妥善保存。').waitFor();
+    const token = (await secret.locator('code').textContent())!;
+    expect(token).toMatch(/^evd_/);
+    await secret.getByRole('button', { name: '复制' }).waitFor();
+    await expect.poll(() => page.getByRole('row').filter({ hasText: '执法办案平台' }).textContent()).toContain('案件');
+    await shot(page, 'admin-tokens');
+    expect((await p.app.inject({ url: '/api/units', headers: bearer(token) })).statusCode).toBe(200);
+
+    await page.getByRole('button', { name: '吊销 执法办案平台' }).click();
+    await page.getByRole('status').filter({ hasText: '已吊销令牌“执法办案平台”。' }).waitFor();
+    expect((await p.app.inject({ url: '/api/units', headers: bearer(token) })).statusCode).toBe(401);
     expect(problems).toEqual([]);
     await context.close();
   });
