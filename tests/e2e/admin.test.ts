@@ -97,7 +97,7 @@ describe('系统管理', () => {
     // A tablet-width screen: each section fits without sideways scrolling.
     await page.setViewportSize({ width: 768, height: 1024 });
     for (const [tab, name] of [['用户', 'users'], ['单位', 'units'], ['采集站与记录仪', 'devices'], ['API 令牌', 'tokens'], ['待分配单位的录像', 'queue']] as const) {
-      await page.getByRole('navigation', { name: '系统管理分区' }).getByRole('link', { name: tab }).click();
+      await page.getByRole('navigation', { name: '系统管理分区' }).getByRole('link', { name: tab, exact: true }).click();
       await page.getByRole('heading', { name: `系统管理 · ${tab}`, level: 1 }).waitFor();
       expect(await fitsWidth(page), tab).toBeLessThanOrEqual(768);
       await shot(page, `admin-${name}-768`);

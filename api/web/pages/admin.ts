@@ -105,6 +105,8 @@ export const adminText = texts({
   'scope.admin': '系统管理',
   createToken: '创建令牌',
   tokenSecret: '新令牌',
+  tokenMade: '已创建令牌“{name}”：',
+  system: '系统账号',
   tokenOnce: '令牌只显示这一次，请立即复制并妥善保存。',
   copy: '复制',
   copied: '已复制到剪贴板。',
@@ -230,6 +232,8 @@ export const adminText = texts({
   'scope.admin': 'Administration',
   createToken: 'Create token',
   tokenSecret: 'New token',
+  tokenMade: 'Token “{name}” created:',
+  system: 'System account',
   tokenOnce: 'The token is shown only this once: copy it and keep it safe now.',
   copy: 'Copy',
   copied: 'Copied to the clipboard.',
@@ -506,14 +510,14 @@ async function tokensSection(ctx: Ctx): Promise<Node[]> {
     const secret = h('code', { class: 'secret' }, made.token);
     await ctx.reload(h('section', { class: 'panel note', 'aria-label': a('tokenSecret') },
       h('h2', {}, a('tokenSecret')),
-      h('p', {}, a('tokenOnce')),
+      h('p', {}, a('tokenMade', { name: v.name! }), ' ', h('strong', {}, a('tokenOnce'))),
       h('p', {}, secret, ' ', h('button', { type: 'button', onclick: async () => {
         await navigator.clipboard.writeText(made.token).then(() => { status.textContent = a('copied'); }, () => { getSelection()?.selectAllChildren(secret); });
       } }, a('copy'))),
       status,
     ));
   });
-  const identity = (t: Token) => t.userId ? `${t.userName ?? '—'} · ${tx(`role.${t.role}`)}` : `${a('systemAccount')} · ${tx(`role.${t.role}`)}`;
+  const identity = (t: Token) => t.userId ? `${t.userName ?? '—'} · ${tx(`role.${t.role}`)}` : `${a('system')} · ${tx(`role.${t.role}`)}`;
   const rows = items.map((t) => h('tr', { class: t.revokedAt ? 'muted' : null },
     h('th', { scope: 'row' }, t.name), h('td', {}, identity(t)),
     h('td', {}, t.scopes.length ? t.scopes.map((s) => (SCOPES as readonly string[]).includes(s) ? a(`scope.${s as (typeof SCOPES)[number]}`) : s).join('、') : a('scopeAll')),
