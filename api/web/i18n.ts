@@ -187,6 +187,17 @@ const zh = {
   'custody.original.read': '调阅原始文件',
   'custody.recorder.purged': '记录仪上已删除',
   'custody.export.packaged': '导出移送',
+  'custody.unit.assigned': '指定所属单位',
+  'action.user.create': '创建用户',
+  'action.user.update': '修改用户',
+  'action.user.password': '重置密码',
+  'action.user.unlock': '解锁用户',
+  'action.unit.create': '创建单位',
+  'action.station.bind': '绑定采集站到单位',
+  'action.recorder.bind': '绑定记录仪到使用人',
+  'action.token.create': '创建 API 令牌',
+  'action.token.revoke': '吊销 API 令牌',
+  'action.evidence.assign-unit': '为录像指定单位',
 };
 type Key = keyof typeof zh;
 
@@ -376,6 +387,17 @@ const en: Record<Key, string> = {
   'custody.original.read': 'Original read',
   'custody.recorder.purged': 'Deleted from the recorder',
   'custody.export.packaged': 'Exported',
+  'custody.unit.assigned': 'Unit assigned',
+  'action.user.create': 'Created a user',
+  'action.user.update': 'Changed a user',
+  'action.user.password': 'Reset a password',
+  'action.user.unlock': 'Unlocked a user',
+  'action.unit.create': 'Created a unit',
+  'action.station.bind': 'Bound a station to a unit',
+  'action.recorder.bind': 'Bound a recorder to an officer',
+  'action.token.create': 'Created an API token',
+  'action.token.revoke': 'Revoked an API token',
+  'action.evidence.assign-unit': 'Gave footage its unit',
 };
 
 const dictionaries: Record<Lang, Record<Key, string>> = { 'zh-CN': zh, en };

@@ -128,6 +128,7 @@ describe('footage docked before the officer\'s account had a unit', () => {
     expect(await unitOf(early[0]!)).toBeNull();
     const made = await call('POST', '/api/users', { username: `late-${unique()}`, password: 'a long passphrase', role: 'handler', unitId: w.units.b, officerNo });
     expect(made.statusCode, made.body).toBe(201);
+    expect(made.json()).toMatchObject({ attributedFootage: 2 });
     for (const id of early) {
       expect(await unitOf(id)).toBe(w.units.b);
       expect((await custody(id)).find((e) => e.action === 'unit.assigned')).toMatchObject({ details: { unitId: w.units.b } });
@@ -146,6 +147,7 @@ describe('footage docked before the officer\'s account had a unit', () => {
     const id = (await call('POST', '/api/users', { username: `later-${unique()}`, password: 'a long passphrase', role: 'handler', unitId: w.units.a })).json().id as string;
     const changed = await call('PATCH', `/api/users/${id}`, { officerNo });
     expect(changed.statusCode, changed.body).toBe(200);
+    expect(changed.json()).toMatchObject({ officerNo, attributedFootage: 1 });
     expect(await unitOf(loose)).toBe(w.units.a);
     expect(await unitOf(placed)).toBe(w.units.b);
     expect((await audit('user.update', id))[0]!.details).toMatchObject({ officerNo: { from: null, to: officerNo }, attributedFootage: 1 });
