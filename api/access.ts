@@ -118,6 +118,12 @@ export const ACTIONS = {
   'recorder.bind': { roles: ['admin'], token: 'admin', objects: null },
   'token.create': { roles: ['admin'], token: 'admin', objects: null },
   'token.revoke': { roles: ['admin'], token: 'admin', objects: null },
+  /** Administration (issue 15): change an account, set its password, list recorders and tokens, bind a station to a unit. */
+  'user.update': { roles: ['admin'], token: 'admin', objects: null },
+  'user.password': { roles: ['admin'], token: 'admin', objects: null },
+  'recorder.list': { roles: ['admin'], token: 'admin', objects: null },
+  'station.bind': { roles: ['admin'], token: 'admin', objects: null },
+  'token.list': { roles: ['admin'], token: 'admin', objects: null },
 
   /** Webhooks (issue 13): receivers of the events the creator's scope covers; a supervisor manages their own, an admin every one. */
   'webhook.manage': { roles: ['unit_head', 'overseer', 'admin'], token: 'cases', objects: 'units' },

@@ -103,6 +103,9 @@ export const ACTION_LABELS_ZH = {
   'action.evidence.bookmark-delete': '删除书签',
   'action.evidence.stills': '查看截图',
   'action.evidence.still': '截取画面',
+  'action.user.update': '修改用户',
+  'action.user.password': '重置密码',
+  'action.station.bind': '绑定采集站到单位',
 } as const;
 
 export const ACTION_LABELS_EN: Record<keyof typeof ACTION_LABELS_ZH, string> = {
@@ -173,6 +176,9 @@ export const ACTION_LABELS_EN: Record<keyof typeof ACTION_LABELS_ZH, string> = {
   'action.evidence.bookmark-delete': 'Deleted a bookmark',
   'action.evidence.stills': 'Listed still frames',
   'action.evidence.still': 'Captured a still frame',
+  'action.user.update': 'Changed a user',
+  'action.user.password': 'Reset a password',
+  'action.station.bind': 'Bound a station to a unit',
 };
 
 const ZH: Record<string, string> = { ...ROLE_LABELS_ZH, ...OUTCOME_LABELS_ZH, ...ACTION_LABELS_ZH };

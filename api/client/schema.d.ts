@@ -808,7 +808,27 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/recorders": {
+    "/api/users/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Change a user account
+         * @description Changes the display name, unit, officer number (警号), the units an overseer supervises (`oversees`, replaced as a whole) or whether the account is disabled (its sessions end). When the account then has both an officer number and a unit, that officer's footage that has no unit yet is given the unit (each file on its custody trail; `attributedFootage` in the audit event). A taken officer number answers 409, as does disabling one's own account.
+         */
+        patch: operations["updateUser"];
+        trace?: never;
+    };
+    "/api/users/{id}/password": {
         parameters: {
             query?: never;
             header?: never;
@@ -818,10 +838,54 @@ export interface paths {
         get?: never;
         put?: never;
         /**
+         * Set a new password for a user
+         * @description An administrator sets a new password (at least 10 characters) for the account: every session of that user ends, and a lockout is lifted.
+         */
+        post: operations["resetUserPassword"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/recorders": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List recorders
+         * @description Every recorder the platform has seen or bound, with the officer it is bound to, that officer's unit and when it was last docked.
+         */
+        get: operations["listRecorders"];
+        put?: never;
+        /**
          * Bind a recorder to an officer
          * @description Records which officer carries the recorder with this serial (or none, with `officerNo: null`); footage that names no officer is then attributed to them.
          */
         post: operations["bindRecorder"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/stations/{id}/unit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Bind a docking station to a unit
+         * @description Says which unit a docking station belongs to (or none, with `unitId: null`): the unit's head and overseers then watch it on the stations page.
+         */
+        post: operations["bindStationUnit"];
         delete?: never;
         options?: never;
         head?: never;
@@ -835,7 +899,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /**
+         * List API tokens
+         * @description Every API token (never its secret): who it acts as, its scopes, when it was made, last used (when known) and revoked.
+         */
+        get: operations["listTokens"];
         put?: never;
         /**
          * Create an API token
@@ -4190,6 +4258,7 @@ export interface operations {
                             oversees: string[];
                             failedLogins: number;
                             lockedUntil: string | null;
+                            disabledAt: string | null;
                         }[];
                     };
                 };
@@ -4251,6 +4320,8 @@ export interface operations {
                         officerNo: string | null;
                         displayName: string | null;
                         oversees: string[];
+                        /** @description files of this officer number that had no unit and were given the account's unit by this change */
+                        attributedFootage: number;
                     };
                 };
             };
@@ -4291,6 +4362,150 @@ export interface operations {
                         oversees: string[];
                         failedLogins: number;
                         lockedUntil: string | null;
+                        disabledAt: string | null;
+                    };
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            404: components["responses"]["Problem404"];
+            409: components["responses"]["Problem409"];
+            422: components["responses"]["Problem422"];
+            503: components["responses"]["Problem503"];
+        };
+    };
+    updateUser: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    displayName?: string | null;
+                    /** Format: uuid */
+                    unitId?: string | null;
+                    officerNo?: string | null;
+                    disabled?: boolean;
+                    oversees?: string[];
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        username: string;
+                        /** @enum {string} */
+                        role: "handler" | "unit_head" | "overseer" | "auditor" | "complainant" | "admin" | "station";
+                        unitId: string | null;
+                        officerNo: string | null;
+                        displayName: string | null;
+                        oversees: string[];
+                        failedLogins: number;
+                        lockedUntil: string | null;
+                        disabledAt: string | null;
+                        /** @description files of this officer number that had no unit and were given the account's unit by this change */
+                        attributedFootage: number;
+                    };
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            404: components["responses"]["Problem404"];
+            409: components["responses"]["Problem409"];
+            422: components["responses"]["Problem422"];
+            503: components["responses"]["Problem503"];
+        };
+    };
+    resetUserPassword: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "password": "a new long passphrase"
+                 *     }
+                 */
+                "application/json": {
+                    password: string;
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        username: string;
+                        /** @enum {string} */
+                        role: "handler" | "unit_head" | "overseer" | "auditor" | "complainant" | "admin" | "station";
+                        unitId: string | null;
+                        officerNo: string | null;
+                        displayName: string | null;
+                        oversees: string[];
+                        failedLogins: number;
+                        lockedUntil: string | null;
+                        disabledAt: string | null;
+                    };
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            404: components["responses"]["Problem404"];
+            409: components["responses"]["Problem409"];
+            422: components["responses"]["Problem422"];
+            503: components["responses"]["Problem503"];
+        };
+    };
+    listRecorders: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            id: string;
+                            serial: string;
+                            vidPid: string | null;
+                            officerNo: string | null;
+                            officerName: string | null;
+                            unitId: string | null;
+                            lastDockedAt: string | null;
+                        }[];
                     };
                 };
             };
@@ -4337,6 +4552,93 @@ export interface operations {
                         id: string;
                         serial: string;
                         officerNo: string | null;
+                    };
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            404: components["responses"]["Problem404"];
+            409: components["responses"]["Problem409"];
+            422: components["responses"]["Problem422"];
+            503: components["responses"]["Problem503"];
+        };
+    };
+    bindStationUnit: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "unitId": "3f1c2a9e-7b4d-4c1e-9a2f-5d6e7f801234"
+                 *     }
+                 */
+                "application/json": {
+                    /** Format: uuid */
+                    unitId: string | null;
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        id: string;
+                        code: string;
+                        name: string;
+                        unitId: string | null;
+                        lastSeenAt: string | null;
+                    };
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            404: components["responses"]["Problem404"];
+            409: components["responses"]["Problem409"];
+            422: components["responses"]["Problem422"];
+            503: components["responses"]["Problem503"];
+        };
+    };
+    listTokens: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            id: string;
+                            name: string;
+                            /** @enum {string} */
+                            role: "handler" | "unit_head" | "overseer" | "auditor" | "complainant" | "admin" | "station";
+                            userId: string | null;
+                            userName: string | null;
+                            scopes: string[];
+                            createdAt: string;
+                            lastUsedAt: string | null;
+                            revokedAt: string | null;
+                        }[];
                     };
                 };
             };

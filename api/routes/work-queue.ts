@@ -1,9 +1,10 @@
-import { sql } from 'kysely';
+import { sql, type Transaction } from 'kysely';
 import { Type } from 'typebox';
 import { appendCustody } from '../../core/chain';
 import { Problem, notFound } from '../../core/errors';
 import type { HttpServer } from '../../core/http';
 import type { Db } from '../../schema/database';
+import type { Database } from '../../schema/db';
 import { Cursor, IdParams, Limit, Nullable, Text, Uuid, cursorAfter, errors, keysetPage } from '../schemas';
 import { EvidenceItem, toEvidenceItem } from './evidence';
 
@@ -11,6 +12,20 @@ import { EvidenceItem, toEvidenceItem } from './evidence';
  * Footage no unit can see: its officer is unknown (the name carried none and the recorder is not
  * bound) or belongs to no unit. Admins list it, oldest first, and give each file its unit, once.
  */
+/**
+ * Gives a recording that has none its unit, recorded in the custody trail: the one way footage gets a
+ * unit after ingest (the work queue, and an officer's account getting a unit). A unit decides who sees
+ * the file: it is given once, never moved here (409).
+ */
+export async function assignUnit(trx: Transaction<Database>, id: string, unitId: string, by: { actor: string; reason: string; role: string; client: string }) {
+  const current = await trx.selectFrom('evidence').select(['id', 'unit_id']).where('id', '=', id).forUpdate().executeTakeFirst();
+  if (!current) throw notFound(`evidence ${id}`);
+  if (current.unit_id) throw new Problem(409, 'Conflict', `evidence ${id} already belongs to unit ${current.unit_id}`, { unitId: current.unit_id });
+  const updated = await trx.updateTable('evidence').set({ unit_id: unitId }).where('id', '=', id).returningAll().executeTakeFirstOrThrow();
+  await appendCustody(trx, { evidenceId: id, action: 'unit.assigned', actor: by.actor, details: { unitId, reason: by.reason, role: by.role, client: by.client } });
+  return updated;
+}
+
 export function workQueueRoutes(deps: { db: Db }) {
   const { db } = deps;
   // Keyset on the millisecond a cursor can carry, so a page never repeats or skips a row.
@@ -51,16 +66,13 @@ export function workQueueRoutes(deps: { db: Db }) {
       const { unitId, reason } = request.body;
       request.auditDetails = { unitId, reason };
       if (!(await db.selectFrom('units').select('id').where('id', '=', unitId).executeTakeFirst())) throw notFound(`unit ${unitId}`);
-      const row = await db.transaction().execute(async (trx) => {
-        const current = await trx.selectFrom('evidence').select(['id', 'unit_id']).where('id', '=', id).forUpdate().executeTakeFirst();
-        if (!current) throw notFound(`evidence ${id}`);
-        request.auditObject = { unitId: current.unit_id };
-        // A unit decides who sees the file: it is given once, never moved here.
-        if (current.unit_id) throw new Problem(409, 'Conflict', `evidence ${id} already belongs to unit ${current.unit_id}`, { unitId: current.unit_id });
-        const updated = await trx.updateTable('evidence').set({ unit_id: unitId }).where('id', '=', id).returningAll().executeTakeFirstOrThrow();
-        await appendCustody(trx, { evidenceId: id, action: 'unit.assigned', actor: p.name, details: { unitId, reason, role: p.role, client: request.ip } });
-        return updated;
-      });
+      const row = await db.transaction()
+        .execute((trx) => assignUnit(trx, id, unitId, { actor: p.name, reason, role: p.role, client: request.ip }))
+        .catch((error: unknown) => {
+          // A refused move is an event about the unit the file belongs to: its head sees it.
+          if (error instanceof Problem && error.status === 409) request.auditObject = { unitId: error.extra.unitId as string };
+          throw error;
+        });
       request.auditObject = { unitId };
       return toEvidenceItem(row);
     });

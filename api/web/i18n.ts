@@ -178,6 +178,7 @@ const zh = {
   'case.决定': '决定',
   'case.送达': '送达',
   'case.执行': '执行',
+  'custody.unit.assigned': '指定所属单位',
 };
 type Key = keyof typeof zh;
 
@@ -356,6 +357,7 @@ const en: Record<Key, string> = {
   'case.决定': 'Decision',
   'case.送达': 'Service',
   'case.执行': 'Enforcement',
+  'custody.unit.assigned': 'Unit assigned',
 };
 
 const dictionaries: Record<Lang, Record<Key, string>> = { 'zh-CN': zh, en };

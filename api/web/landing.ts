@@ -18,6 +18,8 @@ export function landingFor(me: Who): string {
       return '/units';
     case 'auditor':
       return '/audit';
+    case 'admin':
+      return '/admin';
     default:
       return '/evidence';
   }

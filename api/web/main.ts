@@ -4,6 +4,7 @@ import { person } from './format';
 import { lang, setLang, t, texts, tx } from './i18n';
 import { afterLogin, landingFor, redirectFor, retryDelaySeconds, searchesEvidence } from './landing';
 import { auditNavLabel, auditPage } from './pages/audit';
+import { adminPage, adminText } from './pages/admin';
 import { casePage, casesPage } from './pages/cases';
 import { evidencePage } from './pages/evidence';
 import { loginPage } from './pages/login';
@@ -44,6 +45,7 @@ const routes: [RegExp, PageRender][] = [
   [/^\/stations$/, stationsPage],
   [/^\/storage$/, storagePage],
   [/^\/audit$/, auditPage],
+  [/^\/admin(?:\/(users|units|devices|tokens|queue))?$/, adminPage],
 ];
 
 const main = document.getElementById('main')!;
@@ -94,7 +96,8 @@ function header(): void {
         me.role !== 'complainant' && can(me, 'case.search') && link('/cases', t('navCases')),
         can(me, 'station.status') && link('/stations', t('navStations')),
         can(me, 'storage.read') && link('/storage', t('navStorage')),
-        can(me, 'audit.read') && link('/audit', auditNavLabel()))
+        can(me, 'audit.read') && link('/audit', auditNavLabel()),
+        can(me, 'user.list') && link('/admin', adminText('nav')))
       : null,
     h('span', { class: 'spacer' }),
     me ? h('span', { class: 'who' }, `${person(me.name, me.displayName, me.officerNo)} · ${tx(`role.${me.role}`)}`) : null,

@@ -123,8 +123,8 @@ describe('where each role lands', () => {
     await context.close();
   });
 
-  it('the auditor lands on the audit log, the admin where they were', async () => {
-    for (const [who, role, path] of [['auditor', 'auditor', /\/audit$/], ['admin', 'admin', /\/evidence$/]] as const) {
+  it('the auditor lands on the audit log, the admin on 系统管理', async () => {
+    for (const [who, role, path] of [['auditor', 'auditor', /\/audit$/], ['admin', 'admin', /\/admin$/]] as const) {
       const { context } = await land(who, role, path, null);
       await context.close();
     }

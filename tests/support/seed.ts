@@ -48,17 +48,7 @@ export async function seedWorld(p: TestPlatform): Promise<World> {
     station: p.stationToken,
     otherStation: (await admin('POST', '/api/tokens', { name: 'another station', role: 'station' })).token as string,
   };
-  const ingest = async (officerNo: string, name: string) => {
-    const bytes = randomBytes(2048);
-    const h = bearer(p.stationToken);
-    const s = await p.app.inject({ method: 'POST', url: '/ingest/v1/sessions', headers: h, payload: { station: { code: 'ST' }, bay: 1, recorder: { serial: `R-${officerNo}` } } });
-    const u = await p.app.inject({ method: 'POST', url: `/ingest/v1/sessions/${s.json().sessionId}/files`, headers: h, payload: { pathBase64: Buffer.from(name).toString('base64'), size: bytes.length, metadata: { officerNo } } });
-    await p.app.inject({ method: 'PATCH', url: `/ingest/v1/uploads/${u.json().uploadId}`, headers: { ...h, 'content-type': 'application/offset+octet-stream', 'upload-offset': '0' }, body: bytes });
-    const sha256 = createHash('sha256').update(bytes).digest('hex');
-    const c = await p.app.inject({ method: 'POST', url: `/ingest/v1/uploads/${u.json().uploadId}/complete`, headers: h, payload: { sha256, sm3: createHash('sm3').update(bytes).digest('hex') } });
-    expect(c.statusCode, c.body).toBe(200);
-    return { id: c.json().evidenceId as string, sha256 };
-  };
+  const ingest = (officerNo: string, name: string) => dockFile(p, officerNo, name);
   const evA = await ingest(`A1${tag}`, 'DCIM/a.mp4');
   const evA2 = await ingest(`A2${tag}`, 'DCIM/a2.mp4');
   const evB = await ingest(`B1${tag}`, 'DCIM/b.mp4');
@@ -67,4 +57,17 @@ export async function seedWorld(p: TestPlatform): Promise<World> {
   await admin('POST', `/api/cases/${caseB}/evidence`, { evidenceId: evB.id });
   await p.app.inject({ method: 'POST', url: `/api/evidence/${evB.id}/bookmarks`, headers: bearer(tokens.handlerB), payload: { offsetMs: 1000, label: '冲突开始' } });
   return { units: { a, b, supervisor }, tokens, users, evidence: { a: evA.id, a2: evA2.id, b: evB.id, bSha256: evB.sha256 }, cases: { a: caseA, b: caseB }, password };
+}
+
+/** Docks one small file naming `officerNo` through the offload protocol, as station `station` does. */
+export async function dockFile(p: TestPlatform, officerNo: string, name: string, station = 'ST'): Promise<{ id: string; sha256: string }> {
+  const bytes = randomBytes(2048);
+  const h = bearer(p.stationToken);
+  const s = await p.app.inject({ method: 'POST', url: '/ingest/v1/sessions', headers: h, payload: { station: { code: station }, bay: 1, recorder: { serial: `R-${officerNo}` } } });
+  const u = await p.app.inject({ method: 'POST', url: `/ingest/v1/sessions/${s.json().sessionId}/files`, headers: h, payload: { pathBase64: Buffer.from(name).toString('base64'), size: bytes.length, metadata: { officerNo } } });
+  await p.app.inject({ method: 'PATCH', url: `/ingest/v1/uploads/${u.json().uploadId}`, headers: { ...h, 'content-type': 'application/offset+octet-stream', 'upload-offset': '0' }, body: bytes });
+  const sha256 = createHash('sha256').update(bytes).digest('hex');
+  const c = await p.app.inject({ method: 'POST', url: `/ingest/v1/uploads/${u.json().uploadId}/complete`, headers: h, payload: { sha256, sm3: createHash('sm3').update(bytes).digest('hex') } });
+  expect(c.statusCode, c.body).toBe(200);
+  return { id: c.json().evidenceId as string, sha256 };
 }

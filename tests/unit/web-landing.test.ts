@@ -11,7 +11,7 @@ describe('where each role lands', () => {
     ['unit_head', '/units'],
     ['overseer', '/units'],
     ['auditor', '/audit'],
-    ['admin', '/evidence'],
+    ['admin', '/admin'],
   ])('%s → %s', (role, path) => {
     expect(landingFor(who(role))).toBe(path);
     expect(redirectFor(who(role), '/')).toBe(path);
