@@ -25,6 +25,8 @@ import { workQueueRoutes } from './routes/work-queue';
 import { retentionRoutes } from './routes/retention';
 import { eventRoutes } from './routes/events';
 import { webhookRoutes } from './routes/webhooks';
+import { supervisionRoutes } from './routes/supervision';
+import type { SupervisionPolicy } from '../core/config';
 import type { SigningKey } from '../core/signing-key';
 import type { Staging } from '../ingest/staging';
 
@@ -48,6 +50,8 @@ export interface ApiDeps {
   retentionGraceDays: number;
   /** Webhook receivers on loopback and private networks are allowed. */
   webhookAllowPrivate: boolean;
+  /** EVIDENCE_ONTIME_HOURS and EVIDENCE_UNLINKED_DAYS. */
+  supervision: SupervisionPolicy;
 }
 
 /** Why the platform is degraded (empty: healthy). */
@@ -104,5 +108,6 @@ export function apiRoutes(deps: ApiDeps) {
     await app.register(fixityRoutes({ db: deps.db, store: deps.store, now: deps.now, bytesPerSecond: deps.fixityBytesPerSecond, objectLockHorizonDays: deps.objectLockHorizonDays }));
     await app.register(storageRoutes(deps));
     await app.register(retentionRoutes(deps));
+    await app.register(supervisionRoutes(deps));
   };
 }

@@ -15,6 +15,7 @@ import * as caseStages from './migrations/0011_case_stages';
 import * as retention from './migrations/0013_retention';
 import * as webhooks from './migrations/0012_webhooks';
 import * as encryption from './migrations/0016_encryption';
+import * as supervision from './migrations/0018_supervision';
 
 export type Db = Kysely<Database>;
 
@@ -34,6 +35,7 @@ const migrations: Record<string, Migration> = {
   '0013_retention': retention,
   '0012_webhooks': webhooks,
   '0016_encryption': encryption,
+  '0018_supervision': supervision,
 };
 
 /**

@@ -151,6 +151,10 @@ export interface EvidenceTable {
   category: Generated<string>;
   disposal_id: Generated<string | null>;
   disposed_at: NullableTimestamp;
+  /** Length of the recording, from the transcoder's probe; null until probed. */
+  duration_ms: NullableBigInt;
+  /** How many cases it is linked to (kept by a trigger on case_evidence). */
+  case_links: ColumnType<number, never, never>;
 }
 
 export const PLAYBACK_STATES = ['queued', 'processing', 'ready', 'unplayable', 'failed'] as const;
@@ -547,6 +551,26 @@ export interface Database {
   retention_disposal_items: RetentionDisposalItemsTable;
   master_keys: MasterKeysTable;
   data_keys: DataKeysTable;
+  supervision_settings: SupervisionSettingsTable;
+  supervision_daily: SupervisionDailyTable;
+}
+
+/** The threshold `supervision_daily.late` is counted against (EVIDENCE_ONTIME_HOURS). */
+export interface SupervisionSettingsTable {
+  id: Generated<boolean>;
+  on_time_hours: number;
+}
+
+/** Per unit, recorder day (UTC) and officer ('' unknown): kept by triggers on evidence (0018_supervision). */
+export interface SupervisionDailyTable {
+  unit_id: string;
+  day: ColumnType<string, never, never>;
+  officer_no: string;
+  recordings: BigInt;
+  duration_ms: BigInt;
+  bytes: BigInt;
+  late: BigInt;
+  unlinked: BigInt;
 }
 
 export type EvidenceRow = Selectable<EvidenceTable>;

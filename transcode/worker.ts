@@ -63,7 +63,7 @@ export async function transcodeEvidence(deps: TranscodeDeps, evidenceId: string,
     await db.transaction().execute(async (trx) => {
       await trx.deleteFrom('derivatives').where('evidence_id', '=', evidenceId).execute();
       await trx.insertInto('derivatives').values(stored).execute();
-      await trx.updateTable('evidence').set({ playback_state: 'ready', playback_reason: null, playback_progress: 100 }).where('id', '=', evidenceId).execute();
+      await trx.updateTable('evidence').set({ playback_state: 'ready', playback_reason: null, playback_progress: 100, duration_ms: result.info.durationSeconds === null ? null : Math.round(result.info.durationSeconds * 1000) }).where('id', '=', evidenceId).execute();
       await appendCustody(trx, {
         evidenceId,
         action: 'playback.derived',
