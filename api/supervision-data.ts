@@ -76,7 +76,7 @@ export async function tallies(db: Db, units: string[] | null, period: Period, on
       select unit_id, officer_no, sum(recordings) as recordings, sum(duration_ms) as duration_ms, sum(bytes) as bytes, sum(late) as late, sum(unlinked) as unlinked
       from supervision_daily
       where day >= ${days.from}::date and day < ${days.to}::date ${list ? sql`and unit_id in (${sql.join(list)})` : sql``}
-      group by 1, 2`.execute(db);
+      group by 1, 2 having sum(recordings) <> 0`.execute(db);
     parts.push(new Map(rows.map((r) => [officerKey(r.unit_id, r.officer_no), toTally(r)])));
   }
   const total = new Map<string, Tally>();
