@@ -6,7 +6,7 @@ import type { Principal } from '../../core/principal';
 import type { Db } from '../../schema/database';
 import { covers, unitIdsOf, unitScope } from '../access';
 import { Bytes, Cursor, DateTime, Limit, Nullable, StringEnum, Uuid, cursorAfter, errors, keysetPage } from '../schemas';
-import { ITEM_KINDS, supervisionItems, supervisionSummary, syncOnTimeHours, type FigureQuery } from '../supervision-data';
+import { ITEM_KINDS, supervisionItems, supervisionSummary, type FigureQuery } from '../supervision-data';
 import { csvReport, xlsxReport } from '../supervision-report';
 
 const DEFAULT_DAYS = 30;
@@ -81,9 +81,6 @@ export function supervisionRoutes(deps: { db: Db; now: () => Date; supervision: 
   }
 
   return async (app: HttpServer) => {
-    // The daily aggregates count late recordings against the configured threshold.
-    await syncOnTimeHours(db, policy.onTimeHours);
-
     app.get('/supervision/summary', {
       config: { action: 'supervision.read' },
       schema: {

@@ -8,8 +8,8 @@ import { sql, type Kysely } from 'kysely';
  * case_evidence), and `supervision_daily`: per unit, recorder day (UTC) and officer, the
  * recordings, their length and bytes, how many arrived late and how many are linked to no case.
  * Triggers on evidence keep it in the transaction that changes a recording, whichever code does;
- * `late` is counted against `supervision_settings.on_time_hours`, which the API sets from
- * EVIDENCE_ONTIME_HOURS and rebuilds the table when it changes (api/supervision-data.ts).
+ * `late` is counted against `supervision_settings.on_time_hours`, which every start sets from
+ * EVIDENCE_ONTIME_HOURS, rebuilding the table when it changed (`syncOnTimeHours`, cli/runtime.ts).
  */
 export async function up(db: Kysely<any>): Promise<void> {
   await sql`alter table evidence add column duration_ms bigint, add column case_links integer not null default 0`.execute(db);
