@@ -120,13 +120,11 @@ export async function overdueRecorders(db: Db, units: string[] | null, now: Date
     .sort((a, b) => (a.lastDockedAt?.getTime() ?? 0) - (b.lastDockedAt?.getTime() ?? 0) || (a.id < b.id ? -1 : 1));
 }
 
-const footageStages = sql<CaseStage[]>`array(select distinct ce.stage from case_evidence ce where ce.case_id = c.id order by 1)::text[]`;
-
 /** Cases opened in the period, grouped by what the missing-footage rule looks at, per unit. */
 async function caseFootageGroups(db: Db, units: string[] | null, period: Period) {
   const list = unitList(units);
   const { rows } = await sql<{ unit_id: string; reached: CaseStage[]; required: CaseStage[] | null; footage: CaseStage[]; count: string }>`
-    select c.unit_id, c.stages_reached::text[] as reached, r.required_stages::text[] as required, ${footageStages} as footage, count(*) as count
+    select c.unit_id, c.stages_reached::text[] as reached, r.required_stages::text[] as required, c.footage_stages as footage, count(*) as count
     from cases c left join unit_recording_rules r on r.unit_id = c.unit_id
     where c.created_at >= ${period.from} and c.created_at < ${period.to} ${list ? sql`and c.unit_id in (${sql.join(list)})` : sql``}
     group by 1, 2, 3, 4`.execute(db);
@@ -262,7 +260,7 @@ export async function supervisionItems(db: Db, kind: ItemKind, q: ItemQuery): Pr
     // Cases in pages of the opening order, kept when the rule finds a stage missing, until the page is full.
     for (;;) {
       const { rows } = await sql<{ id: string; number: string; title: string; unit_id: string; stage: string; created_at: Date; reached: CaseStage[]; footage: CaseStage[] }>`
-        select c.id, c.number, c.title, c.unit_id, c.stage, c.created_at, c.stages_reached::text[] as reached, ${footageStages} as footage
+        select c.id, c.number, c.title, c.unit_id, c.stage, c.created_at, c.stages_reached::text[] as reached, c.footage_stages as footage
         from cases c
         where c.created_at >= ${q.period.from} and c.created_at < ${q.period.to} ${list ? sql`and c.unit_id in (${sql.join(list)})` : sql``}
           and ${after ? sql`(c.created_at, c.id) > (${after.at}, ${after.id}::uuid)` : sql`true`}

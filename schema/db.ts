@@ -277,6 +277,8 @@ export interface CasesTable {
   stage: Generated<CaseStage>;
   /** Every stage the case has been in: the stages whose footage the recording rule asks for. */
   stages_reached: Generated<CaseStage[]>;
+  /** The stages with footage linked at them (kept by a trigger on case_evidence). */
+  footage_stages: ColumnType<CaseStage[], never, never>;
   /** Who a case in 移送 went to (the police, another authority). */
   transfer_to: string | null;
   reporter_id: string | null;

@@ -4,8 +4,8 @@ import { sql, type Kysely } from 'kysely';
 
 /**
  * Supervision figures (issue 16 items 1 and 7). Each recording's length (`duration_ms`, from the
- * transcoder's probe) and how many cases it is linked to (`case_links`, kept by a trigger on
- * case_evidence), and `supervision_daily`: per unit, recorder day (UTC) and officer, the
+ * transcoder's probe) and how many cases it is linked to (`case_links`), each case's stages with
+ * footage (`footage_stages`), both kept by a trigger on case_evidence; and `supervision_daily`: per unit, recorder day (UTC) and officer, the
  * recordings, their length and bytes, how many arrived late and how many are linked to no case.
  * Triggers on evidence keep it in the transaction that changes a recording, whichever code does;
  * `late` is counted against `supervision_settings.on_time_hours`, which every start sets from
@@ -16,17 +16,30 @@ export async function up(db: Kysely<any>): Promise<void> {
   await sql`update evidence e set case_links = l.n from (select evidence_id, count(*) n from case_evidence group by evidence_id) l where l.evidence_id = e.id`.execute(db);
   await db.schema.createIndex('evidence_unit_recorded').on('evidence').columns(['unit_id', 'recorded_at', 'id']).execute();
 
+  // The stages each case has footage of, for the missing-footage rule (api/case-stages.ts missingStages).
+  await sql`alter table cases add column footage_stages text[] not null default '{}'`.execute(db);
+  await sql`update cases c set footage_stages = array(select distinct ce.stage from case_evidence ce where ce.case_id = c.id order by 1)`.execute(db);
+  // The case row is locked first, so that concurrent links of one case each see the other's stage.
+  await sql`
+    create function refresh_case_footage(one uuid) returns void language plpgsql as $$
+    begin
+      perform 1 from cases where id = one for update;
+      update cases set footage_stages = array(select distinct stage from case_evidence where case_id = one order by 1) where id = one;
+    end $$`.execute(db);
   await sql`
     create function count_case_links() returns trigger language plpgsql as $$
     begin
-      if tg_op = 'INSERT' then
-        update evidence set case_links = case_links + 1 where id = new.evidence_id;
-      else
+      if tg_op in ('DELETE', 'UPDATE') then
         update evidence set case_links = case_links - 1 where id = old.evidence_id;
+        perform refresh_case_footage(old.case_id);
+      end if;
+      if tg_op in ('INSERT', 'UPDATE') then
+        update evidence set case_links = case_links + 1 where id = new.evidence_id;
+        perform refresh_case_footage(new.case_id);
       end if;
       return null;
     end $$`.execute(db);
-  await sql`create trigger case_evidence_count after insert or delete on case_evidence for each row execute function count_case_links()`.execute(db);
+  await sql`create trigger case_evidence_count after insert or update or delete on case_evidence for each row execute function count_case_links()`.execute(db);
 
   await db.schema
     .createTable('supervision_settings')
@@ -107,6 +120,8 @@ export async function down(db: Kysely<any>): Promise<void> {
   await db.schema.dropTable('supervision_settings').execute();
   await sql`drop trigger case_evidence_count on case_evidence`.execute(db);
   await sql`drop function count_case_links()`.execute(db);
+  await sql`drop function refresh_case_footage(uuid)`.execute(db);
+  await sql`alter table cases drop column footage_stages`.execute(db);
   await db.schema.dropIndex('evidence_unit_recorded').execute();
   await sql`alter table evidence drop column duration_ms, drop column case_links`.execute(db);
 }

@@ -252,6 +252,12 @@ describe('the daily aggregates', () => {
     await p.db.deleteFrom('timestamp_leaves').where('evidence_id', '=', ev.r4!).execute();
     await p.db.deleteFrom('evidence').where('id', '=', ev.r4!).execute();
     expect(await aggregated()).toEqual(await recomputed(24));
+    // Each case's stages with footage, as its links say.
+    const links = await p.db.selectFrom('case_evidence').select(['case_id', 'stage']).execute();
+    for (const c of await p.db.selectFrom('cases').select(['id', 'footage_stages']).execute()) {
+      expect([...c.footage_stages].sort(), c.id).toEqual([...new Set(links.filter((l) => l.case_id === c.id).map((l) => l.stage))].sort());
+    }
+    expect((await p.db.selectFrom('cases').select('footage_stages').where('id', '=', cases.A2!).executeTakeFirstOrThrow()).footage_stages).toEqual(['告知']);
     // The summary from aggregates and edges equals the unaggregated query.
     const range = { from: new Date(PERIOD.from), to: new Date(PERIOD.to) };
     expect(await tallies(p.db, null, range, 24)).toEqual(await rawTallies(p.db, null, range, 24));
