@@ -1,4 +1,6 @@
 import { sql, type SqlBool } from 'kysely';
+import { Type, type Static } from 'typebox';
+import { Nullable } from './schemas';
 import type { Db } from '../schema/database';
 import {
   CLOCK_SKEW_LIMIT_MS,
@@ -208,31 +210,33 @@ async function officerNames(db: Db, numbers: string[]) {
 export const ITEM_KINDS = ['late', 'unlinked', 'casesMissingFootage', 'overdueRecorders', 'clockSkew'] as const;
 export type ItemKind = (typeof ITEM_KINDS)[number];
 
-export interface Item {
-  /** The time the list is sorted by (recorder time, case opening, last docking). */
-  sortAt: Date;
-  id: string;
-  unitId: string;
-  unitName: string;
-  officerNo: string | null;
-  officerName: string | null;
-  evidenceId?: string;
-  originalName?: string;
-  recordedAt?: string;
-  receivedAt?: string;
-  durationMs?: number | null;
-  delayHours?: number;
-  clockSkewMs?: number | null;
-  caseId?: string;
-  caseNumber?: string;
-  title?: string;
-  stage?: string;
-  createdAt?: string;
-  missingStages?: string[];
-  recorderSerial?: string;
-  lastDockedAt?: string | null;
-  hoursSinceDocked?: number | null;
-}
+/** A row behind a figure: a recording, a case or a recorder, with what identifies it. */
+export const SupervisionItem = Type.Object({
+  id: Type.String({ description: 'The recording, case or recorder.' }),
+  unitId: Type.String(),
+  unitName: Type.String(),
+  officerNo: Nullable(Type.String()),
+  officerName: Nullable(Type.String()),
+  evidenceId: Type.Optional(Type.String()),
+  originalName: Type.Optional(Type.String()),
+  recordedAt: Type.Optional(Type.String()),
+  receivedAt: Type.Optional(Type.String()),
+  durationMs: Type.Optional(Nullable(Type.Integer())),
+  delayHours: Type.Optional(Type.Number({ description: 'Hours from the recording\'s end (on the server clock) to its receipt.' })),
+  clockSkewMs: Type.Optional(Nullable(Type.Integer())),
+  caseId: Type.Optional(Type.String()),
+  caseNumber: Type.Optional(Type.String()),
+  title: Type.Optional(Type.String()),
+  stage: Type.Optional(Type.String()),
+  createdAt: Type.Optional(Type.String()),
+  missingStages: Type.Optional(Type.Array(Type.String())),
+  recorderSerial: Type.Optional(Type.String()),
+  lastDockedAt: Type.Optional(Nullable(Type.String())),
+  hoursSinceDocked: Type.Optional(Nullable(Type.Number())),
+});
+
+/** An item with the time its list is sorted by (recorder time, case opening, last docking). */
+export type Item = Static<typeof SupervisionItem> & { sortAt: Date };
 
 export interface ItemQuery extends FigureQuery {
   after: { at: Date; id: string } | null;

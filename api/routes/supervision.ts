@@ -6,7 +6,7 @@ import type { Principal } from '../../core/principal';
 import type { Db } from '../../schema/database';
 import { covers, unitIdsOf, unitScope } from '../access';
 import { Bytes, Cursor, DateTime, Limit, Nullable, StringEnum, Uuid, cursorAfter, errors, keysetPage } from '../schemas';
-import { ITEM_KINDS, supervisionItems, supervisionSummary, type FigureQuery } from '../supervision-data';
+import { ITEM_KINDS, SupervisionItem, supervisionItems, supervisionSummary, type FigureQuery } from '../supervision-data';
 import { csvReport, xlsxReport } from '../supervision-report';
 
 const DEFAULT_DAYS = 30;
@@ -29,30 +29,6 @@ const Summary = Type.Object({
     casesMissingFootage: Type.Integer({ description: 'Cases opened in the period that reached a stage their unit\'s recording rule requires without footage linked at it.' }),
   })),
   officers: Type.Optional(Type.Array(Type.Object({ officerNo: Nullable(Type.String()), name: Nullable(Type.String()), ...Figures }))),
-});
-
-const Item = Type.Object({
-  id: Type.String({ description: 'The recording, case or recorder.' }),
-  unitId: Type.String(),
-  unitName: Type.String(),
-  officerNo: Nullable(Type.String()),
-  officerName: Nullable(Type.String()),
-  evidenceId: Type.Optional(Type.String()),
-  originalName: Type.Optional(Type.String()),
-  recordedAt: Type.Optional(Type.String()),
-  receivedAt: Type.Optional(Type.String()),
-  durationMs: Type.Optional(Nullable(Type.Integer())),
-  delayHours: Type.Optional(Type.Number({ description: 'Hours from the recording\'s end (on the server clock) to its receipt.' })),
-  clockSkewMs: Type.Optional(Nullable(Type.Integer())),
-  caseId: Type.Optional(Type.String()),
-  caseNumber: Type.Optional(Type.String()),
-  title: Type.Optional(Type.String()),
-  stage: Type.Optional(Type.String()),
-  createdAt: Type.Optional(Type.String()),
-  missingStages: Type.Optional(Type.Array(Type.String())),
-  recorderSerial: Type.Optional(Type.String()),
-  lastDockedAt: Type.Optional(Nullable(Type.String())),
-  hoursSinceDocked: Type.Optional(Nullable(Type.Number())),
 });
 
 const PeriodQuery = {
@@ -102,7 +78,7 @@ export function supervisionRoutes(deps: { db: Db; now: () => Date; supervision: 
         summary: 'The rows behind a compliance figure', operationId: 'listSupervisionItems', tags: ['supervision'],
         description: `The late or unlinked recordings, the cases missing footage, the overdue recorders (or the recordings whose recorder clock was more than 5 minutes off, \`clockSkew\`) of the period, oldest first, keyset-paged. ${SCOPE}`,
         querystring: Type.Object({ kind: StringEnum(ITEM_KINDS), ...PeriodQuery, unitId: Type.Optional(Uuid), limit: Limit(500, 50), cursor: Type.Optional(Cursor) }),
-        response: { 200: Type.Object({ items: Type.Array(Item), nextCursor: Nullable(Type.String()) }), ...errors },
+        response: { 200: Type.Object({ items: Type.Array(SupervisionItem), nextCursor: Nullable(Type.String()) }), ...errors },
       },
     }, async (request) => {
       const q = request.query;

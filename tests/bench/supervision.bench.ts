@@ -25,7 +25,7 @@ const RUNS = 50;
 // The third quarter of 2026 in China time (UTC+8): partial UTC days at both edges, as a user would ask.
 const FROM = '2026-06-30T16:00:00Z';
 const TO = '2026-09-30T16:00:00Z';
-const PORT = 18830;
+const PORT = 18870;
 
 const home = await mkdtemp(join(tmpdir(), 'bench-supervision-'));
 await chmod(home, 0o755); // the embedded PostgreSQL runs as the postgres user
