@@ -73,7 +73,7 @@ try {
       join uploads u on u.id = md5('u' || g)::uuid
       join recorders r on r.id = u.recorder_id
       join users us on us.officer_no = r.officer_no,
-      lateral (select timestamptz '${FROM}' + (timestamptz '${TO}' - timestamptz '${FROM}') * ((g * 7919) % ${ROWS})::float8 / ${ROWS} as recorded) t`);
+      lateral (select timestamptz '${FROM}' + (timestamptz '${TO}' - timestamptz '${FROM}') * ((g::bigint * 7919) % ${ROWS})::float8 / ${ROWS} as recorded) t`);
     process.stdout.write(`  ${(last + 1).toLocaleString('en')} recordings\r`);
   }
   await db.query('alter table evidence enable trigger evidence_queue_timestamp');
