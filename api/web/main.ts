@@ -7,6 +7,7 @@ import { loginPage } from './pages/login';
 import { searchPage } from './pages/search';
 import { stationsPage } from './pages/stations';
 import { storagePage } from './pages/storage';
+import { st, supervisionPage } from './pages/supervision';
 import { can, type PageRender, type View } from './view';
 
 const ID = '([0-9a-f-]{36})';
@@ -17,6 +18,7 @@ const routes: [RegExp, PageRender][] = [
   [new RegExp(`^/cases/${ID}$`), casePage],
   [/^\/stations$/, stationsPage],
   [/^\/storage$/, storagePage],
+  [/^\/supervision$/, supervisionPage],
 ];
 
 const main = document.getElementById('main')!;
@@ -54,7 +56,7 @@ function header(): void {
   document.getElementById('bar')!.replaceChildren(...present(
     h('span', { class: 'brand' }, t('appName')),
     me
-      ? h('nav', { 'aria-label': t('mainNav') }, can(me, 'evidence.search') && link('/evidence', t('navEvidence')), can(me, 'case.search') && link('/cases', t('navCases')), can(me, 'station.status') && link('/stations', t('navStations')), can(me, 'storage.read') && link('/storage', t('navStorage')))
+      ? h('nav', { 'aria-label': t('mainNav') }, can(me, 'evidence.search') && link('/evidence', t('navEvidence')), can(me, 'case.search') && link('/cases', t('navCases')), can(me, 'station.status') && link('/stations', t('navStations')), can(me, 'storage.read') && link('/storage', t('navStorage')), can(me, 'supervision.read') && link('/supervision', st('title')))
       : null,
     h('span', { class: 'spacer' }),
     me ? h('span', { class: 'who' }, `${me.name} · ${tx(`role.${me.role}`)}`) : null,
