@@ -133,6 +133,9 @@ export const ACTIONS = {
   'auth.me': { roles: EVERYONE, token: null, objects: null },
   'auth.logout': { roles: EVERYONE, token: null, objects: null },
 
+  /** Supervision figures, their rows and the report (issue 16): unit heads of their unit, overseers of theirs, auditors and admins of all. */
+  'supervision.read': { roles: ['unit_head', 'overseer', 'auditor', 'admin'], token: 'audit', objects: 'units' },
+
   /** The dock offload protocol: open and close sessions, upload, complete. */
   'ingest.upload': { roles: ['station', 'admin'], token: 'ingest', objects: null },
   /** Continue any dock's sessions and uploads, not only one's own (an administrator standing in for a station). */

@@ -27,6 +27,8 @@ import { eventRoutes } from './routes/events';
 import { webhookRoutes } from './routes/webhooks';
 import { reviewRoutes } from './routes/reviews';
 import { reminderRoutes } from './routes/reminders';
+import { supervisionRoutes } from './routes/supervision';
+import type { SupervisionPolicy } from '../core/config';
 import type { SigningKey } from '../core/signing-key';
 import type { Staging } from '../ingest/staging';
 
@@ -50,6 +52,8 @@ export interface ApiDeps {
   retentionGraceDays: number;
   /** Webhook receivers on loopback and private networks are allowed. */
   webhookAllowPrivate: boolean;
+  /** EVIDENCE_ONTIME_HOURS and EVIDENCE_UNLINKED_DAYS. */
+  supervision: SupervisionPolicy;
 }
 
 /** Why the platform is degraded (empty: healthy). */
@@ -108,5 +112,6 @@ export function apiRoutes(deps: ApiDeps) {
     await app.register(retentionRoutes(deps));
     await app.register(reviewRoutes(deps));
     await app.register(reminderRoutes(deps));
+    await app.register(supervisionRoutes(deps));
   };
 }

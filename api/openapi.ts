@@ -16,6 +16,7 @@ export const API_TAGS = [
   { name: 'events', description: '事件拉取 The pull feed of platform events, for systems that cannot receive calls.' },
   { name: 'retention', description: '保存期限 How long evidence is kept, holds and disposal.' },
   { name: 'storage', description: '存储 Where evidence bytes are kept.' },
+  { name: 'supervision', description: '监督考核 Recording compliance figures per unit and officer, the rows behind them, and the report.' },
   { name: 'ingest', description: '卸载协议 The dock offload protocol (docs/offload-protocol.md): stations upload recordings, resumable by offset.' },
   { name: 'reviews', description: '抽查 Sample reviews: reproducible random draws of a unit\'s recordings, scored against rubrics, with results per officer and unit.' },
   { name: 'reminders', description: '监督提醒 Supervision reminders to a unit about a case or a recording: answered by the unit head, closed or returned by the supervisor.' },

@@ -285,6 +285,7 @@ async function serve(config: Readonly<Config>, logLevel: string) {
       retentionGraceDays: config.retentionGraceDays,
       ingest: config.ingest,
       webhookAllowPrivate: config.webhookAllowPrivate,
+      supervision: config.supervision,
       objectLockHorizonDays: config.objectLockHorizonDays,
     },
     { logger: { level: logLevel } },

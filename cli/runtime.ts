@@ -20,6 +20,7 @@ import type { ObjectStore } from '../core/store/port';
 import { RevokedTokenError, createToken, generateToken } from '../core/tokens';
 import { APP_ROLE, connect, migrateToLatest, type Db } from '../schema/database';
 import { diskStaging } from '../ingest/staging';
+import { syncOnTimeHours } from '../api/supervision-data';
 import { startEmbeddedPostgres, startPrivateRedis, type RunningService } from './embedded';
 
 /** The running platform's shared parts: database (migrated), Redis, object store. */
@@ -65,6 +66,8 @@ export async function startRuntime(config: Readonly<Config>): Promise<Runtime> {
     // From here on the platform works as the application role: it cannot rewrite the trails.
     const db = connect(database.url, { role: APP_ROLE });
     stops.push({ url: database.url, stop: () => db.destroy() });
+    // The supervision aggregates count late recordings against EVIDENCE_ONTIME_HOURS.
+    await syncOnTimeHours(db, config.supervision.onTimeHours);
     const store = await openStore(config, db);
     return {
       db,

@@ -13,7 +13,7 @@ import { ingestRoutes } from '../ingest/routes';
 import { diskStaging } from '../ingest/staging';
 import type { Db } from '../schema/database';
 import type { SigningKey } from '../core/signing-key';
-import type { IngestPolicy } from '../core/config';
+import type { IngestPolicy, SupervisionPolicy } from '../core/config';
 
 export interface ServerDeps {
   db: Db;
@@ -39,6 +39,8 @@ export interface ServerDeps {
   ingest: Readonly<IngestPolicy>;
   /** Webhook receivers on loopback and private networks are allowed (EVIDENCE_WEBHOOK_ALLOW_PRIVATE). */
   webhookAllowPrivate?: boolean;
+  /** EVIDENCE_ONTIME_HOURS / EVIDENCE_UNLINKED_DAYS (defaults 24 / 7). */
+  supervision?: SupervisionPolicy;
   /** Free bytes on the staging filesystem (tests inject a reading). */
   freeSpace?: (dir: string) => Promise<number>;
 }
@@ -68,6 +70,7 @@ export async function buildServer(deps: ServerDeps, options: FastifyServerOption
       objectLockHorizonDays: deps.objectLockHorizonDays,
       retentionGraceDays: deps.retentionGraceDays ?? 7,
       webhookAllowPrivate: deps.webhookAllowPrivate ?? false,
+      supervision: deps.supervision ?? { onTimeHours: 24, unlinkedDays: 7 },
     }),
     { prefix: '/api' },
   );

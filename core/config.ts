@@ -51,6 +51,13 @@ export interface Config {
   webhookAllowPrivate: boolean;
   /** EVIDENCE_ENCRYPTION (sm4 or aes) with its master key file; null: objects are stored in the clear. */
   encryption: EncryptionConfig | null;
+  /** Supervision figures: EVIDENCE_ONTIME_HOURS (a recording received later after its end is late), EVIDENCE_UNLINKED_DAYS (footage without a case after this long). */
+  supervision: SupervisionPolicy;
+}
+
+export interface SupervisionPolicy {
+  onTimeHours: number;
+  unlinkedDays: number;
 }
 
 export interface EncryptionConfig {
@@ -131,6 +138,7 @@ export function readConfig(env: Env = process.env): Readonly<Config> {
     retentionGraceDays: integer(env, 'EVIDENCE_RETENTION_GRACE_DAYS', 7),
     webhookAllowPrivate: flag(env, 'EVIDENCE_WEBHOOK_ALLOW_PRIVATE'),
     encryption: readEncryption(env, home),
+    supervision: Object.freeze({ onTimeHours: integer(env, 'EVIDENCE_ONTIME_HOURS', 24), unlinkedDays: integer(env, 'EVIDENCE_UNLINKED_DAYS', 7) }),
   });
 }
 

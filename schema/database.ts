@@ -15,6 +15,7 @@ import * as caseStages from './migrations/0011_case_stages';
 import * as retention from './migrations/0013_retention';
 import * as webhooks from './migrations/0012_webhooks';
 import * as encryption from './migrations/0016_encryption';
+import * as supervision from './migrations/0018_supervision';
 import * as reviewsReminders from './migrations/0019_reviews_reminders';
 import * as player from './migrations/0024_player';
 
@@ -36,6 +37,7 @@ const migrations: Record<string, Migration> = {
   '0013_retention': retention,
   '0012_webhooks': webhooks,
   '0016_encryption': encryption,
+  '0018_supervision': supervision,
   '0019_reviews_reminders': reviewsReminders,
   '0024_player': player,
 };

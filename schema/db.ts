@@ -151,10 +151,12 @@ export interface EvidenceTable {
   category: Generated<string>;
   disposal_id: Generated<string | null>;
   disposed_at: NullableTimestamp;
-  /** From the probe when the derivatives were made; null before that (or footage from before 0024). */
-  media_duration_ms: NullableBigInt;
+  /** Length of the recording, from the transcoder's probe; null until probed. */
+  duration_ms: NullableBigInt;
   /** Frames per second of the playable derivative. */
   media_frame_rate: Generated<number | null>;
+  /** How many cases it is linked to (kept by a trigger on case_evidence). */
+  case_links: ColumnType<number, never, never>;
 }
 
 export const PLAYBACK_STATES = ['queued', 'processing', 'ready', 'unplayable', 'failed'] as const;
@@ -277,6 +279,8 @@ export interface CasesTable {
   stage: Generated<CaseStage>;
   /** Every stage the case has been in: the stages whose footage the recording rule asks for. */
   stages_reached: Generated<CaseStage[]>;
+  /** The stages with footage linked at them (kept by a trigger on case_evidence). */
+  footage_stages: ColumnType<CaseStage[], never, never>;
   /** Who a case in 移送 went to (the police, another authority). */
   transfer_to: string | null;
   reporter_id: string | null;
@@ -651,6 +655,8 @@ export interface Database {
   supervision_reminders: SupervisionRemindersTable;
   reminder_steps: ReminderStepsTable;
   stills: StillsTable;
+  supervision_settings: SupervisionSettingsTable;
+  supervision_daily: SupervisionDailyTable;
 }
 
 /** A still-frame capture request; the still itself is a derivative (kind 'still'). */
@@ -664,6 +670,24 @@ export interface StillsTable {
   state: Generated<'queued' | 'ready' | 'failed'>;
   reason: string | null;
   derivative_id: string | null;
+}
+
+/** The threshold `supervision_daily.late` is counted against (EVIDENCE_ONTIME_HOURS). */
+export interface SupervisionSettingsTable {
+  id: Generated<boolean>;
+  on_time_hours: number;
+}
+
+/** Per unit, recorder day (UTC) and officer ('' unknown): kept by triggers on evidence (0018_supervision). */
+export interface SupervisionDailyTable {
+  unit_id: string;
+  day: ColumnType<string, never, never>;
+  officer_no: string;
+  recordings: BigInt;
+  duration_ms: BigInt;
+  bytes: BigInt;
+  late: BigInt;
+  unlinked: BigInt;
 }
 
 export type EvidenceRow = Selectable<EvidenceTable>;

@@ -67,7 +67,7 @@ export async function transcodeEvidence(deps: TranscodeDeps, evidenceId: string,
       await trx.insertInto('derivatives').values(stored).execute();
       await trx.updateTable('evidence').set({
         playback_state: 'ready', playback_reason: null, playback_progress: 100,
-        media_duration_ms: result.info.durationSeconds === null ? null : Math.round(result.info.durationSeconds * 1000),
+        duration_ms: result.info.durationSeconds === null ? null : Math.round(result.info.durationSeconds * 1000),
         media_frame_rate: derivativeFrameRate(result.info, result.decision),
       }).where('id', '=', evidenceId).execute();
       await appendCustody(trx, {

@@ -1624,6 +1624,86 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/supervision/summary": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Recording compliance per unit
+         * @description For a period (default: the last 30 days) each unit's recordings (counted by recorder time), hours, bytes, on-time upload rate, late recordings, overdue recorders, footage without a case and cases missing footage of a required stage; with `unitId` also its officers. Scoped by supervision level: a unit head sees their unit, an overseer the units they oversee, auditors and admins every unit.
+         */
+        get: operations["getSupervisionSummary"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/supervision/items": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The rows behind a compliance figure
+         * @description The late or unlinked recordings, the cases missing footage, the overdue recorders (or the recordings whose recorder clock was more than 5 minutes off, `clockSkew`) of the period, oldest first, keyset-paged. Scoped by supervision level: a unit head sees their unit, an overseer the units they oversee, auditors and admins every unit.
+         */
+        get: operations["listSupervisionItems"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/supervision/report.xlsx": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Supervision report (Excel workbook)
+         * @description The summary and one sheet per figure with the rows behind it, column headers in Chinese, streamed. Scoped by supervision level: a unit head sees their unit, an overseer the units they oversee, auditors and admins every unit.
+         */
+        get: operations["getSupervisionReportXlsx"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/supervision/report.csv": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Supervision report (CSV)
+         * @description The same sheets as the workbook in one UTF-8 CSV with a byte-order mark: each sheet's title line, its header and rows, then a blank line. Text that a spreadsheet would take for a formula starts with an apostrophe. Scoped by supervision level: a unit head sees their unit, an overseer the units they oversee, auditors and admins every unit.
+         */
+        get: operations["getSupervisionReportCsv"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/ingest/v1/sessions": {
         parameters: {
             query?: never;
@@ -7017,6 +7097,195 @@ export interface operations {
                             at: string;
                         }[];
                     };
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            404: components["responses"]["Problem404"];
+            409: components["responses"]["Problem409"];
+            422: components["responses"]["Problem422"];
+            503: components["responses"]["Problem503"];
+        };
+    };
+    getSupervisionSummary: {
+        parameters: {
+            query?: {
+                from?: string;
+                to?: string;
+                unitId?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        units: {
+                            unitId: string;
+                            name: string;
+                            /** @description Recordings whose recorder time falls in the period. */
+                            recordings: number;
+                            /** @description Their total length in hours (recordings not yet probed count 0). */
+                            hours: number;
+                            bytes: number;
+                            /** @description Fraction received within the on-time threshold of their end; null without recordings. */
+                            onTimeRate: number | null;
+                            /** @description Received more than the threshold (EVIDENCE_ONTIME_HOURS) after their end. */
+                            late: number;
+                            /** @description Linked to no case EVIDENCE_UNLINKED_DAYS after they were recorded. */
+                            unlinked: number;
+                            /** @description Recorders bound to officers of the unit not docked for more than 24 hours (now, whatever the period). */
+                            overdueRecorders: number;
+                            /** @description Cases opened in the period that reached a stage their unit's recording rule requires without footage linked at it. */
+                            casesMissingFootage: number;
+                        }[];
+                        officers?: {
+                            officerNo: string | null;
+                            name: string | null;
+                            /** @description Recordings whose recorder time falls in the period. */
+                            recordings: number;
+                            /** @description Their total length in hours (recordings not yet probed count 0). */
+                            hours: number;
+                            bytes: number;
+                            /** @description Fraction received within the on-time threshold of their end; null without recordings. */
+                            onTimeRate: number | null;
+                            /** @description Received more than the threshold (EVIDENCE_ONTIME_HOURS) after their end. */
+                            late: number;
+                            /** @description Linked to no case EVIDENCE_UNLINKED_DAYS after they were recorded. */
+                            unlinked: number;
+                            /** @description Recorders bound to officers of the unit not docked for more than 24 hours (now, whatever the period). */
+                            overdueRecorders: number;
+                        }[];
+                    };
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            404: components["responses"]["Problem404"];
+            409: components["responses"]["Problem409"];
+            422: components["responses"]["Problem422"];
+            503: components["responses"]["Problem503"];
+        };
+    };
+    listSupervisionItems: {
+        parameters: {
+            query: {
+                kind: "late" | "unlinked" | "casesMissingFootage" | "overdueRecorders" | "clockSkew";
+                from?: string;
+                to?: string;
+                unitId?: string;
+                limit?: number;
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            /** @description The recording, case or recorder. */
+                            id: string;
+                            unitId: string;
+                            unitName: string;
+                            officerNo: string | null;
+                            officerName: string | null;
+                            evidenceId?: string;
+                            originalName?: string;
+                            recordedAt?: string;
+                            receivedAt?: string;
+                            durationMs?: number | null;
+                            /** @description Hours from the recording's end (on the server clock) to its receipt. */
+                            delayHours?: number;
+                            clockSkewMs?: number | null;
+                            caseId?: string;
+                            caseNumber?: string;
+                            title?: string;
+                            stage?: string;
+                            createdAt?: string;
+                            missingStages?: string[];
+                            recorderSerial?: string;
+                            lastDockedAt?: string | null;
+                            hoursSinceDocked?: number | null;
+                        }[];
+                        nextCursor: string | null;
+                    };
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            404: components["responses"]["Problem404"];
+            409: components["responses"]["Problem409"];
+            422: components["responses"]["Problem422"];
+            503: components["responses"]["Problem503"];
+        };
+    };
+    getSupervisionReportXlsx: {
+        parameters: {
+            query?: {
+                from?: string;
+                to?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/octet-stream": string;
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            404: components["responses"]["Problem404"];
+            409: components["responses"]["Problem409"];
+            422: components["responses"]["Problem422"];
+            503: components["responses"]["Problem503"];
+        };
+    };
+    getSupervisionReportCsv: {
+        parameters: {
+            query?: {
+                from?: string;
+                to?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/octet-stream": string;
                 };
             };
             400: components["responses"]["Problem400"];

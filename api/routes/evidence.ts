@@ -206,7 +206,7 @@ function playbackOf(row: EvidenceRow, files: DerivativeRow[]): Static<typeof Pla
     state: row.playback_state,
     ...(row.playback_reason ? { reason: row.playback_reason } : {}),
     progress: row.playback_progress,
-    durationMs: row.media_duration_ms === null ? null : Number(row.media_duration_ms),
+    durationMs: row.duration_ms === null ? null : Number(row.duration_ms),
     frameRate: row.media_frame_rate,
     derivatives: kinds.map((kind) => {
       const own = files.filter((f) => f.kind === kind);
@@ -491,7 +491,7 @@ export function evidenceRoutes(deps: { db: Db; store: ObjectStore; now: () => Da
       const row = await loadEvidence(db, p, request.params.id);
       request.auditObject = { unitId: row.unit_id };
       await refuseDisposed(db, row);
-      const late = stillTimeProblem(atMs, row.media_duration_ms === null ? null : Number(row.media_duration_ms));
+      const late = stillTimeProblem(atMs, row.duration_ms === null ? null : Number(row.duration_ms));
       if (late) throw new Problem(422, 'Unprocessable Content', late);
       const stillId = await auditedChange(db, request, 202, async (trx) => {
         const { id } = await trx.insertInto('stills').values({ evidence_id: row.id, at_ms: atMs, requested_by: p.userId, requested_by_name: p.name }).returning('id').executeTakeFirstOrThrow();

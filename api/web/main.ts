@@ -13,6 +13,7 @@ import { stationsPage } from './pages/stations';
 import { storagePage } from './pages/storage';
 import { homePage, reportsPage, unitsPage } from './pages/work';
 import { isOffline, problemNote } from './problems';
+import { st, supervisionPage } from './pages/supervision';
 import { can, type PageRender, type View } from './view';
 
 const s = texts({
@@ -46,6 +47,7 @@ const routes: [RegExp, PageRender][] = [
   [/^\/storage$/, storagePage],
   [/^\/audit$/, auditPage],
   [/^\/admin(?:\/(users|units|devices|tokens|queue))?$/, adminPage],
+  [/^\/supervision$/, supervisionPage],
 ];
 
 const main = document.getElementById('main')!;
@@ -97,7 +99,8 @@ function header(): void {
         can(me, 'station.status') && link('/stations', t('navStations')),
         can(me, 'storage.read') && link('/storage', t('navStorage')),
         can(me, 'audit.read') && link('/audit', auditNavLabel()),
-        can(me, 'user.list') && link('/admin', adminText('nav')))
+        can(me, 'user.list') && link('/admin', adminText('nav')),
+        can(me, 'supervision.read') && link('/supervision', st('title')))
       : null,
     h('span', { class: 'spacer' }),
     me ? h('span', { class: 'who' }, `${person(me.name, me.displayName, me.officerNo)} · ${tx(`role.${me.role}`)}`) : null,

@@ -10,7 +10,7 @@ import { sql, type Kysely } from 'kysely';
 export async function up(db: Kysely<any>): Promise<void> {
   await db.schema.alterTable('bookmarks').addColumn('updated_at', 'timestamptz').addColumn('deleted_at', 'timestamptz').execute();
   // From the probe when the derivatives were made; null for footage transcoded before this column.
-  await db.schema.alterTable('evidence').addColumn('media_duration_ms', 'bigint').addColumn('media_frame_rate', 'double precision').execute();
+  await db.schema.alterTable('evidence').addColumn('media_frame_rate', 'double precision').execute();
   await db.schema
     .createTable('stills')
     .addColumn('id', 'uuid', (c) => c.primaryKey().defaultTo(sql`gen_random_uuid()`))
@@ -29,6 +29,6 @@ export async function up(db: Kysely<any>): Promise<void> {
 
 export async function down(db: Kysely<any>): Promise<void> {
   await db.schema.dropTable('stills').execute();
-  await db.schema.alterTable('evidence').dropColumn('media_duration_ms').dropColumn('media_frame_rate').execute();
+  await db.schema.alterTable('evidence').dropColumn('media_frame_rate').execute();
   await db.schema.alterTable('bookmarks').dropColumn('updated_at').dropColumn('deleted_at').execute();
 }

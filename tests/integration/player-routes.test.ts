@@ -83,7 +83,7 @@ describe('custody rows name people', () => {
 
 describe('still frames', () => {
   it('queues a capture (audited); past the end is 422, out of scope 404, a complainant 403', async () => {
-    await p.db.updateTable('evidence').set({ media_duration_ms: 3000 }).where('id', '=', w.evidence.a).execute();
+    await p.db.updateTable('evidence').set({ duration_ms: 3000 }).where('id', '=', w.evidence.a).execute();
     const url = `/api/evidence/${w.evidence.a}/stills`;
     expect((await call('POST', url, w.tokens.handlerA, { atMs: 3001 })).status).toBe(422);
     expect((await call('POST', url, w.tokens.handlerA, { atMs: -1 })).status).toBe(400);

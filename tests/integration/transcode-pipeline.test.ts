@@ -85,6 +85,9 @@ describe('transcode pipeline: outbox → BullMQ → worker → API', () => {
         const body = await waitForPlayback(ids[name]!, finished);
         expect(body.playback.state, name).toBe('ready');
         expect(body.playback.progress).toBe(100);
+        // The probed length, for the supervision figures (hours, the recording's end).
+        const { duration_ms } = await p.db.selectFrom('evidence').select('duration_ms').where('id', '=', ids[name]!).executeTakeFirstOrThrow();
+        expect(Number(duration_ms), name).toBeGreaterThan(0);
         const kinds = body.playback.derivatives.map((d: { kind: string }) => d.kind).sort();
         expect(kinds).toEqual(['hls', 'mp4', 'poster', 'thumbnails']); // hlsMinSeconds is 2 here
 

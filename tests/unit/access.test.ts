@@ -131,6 +131,7 @@ describe('the permission table', () => {
     'event.read':            ['YYYY.Y.', 'cases'],
     'auth.me':               ['YYYYYYY', null],
     'auth.logout':           ['YYYYYYY', null],
+    'supervision.read':      ['.YYY.Y.', 'audit'],
     'ingest.upload':         ['.....YY', 'ingest'],
     'ingest.every-dock':     ['.....Y.', 'ingest'],
     'ingest.purge':          ['......Y', 'ingest'],

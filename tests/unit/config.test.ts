@@ -71,3 +71,17 @@ describe('EVIDENCE_ENCRYPTION and EVIDENCE_MASTER_KEY_FILE', () => {
     expect(() => readConfig({ EVIDENCE_ENCRYPTION: 'des' })).toThrow(/EVIDENCE_ENCRYPTION must be sm4, aes or none, got "des"/);
   });
 });
+
+describe('EVIDENCE_ONTIME_HOURS and EVIDENCE_UNLINKED_DAYS', () => {
+  it.each([
+    [{}, { onTimeHours: 24, unlinkedDays: 7 }],
+    [{ EVIDENCE_ONTIME_HOURS: '48', EVIDENCE_UNLINKED_DAYS: '14' }, { onTimeHours: 48, unlinkedDays: 14 }],
+  ])('%o → %o', (env, supervision) => {
+    expect(readConfig(env).supervision).toEqual(supervision);
+  });
+
+  it('refuses what is not a whole number', () => {
+    expect(() => readConfig({ EVIDENCE_ONTIME_HOURS: '1.5' })).toThrow(/EVIDENCE_ONTIME_HOURS must be a whole number/);
+    expect(() => readConfig({ EVIDENCE_UNLINKED_DAYS: '-1' })).toThrow(/EVIDENCE_UNLINKED_DAYS must be a whole number/);
+  });
+});
