@@ -2,6 +2,7 @@ import { sql, type SqlBool } from 'kysely';
 import { Type, type Static } from 'typebox';
 import { Nullable } from './schemas';
 import type { Db } from '../schema/database';
+import { reviewRollup, type ReviewScores } from './review-rollup';
 import {
   CLOCK_SKEW_LIMIT_MS,
   EMPTY_TALLY,
@@ -140,14 +141,20 @@ async function caseFootageGroups(db: Db, units: string[] | null, period: Period)
   return rows.map((r) => ({ unitId: r.unit_id, required: r.required ?? DEFAULT_RECORDING_RULE, reached: r.reached, withFootage: r.footage, count: Number(r.count) }));
 }
 
-export interface UnitFigures extends ReturnType<typeof figures> {
+/** How a unit's or an officer's sampled recordings fared in sample reviews (api/review-rollup.ts). */
+interface ReviewFigures {
+  reviewed: number;
+  reviewPassRate: number | null;
+}
+
+export interface UnitFigures extends ReturnType<typeof figures>, ReviewFigures {
   unitId: string;
   name: string;
   overdueRecorders: number;
   casesMissingFootage: number;
 }
 
-export interface OfficerFigures extends ReturnType<typeof figures> {
+export interface OfficerFigures extends ReturnType<typeof figures>, ReviewFigures {
   officerNo: string | null;
   name: string | null;
   overdueRecorders: number;
@@ -164,16 +171,17 @@ export async function supervisionSummary(db: Db, q: FigureQuery, officersOf?: st
   const unlinkedPart = unlinkedPeriod(q.period, q.now, q.policy.unlinkedDays);
   // Officers' rows only when they are asked for: across every unit they are a hundred times more.
   const by: TallyBy = officersOf === undefined ? 'unit' : 'officer';
-  const [units, inPeriod, oldEnough, overdue, cases] = await Promise.all([
+  const [units, inPeriod, oldEnough, overdue, cases, reviews] = await Promise.all([
     unitsOf(db, q.units),
     tallies(db, q.units, q.period, q.policy.onTimeHours, by),
     unlinkedPart ? tallies(db, q.units, unlinkedPart, q.policy.onTimeHours, by) : Promise.resolve(new Map<string, Tally>()),
     overdueRecorders(db, q.units, q.now),
     caseFootageGroups(db, q.units, q.period),
+    reviewRollup(db, { unitIds: q.units, from: q.period.from, to: q.period.to }),
   ]);
   const byUnit = (unitId: string) => unitId;
   const [unitPeriod, unitOld] = [rollUp(inPeriod, byUnit), rollUp(oldEnough, byUnit)];
-  // Review scores (issue 16 item 3, sample reviews) join each unit's and officer's figures here.
+  const scored = (r: ReviewScores | undefined) => ({ reviewed: r?.reviewed ?? 0, reviewPassRate: r?.passRate ?? null });
   const result: { units: UnitFigures[]; officers?: OfficerFigures[] } = {
     units: units.map((u) => ({
       unitId: u.id,
@@ -181,6 +189,7 @@ export async function supervisionSummary(db: Db, q: FigureQuery, officersOf?: st
       ...figures(unitPeriod.get(u.id) ?? EMPTY_TALLY, unitOld.get(u.id) ?? EMPTY_TALLY),
       overdueRecorders: overdue.filter((r) => r.unitId === u.id).length,
       casesMissingFootage: casesMissingFootage(cases.filter((c) => c.unitId === u.id) satisfies CaseFootage[]),
+      ...scored(reviews.units.find((r) => r.unitId === u.id)),
     })),
   };
   if (officersOf !== undefined) {
@@ -194,6 +203,7 @@ export async function supervisionSummary(db: Db, q: FigureQuery, officersOf?: st
       name: names.get(no) ?? null,
       ...figures(officerPeriod.get(no) ?? EMPTY_TALLY, officerOld.get(no) ?? EMPTY_TALLY),
       overdueRecorders: recorderOfficers.filter((o) => o === no).length,
+      ...scored(reviews.officers.find((r) => r.unitId === officersOf && (r.officerNo ?? '') === no)),
     }));
   }
   return result;

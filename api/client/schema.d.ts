@@ -7144,6 +7144,10 @@ export interface operations {
                             unlinked: number;
                             /** @description Recorders bound to officers of the unit not docked for more than 24 hours (now, whatever the period). */
                             overdueRecorders: number;
+                            /** @description Recordings of the period drawn in a sample review (抽查) with at least one rubric item scored. */
+                            reviewed: number;
+                            /** @description Fraction of scored rubric items passed in those reviews; null before any is scored. */
+                            reviewPassRate: number | null;
                             /** @description Cases opened in the period that reached a stage their unit's recording rule requires without footage linked at it. */
                             casesMissingFootage: number;
                         }[];
@@ -7163,6 +7167,10 @@ export interface operations {
                             unlinked: number;
                             /** @description Recorders bound to officers of the unit not docked for more than 24 hours (now, whatever the period). */
                             overdueRecorders: number;
+                            /** @description Recordings of the period drawn in a sample review (抽查) with at least one rubric item scored. */
+                            reviewed: number;
+                            /** @description Fraction of scored rubric items passed in those reviews; null before any is scored. */
+                            reviewPassRate: number | null;
                         }[];
                     };
                 };

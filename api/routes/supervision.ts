@@ -19,6 +19,8 @@ const Figures = {
   late: Type.Integer({ description: 'Received more than the threshold (EVIDENCE_ONTIME_HOURS) after their end.' }),
   unlinked: Type.Integer({ description: 'Linked to no case EVIDENCE_UNLINKED_DAYS after they were recorded.' }),
   overdueRecorders: Type.Integer({ description: 'Recorders bound to officers of the unit not docked for more than 24 hours (now, whatever the period).' }),
+  reviewed: Type.Integer({ description: 'Recordings of the period drawn in a sample review (抽查) with at least one rubric item scored.' }),
+  reviewPassRate: Nullable(Type.Number({ minimum: 0, maximum: 1, description: 'Fraction of scored rubric items passed in those reviews; null before any is scored.' })),
 };
 
 const Summary = Type.Object({

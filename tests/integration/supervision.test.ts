@@ -94,8 +94,9 @@ const figuresOf = (recordings: number, hours: number, bytes: number, late: numbe
   ({ recordings, hours: expect.closeTo(hours, 9), bytes, onTimeRate: recordings ? expect.closeTo((recordings - late) / recordings, 9) : null, late, unlinked });
 
 describe('the summary', () => {
-  const unitA = () => ({ unitId: w.units.a, name: '城关派出所', ...figuresOf(6, 0.5 + 1 + 0 + 1 / 6 + 2 + 0, 10600, 2, 4), overdueRecorders: 2, casesMissingFootage: 1 });
-  const unitB = () => ({ unitId: w.units.b, name: '东关派出所', ...figuresOf(2, 2, 30000, 1, 0), overdueRecorders: 1, casesMissingFootage: 1 });
+  const unreviewed = { reviewed: 0, reviewPassRate: null };
+  const unitA = () => ({ unitId: w.units.a, name: '城关派出所', ...figuresOf(6, 0.5 + 1 + 0 + 1 / 6 + 2 + 0, 10600, 2, 4), overdueRecorders: 2, casesMissingFootage: 1, ...unreviewed });
+  const unitB = () => ({ unitId: w.units.b, name: '东关派出所', ...figuresOf(2, 2, 30000, 1, 0), overdueRecorders: 1, casesMissingFootage: 1, ...unreviewed });
 
   it('gives each unit in an auditor\'s sight exactly its figures (the supervising organ records nothing and is not listed)', async () => {
     const res = await get(w.tokens.auditor, `/api/supervision/summary?${period}`);
@@ -107,9 +108,9 @@ describe('the summary', () => {
     const res = await get(w.tokens.unitHeadA, `/api/supervision/summary?${period}&unitId=${w.units.a}`);
     expect(res.statusCode, res.body).toBe(200);
     const officers = [
-      { officerNo: null, name: null, ...figuresOf(1, 0, 100, 0, 1), overdueRecorders: 0 },
-      { officerNo: officer.a1, name: `handlerA-${officer.a1.slice(2)}`, ...figuresOf(3, 1.5, 3500, 1, 2), overdueRecorders: 1 },
-      { officerNo: officer.a2, name: '=HYPERLINK("http://evil.example")', ...figuresOf(2, 2 + 1 / 6, 7000, 1, 1), overdueRecorders: 1 },
+      { officerNo: null, name: null, ...figuresOf(1, 0, 100, 0, 1), overdueRecorders: 0, ...unreviewed },
+      { officerNo: officer.a1, name: `handlerA-${officer.a1.slice(2)}`, ...figuresOf(3, 1.5, 3500, 1, 2), overdueRecorders: 1, ...unreviewed },
+      { officerNo: officer.a2, name: '=HYPERLINK("http://evil.example")', ...figuresOf(2, 2 + 1 / 6, 7000, 1, 1), overdueRecorders: 1, ...unreviewed },
     ].sort((x, y) => (x.officerNo ?? '').localeCompare(y.officerNo ?? ''));
     expect(res.json()).toEqual({ units: [unitA()], officers });
   });
@@ -124,6 +125,23 @@ describe('the summary', () => {
     const res = await get(w.tokens[who], `/api/supervision/summary?${period}`);
     expect(res.statusCode, res.body).toBe(200);
     expect(res.json().units.map((u: { unitId: string }) => u.unitId)).toEqual(units.map((u) => w.units[u]));
+  });
+
+  it('shows how the unit\'s and the officer\'s sampled recordings fared in sample reviews (抽查)', async () => {
+    const drawn = await p.app.inject({ method: 'POST', url: '/api/reviews', headers: bearer(w.tokens.auditor), payload: { unitId: w.units.b, from: '2026-07-01T00:00:00Z', to: '2026-08-01T00:00:00Z', size: 2, seed: 'summary' } });
+    expect(drawn.statusCode, drawn.body).toBe(201);
+    const review = drawn.json() as { id: string; samples: { evidenceId: string }[]; rubric: { items: { key: string }[] } };
+    const keys = review.rubric.items.map((i) => i.key);
+    const scored = await p.app.inject({
+      method: 'PUT', url: `/api/reviews/${review.id}/samples/${review.samples[0]!.evidenceId}`, headers: bearer(w.tokens.auditor),
+      payload: { items: keys.map((key, i) => ({ key, pass: i < 3 })) },
+    });
+    expect(scored.statusCode, scored.body).toBe(200);
+    const b = (await get(w.tokens.auditor, `/api/supervision/summary?${period}&unitId=${w.units.b}`)).json();
+    expect(b.units[0]).toMatchObject({ reviewed: 1, reviewPassRate: expect.closeTo(3 / 5, 9) });
+    expect(b.officers).toEqual([expect.objectContaining({ officerNo: officer.b1, reviewed: 1, reviewPassRate: expect.closeTo(3 / 5, 9) })]);
+    const a = (await get(w.tokens.auditor, `/api/supervision/summary?${period}`)).json().units[0];
+    expect(a).toMatchObject({ unitId: w.units.a, ...unreviewed });
   });
 
   it.each(['handlerA', 'complainant', 'station'] as const)('a %s may not read it (403)', async (who) => {
