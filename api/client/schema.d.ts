@@ -5841,6 +5841,8 @@ export interface operations {
                             state: "待回复" | "已回复" | "已办结" | "已退回" | "逾期";
                             issuedBy: string;
                             issuedByRole: string;
+                            issuedByName: string | null;
+                            issuedByOfficerNo: string | null;
                             createdAt: string;
                             updatedAt: string;
                             closedAt: string | null;
@@ -5908,6 +5910,8 @@ export interface operations {
                         state: "待回复" | "已回复" | "已办结" | "已退回" | "逾期";
                         issuedBy: string;
                         issuedByRole: string;
+                        issuedByName: string | null;
+                        issuedByOfficerNo: string | null;
                         createdAt: string;
                         updatedAt: string;
                         closedAt: string | null;
@@ -5921,6 +5925,9 @@ export interface operations {
                             by: string;
                             role: string;
                             at: string;
+                            /** @description the display name of who took the step, as people know them */
+                            byName: string | null;
+                            byOfficerNo: string | null;
                         }[];
                     };
                 };
@@ -5965,6 +5972,8 @@ export interface operations {
                         state: "待回复" | "已回复" | "已办结" | "已退回" | "逾期";
                         issuedBy: string;
                         issuedByRole: string;
+                        issuedByName: string | null;
+                        issuedByOfficerNo: string | null;
                         createdAt: string;
                         updatedAt: string;
                         closedAt: string | null;
@@ -5978,6 +5987,9 @@ export interface operations {
                             by: string;
                             role: string;
                             at: string;
+                            /** @description the display name of who took the step, as people know them */
+                            byName: string | null;
+                            byOfficerNo: string | null;
                         }[];
                     };
                 };
@@ -6037,6 +6049,8 @@ export interface operations {
                         state: "待回复" | "已回复" | "已办结" | "已退回" | "逾期";
                         issuedBy: string;
                         issuedByRole: string;
+                        issuedByName: string | null;
+                        issuedByOfficerNo: string | null;
                         createdAt: string;
                         updatedAt: string;
                         closedAt: string | null;
@@ -6050,6 +6064,9 @@ export interface operations {
                             by: string;
                             role: string;
                             at: string;
+                            /** @description the display name of who took the step, as people know them */
+                            byName: string | null;
+                            byOfficerNo: string | null;
                         }[];
                     };
                 };
@@ -6108,6 +6125,8 @@ export interface operations {
                         state: "待回复" | "已回复" | "已办结" | "已退回" | "逾期";
                         issuedBy: string;
                         issuedByRole: string;
+                        issuedByName: string | null;
+                        issuedByOfficerNo: string | null;
                         createdAt: string;
                         updatedAt: string;
                         closedAt: string | null;
@@ -6121,6 +6140,9 @@ export interface operations {
                             by: string;
                             role: string;
                             at: string;
+                            /** @description the display name of who took the step, as people know them */
+                            byName: string | null;
+                            byOfficerNo: string | null;
                         }[];
                     };
                 };
@@ -6176,6 +6198,8 @@ export interface operations {
                         state: "待回复" | "已回复" | "已办结" | "已退回" | "逾期";
                         issuedBy: string;
                         issuedByRole: string;
+                        issuedByName: string | null;
+                        issuedByOfficerNo: string | null;
                         createdAt: string;
                         updatedAt: string;
                         closedAt: string | null;
@@ -6189,6 +6213,9 @@ export interface operations {
                             by: string;
                             role: string;
                             at: string;
+                            /** @description the display name of who took the step, as people know them */
+                            byName: string | null;
+                            byOfficerNo: string | null;
                         }[];
                     };
                 };

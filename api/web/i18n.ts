@@ -187,6 +187,14 @@ const zh = {
   'custody.original.read': '调阅原始文件',
   'custody.recorder.purged': '记录仪上已删除',
   'custody.export.packaged': '导出移送',
+  'action.review.create': '抽取抽查样本',
+  'action.review.score': '抽查评分',
+  'action.review.rubric-create': '新建评查标准',
+  'action.review.rubric-update': '修改评查标准',
+  'action.reminder.issue': '发出监督提醒',
+  'action.reminder.respond': '回复监督提醒',
+  'action.reminder.return': '退回监督提醒',
+  'action.reminder.close': '办结监督提醒',
 };
 type Key = keyof typeof zh;
 
@@ -376,6 +384,14 @@ const en: Record<Key, string> = {
   'custody.original.read': 'Original read',
   'custody.recorder.purged': 'Deleted from the recorder',
   'custody.export.packaged': 'Exported',
+  'action.review.create': 'Drew a review sample',
+  'action.review.score': 'Scored a sampled recording',
+  'action.review.rubric-create': 'Added a review rubric',
+  'action.review.rubric-update': 'Changed a review rubric',
+  'action.reminder.issue': 'Issued a supervision reminder',
+  'action.reminder.respond': 'Answered a supervision reminder',
+  'action.reminder.return': 'Returned a supervision reminder',
+  'action.reminder.close': 'Closed a supervision reminder',
 };
 
 const dictionaries: Record<Lang, Record<Key, string>> = { 'zh-CN': zh, en };

@@ -8,6 +8,8 @@ import { loginPage } from './pages/login';
 import { searchPage } from './pages/search';
 import { stationsPage } from './pages/stations';
 import { storagePage } from './pages/storage';
+import { newReminderPage, reminderPage, remindersPage } from './pages/reminders';
+import { reviewPage, reviewsPage, rubricPage } from './pages/reviews';
 import { homePage, reportsPage, unitsPage } from './pages/work';
 import { isOffline, problemNote } from './problems';
 import { can, type PageRender, type View } from './view';
@@ -20,6 +22,8 @@ const s = texts({
   offlineTitle: '无法连接平台',
   retryIn: '{seconds} 秒后自动重试。',
   retryNow: '立即重试',
+  navReminders: '监督提醒',
+  navReviews: '抽查',
 }, {
   navHome: 'My work',
   navUnits: 'Units overview',
@@ -28,6 +32,8 @@ const s = texts({
   offlineTitle: 'The platform cannot be reached',
   retryIn: 'Retrying in {seconds} s.',
   retryNow: 'Retry now',
+  navReminders: 'Reminders',
+  navReviews: 'Sample reviews',
 });
 
 const ID = '([0-9a-f-]{36})';
@@ -41,6 +47,13 @@ const routes: [RegExp, PageRender][] = [
   [new RegExp(`^/cases/${ID}$`), casePage],
   [/^\/stations$/, stationsPage],
   [/^\/storage$/, storagePage],
+  [/^\/reminders$/, remindersPage],
+  [/^\/reminders\/new$/, newReminderPage],
+  [new RegExp(`^/reminders/${ID}$`), reminderPage],
+  [/^\/reviews$/, reviewsPage],
+  [new RegExp(`^/reviews/${ID}$`), reviewPage],
+  [/^\/reviews\/rubrics\/new$/, rubricPage],
+  [new RegExp(`^/reviews/rubrics/${ID}$`), rubricPage],
 ];
 
 const main = document.getElementById('main')!;
@@ -90,7 +103,9 @@ function header(): void {
         searchesEvidence(me) && link('/evidence', t('navEvidence')),
         me.role !== 'complainant' && can(me, 'case.search') && link('/cases', t('navCases')),
         can(me, 'station.status') && link('/stations', t('navStations')),
-        can(me, 'storage.read') && link('/storage', t('navStorage')))
+        can(me, 'storage.read') && link('/storage', t('navStorage')),
+        can(me, 'reminder.read') && link('/reminders', s('navReminders')),
+        can(me, 'review.read') && link('/reviews', s('navReviews')))
       : null,
     h('span', { class: 'spacer' }),
     me ? h('span', { class: 'who' }, `${personLabel(me)} · ${tx(`role.${me.role}`)}`) : null,
