@@ -103,6 +103,7 @@ describe('supervision workflows in the browser', () => {
     expect(await stateOnScreen(sup.page)).toBe('已办结');
     const history = await main(sup.page).getByRole('region', { name: '办理经过' }).innerText();
     for (const step of ['发出提醒', '单位回复', '退回', '办结', '王强（010001）']) expect(history).toContain(step);
+    expect(history).toContain(`相关材料：案件 ${caseNumber}`);
     await shots(sup.page, 'reminder-closed');
 
     // The list shows it closed; the unit head's overview has nothing open any more.
@@ -141,6 +142,7 @@ describe('supervision workflows in the browser', () => {
     await evidence.getByLabel(/时间点/).fill('0:05');
     await first.getByRole('button', { name: '保存评分' }).click();
     await main(page).getByRole('article').first().getByRole('status').getByText('已保存').waitFor();
+    await main(page).getByRole('region', { name: '抽查结果' }).getByRole('row', { name: /总体/ }).getByText('1 / 2').waitFor();
     await shots(page, 'review-scored');
 
     await page.getByRole('link', { name: '返回抽查' }).click();

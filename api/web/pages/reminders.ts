@@ -61,6 +61,7 @@ const m = texts({
   noOpen: '没有待回复的监督提醒。',
   allReminders: '查看本单位全部监督提醒',
   overdueMark: '已逾期',
+  otherCase: '相关案件',
 }, {
   title: 'Supervision reminders',
   issue: 'Issue a reminder',
@@ -114,6 +115,7 @@ const m = texts({
   noOpen: 'No reminders await an answer.',
   allReminders: "All of this unit's reminders",
   overdueMark: 'Overdue',
+  otherCase: 'A related case',
 });
 
 type ReminderItem = Answer<'listReminders'>['items'][number];
@@ -227,11 +229,11 @@ export async function newReminderPage(view: View): Promise<Node[]> {
 }
 
 /** A link a unit head attached: a page of this platform where it is one, else the address as given. */
-function materialLink(link: string): HTMLElement {
+function materialLink(link: string, r: Reminder): HTMLElement {
   const path = link.replace(/^\/api\//, '/');
   const id = UUID.exec(path)?.[0];
-  if (path.startsWith('/evidence/') && id) return h('a', { href: `/evidence/${id}` }, m('recordingLabel', { name: id.slice(0, 8) }));
-  if (path.startsWith('/cases/')) return h('a', { href: path }, m('aboutCase'));
+  if (path.startsWith('/evidence/') && id) return h('a', { href: `/evidence/${id}` }, m('recordingLabel', { name: id === r.evidenceId ? (r.evidenceName ?? '') : id.slice(0, 8) }));
+  if (path.startsWith('/cases/') && id) return h('a', { href: `/cases/${id}` }, id === r.caseId ? m('caseLabel', { number: r.caseNumber ?? '' }) : m('otherCase'));
   return h('a', { href: link, rel: 'noopener', target: '_blank' }, link);
 }
 
@@ -260,7 +262,7 @@ function thread(r: Reminder): HTMLElement {
         h('span', { class: 'muted' }, ` · ${tx(`role.${s.role}`)} · ${dateTime(s.at)}`)),
       h('p', { style: 'margin: .25rem 0; white-space: pre-wrap; overflow-wrap: anywhere' }, s.text),
       s.kind !== 'issued' && s.dueAt && h('p', { class: 'muted', style: 'margin: 0' }, m('newDue', { time: dateTime(s.dueAt) })),
-      s.links.length > 0 && h('p', { style: 'margin: 0' }, `${m('links')}：`, ...s.links.flatMap((l, i) => (i === 0 ? [materialLink(l)] : ['、', materialLink(l)])))))));
+      s.links.length > 0 && h('p', { style: 'margin: 0' }, `${m('links')}：`, ...s.links.flatMap((l, i) => (i === 0 ? [materialLink(l, r)] : ['、', materialLink(l, r)])))))));
 }
 
 /** One reminder: what, to whom, until when, its history, and the next step for whoever may take it. */

@@ -287,6 +287,9 @@ function sampleCard(view: View, review: Review, sample: Sample): HTMLElement {
       const saved = await answer(client.PUT('/api/reviews/{id}/samples/{evidenceId}', { params: { path: { id: review.id, evidenceId: sample.evidenceId } }, body: { items } }));
       Object.assign(sample, saved);
       card.replaceWith(sampleCard(view, review, sample));
+      // The results above count this recording now.
+      const fresh = await answer(client.GET('/api/reviews/{id}', { params: { path: { id: review.id } } }));
+      document.getElementById('review-results')?.replaceWith(resultsSection(fresh));
       document.getElementById(`saved-${sample.evidenceId}`)?.replaceChildren(m('saved'));
     } catch (error) {
       message.replaceChildren(problemNote(error));
@@ -298,6 +301,15 @@ function sampleCard(view: View, review: Review, sample: Sample): HTMLElement {
       h('span', { class: 'muted' }, ` · ${m('officer')} ${sample.officerNo ?? '—'} · ${m('recordedAt')} ${dateTime(sample.recordedAt)}`)),
     editable ? form : h('div', {}, rows));
   return card;
+}
+
+function resultsSection(review: Review): HTMLElement {
+  const results = section(m('results'), scoresTable(m('results'), m('officer'), [
+    { label: m('overall'), scores: review.results },
+    ...review.officers.map((o) => ({ label: officerLabel(o), scores: o })),
+  ]));
+  results.id = 'review-results';
+  return results;
 }
 
 /** A review: the draw (seed and all), its results, and every sampled recording to score. */
@@ -314,10 +326,7 @@ export async function reviewPage(view: View): Promise<Node[]> {
         h('dt', {}, m('seed')), h('dd', {}, h('code', {}, review.seed)),
         h('dt', {}, m('digest')), h('dd', {}, h('code', {}, review.populationDigest))),
       h('p', { class: 'muted', style: 'margin: .5rem 0 0' }, m('seedNote'))),
-    section(m('results'), scoresTable(m('results'), m('officer'), [
-      { label: m('overall'), scores: review.results },
-      ...review.officers.map((o) => ({ label: officerLabel(o), scores: o })),
-    ])),
+    resultsSection(review),
     h('section', { 'aria-label': m('samples') }, h('h2', {}, m('samples')),
       review.samples.length === 0 ? h('p', { class: 'muted' }, m('noSamples')) : review.samples.map((sample) => sampleCard(view, review, sample))),
     h('p', {}, h('a', { href: '/reviews' }, m('back'))),
