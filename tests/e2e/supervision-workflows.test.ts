@@ -151,6 +151,17 @@ describe('supervision workflows in the browser', () => {
     expect((await unitRow.innerText()).split('\t').map((c) => c.trim())).toEqual(['城关派出所', '1 / 2', '5', '4', '80%']);
     expect(await results.getByRole('table', { name: '各民警' }).innerText()).toContain('80%');
     await shots(page, 'review-results');
+
+    // The rubric gets an item; the list shows the new version.
+    await page.getByRole('link', { name: '编辑 执法记录仪使用规范' }).click();
+    await page.getByRole('heading', { name: '编辑评查标准' }).waitFor();
+    await page.getByRole('button', { name: '添加一项' }).click();
+    await page.getByRole('group', { name: '第 6 项' }).getByLabel('名称').fill('扣押物品逐一拍摄');
+    await shots(page, 'review-rubric');
+    await page.getByRole('button', { name: '保存评查标准' }).click();
+    const rubrics = page.getByRole('region', { name: '评查标准' });
+    await rubrics.getByText('第 2 版').waitFor();
+    expect(await rubrics.innerText()).toContain('证据完整、扣押物品逐一拍摄');
     expect(problems).toEqual([]);
     await context.close();
   });

@@ -197,9 +197,9 @@ export async function reviewsPage(view: View): Promise<Node[]> {
     section(m('list'), list),
     section(m('results'), period,
       results.units.length === 0 ? h('p', { class: 'muted', role: 'status' }, m('noResults')) : h('div', {},
-        h('h3', {}, m('byUnit')),
+        h('h3', { style: 'margin-top: 1rem' }, m('byUnit')),
         scoresTable(m('byUnit'), m('unit'), results.units.map((u) => ({ label: u.unitName, scores: u }))),
-        h('h3', {}, m('byOfficer')),
+        h('h3', { style: 'margin-top: 1rem' }, m('byOfficer')),
         scoresTable(m('byOfficer'), m('officer'), results.officers.map((o) => ({ label: `${officerLabel(o)} · ${units.get(o.unitId)?.name ?? ''}`, scores: o }))))),
     rubricList(view, rubrics.items),
   );
