@@ -5460,6 +5460,9 @@ export interface operations {
                             };
                             createdBy: string;
                             createdAt: string;
+                            /** @description the display name of who drew it, as people know them */
+                            createdByName: string | null;
+                            createdByOfficerNo: string | null;
                         }[];
                         nextCursor: string | null;
                     };
@@ -5539,6 +5542,9 @@ export interface operations {
                         };
                         createdBy: string;
                         createdAt: string;
+                        /** @description the display name of who drew it, as people know them */
+                        createdByName: string | null;
+                        createdByOfficerNo: string | null;
                         samples: {
                             evidenceId: string;
                             position: number;
@@ -5554,6 +5560,9 @@ export interface operations {
                                 bookmarkOffsetMs: number | null;
                                 scoredBy: string;
                                 scoredAt: string;
+                                /** @description the display name of who scored it, as people know them */
+                                scoredByName: string | null;
+                                scoredByOfficerNo: string | null;
                             }[];
                         }[];
                         results: {
@@ -5683,6 +5692,9 @@ export interface operations {
                         };
                         createdBy: string;
                         createdAt: string;
+                        /** @description the display name of who drew it, as people know them */
+                        createdByName: string | null;
+                        createdByOfficerNo: string | null;
                         samples: {
                             evidenceId: string;
                             position: number;
@@ -5698,6 +5710,9 @@ export interface operations {
                                 bookmarkOffsetMs: number | null;
                                 scoredBy: string;
                                 scoredAt: string;
+                                /** @description the display name of who scored it, as people know them */
+                                scoredByName: string | null;
+                                scoredByOfficerNo: string | null;
                             }[];
                         }[];
                         results: {
@@ -5791,6 +5806,9 @@ export interface operations {
                             bookmarkOffsetMs: number | null;
                             scoredBy: string;
                             scoredAt: string;
+                            /** @description the display name of who scored it, as people know them */
+                            scoredByName: string | null;
+                            scoredByOfficerNo: string | null;
                         }[];
                     };
                 };

@@ -132,6 +132,7 @@ describe('supervision workflows in the browser', () => {
     const facts = await main(page).getByRole('region', { name: '抽取抽查样本' }).innerText();
     expect(facts).toMatch(/随机种子\s*[0-9a-f]{32}/);
     expect(facts).toContain('2 / 3 条');
+    expect(facts).toContain('张敏（090001）');
 
     const first = main(page).getByRole('article').first();
     expect(await first.getByRole('link', { name: '播放录像' }).getAttribute('href')).toMatch(/^\/evidence\/[0-9a-f-]{36}$/);

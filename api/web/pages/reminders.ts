@@ -192,7 +192,7 @@ export async function newReminderPage(view: View): Promise<Node[]> {
     caseField.hidden = kind !== 'case';
     recordingField.hidden = kind !== 'recording';
   };
-  const form: HTMLFormElement = h('form', { class: 'panel login', 'aria-label': m('issueTitle'), onsubmit: async (event) => {
+  const form: HTMLFormElement = h('form', { class: 'panel', style: 'display: grid; gap: .75rem; max-width: 44rem', 'aria-label': m('issueTitle'), onsubmit: async (event) => {
     event.preventDefault();
     const v = formValues(form);
     message.replaceChildren();
@@ -221,7 +221,7 @@ export async function newReminderPage(view: View): Promise<Node[]> {
     recordingField,
     h('label', {}, m('text'), h('textarea', { name: 'text', required: true, maxlength: 4000, rows: 4 })),
     h('label', {}, m('due'), h('input', { type: 'date', name: 'due', required: true, value: dayInput(7), min: dayInput(0) })),
-    h('p', { class: 'muted' }, m('dueHint')),
+    h('p', { class: 'muted', style: 'margin: -.5rem 0 0' }, m('dueHint')),
     message,
     h('div', { class: 'actions' }, h('button', { type: 'submit' }, m('send')), ' ', h('a', { href: '/reminders' }, m('cancel'))),
   );

@@ -3,6 +3,7 @@ import { ApiError, answer, client, query } from '../api';
 import { formValues, h, present } from '../dom';
 import { clock, dateTime } from '../format';
 import { texts } from '../i18n';
+import { personLabel } from '../landing';
 import { problemNote } from '../problems';
 import { can, type View } from '../view';
 import { radio } from './reminders';
@@ -161,6 +162,7 @@ function scoresTable(caption: string, first: string, rows: { label: string; scor
       h('td', {}, String(r.scores.passed)),
       h('td', {}, rate(r.scores))))));
 }
+const drawer = (r: Pick<Review, 'createdBy' | 'createdByName' | 'createdByOfficerNo'>) => personLabel({ name: r.createdBy, displayName: r.createdByName, officerNo: r.createdByOfficerNo });
 const officerLabel = (o: { officerNo: string | null; officerName: string | null }) => (o.officerNo ? `${o.officerName ?? ''}（${o.officerNo}）` : '—');
 
 /** The reviews, the roll-up for a period, drawing a sample, and the rubrics. */
@@ -190,7 +192,7 @@ export async function reviewsPage(view: View): Promise<Node[]> {
       h('td', {}, periodOf(r.from, r.to)),
       h('td', {}, m('sampledOf', { size: Math.min(r.size, r.population), population: r.population })),
       h('td', {}, r.rubric.name),
-      h('td', {}, `${r.createdBy} · ${dateTime(r.createdAt)}`)))));
+      h('td', {}, `${drawer(r)} · ${dateTime(r.createdAt)}`)))));
   return present(
     h('h1', {}, m('title')),
     can(view.me, 'review.create') && drawForm(view, units, rubrics.items),
@@ -268,7 +270,7 @@ function sampleCard(view: View, review: Review, sample: Sample): HTMLElement {
             h('label', {}, m('bookmark'), h('input', { name: `at-${name}`, inputmode: 'decimal', placeholder: '0:00', value: score?.bookmarkOffsetMs != null ? clock(score.bookmarkOffsetMs / 1000) : '' }))),
         ]
         : h('p', { style: 'margin: 0' }, score ? `${score.pass ? m('pass') : m('fail')}${score.note ? `：${score.note}` : ''}` : m('notScored')),
-      score && h('p', { class: 'muted', style: 'margin: .25rem 0 0; font-size: .85rem' }, m('scoredBy', { who: score.scoredBy, time: dateTime(score.scoredAt) })));
+      score && h('p', { class: 'muted', style: 'margin: .25rem 0 0; font-size: .85rem' }, m('scoredBy', { who: personLabel({ name: score.scoredBy, displayName: score.scoredByName, officerNo: score.scoredByOfficerNo }), time: dateTime(score.scoredAt) })));
     return group;
   });
   const form: HTMLFormElement = h('form', { onsubmit: async (event) => {
@@ -322,7 +324,7 @@ export async function reviewPage(view: View): Promise<Node[]> {
         h('dt', {}, m('period')), h('dd', {}, periodOf(review.from, review.to)),
         h('dt', {}, m('sampled')), h('dd', {}, m('sampledOf', { size: review.samples.length, population: review.population })),
         h('dt', {}, m('rubric')), h('dd', {}, `${review.rubric.name}（${m('version', { n: review.rubric.version })}）：${review.rubric.items.map((i) => i.label).join('、')}`),
-        h('dt', {}, m('drawnBy')), h('dd', {}, `${review.createdBy} · ${dateTime(review.createdAt)}`),
+        h('dt', {}, m('drawnBy')), h('dd', {}, `${drawer(review)} · ${dateTime(review.createdAt)}`),
         h('dt', {}, m('seed')), h('dd', {}, h('code', {}, review.seed)),
         h('dt', {}, m('digest')), h('dd', {}, h('code', {}, review.populationDigest))),
       h('p', { class: 'muted', style: 'margin: .5rem 0 0' }, m('seedNote'))),
