@@ -157,7 +157,7 @@ describe('supervision workflows in the browser', () => {
     await page.getByRole('link', { name: '编辑 执法记录仪使用规范' }).click();
     await page.getByRole('heading', { name: '编辑评查标准' }).waitFor();
     await page.getByRole('button', { name: '添加一项' }).click();
-    await page.getByRole('group', { name: '第 6 项' }).getByLabel('名称').fill('扣押物品逐一拍摄');
+    await page.getByRole('group', { name: '第 6 项' }).getByLabel('评查内容').fill('扣押物品逐一拍摄');
     await shots(page, 'review-rubric');
     await page.getByRole('button', { name: '保存评查标准' }).click();
     const rubrics = page.getByRole('region', { name: '评查标准' });

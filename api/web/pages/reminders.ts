@@ -126,7 +126,7 @@ const STATES: readonly State[] = ['待回复', '逾期', '已回复', '已退回
 const AWAITING: readonly State[] = ['待回复', '已退回', '逾期'];
 const UUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/i;
 
-const badge = (state: State) => h('span', { class: `badge${state === '逾期' ? ' warn' : state === '已办结' ? ' ready' : ''}` }, state);
+const badge = (state: State) => h('span', { class: `badge${state === '逾期' ? ' warn' : state === '已办结' ? ' ready' : ''}`, style: 'white-space: nowrap' }, state);
 const issuer = (r: Pick<ReminderItem, 'issuedBy' | 'issuedByName' | 'issuedByOfficerNo'>) => personLabel({ name: r.issuedBy, displayName: r.issuedByName, officerNo: r.issuedByOfficerNo });
 /** What the reminder is about, as a link to the case or the recording. */
 const aboutLink = (r: ReminderItem) => r.caseId

@@ -65,6 +65,7 @@ const m = texts({
   name: '名称',
   items: '评查项',
   itemLabel: '第 {n} 项',
+  itemName: '评查内容',
   itemDescription: '说明（可选）',
   addItem: '添加一项',
   removeItem: '删除此项',
@@ -128,6 +129,7 @@ const m = texts({
   name: 'Name',
   items: 'Items',
   itemLabel: 'Item {n}',
+  itemName: 'What is checked',
   itemDescription: 'Description (optional)',
   addItem: 'Add an item',
   removeItem: 'Remove this item',
@@ -354,7 +356,7 @@ export async function rubricPage(view: View): Promise<Node[]> {
     const li: HTMLLIElement = h('li', { 'data-key': item.key },
       h('fieldset', { style: 'border: 1px solid var(--line); border-radius: 4px; margin: 0 0 .5rem; padding: .5rem .75rem' }, h('legend', {}),
         h('div', { class: 'filters' },
-          h('label', {}, m('name'), h('input', { name: `label-${item.key}`, value: item.label, required: true, maxlength: 100 })),
+          h('label', {}, m('itemName'), h('input', { name: `label-${item.key}`, value: item.label, required: true, maxlength: 100 })),
           h('label', {}, m('itemDescription'), h('input', { name: `description-${item.key}`, value: item.description ?? '', maxlength: 1000 })),
           h('div', { class: 'actions' }, h('button', { type: 'button', onclick: () => { li.remove(); renumber(); } }, m('removeItem'))))));
     return li;
