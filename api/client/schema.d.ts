@@ -6366,6 +6366,9 @@ export interface operations {
                             };
                             createdBy: string;
                             createdAt: string;
+                            /** @description the display name of who drew it, as people know them */
+                            createdByName: string | null;
+                            createdByOfficerNo: string | null;
                         }[];
                         nextCursor: string | null;
                     };
@@ -6445,6 +6448,9 @@ export interface operations {
                         };
                         createdBy: string;
                         createdAt: string;
+                        /** @description the display name of who drew it, as people know them */
+                        createdByName: string | null;
+                        createdByOfficerNo: string | null;
                         samples: {
                             evidenceId: string;
                             position: number;
@@ -6460,6 +6466,9 @@ export interface operations {
                                 bookmarkOffsetMs: number | null;
                                 scoredBy: string;
                                 scoredAt: string;
+                                /** @description the display name of who scored it, as people know them */
+                                scoredByName: string | null;
+                                scoredByOfficerNo: string | null;
                             }[];
                         }[];
                         results: {
@@ -6589,6 +6598,9 @@ export interface operations {
                         };
                         createdBy: string;
                         createdAt: string;
+                        /** @description the display name of who drew it, as people know them */
+                        createdByName: string | null;
+                        createdByOfficerNo: string | null;
                         samples: {
                             evidenceId: string;
                             position: number;
@@ -6604,6 +6616,9 @@ export interface operations {
                                 bookmarkOffsetMs: number | null;
                                 scoredBy: string;
                                 scoredAt: string;
+                                /** @description the display name of who scored it, as people know them */
+                                scoredByName: string | null;
+                                scoredByOfficerNo: string | null;
                             }[];
                         }[];
                         results: {
@@ -6697,6 +6712,9 @@ export interface operations {
                             bookmarkOffsetMs: number | null;
                             scoredBy: string;
                             scoredAt: string;
+                            /** @description the display name of who scored it, as people know them */
+                            scoredByName: string | null;
+                            scoredByOfficerNo: string | null;
                         }[];
                     };
                 };
@@ -6747,6 +6765,8 @@ export interface operations {
                             state: "待回复" | "已回复" | "已办结" | "已退回" | "逾期";
                             issuedBy: string;
                             issuedByRole: string;
+                            issuedByName: string | null;
+                            issuedByOfficerNo: string | null;
                             createdAt: string;
                             updatedAt: string;
                             closedAt: string | null;
@@ -6814,6 +6834,8 @@ export interface operations {
                         state: "待回复" | "已回复" | "已办结" | "已退回" | "逾期";
                         issuedBy: string;
                         issuedByRole: string;
+                        issuedByName: string | null;
+                        issuedByOfficerNo: string | null;
                         createdAt: string;
                         updatedAt: string;
                         closedAt: string | null;
@@ -6827,6 +6849,9 @@ export interface operations {
                             by: string;
                             role: string;
                             at: string;
+                            /** @description the display name of who took the step, as people know them */
+                            byName: string | null;
+                            byOfficerNo: string | null;
                         }[];
                     };
                 };
@@ -6871,6 +6896,8 @@ export interface operations {
                         state: "待回复" | "已回复" | "已办结" | "已退回" | "逾期";
                         issuedBy: string;
                         issuedByRole: string;
+                        issuedByName: string | null;
+                        issuedByOfficerNo: string | null;
                         createdAt: string;
                         updatedAt: string;
                         closedAt: string | null;
@@ -6884,6 +6911,9 @@ export interface operations {
                             by: string;
                             role: string;
                             at: string;
+                            /** @description the display name of who took the step, as people know them */
+                            byName: string | null;
+                            byOfficerNo: string | null;
                         }[];
                     };
                 };
@@ -6943,6 +6973,8 @@ export interface operations {
                         state: "待回复" | "已回复" | "已办结" | "已退回" | "逾期";
                         issuedBy: string;
                         issuedByRole: string;
+                        issuedByName: string | null;
+                        issuedByOfficerNo: string | null;
                         createdAt: string;
                         updatedAt: string;
                         closedAt: string | null;
@@ -6956,6 +6988,9 @@ export interface operations {
                             by: string;
                             role: string;
                             at: string;
+                            /** @description the display name of who took the step, as people know them */
+                            byName: string | null;
+                            byOfficerNo: string | null;
                         }[];
                     };
                 };
@@ -7014,6 +7049,8 @@ export interface operations {
                         state: "待回复" | "已回复" | "已办结" | "已退回" | "逾期";
                         issuedBy: string;
                         issuedByRole: string;
+                        issuedByName: string | null;
+                        issuedByOfficerNo: string | null;
                         createdAt: string;
                         updatedAt: string;
                         closedAt: string | null;
@@ -7027,6 +7064,9 @@ export interface operations {
                             by: string;
                             role: string;
                             at: string;
+                            /** @description the display name of who took the step, as people know them */
+                            byName: string | null;
+                            byOfficerNo: string | null;
                         }[];
                     };
                 };
@@ -7082,6 +7122,8 @@ export interface operations {
                         state: "待回复" | "已回复" | "已办结" | "已退回" | "逾期";
                         issuedBy: string;
                         issuedByRole: string;
+                        issuedByName: string | null;
+                        issuedByOfficerNo: string | null;
                         createdAt: string;
                         updatedAt: string;
                         closedAt: string | null;
@@ -7095,6 +7137,9 @@ export interface operations {
                             by: string;
                             role: string;
                             at: string;
+                            /** @description the display name of who took the step, as people know them */
+                            byName: string | null;
+                            byOfficerNo: string | null;
                         }[];
                     };
                 };

@@ -15,13 +15,14 @@ import { Cursor, DateTime, IdParams, Limit, Nullable, StringEnum, Text, Uuid, er
 const Step = Type.Object({
   kind: StringEnum(['issued', 'responded', 'returned', 'closed'] as const), text: Type.String(), links: Type.Array(Type.String()),
   dueAt: Nullable(Type.String({ description: 'the due date set by this step (issuing, or returning with a new one)' })), by: Type.String(), role: Type.String(), at: Type.String(),
+  byName: Nullable(Type.String({ description: 'the display name of who took the step, as people know them' })), byOfficerNo: Nullable(Type.String()),
 });
 const ReminderItem = Type.Object({
   id: Type.String(), unitId: Type.String(), unitName: Type.String(),
   caseId: Nullable(Type.String()), caseNumber: Nullable(Type.String()), evidenceId: Nullable(Type.String()), evidenceName: Nullable(Type.String()),
   text: Type.String(), dueAt: Type.String(),
   state: StringEnum(REMINDER_STATES),
-  issuedBy: Type.String(), issuedByRole: Type.String(), createdAt: Type.String(), updatedAt: Type.String(), closedAt: Nullable(Type.String()),
+  issuedBy: Type.String(), issuedByRole: Type.String(), issuedByName: Nullable(Type.String()), issuedByOfficerNo: Nullable(Type.String()), createdAt: Type.String(), updatedAt: Type.String(), closedAt: Nullable(Type.String()),
 });
 const Reminder = Type.Object({ ...ReminderItem.properties, steps: Type.Array(Step) });
 const Body = Text(4000, { minLength: 1 });
@@ -40,8 +41,8 @@ export function reminderRoutes(deps: { db: Db; now: () => Date }) {
   const { db, now } = deps;
 
   const reminders = () => db.selectFrom('supervision_reminders as r').innerJoin('units as u', 'u.id', 'r.unit_id')
-    .leftJoin('cases as c', 'c.id', 'r.case_id').leftJoin('evidence as e', 'e.id', 'r.evidence_id')
-    .selectAll('r').select(['u.name as unit_name', 'c.number as case_number', 'e.original_name as evidence_name']);
+    .leftJoin('cases as c', 'c.id', 'r.case_id').leftJoin('evidence as e', 'e.id', 'r.evidence_id').leftJoin('users as iu', 'iu.id', 'r.issued_by')
+    .selectAll('r').select(['u.name as unit_name', 'c.number as case_number', 'e.original_name as evidence_name', 'iu.display_name as issued_by_display', 'iu.officer_no as issued_by_officer_no']);
   type Row = Awaited<ReturnType<ReturnType<typeof reminders>['executeTakeFirstOrThrow']>>;
 
   /** A reminder to a unit the caller heads or supervises; others read as absent. */
@@ -53,16 +54,17 @@ export function reminderRoutes(deps: { db: Db; now: () => Date }) {
 
   const itemOf = (r: Row): Static<typeof ReminderItem> => ({
     id: r.id, unitId: r.unit_id, unitName: r.unit_name, caseId: r.case_id, caseNumber: r.case_number, evidenceId: r.evidence_id, evidenceName: r.evidence_name,
-    text: r.text, dueAt: r.due_at.toISOString(), state: reminderState(r, now()), issuedBy: r.issued_by_name, issuedByRole: r.issued_by_role,
+    text: r.text, dueAt: r.due_at.toISOString(), state: reminderState(r, now()), issuedBy: r.issued_by_name, issuedByRole: r.issued_by_role, issuedByName: r.issued_by_display, issuedByOfficerNo: r.issued_by_officer_no,
     createdAt: r.created_at.toISOString(), updatedAt: r.updated_at.toISOString(), closedAt: iso(r.closed_at),
   });
 
   async function reminderView(p: Principal, id: string): Promise<Static<typeof Reminder>> {
     const row = await reminderInScope(p, id);
-    const steps = await db.selectFrom('reminder_steps').selectAll().where('reminder_id', '=', id).orderBy('seq').execute();
+    const steps = await db.selectFrom('reminder_steps as s').leftJoin('users as u', 'u.id', 's.actor_id').selectAll('s').select(['u.display_name', 'u.officer_no'])
+      .where('s.reminder_id', '=', id).orderBy('s.seq').execute();
     return {
       ...itemOf(row),
-      steps: steps.map((s) => ({ kind: s.kind, text: s.text, links: s.links, dueAt: iso(s.due_at), by: s.actor_name, role: s.actor_role, at: s.at.toISOString() })),
+      steps: steps.map((s) => ({ kind: s.kind, text: s.text, links: s.links, dueAt: iso(s.due_at), by: s.actor_name, role: s.actor_role, at: s.at.toISOString(), byName: s.display_name, byOfficerNo: s.officer_no })),
     };
   }
 

@@ -33,6 +33,7 @@ const OfficerScores = Type.Object({ unitId: Type.String(), officerNo: Nullable(T
 const Score = Type.Object({
   key: Type.String(), label: Type.String(), pass: Type.Boolean(), note: Type.String(),
   bookmarkId: Nullable(Type.String()), bookmarkOffsetMs: Nullable(Type.Integer()), scoredBy: Type.String(), scoredAt: Type.String(),
+  scoredByName: Nullable(Type.String({ description: 'the display name of who scored it, as people know them' })), scoredByOfficerNo: Nullable(Type.String()),
 });
 const Sample = Type.Object({
   evidenceId: Type.String(), position: Type.Integer(), officerNo: Nullable(Type.String()), recordedAt: Nullable(Type.String()), originalName: Type.String(),
@@ -45,6 +46,7 @@ const ReviewSummary = Type.Object({
   populationDigest: Type.String({ description: 'SHA-256 over the ids of those recordings, sorted, one per line' }),
   rubric: Type.Object({ id: Type.String(), name: Type.String(), version: Type.Integer(), items: Type.Array(RubricItemSchema) }),
   createdBy: Type.String(), createdAt: Type.String(),
+  createdByName: Nullable(Type.String({ description: 'the display name of who drew it, as people know them' })), createdByOfficerNo: Nullable(Type.String()),
 });
 const Review = Type.Object({
   ...ReviewSummary.properties,
@@ -76,9 +78,12 @@ function badKeys(items: readonly { key: string }[], known: readonly RubricItem[]
 export function reviewRoutes(deps: { db: Db; now: () => Date }) {
   const { db, now } = deps;
 
+  const reviews = () => db.selectFrom('reviews').innerJoin('units', 'units.id', 'reviews.unit_id').leftJoin('users as cu', 'cu.id', 'reviews.created_by')
+    .selectAll('reviews').select(['units.name as unit_name', 'cu.display_name as created_by_display', 'cu.officer_no as created_by_officer_no']);
+
   /** A review of a unit the caller works in or supervises; others read as absent. */
   async function reviewInScope(p: Principal, id: string) {
-    const row = await db.selectFrom('reviews').innerJoin('units', 'units.id', 'reviews.unit_id').selectAll('reviews').select('units.name as unit_name').where('reviews.id', '=', id).executeTakeFirst();
+    const row = await reviews().where('reviews.id', '=', id).executeTakeFirst();
     if (!row || !covers(unitScope(p), row.unit_id)) throw notFound(`review ${id}`);
     return row;
   }
@@ -88,15 +93,15 @@ export function reviewRoutes(deps: { db: Db; now: () => Date }) {
     id: r.id, unitId: r.unit_id, unitName: r.unit_name, from: r.period_from.toISOString(), to: r.period_to.toISOString(), size: r.size, seed: r.seed,
     population: r.population, populationDigest: r.population_digest,
     rubric: { id: r.rubric_id, name: r.rubric_name, version: r.rubric_version, items: r.rubric_items },
-    createdBy: r.created_by_name, createdAt: r.created_at.toISOString(),
+    createdBy: r.created_by_name, createdAt: r.created_at.toISOString(), createdByName: r.created_by_display, createdByOfficerNo: r.created_by_officer_no,
   });
 
   async function samplesOf(r: ReviewRow, evidenceId?: string): Promise<Static<typeof Sample>[]> {
     const samples = await db.selectFrom('review_samples as s').innerJoin('evidence as e', 'e.id', 's.evidence_id')
       .select(['s.evidence_id', 's.position', 's.officer_no', 'e.recorded_at', 'e.original_name'])
       .where('s.review_id', '=', r.id).$if(evidenceId !== undefined, (q) => q.where('s.evidence_id', '=', evidenceId!)).orderBy('s.position').execute();
-    const scores = await db.selectFrom('review_scores as sc').leftJoin('bookmarks as b', 'b.id', 'sc.bookmark_id')
-      .select(['sc.evidence_id', 'sc.item_key', 'sc.pass', 'sc.note', 'sc.bookmark_id', 'b.offset_ms', 'sc.scored_by_name', 'sc.scored_at'])
+    const scores = await db.selectFrom('review_scores as sc').leftJoin('bookmarks as b', 'b.id', 'sc.bookmark_id').leftJoin('users as su', 'su.id', 'sc.scored_by')
+      .select(['sc.evidence_id', 'sc.item_key', 'sc.pass', 'sc.note', 'sc.bookmark_id', 'b.offset_ms', 'sc.scored_by_name', 'sc.scored_at', 'su.display_name', 'su.officer_no'])
       .where('sc.review_id', '=', r.id).$if(evidenceId !== undefined, (q) => q.where('sc.evidence_id', '=', evidenceId!)).execute();
     const order = r.rubric_items.map((i) => i.key);
     return samples.map((s) => ({
@@ -104,6 +109,7 @@ export function reviewRoutes(deps: { db: Db; now: () => Date }) {
       scores: scores.filter((sc) => sc.evidence_id === s.evidence_id).sort((a, b) => order.indexOf(a.item_key) - order.indexOf(b.item_key)).map((sc) => ({
         key: sc.item_key, label: r.rubric_items.find((i) => i.key === sc.item_key)?.label ?? sc.item_key, pass: sc.pass, note: sc.note,
         bookmarkId: sc.bookmark_id, bookmarkOffsetMs: sc.offset_ms === null ? null : Number(sc.offset_ms), scoredBy: sc.scored_by_name, scoredAt: sc.scored_at.toISOString(),
+        scoredByName: sc.display_name, scoredByOfficerNo: sc.officer_no,
       })),
     }));
   }
@@ -237,7 +243,7 @@ export function reviewRoutes(deps: { db: Db; now: () => Date }) {
       },
     }, async (request) => {
       const q = request.query;
-      const query = db.selectFrom('reviews').innerJoin('units', 'units.id', 'reviews.unit_id').selectAll('reviews').select('units.name as unit_name')
+      const query = reviews()
         .$if(q.unitId !== undefined, (qb) => qb.where('reviews.unit_id', '=', q.unitId!));
       const { page, nextCursor } = await newestFirstPage(query, 'reviews', { units: unitIdsOf(unitScope(request.principal!)), limit: q.limit, cursor: q.cursor });
       return { items: page.map(summaryOf), nextCursor };

@@ -11,6 +11,8 @@ import { loginPage } from './pages/login';
 import { searchPage } from './pages/search';
 import { stationsPage } from './pages/stations';
 import { storagePage } from './pages/storage';
+import { newReminderPage, reminderPage, remindersPage } from './pages/reminders';
+import { reviewPage, reviewsPage, rubricPage } from './pages/reviews';
 import { homePage, reportsPage, unitsPage } from './pages/work';
 import { isOffline, problemNote } from './problems';
 import { st, supervisionPage } from './pages/supervision';
@@ -24,6 +26,8 @@ const s = texts({
   offlineTitle: '无法连接平台',
   retryIn: '{seconds} 秒后自动重试。',
   retryNow: '立即重试',
+  navReminders: '监督提醒',
+  navReviews: '抽查',
 }, {
   navHome: 'My work',
   navUnits: 'Units overview',
@@ -32,6 +36,8 @@ const s = texts({
   offlineTitle: 'The platform cannot be reached',
   retryIn: 'Retrying in {seconds} s.',
   retryNow: 'Retry now',
+  navReminders: 'Reminders',
+  navReviews: 'Sample reviews',
 });
 
 const ID = '([0-9a-f-]{36})';
@@ -48,6 +54,13 @@ const routes: [RegExp, PageRender][] = [
   [/^\/audit$/, auditPage],
   [/^\/admin(?:\/(users|units|devices|tokens|queue))?$/, adminPage],
   [/^\/supervision$/, supervisionPage],
+  [/^\/reminders$/, remindersPage],
+  [/^\/reminders\/new$/, newReminderPage],
+  [new RegExp(`^/reminders/${ID}$`), reminderPage],
+  [/^\/reviews$/, reviewsPage],
+  [new RegExp(`^/reviews/${ID}$`), reviewPage],
+  [/^\/reviews\/rubrics\/new$/, rubricPage],
+  [new RegExp(`^/reviews/rubrics/${ID}$`), rubricPage],
 ];
 
 const main = document.getElementById('main')!;
@@ -98,9 +111,11 @@ function header(): void {
         me.role !== 'complainant' && can(me, 'case.search') && link('/cases', t('navCases')),
         can(me, 'station.status') && link('/stations', t('navStations')),
         can(me, 'storage.read') && link('/storage', t('navStorage')),
+        can(me, 'supervision.read') && link('/supervision', st('title')),
+        can(me, 'reminder.read') && link('/reminders', s('navReminders')),
+        can(me, 'review.read') && link('/reviews', s('navReviews')),
         can(me, 'audit.read') && link('/audit', auditNavLabel()),
-        can(me, 'user.list') && link('/admin', adminText('nav')),
-        can(me, 'supervision.read') && link('/supervision', st('title')))
+        can(me, 'user.list') && link('/admin', adminText('nav')))
       : null,
     h('span', { class: 'spacer' }),
     me ? h('span', { class: 'who' }, `${person(me.name, me.displayName, me.officerNo)} · ${tx(`role.${me.role}`)}`) : null,

@@ -95,6 +95,19 @@ describe('a supervision reminder (监督提醒) through every state', () => {
   });
 });
 
+describe('people in a reminder', () => {
+  it('are named as people know them: display name and 警号 of the issuer and of each step', async () => {
+    await p.ownerDb.updateTable('users').set({ display_name: '张敏', officer_no: '090001' }).where('id', '=', w.users.overseerA!).execute();
+    await p.ownerDb.updateTable('users').set({ display_name: '王强', officer_no: '010001' }).where('id', '=', w.users.unitHeadA!).execute();
+    const issued = await ok(w.tokens.overseerA, 'POST', '/api/reminders', { caseId: w.cases.a, text: '请说明。', dueAt: hours(24) });
+    expect(issued).toMatchObject({ issuedByName: '张敏', issuedByOfficerNo: '090001' });
+    const answered = await ok(w.tokens.unitHeadA, 'POST', `/api/reminders/${issued.id}/responses`, { text: '已说明。' });
+    expect(answered.steps.map((s: { byName: string; byOfficerNo: string }) => [s.byName, s.byOfficerNo])).toEqual([['张敏', '090001'], ['王强', '010001']]);
+    const listed = (await ok(w.tokens.unitHeadA, 'GET', '/api/reminders')).items.find((r: { id: string }) => r.id === issued.id);
+    expect(listed).toMatchObject({ issuedByName: '张敏', issuedByOfficerNo: '090001' });
+  });
+});
+
 describe('who may do what with reminders', () => {
   it('supervisors issue about what they supervise; bad requests are refused clearly', async () => {
     const body = { text: '请说明。', dueAt: hours(24) };

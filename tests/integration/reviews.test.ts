@@ -172,6 +172,17 @@ describe('scoring sampled recordings, and the results per officer and unit', () 
   });
 });
 
+describe('people in a review', () => {
+  it('are named as people know them: who drew it and who scored, by display name and 警号', async () => {
+    await p.ownerDb.updateTable('users').set({ display_name: '张敏', officer_no: '090001' }).where('id', '=', w.users.overseerA!).execute();
+    const review = await ok(w.tokens.overseerA, 'POST', '/api/reviews', { unitId: w.units.a, from: FROM, to: TO, size: 1 });
+    expect(review).toMatchObject({ createdByName: '张敏', createdByOfficerNo: '090001' });
+    const scored = await ok(w.tokens.overseerA, 'PUT', `/api/reviews/${review.id}/samples/${review.samples[0].evidenceId}`, { items: [{ key: review.rubric.items[0].key, pass: true }] });
+    expect(scored.scores[0]).toMatchObject({ scoredByName: '张敏', scoredByOfficerNo: '090001' });
+    expect((await ok(w.tokens.overseerA, 'GET', `/api/reviews?unitId=${w.units.a}`)).items.find((r: { id: string }) => r.id === review.id)).toMatchObject({ createdByName: '张敏' });
+  });
+});
+
 describe('rubrics', () => {
   it('are listed, created and edited by supervisors; an edit is a new version and leaves reviews drawn before it as they were', async () => {
     const listed = (await ok(w.tokens.unitHeadA, 'GET', '/api/reviews/rubrics')).items;

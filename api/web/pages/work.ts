@@ -4,6 +4,7 @@ import { h, present } from '../dom';
 import { dateTime } from '../format';
 import { t, texts, tx } from '../i18n';
 import { can, type View } from '../view';
+import { openRemindersBox } from './reminders';
 import { evidenceCard } from './search';
 
 /** The landing pages of issue 15 item 6: a handler's work, a unit's overview, a complainant's reports. */
@@ -118,11 +119,12 @@ export async function unitsPage(view: View): Promise<Node[]> {
   const mine = [...all.values()].filter((u) => me.workUnits === null || me.workUnits.includes(u.id));
   const stations: StationStatus | null = can(me, 'station.status') ? await answer(client.GET('/api/stations', { signal })) : null;
   const sections = await Promise.all(mine.map(async (unit) => {
-    const [cases, footage] = await Promise.all([
+    const [cases, footage, reminders] = await Promise.all([
       answer(client.GET('/api/cases', { params: { query: { unitId: unit.id, limit: 500 } }, signal })),
       answer(client.GET('/api/evidence', { params: { query: { unitId: unit.id, limit: 4 } }, signal })),
+      can(me, 'reminder.read') ? openRemindersBox(unit.id, signal) : null,
     ]);
-    return unitSection(unit, cases.items, cases.nextCursor !== null, stations, footage.items);
+    return unitSection(unit, cases.items, cases.nextCursor !== null, stations, footage.items, reminders);
   }));
   return [h('h1', {}, m('unitsTitle')), ...(sections.length === 0 ? [h('p', { class: 'note' }, m('noUnits'))] : sections)];
 }
@@ -133,7 +135,7 @@ const footageList = (items: Evidence[]) =>
     h('a', { href: `/evidence/${e.id}` }, e.originalName),
     h('span', { class: 'muted' }, ` · ${e.officerNo ?? '—'} · ${dateTime(e.recordedAt ?? e.receivedAt)} · ${tx(`playback.${e.playbackState}`)}`))));
 
-function unitSection(unit: Unit, cases: CaseRow[], moreCases: boolean, status: StationStatus | null, footage: Evidence[]): HTMLElement {
+function unitSection(unit: Unit, cases: CaseRow[], moreCases: boolean, status: StationStatus | null, footage: Evidence[], reminders: HTMLElement | null): HTMLElement {
   const count = new Map<Stage, number>();
   for (const c of cases) count.set(c.stage, (count.get(c.stage) ?? 0) + 1);
   const stations = status?.stations.filter((s) => s.unitId === unit.id) ?? [];
@@ -142,6 +144,7 @@ function unitSection(unit: Unit, cases: CaseRow[], moreCases: boolean, status: S
   return h('section', { class: 'unit-overview', 'aria-label': unit.name },
     h('h2', {}, unit.name),
     h('div', { class: 'overview' },
+      reminders,
       region(m('casesByStage'), 'h3',
         h('p', { class: 'muted' }, m('casesTotal', { n: total })),
         h('ul', { class: 'stage-counts' }, STAGES.filter((s) => count.has(s)).map((s) => h('li', {}, h('span', {}, s), h('strong', {}, String(count.get(s)))))),
