@@ -65,7 +65,7 @@ describe('supervision workflows in the browser', () => {
     await sup.page.waitForURL(/\/reminders\/[0-9a-f-]{36}$/);
     const reminderUrl = sup.page.url();
     expect(await stateOnScreen(sup.page)).toBe('待回复');
-    expect(await main(sup.page).getByRole('region', { name: '办理经过' }).innerText()).toContain('张敏（090001）');
+    expect(await main(sup.page).getByRole('region', { name: '办理经过' }).innerText()).toContain('张敏（警号 090001）');
 
     // The unit head lands on the overview and sees it there.
     const head = await browserSession(browser, p.url);
@@ -102,7 +102,7 @@ describe('supervision workflows in the browser', () => {
     await sup.page.getByRole('region', { name: '办理经过' }).getByText('整改到位').waitFor();
     expect(await stateOnScreen(sup.page)).toBe('已办结');
     const history = await main(sup.page).getByRole('region', { name: '办理经过' }).innerText();
-    for (const step of ['发出提醒', '单位回复', '退回', '办结', '王强（010001）']) expect(history).toContain(step);
+    for (const step of ['发出提醒', '单位回复', '退回', '办结', '王强（警号 010001）']) expect(history).toContain(step);
     expect(history).toContain(`相关材料：案件 ${caseNumber}`);
     await shots(sup.page, 'reminder-closed');
 
@@ -132,7 +132,7 @@ describe('supervision workflows in the browser', () => {
     const facts = await main(page).getByRole('region', { name: '抽取抽查样本' }).innerText();
     expect(facts).toMatch(/随机种子\s*[0-9a-f]{32}/);
     expect(facts).toContain('2 / 3 条');
-    expect(facts).toContain('张敏（090001）');
+    expect(facts).toContain('张敏（警号 090001）');
 
     const first = main(page).getByRole('article').first();
     expect(await first.getByRole('link', { name: '播放录像' }).getAttribute('href')).toMatch(/^\/evidence\/[0-9a-f-]{36}$/);
