@@ -107,6 +107,7 @@ export const ACTION_LABELS_ZH = {
   'action.user.password': '重置密码',
   'action.station.bind': '绑定采集站到单位',
   'action.unit.members': '查看单位人员',
+  'action.supervision.report': '导出监督考核报表',
 } as const;
 
 export const ACTION_LABELS_EN: Record<keyof typeof ACTION_LABELS_ZH, string> = {
@@ -181,6 +182,7 @@ export const ACTION_LABELS_EN: Record<keyof typeof ACTION_LABELS_ZH, string> = {
   'action.user.password': 'Reset a password',
   'action.station.bind': 'Bound a station to a unit',
   'action.unit.members': 'Listed a unit\'s people',
+  'action.supervision.report': 'Downloaded the supervision report',
 };
 
 const ZH: Record<string, string> = { ...ROLE_LABELS_ZH, ...OUTCOME_LABELS_ZH, ...ACTION_LABELS_ZH };
