@@ -57,6 +57,7 @@ const m = texts({
   back: '返回监督提醒列表',
   open: '待处理的监督提醒',
   openCount: '{n} 条监督提醒待本单位回复',
+  openCountAll: '{n} 条监督提醒等待单位回复',
   noOpen: '没有待回复的监督提醒。',
   allReminders: '查看本单位全部监督提醒',
   overdueMark: '已逾期',
@@ -111,7 +112,7 @@ const m = texts({
   back: 'Back to the reminders',
   open: 'Open supervision reminders',
   openCount: '{n} supervision reminders await an answer from this unit',
-  noOpen: 'No reminders await an answer.',
+  openCountAll: '{n} supervision reminders await the units\' answers',  noOpen: 'No reminders await an answer.',
   allReminders: "All of this unit's reminders",
   overdueMark: 'Overdue',
   otherCase: 'A related case',
@@ -321,15 +322,18 @@ export async function reminderPage(view: View): Promise<Node[]> {
   );
 }
 
-/** The unit's open reminders on the overview (单位概况), where a unit head sees them land. */
-export async function openRemindersBox(unitId: string, signal: AbortSignal): Promise<HTMLElement> {
-  const { items } = await answer(client.GET('/api/reminders', { params: { query: { unitId, limit: 200 } }, signal }));
+/**
+ * Open reminders: one unit's on the overview (单位概况), where a unit head lands; every unit in the
+ * caller's scope (unitId null) on the 监督考核 dashboard, under a heading of the given level.
+ */
+export async function openRemindersBox(unitId: string | null, signal: AbortSignal, heading: 'h2' | 'h3' = 'h3'): Promise<HTMLElement> {
+  const { items } = await answer(client.GET('/api/reminders', { params: { query: { limit: 200, ...(unitId ? { unitId } : {}) } }, signal }));
   const open = items.filter((r) => AWAITING.includes(r.state));
   return h('section', { class: 'panel', 'aria-label': m('open') },
-    h('h3', {}, m('open')),
-    open.length === 0 ? h('p', { class: 'muted' }, m('noOpen')) : h('p', { class: 'note' }, m('openCount', { n: open.length })),
+    h(heading, {}, m('open')),
+    open.length === 0 ? h('p', { class: 'muted' }, m('noOpen')) : h('p', { class: 'note' }, m(unitId ? 'openCount' : 'openCountAll', { n: open.length })),
     open.length > 0 && h('ul', { class: 'plain' }, open.slice(0, 5).map((r) => h('li', {},
       badge(r.state), ' ', h('a', { href: `/reminders/${r.id}` }, r.text.length > 30 ? `${r.text.slice(0, 30)}…` : r.text),
       h('span', { class: 'muted' }, ` · ${m('due')} ${dateTime(r.dueAt)}`)))),
-    h('p', {}, h('a', { href: `/reminders?unitId=${unitId}` }, m('allReminders'))));
+    h('p', {}, h('a', { href: unitId ? `/reminders?unitId=${unitId}` : '/reminders' }, m('allReminders'))));
 }

@@ -4,7 +4,8 @@ import { h } from '../dom';
 import { dateTime } from '../format';
 import { texts } from '../i18n';
 import { problemNote } from '../problems';
-import type { View } from '../view';
+import { can, type View } from '../view';
+import { openRemindersBox } from './reminders';
 
 /** 监督考核: the compliance figures of the caller's units for a period, charts, and the rows behind each figure. */
 export const st = texts({
@@ -22,6 +23,8 @@ export const st = texts({
   overdueRecorders: '超期未入库记录仪',
   unlinked: '未关联案件录像',
   casesMissingFootage: '缺失录像案件',
+  reviewPassRate: '抽查合格率',
+  reviewedCount: '{rate}（{n} 条）',
   noUnits: '没有可查看的单位。',
   chartUnits: '柱状图：各单位按时上传率与缺失录像案件数',
   chartTrend: '折线图：按周的按时上传率',
@@ -57,6 +60,8 @@ export const st = texts({
   overdueRecorders: 'Overdue recorders',
   unlinked: 'Without a case',
   casesMissingFootage: 'Cases missing footage',
+  reviewPassRate: 'Review pass rate',
+  reviewedCount: '{rate} ({n} reviewed)',
   noUnits: 'No unit to show.',
   chartUnits: 'Bar chart: on-time rate and cases missing footage per unit',
   chartTrend: 'Line chart: on-time rate by week',
@@ -122,7 +127,7 @@ export async function supervisionPage(view: View): Promise<Node[]> {
     h('td', {}, value > 0 ? h('button', { type: 'button', class: 'link', 'aria-label': `${unit.name} ${st(kind)} ${value}`, onclick: drill(kind, unit) }, String(value)) : '0');
   const table = summary.units.length === 0 ? h('p', { class: 'muted' }, st('noUnits')) : h('table', {},
     h('caption', { class: 'visually-hidden' }, st('figures')),
-    h('thead', {}, h('tr', {}, ['unit', 'recordings', 'hours', 'onTimeRate', 'late', 'overdueRecorders', 'unlinked', 'casesMissingFootage'].map((k) => h('th', { scope: 'col' }, st(k as 'unit'))))),
+    h('thead', {}, h('tr', {}, ['unit', 'recordings', 'hours', 'onTimeRate', 'late', 'overdueRecorders', 'unlinked', 'casesMissingFootage', 'reviewPassRate'].map((k) => h('th', { scope: 'col' }, st(k as 'unit'))))),
     h('tbody', {}, summary.units.map((u) => h('tr', {},
       h('th', { scope: 'row' }, u.name),
       h('td', {}, String(u.recordings)),
@@ -132,11 +137,15 @@ export async function supervisionPage(view: View): Promise<Node[]> {
       cell('overdueRecorders', u, u.overdueRecorders),
       cell('unlinked', u, u.unlinked),
       cell('casesMissingFootage', u, u.casesMissingFootage),
+      h('td', {}, u.reviewed === 0 ? '—' : h('a', { href: '/reviews' }, st('reviewedCount', { rate: percent(u.reviewPassRate), n: u.reviewed }))),
     ))),
   );
   const unitChart = h('div', { class: 'echart', role: 'img', 'aria-label': st('chartUnits') });
   const trendChart = h('div', { class: 'echart', role: 'img', 'aria-label': st('chartTrend') });
-  const overdue = await answer(client.GET('/api/supervision/items', { params: { query: { kind: 'overdueRecorders', limit: 100 } }, signal: view.signal })).catch(() => null);
+  const [overdue, reminders] = await Promise.all([
+    answer(client.GET('/api/supervision/items', { params: { query: { kind: 'overdueRecorders', limit: 100 } }, signal: view.signal })).catch(() => null),
+    can(view.me, 'reminder.read') ? openRemindersBox(null, view.signal, 'h2').catch((error: unknown) => problemNote(error)) : null,
+  ]);
   void drawCharts(view, summary, unitChart, trendChart, weeks(from, to));
   return [
     heading,
@@ -149,8 +158,9 @@ export async function supervisionPage(view: View): Promise<Node[]> {
         h('tbody', {}, overdue.items.map((r) => h('tr', { class: 'warn' },
           h('td', {}, r.unitName), h('td', {}, r.recorderSerial ?? ''), h('td', {}, [r.officerName, r.officerNo].filter(Boolean).join(' ')), h('td', {}, r.lastDockedAt ? dateTime(r.lastDockedAt) : st('never')),
         ))))),
+    reminders,
     details,
-  ];
+  ].filter((n): n is HTMLElement => n !== null);
 }
 
 /** The charts: ECharts is loaded only here, as its own chunk. */
