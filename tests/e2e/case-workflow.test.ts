@@ -74,7 +74,7 @@ describe('the case workflow in the browser', () => {
   it('the handler opens a case, links three clips, moves it to 调查取证 then 决定, exports it and verifies the downloaded package', async () => {
     const { context, page, problems } = await browserSession(browser, p.url);
     await logIn(page, login.handlerA);
-    await page.getByRole('heading', { name: '证据检索' }).waitFor();
+    await page.getByRole('heading', { name: '我的工作', level: 1 }).waitFor(); // a handler lands on their own work
     await page.getByRole('navigation', { name: '主导航' }).getByRole('link', { name: '案件' }).click();
     await page.getByRole('link', { name: caseNumber }).click();
     await caseHeading(page).waitFor();
