@@ -60,6 +60,7 @@ const m = texts({
   openCountAll: '{n} 条监督提醒等待单位回复',
   noOpen: '没有待回复的监督提醒。',
   allReminders: '查看本单位全部监督提醒',
+  allRemindersAll: '查看全部监督提醒',
   overdueMark: '已逾期',
   otherCase: '相关案件',
 }, {
@@ -114,6 +115,7 @@ const m = texts({
   openCount: '{n} supervision reminders await an answer from this unit',
   openCountAll: '{n} supervision reminders await the units\' answers',  noOpen: 'No reminders await an answer.',
   allReminders: "All of this unit's reminders",
+  allRemindersAll: 'All reminders',
   overdueMark: 'Overdue',
   otherCase: 'A related case',
 });
@@ -335,5 +337,5 @@ export async function openRemindersBox(unitId: string | null, signal: AbortSigna
     open.length > 0 && h('ul', { class: 'plain' }, open.slice(0, 5).map((r) => h('li', {},
       badge(r.state), ' ', h('a', { href: `/reminders/${r.id}` }, r.text.length > 30 ? `${r.text.slice(0, 30)}…` : r.text),
       h('span', { class: 'muted' }, ` · ${m('due')} ${dateTime(r.dueAt)}`)))),
-    h('p', {}, h('a', { href: unitId ? `/reminders?unitId=${unitId}` : '/reminders' }, m('allReminders'))));
+    h('p', {}, unitId ? h('a', { href: `/reminders?unitId=${unitId}` }, m('allReminders')) : h('a', { href: '/reminders' }, m('allRemindersAll'))));
 }
