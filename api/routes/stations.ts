@@ -5,8 +5,8 @@ import type { Db } from '../../schema/database';
 import { unitIdsOf, unitScope } from '../access';
 import type { Staging } from '../../ingest/staging';
 import { Nullable, errors } from '../schemas';
+import { OVERDUE_AFTER_HOURS } from '../compliance';
 
-const OVERDUE_AFTER_HOURS = 24;
 
 const Offload = Type.Object({
   sessionId: Type.String(),
