@@ -10,7 +10,7 @@ import type { Manifest } from './format';
 import { buildPackage, type EvidenceInfo, type PackageFile, type Progress } from './package';
 import type { SigningKey } from '../core/signing-key';
 import { zipSink } from './sinks';
-import { buildVerifyPage } from './verify-page/build';
+import { verifyPage } from './verify-page/build';
 
 export interface CaseExportDeps {
   db: Db;
@@ -114,7 +114,7 @@ export async function createCaseExport(deps: CaseExportDeps, request: CaseExport
   await mkdir(deps.workDir, { recursive: true });
   const zipPath = join(deps.workDir, `export-${request.exportId}.zip`);
   const input = { case: request.case, exporter: request.exporter, reason: request.reason, receiver: request.receiver ?? null, createdAt, files, documents };
-  const options = { signingKey: deps.signingKey, verifyPage: await buildVerifyPage(), ...(request.onProgress ? { onProgress: request.onProgress } : {}) };
+  const options = { signingKey: deps.signingKey, verifyPage: await verifyPage(), ...(request.onProgress ? { onProgress: request.onProgress } : {}) };
   const built = await buildPackage(input, zipSink(zipPath, createdAt), options);
   const result: CaseExportResult = { exportId: request.exportId, key: exportKey(request.exportId), ...built.archive!, manifestSha256: built.manifestSha256, files: built.files };
   try {

@@ -71,7 +71,7 @@ export interface Progress {
 
 export interface BuildOptions {
   signingKey: SigningKey;
-  /** The self-contained verify.html (buildVerifyPage). */
+  /** The self-contained verify.html (verifyPage). */
   verifyPage: string;
   /** Called for every chunk written; throttle before storing it anywhere. */
   onProgress?: (progress: Progress) => void;

@@ -1,7 +1,21 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
-import { build } from 'esbuild';
+
+/**
+ * The court package's verify.html. `npm run build` writes it next to the compiled server
+ * (dist/verify.html, read here relative to the running module); running from the sources there is
+ * no such file beside this one, so it is built on demand (development and tests only: production
+ * has no esbuild).
+ */
+export async function verifyPage(): Promise<string> {
+  try {
+    return await readFile(new URL('./verify.html', import.meta.url), 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+    return buildVerifyPage();
+  }
+}
 
 /**
  * Builds verify.html: page.html with main.ts and its libraries bundled inline, and a CSP that
@@ -9,6 +23,7 @@ import { build } from 'esbuild';
  * from the network. Takes well under a second.
  */
 export async function buildVerifyPage(): Promise<string> {
+  const { build } = await import('esbuild');
   const result = await build({
     entryPoints: [fileURLToPath(new URL('./main.ts', import.meta.url))],
     bundle: true,
