@@ -4,12 +4,12 @@
 // one level below the root like the sources' folders, so paths relative to a module
 // (cli/server.ts's ../dist/web/) resolve the same; tsc --noEmit does the type checking.
 import { mkdir, readdir, rm, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { build } from 'esbuild';
 import { buildVerifyPage } from '../export/verify-page/build';
 
 const ROOT = join(import.meta.dirname, '..');
-const OUT = process.argv[2] ? join(process.cwd(), process.argv[2]) : join(ROOT, 'dist');
+const OUT = resolve(process.argv[2] ?? join(ROOT, 'dist'));
 
 // Only the previous server build goes; dist/web is vite's.
 await mkdir(OUT, { recursive: true });
