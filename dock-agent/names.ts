@@ -42,7 +42,7 @@ export function compileNamePattern(pattern: string): RegExp {
   let last = 0;
   const seen = new Set<string>();
   for (const match of pattern.matchAll(TOKEN)) {
-    regex += escape(pattern.slice(last, match.index));
+    regex += escapeRegExp(pattern.slice(last, match.index));
     last = match.index + match[0].length;
     const [token, field, marker] = match;
     if (field !== undefined) {
@@ -54,12 +54,12 @@ export function compileNamePattern(pattern: string): RegExp {
     } else if (marker !== undefined) {
       if (seen.has('imp')) throw new Error(`name pattern "${pattern}": only one [MARKER] is allowed`);
       seen.add('imp');
-      regex += `(?<imp>${escape(marker)})?`;
+      regex += `(?<imp>${escapeRegExp(marker)})?`;
     } else {
       regex += token === '*' ? '.*?' : '\\.[0-9A-Za-z]{2,4}';
     }
   }
-  regex += escape(pattern.slice(last));
+  regex += escapeRegExp(pattern.slice(last));
   return new RegExp(`^${regex}$`, 'u');
 }
 
@@ -91,7 +91,7 @@ export function parseRecorderName(relativePath: string, utcOffsetMinutes: number
   return { officerNo: null, deviceSerial: null, recordedAt: null, sequence: null, important: folderImportant };
 }
 
-function escape(literal: string): string {
+function escapeRegExp(literal: string): string {
   return literal.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 

@@ -134,7 +134,7 @@ export class Station {
     const tail = (previous ?? Promise.resolve()).then(() => mine);
     this.recorderTails.set(serial, tail);
     void tail.then(() => this.recorderTails.get(serial) === tail && this.recorderTails.delete(serial));
-    if (previous) {
+    if (previous !== undefined) {
       onWait();
       try {
         await abortable(previous, signal);
@@ -259,6 +259,6 @@ function abortable(promise: Promise<void>, signal: AbortSignal): Promise<void> {
     promise.then(() => {
       signal.removeEventListener('abort', onAbort);
       resolve();
-    });
+    }, reject);
   });
 }

@@ -3,7 +3,7 @@ import { GLOBAL_OPTIONS, hlsJob, mp4Job, posterJob, thumbnailFramesJob, toArgv }
 import type { FfmpegJob } from '../../transcode/args';
 
 /** The value following `flag` in argv, undefined when the flag is absent. */
-function valueOf(argv: string[], flag: string): string | undefined {
+function flagValue(argv: string[], flag: string): string | undefined {
   const i = argv.indexOf(flag);
   return i < 0 ? undefined : argv[i + 1];
 }
@@ -23,7 +23,7 @@ describe('every job', () => {
     expect(job.global).toEqual(GLOBAL_OPTIONS);
     expect(job.global).toEqual(expect.arrayContaining(['-nostdin', '-y', '-progress', 'pipe:2']));
     for (const input of job.inputs) {
-      expect(valueOf(input.options, '-protocol_whitelist')).toBe('file');
+      expect(flagValue(input.options, '-protocol_whitelist')).toBe('file');
       expect(input.path).toMatch(/^file:\//);
     }
     for (const output of job.outputs) expect(output.path).toMatch(/^file:\//);
@@ -68,10 +68,10 @@ describe('mp4Job', () => {
     ],
   ] as const)('%s', (_, plan, expected, absent) => {
     const argv = toArgv(mp4Job('/in/a', '/out/video.mp4', plan));
-    for (const [flag, value] of Object.entries(expected)) expect(valueOf(argv, flag), flag).toBe(value);
+    for (const [flag, value] of Object.entries(expected)) expect(flagValue(argv, flag), flag).toBe(value);
     for (const flag of absent) expect(argv, flag).not.toContain(flag);
-    expect(valueOf(argv, '-movflags')).toBe('+faststart');
-    expect(valueOf(argv, '-f')).toBe('mp4');
+    expect(flagValue(argv, '-movflags')).toBe('+faststart');
+    expect(flagValue(argv, '-f')).toBe('mp4');
     expect(argv.slice(argv.indexOf('-map'), argv.indexOf('-map') + 2)).toEqual(['-map', '0:V:0']);
   });
 
@@ -82,7 +82,7 @@ describe('mp4Job', () => {
 
   it('puts keyframes on a fixed 2 s grid when encoding, for seeking and HLS segments', () => {
     const argv = toArgv(mp4Job('/a', '/b', { video: encode720, audio: { mode: 'none' } }));
-    expect(valueOf(argv, '-force_key_frames')).toBe('expr:gte(t,n_forced*2)');
+    expect(flagValue(argv, '-force_key_frames')).toBe('expr:gte(t,n_forced*2)');
   });
 
   it('resolves relative paths', () => {
@@ -96,12 +96,12 @@ describe('hlsJob', () => {
   it('copies into fMP4 segments with a VOD playlist', () => {
     const argv = toArgv(hlsJob('/out/video.mp4', '/out/hls'));
     expect(argv).toEqual(expect.arrayContaining(['-c', 'copy']));
-    expect(valueOf(argv, '-f')).toBe('hls');
-    expect(valueOf(argv, '-hls_segment_type')).toBe('fmp4');
-    expect(valueOf(argv, '-hls_playlist_type')).toBe('vod');
-    expect(valueOf(argv, '-hls_time')).toBe('4');
-    expect(valueOf(argv, '-hls_fmp4_init_filename')).toBe('init.mp4');
-    expect(valueOf(argv, '-hls_segment_filename')).toBe('file:/out/hls/seg-%04d.m4s');
+    expect(flagValue(argv, '-f')).toBe('hls');
+    expect(flagValue(argv, '-hls_segment_type')).toBe('fmp4');
+    expect(flagValue(argv, '-hls_playlist_type')).toBe('vod');
+    expect(flagValue(argv, '-hls_time')).toBe('4');
+    expect(flagValue(argv, '-hls_fmp4_init_filename')).toBe('init.mp4');
+    expect(flagValue(argv, '-hls_segment_filename')).toBe('file:/out/hls/seg-%04d.m4s');
     expect(argv.at(-1)).toBe('file:/out/hls/index.m3u8');
   });
 });
@@ -111,8 +111,8 @@ describe('posterJob', () => {
     const job = posterJob('/v.mp4', '/p.png', 1.25);
     expect(job.inputs[0]?.options).toEqual(['-protocol_whitelist', 'file', '-ss', '1.250']);
     const argv = toArgv(job);
-    expect(valueOf(argv, '-frames:v')).toBe('1');
-    expect(valueOf(argv, '-c:v')).toBe('png');
+    expect(flagValue(argv, '-frames:v')).toBe('1');
+    expect(flagValue(argv, '-c:v')).toBe('png');
   });
 });
 
@@ -127,10 +127,10 @@ describe('thumbnailFramesJob', () => {
 
   it('selects spaced frames, scales them small and names them by millisecond timestamp', () => {
     const argv = toArgv(thumbnailFramesJob('/v.mp4', '/t', { intervalSeconds: 2.5, tileWidth: 160, keyframesOnly: true }));
-    expect(valueOf(argv, '-vf')).toBe('select=isnan(prev_selected_t)+gte(t-prev_selected_t\\,2.500),scale=160:-2');
-    expect(valueOf(argv, '-fps_mode')).toBe('passthrough');
-    expect(valueOf(argv, '-enc_time_base')).toBe('1/1000');
-    expect(valueOf(argv, '-frame_pts')).toBe('1');
+    expect(flagValue(argv, '-vf')).toBe('select=isnan(prev_selected_t)+gte(t-prev_selected_t\\,2.500),scale=160:-2');
+    expect(flagValue(argv, '-fps_mode')).toBe('passthrough');
+    expect(flagValue(argv, '-enc_time_base')).toBe('1/1000');
+    expect(flagValue(argv, '-frame_pts')).toBe('1');
     expect(argv.at(-1)).toBe('file:/t/%d.png');
   });
 });
