@@ -1,25 +1,14 @@
 # One image, role by command: `evidence up` (API, ingest, reviewer page), `evidence worker` (background jobs),
-# `evidence migrate`. Sources run through tsx; only the reviewer page is built ahead.
-FROM node:20.20-bookworm-slim AS page
+# `evidence migrate`. The build stage compiles the server (dist/evidence.js and its chunks, source maps),
+# the court export's verify.html and the reviewer page (dist/web); the image runs only that, on Node 24
+# (LTS), with the production packages: no TypeScript sources, no tsx, no esbuild.
+FROM node:24-bookworm-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
 COPY tsconfig.json vite.config.ts ./
-COPY api/web ./api/web
-# The page shares the byte formatting of core/bytes.ts (pure, no Node imports).
-COPY core/bytes.ts ./core/bytes.ts
-# ... and calls the API through the typed client generated from its document.
-COPY api/client ./api/client
-RUN npm run build:web
-
-FROM node:20.20-bookworm-slim
-RUN apt-get update \
- && apt-get install -y --no-install-recommends ffmpeg ca-certificates tini \
- && rm -rf /var/lib/apt/lists/*
-WORKDIR /app
-COPY package.json package-lock.json ./
-RUN npm ci --omit=dev --no-audit --no-fund
 COPY bin ./bin
+COPY scripts ./scripts
 COPY core ./core
 COPY schema ./schema
 COPY ingest ./ingest
@@ -28,9 +17,19 @@ COPY dock-agent ./dock-agent
 COPY transcode ./transcode
 COPY export ./export
 COPY cli ./cli
-COPY tsconfig.json ./
-COPY --from=page /app/dist/web ./dist/web
+RUN npm run build
 
+FROM node:24-bookworm-slim
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends ffmpeg ca-certificates tini \
+ && rm -rf /var/lib/apt/lists/*
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm ci --omit=dev --no-audit --no-fund
+COPY bin/evidence.js ./bin/evidence.js
+COPY --from=build /app/dist ./dist
+
+# bin/evidence.js runs dist/evidence.js here: there are no sources, and NODE_ENV=production says so too.
 ENV NODE_ENV=production \
     EVIDENCE_HOME=/var/lib/evidence \
     EVIDENCE_HOST=0.0.0.0 \
