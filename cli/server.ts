@@ -85,6 +85,7 @@ async function servePage(app: HttpServer, root: string): Promise<void> {
     app.log.warn({ root }, 'the reviewer page is not built (npm run build:web); serving the API only');
     return;
   }
+  // biome-ignore lint/nursery/noMisusedPromises: fastify awaits an async plugin (its overloads confuse the rule)
   await app.register(async (page) => {
     publicRoutes(page);
     await page.register(fastifyStatic, {
