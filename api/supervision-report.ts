@@ -1,6 +1,5 @@
 import { once } from 'node:events';
 import { PassThrough, type Readable } from 'node:stream';
-import ExcelJS from 'exceljs';
 import type { Db } from '../schema/database';
 import { supervisionItems, supervisionSummary, type FigureQuery, type Item, type ItemKind, type UnitFigures } from './supervision-data';
 
@@ -107,6 +106,8 @@ function streamed(write: (out: PassThrough) => Promise<void>): Readable {
 
 export function xlsxReport(db: Db, q: FigureQuery): Readable {
   return streamed(async (out) => {
+    // Loaded on the first report, not at start: exceljs alone holds some 28 MB of a server's memory.
+    const { default: ExcelJS } = await import('exceljs');
     const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: out, useSharedStrings: false, useStyles: true });
     for await (const sheet of reportSheets(db, q)) {
       const ws = workbook.addWorksheet(sheet.title);

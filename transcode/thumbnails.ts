@@ -1,6 +1,8 @@
 import { readdir } from 'node:fs/promises';
 import { basename, join } from 'node:path';
-import sharp from 'sharp';
+
+/** sharp (and libvips) load with the first picture, not at start: some 28 MB an idle or API-only process never needs. */
+const loadSharp = async () => (await import('sharp')).default;
 
 export interface Frame {
   path: string;
@@ -41,6 +43,7 @@ export function spriteLayout(
 
 /** Assembles the frames into one WebP sprite; the tile size is the first frame's. */
 export async function buildSprite(frames: Frame[], output: string, maxColumns = 10): Promise<ThumbnailSheet> {
+  const sharp = await loadSharp();
   const first = frames[0];
   if (!first) throw new Error('no thumbnail frames to assemble');
   const { width, height } = await sharp(first.path).metadata();
@@ -69,5 +72,6 @@ export async function buildSprite(frames: Frame[], output: string, maxColumns = 
 }
 
 export async function buildPoster(frame: string, output: string): Promise<void> {
+  const sharp = await loadSharp();
   await sharp(frame).webp({ quality: 80 }).toFile(output);
 }
