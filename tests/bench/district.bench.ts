@@ -30,6 +30,7 @@ import { readDockAgentConfig } from '../../dock-agent/config';
 import { massStorageDriver } from '../../dock-agent/drivers';
 import { Journal } from '../../dock-agent/journal';
 import { plugSimulated, SimulatedVolumeSource, SimulatedWatcher, unplugSimulated } from '../../dock-agent/simulated';
+import { makeSimulatedRecorder } from '../../dock-agent/simulated-recorder';
 import { Spool } from '../../dock-agent/spool';
 import { Station } from '../../dock-agent/station';
 import type { Readable } from 'node:stream';
@@ -49,7 +50,7 @@ const { values: flags } = parseArgs({
     scale: { type: 'string', default: '0.002' },
     store: { type: 'string', default: 'fs' },
     'calibrate-mb': { type: 'string', default: '128' },
-    drain: { type: 'string', default: '180' },
+    drain: { type: 'string', default: '120' },
     'worker-concurrency': { type: 'string', default: '2' },
     port: { type: 'string', default: '18380' },
   },
@@ -94,20 +95,10 @@ class TimedClient extends IngestClient {
   }
 }
 
-/** Small real H.264 clips (moov first), the start of every simulated recording. */
+/** Small real H.264 clips, made like a simulated recorder's footage (moov at the end, as recorders write it). */
 async function makeClips(dir: string): Promise<Buffer[]> {
-  await mkdir(dir, { recursive: true });
-  const clips: Buffer[] = [];
-  for (const [i, seconds] of [4, 6, 8].entries()) {
-    const path = join(dir, `clip${i}.mp4`);
-    await run('ffmpeg', [
-      '-nostdin', '-y', '-v', 'error', '-f', 'lavfi', '-i', `testsrc2=size=640x360:rate=25:duration=${seconds}`,
-      '-f', 'lavfi', '-i', `sine=frequency=${300 + i * 110}:duration=${seconds}`,
-      '-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p', '-c:a', 'aac', '-shortest', '-movflags', '+faststart', path,
-    ]);
-    clips.push(await readFile(path));
-  }
-  return clips;
+  const { files } = await makeSimulatedRecorder(dir, { clips: 3, seconds: 6 });
+  return Promise.all(files.map((f) => readFile(f)));
 }
 
 /** A recording of exactly `size` bytes: the clip, then a `free` box (ignored by players) whose first bytes make it unique. */
@@ -339,9 +330,10 @@ try {
   const cpuSeconds = cpuAfter.seconds - cpuBefore.seconds;
   const runSample: CpuSample = { cpuSeconds, gb: districtBytes / 1e9, recordings: made };
   const split = calibration ? splitCpu(calibration, runSample) : { perGB: cpuSeconds / runSample.gb, perRecording: 0 };
-  console.log(`server CPU                   ${sec(cpuSeconds)} over ${cpuAfter.processes} processes (API, ingest, PostgreSQL, Redis, workers, ffmpeg); ${availableParallelism()} cores, load average before ${loadBefore}`);
+  console.log(`server CPU                   ${sec(cpuSeconds)} over ${cpuAfter.processes} processes (API, ingest, PostgreSQL, Redis, workers, ffmpeg${flags.store === 's3' ? '; not the S3 server' : ''}); ${availableParallelism()} cores, load average before ${loadBefore}`);
   if (calibration) console.log(`  calibration: one ${CALIBRATE_MB} MB recording took ${sec(calibration.cpuSeconds)} → ${split.perGB.toFixed(1)} CPU-s per GB, ${split.perRecording.toFixed(2)} CPU-s per recording`);
   else console.log(`  no calibration (--calibrate-mb 0): all ${split.perGB.toFixed(1)} CPU-s per GB counted as per-GB cost`);
+  if (transcodesLeft > 0) console.log(`  ${transcodesLeft} transcodes were still open after --drain ${DRAIN_S} s: their CPU is missing, so the per-recording cost is low`);
 
   const machine = { cores: availableParallelism(), utilization: 0.7 };
   const costs = { cpuPerGB: split.perGB, cpuPerRecording: split.perRecording, ingestMBps: mbps };
