@@ -106,6 +106,17 @@ export function splitCpu(calibration: CpuSample, run: CpuSample): { perGB: numbe
   return { perGB, perRecording };
 }
 
+/**
+ * The run's CPU as if every transcode had finished: the drain after the last file is (nearly) only
+ * transcoding, so its CPU per finished job prices the jobs still open when the bench stopped waiting.
+ */
+export function withOpenTranscodes(runCpu: number, drain: { cpuSeconds: number; finished: number }, open: number): { cpuSeconds: number; perTranscode: number } {
+  if (open === 0) return { cpuSeconds: runCpu, perTranscode: drain.finished > 0 ? drain.cpuSeconds / drain.finished : Number.NaN };
+  if (drain.finished === 0) return { cpuSeconds: runCpu, perTranscode: Number.NaN };
+  const perTranscode = drain.cpuSeconds / drain.finished;
+  return { cpuSeconds: runCpu + open * perTranscode, perTranscode };
+}
+
 export interface CpuSample {
   cpuSeconds: number;
   gb: number;

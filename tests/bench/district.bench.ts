@@ -35,7 +35,7 @@ import { Spool } from '../../dock-agent/spool';
 import { Station } from '../../dock-agent/station';
 import type { Readable } from 'node:stream';
 import {
-  compareDelivery, deliveryFailed, DISTRICT, machinesFor, percentile, plannedFiles, recorderIdentity, splitCpu,
+  compareDelivery, deliveryFailed, DISTRICT, machinesFor, percentile, plannedFiles, recorderIdentity, splitCpu, withOpenTranscodes,
   type CpuSample, type EvidenceRow, type RecorderFile,
 } from './district-model';
 import { startServer } from './server';
@@ -285,6 +285,7 @@ try {
   const docked = performance.now();
   const ingestSeconds = (docked - started) / 1000;
   const transcodesAtDocked = await transcodesOpen();
+  const cpuAtDocked = await treeCpuSeconds(serverPid);
   await waitForTranscodes(Date.now() + DRAIN_S * 1000);
   const drained = performance.now();
   const transcodesLeft = await transcodesOpen();
@@ -327,13 +328,15 @@ try {
   const growth = [...tablesAfter].map(([name, bytes]) => ({ name, bytes: bytes - (tablesBefore.get(name) ?? 0) })).filter((t) => t.bytes > 0).sort((a, b) => b.bytes - a.bytes).slice(0, 8);
   for (const t of growth) console.log(`  ${t.name.padEnd(26)} ${per100k(t.bytes)} per 100,000 recordings`);
 
-  const cpuSeconds = cpuAfter.seconds - cpuBefore.seconds;
+  const measuredCpu = cpuAfter.seconds - cpuBefore.seconds;
+  const drain = { cpuSeconds: cpuAfter.seconds - cpuAtDocked.seconds, finished: transcodesAtDocked - transcodesLeft };
+  const { cpuSeconds, perTranscode } = withOpenTranscodes(measuredCpu, drain, transcodesLeft);
   const runSample: CpuSample = { cpuSeconds, gb: districtBytes / 1e9, recordings: made };
   const split = calibration ? splitCpu(calibration, runSample) : { perGB: cpuSeconds / runSample.gb, perRecording: 0 };
-  console.log(`server CPU                   ${sec(cpuSeconds)} over ${cpuAfter.processes} processes (API, ingest, PostgreSQL, Redis, workers, ffmpeg${flags.store === 's3' ? '; not the S3 server' : ''}); ${availableParallelism()} cores, load average before ${loadBefore}`);
+  console.log(`server CPU                   ${sec(measuredCpu)} over ${cpuAfter.processes} processes (API, ingest, PostgreSQL, Redis, workers, ffmpeg${flags.store === 's3' ? '; not the S3 server' : ''}); ${availableParallelism()} cores, load average before ${loadBefore}`);
   if (calibration) console.log(`  calibration: one ${CALIBRATE_MB} MB recording took ${sec(calibration.cpuSeconds)} → ${split.perGB.toFixed(1)} CPU-s per GB, ${split.perRecording.toFixed(2)} CPU-s per recording`);
   else console.log(`  no calibration (--calibrate-mb 0): all ${split.perGB.toFixed(1)} CPU-s per GB counted as per-GB cost`);
-  if (transcodesLeft > 0) console.log(`  ${transcodesLeft} transcodes were still open after --drain ${DRAIN_S} s: their CPU is missing, so the per-recording cost is low`);
+  console.log(`  transcode ${perTranscode.toFixed(2)} CPU-s per job (the drain: ${sec(drain.cpuSeconds)} for ${drain.finished} jobs)${transcodesLeft > 0 ? `; the ${transcodesLeft} jobs still open after --drain ${DRAIN_S} s are priced at that: ${sec(cpuSeconds)} in all` : ''}`);
 
   const machine = { cores: availableParallelism(), utilization: 0.7 };
   const costs = { cpuPerGB: split.perGB, cpuPerRecording: split.perRecording, ingestMBps: mbps };

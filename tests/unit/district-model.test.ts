@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseRecorderName } from '../../dock-agent/names';
 import {
-  compareDelivery, deliveryFailed, DISTRICT, machinesFor, percentile, plannedFiles, recorderIdentity, splitCpu,
+  compareDelivery, deliveryFailed, DISTRICT, machinesFor, percentile, plannedFiles, recorderIdentity, splitCpu, withOpenTranscodes,
   type EvidenceRow, type RecorderFile,
 } from '../bench/district-model';
 
@@ -83,6 +83,16 @@ describe('splitCpu: per GB and per recording from a calibration and a run', () =
   });
   it('two runs of the same shape cannot be split', () => {
     expect(splitCpu({ cpuSeconds: 1, gb: 1, recordings: 10 }, { cpuSeconds: 2, gb: 2, recordings: 20 }).perGB).toBeNaN();
+  });
+});
+
+describe('withOpenTranscodes: jobs still open are priced at the drain\'s CPU per finished job', () => {
+  it.each([
+    { run: 100, drain: { cpuSeconds: 20, finished: 10 }, open: 0, cpu: 100, per: 2 },
+    { run: 100, drain: { cpuSeconds: 20, finished: 10 }, open: 50, cpu: 200, per: 2 },
+    { run: 100, drain: { cpuSeconds: 5, finished: 0 }, open: 50, cpu: 100, per: Number.NaN },
+  ])('$open open after $drain.finished finished', ({ run, drain, open, cpu, per }) => {
+    expect(withOpenTranscodes(run, drain, open)).toEqual({ cpuSeconds: cpu, perTranscode: per });
   });
 });
 
