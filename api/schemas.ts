@@ -49,30 +49,32 @@ export function nulAt(value: unknown, path: string): string | null {
 /** Opaque keyset cursors: the last row's sort key, base64url. */
 export const Cursor = Type.String({ pattern: '^[A-Za-z0-9_-]{1,200}$' });
 
-const CURSOR_TEXT = new RegExp(`^(\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}\\.\\d{3}Z)\\|(${UUID_TEXT})$`);
+// Milliseconds as JavaScript dates have them, or microseconds as PostgreSQL keeps them (the evidence search).
+const CURSOR_TEXT = new RegExp(`^(\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}\\.\\d{3})(\\d{3})?Z\\|(${UUID_TEXT})$`);
 
-export function encodeCursor(at: Date, id: string): string {
-  return Buffer.from(`${at.toISOString()}|${id}`).toString('base64url');
+/** `at` is a Date, or the database's own ISO text of a timestamp when milliseconds would merge rows. */
+export function encodeCursor(at: Date | string, id: string): string {
+  return Buffer.from(`${typeof at === 'string' ? at : at.toISOString()}|${id}`).toString('base64url');
 }
 
 /** A keyset page: the first `limit` rows (one more was fetched to learn whether more follow) and the cursor after them. */
-export function keysetPage<R extends { id: string }>(rows: R[], limit: number, sortKey: (row: R) => Date): { page: R[]; nextCursor: string | null } {
+export function keysetPage<R extends { id: string }>(rows: R[], limit: number, sortKey: (row: R) => Date | string): { page: R[]; nextCursor: string | null } {
   const page = rows.slice(0, limit);
   const last = page[page.length - 1];
   return { page, nextCursor: rows.length > limit && last ? encodeCursor(sortKey(last), last.id) : null };
 }
 
-/** The sort key of a cursor this server gave out; null for anything else. */
-export function decodeCursor(cursor: string): { at: Date; id: string } | null {
+/** The sort key of a cursor this server gave out (`exact`: as written, to the microsecond if it was); null for anything else. */
+export function decodeCursor(cursor: string): { at: Date; exact: string; id: string } | null {
   const match = CURSOR_TEXT.exec(Buffer.from(cursor, 'base64url').toString());
   if (!match) return null;
-  const at = new Date(match[1]!);
+  const at = new Date(`${match[1]}Z`);
   // Only the exact form the server wrote: no rolled-over dates (Feb 30 is not Mar 2).
-  return !Number.isNaN(at.getTime()) && at.toISOString() === match[1] ? { at, id: match[2]! } : null;
+  return !Number.isNaN(at.getTime()) && at.toISOString() === `${match[1]}Z` ? { at, exact: `${match[1]}${match[2] ?? ''}Z`, id: match[3]! } : null;
 }
 
 /** The cursor's sort key, or a 400 naming the parameter. */
-export function cursorAfter(cursor: string): { at: Date; id: string } {
+export function cursorAfter(cursor: string): { at: Date; exact: string; id: string } {
   const after = decodeCursor(cursor);
   if (!after) throw new Problem(400, 'Bad Request', 'the cursor is not one this server gave out');
   return after;

@@ -38,6 +38,23 @@ export function visibleEvidence(db: Db, p: Principal): SelectQueryBuilder<Databa
   return db.selectFrom('evidence').where(evidenceFilter(p));
 }
 
+/** A query of evidence refined to one page: filters, keyset, order and limit. */
+export type EvidencePage = (query: SelectQueryBuilder<Database, 'evidence', {}>) => SelectQueryBuilder<Database, 'evidence', {}>;
+
+/**
+ * One page of the caller's evidence. A handler's scope (own recordings or linked to a case they
+ * handle) is a union of its two parts, each paged on its own index, then paged once more: under one
+ * OR the planner can only walk every recording newest first and test each.
+ */
+export function searchableEvidence(db: Db, p: Principal, page: EvidencePage): SelectQueryBuilder<Database, 'evidence', {}> {
+  const scope = evidenceScope(p);
+  if (scope.kind !== 'handler') return page(visibleEvidence(db, p));
+  const linked = db.selectFrom('case_evidence as ce').innerJoin('case_handlers as ch', 'ch.case_id', 'ce.case_id').select('ce.evidence_id').where('ch.user_id', '=', scope.userId);
+  const parts = [db.selectFrom('evidence').where('evidence.id', 'in', linked), ...(scope.officerNo ? [db.selectFrom('evidence').where('evidence.officer_no', '=', scope.officerNo)] : [])];
+  const ids = parts.map((part) => db.selectFrom(page(part).select('evidence.id').as('part')).select('part.id')).reduce((all, part) => all.unionAll(part));
+  return page(db.selectFrom('evidence').where('evidence.id', 'in', ids));
+}
+
 export const loadEvidence = (db: Db, p: Principal, id: string) => found(visibleEvidence(db, p).selectAll('evidence').where('evidence.id', '=', id).executeTakeFirst(), `evidence ${id}`);
 
 export function caseFilter(p: Principal) {

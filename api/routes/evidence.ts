@@ -6,13 +6,13 @@ import type { HttpServer } from '../../core/http';
 import type { ObjectStore } from '../../core/store/port';
 import type { Db } from '../../schema/database';
 import { PLAYBACK_STATES, type Database, type DerivativeRow, type EvidenceRow } from '../../schema/db';
-import type { Transaction } from 'kysely';
+import { sql, type SqlBool, type Transaction } from 'kysely';
 import type { Principal } from '../../core/principal';
 import { timestampOf } from '../../core/timestamp/batcher';
 import { derivativeWithFixity, fixityOfEvidence, fixityVerdict, recordFixity, verifiedOk } from '../../core/fixity';
 import { permits } from '../access';
 import { auditedChange, recordedClient, startsViewing } from '../audit';
-import { loadEvidence, scopeRedactor, visibleCases, visibleEvidence } from '../scoped';
+import { loadEvidence, scopeRedactor, searchableEvidence, visibleCases } from '../scoped';
 import { BoundedInt, Bytes, Cursor, DateTime, IdParams, Limit, Nullable, StringEnum, Text, Uuid, cursorAfter, errors, keysetPage, problemResponse } from '../schemas';
 import { sendObject } from '../send-object';
 import { disposalRecord, refuseDisposed } from '../../core/disposal';
@@ -229,6 +229,33 @@ const SearchQuery = Type.Object({
   state: Type.Optional(StringEnum(PLAYBACK_STATES)),
 });
 
+/**
+ * The search as the route runs it: the filters and the keyset (received_at, id), at the database's
+ * full precision (microseconds: the cursor carries them), applied to each part of the caller's scope.
+ */
+export function searchQuery(db: Db, p: Principal, q: Static<typeof SearchQuery>) {
+  const after = q.cursor ? cursorAfter(q.cursor) : undefined;
+  return searchableEvidence(db, p, (query) => {
+    if (q.officerNo) query = query.where('evidence.officer_no', '=', q.officerNo);
+    if (q.deviceSerial) query = query.where('evidence.device_serial', '=', q.deviceSerial);
+    if (q.unitId) query = query.where('evidence.unit_id', '=', q.unitId);
+    if (q.from) query = query.where('evidence.recorded_at', '>=', new Date(q.from));
+    if (q.to) query = query.where('evidence.recorded_at', '<', new Date(q.to));
+    if (q.important !== undefined) query = query.where('evidence.important', '=', q.important);
+    if (q.state) query = query.where('evidence.playback_state', '=', q.state);
+    if (q.caseId) {
+      // Only a case the caller may see: the filter must not confirm links to other cases.
+      const caseIds = visibleCases(db, p).select('cases.id').where('cases.id', '=', q.caseId);
+      query = query.where((eb) => eb.exists(eb.selectFrom('case_evidence').select(eb.lit(1).as('one')).whereRef('case_evidence.evidence_id', '=', 'evidence.id').where('case_evidence.case_id', 'in', caseIds)));
+    }
+    // The plain bound lets an index on (…, received_at) start at the cursor; the row comparison settles ties.
+    if (after) query = query.where(sql<SqlBool>`evidence.received_at <= ${after.exact}::timestamptz and (evidence.received_at, evidence.id) < (${after.exact}::timestamptz, ${after.id}::uuid)`);
+    return query.orderBy('evidence.received_at', 'desc').orderBy('evidence.id', 'desc').limit(q.limit + 1);
+  })
+    .selectAll('evidence')
+    .select(sql<string>`to_char(evidence.received_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`.as('cursor_at'));
+}
+
 export function evidenceRoutes(deps: { db: Db; store: ObjectStore; now: () => Date }) {
   const { db, store, now } = deps;
 
@@ -242,25 +269,8 @@ export function evidenceRoutes(deps: { db: Db; store: ObjectStore; now: () => Da
       },
     }, async (request) => {
       const q = request.query;
-      let query = visibleEvidence(db, request.principal!).selectAll('evidence').orderBy('evidence.received_at', 'desc').orderBy('evidence.id', 'desc').limit(q.limit + 1);
-      if (q.officerNo) query = query.where('evidence.officer_no', '=', q.officerNo);
-      if (q.deviceSerial) query = query.where('evidence.device_serial', '=', q.deviceSerial);
-      if (q.unitId) query = query.where('evidence.unit_id', '=', q.unitId);
-      if (q.from) query = query.where('evidence.recorded_at', '>=', new Date(q.from));
-      if (q.to) query = query.where('evidence.recorded_at', '<', new Date(q.to));
-      if (q.important !== undefined) query = query.where('evidence.important', '=', q.important);
-      if (q.state) query = query.where('evidence.playback_state', '=', q.state);
-      if (q.caseId) {
-        // Only a case the caller may see: the filter must not confirm links to other cases.
-        const caseIds = visibleCases(db, request.principal!).select('cases.id').where('cases.id', '=', q.caseId);
-        query = query.where((eb) => eb.exists(eb.selectFrom('case_evidence').select(eb.lit(1).as('one')).whereRef('case_evidence.evidence_id', '=', 'evidence.id').where('case_evidence.case_id', 'in', caseIds)));
-      }
-      if (q.cursor) {
-        const after = cursorAfter(q.cursor);
-        query = query.where((eb) => eb.or([eb('evidence.received_at', '<', after.at), eb.and([eb('evidence.received_at', '=', after.at), eb('evidence.id', '<', after.id)])]));
-      }
       request.auditDetails = { filters: { ...q, limit: undefined, cursor: undefined } };
-      const { page, nextCursor } = keysetPage(await query.execute(), q.limit, (r) => r.received_at);
+      const { page, nextCursor } = keysetPage(await searchQuery(db, request.principal!, q).execute(), q.limit, (r) => r.cursor_at);
       return { items: page.map(toEvidenceItem), nextCursor };
     });
 
