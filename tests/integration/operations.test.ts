@@ -1,5 +1,8 @@
 import { randomBytes, randomUUID } from 'node:crypto';
+import { execFile } from 'node:child_process';
 import { request } from 'node:http';
+import { promisify } from 'node:util';
+import pg from 'pg';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,6 +16,7 @@ import { digests, dockCalls } from '../support/dock-calls';
 import { startEvidence } from '../support/evidence-process';
 import { freePort } from '../support/free-port';
 import { bearer, usePlatform } from '../support/platform';
+import { useWorld } from '../support/seed';
 
 const redis = new Redis(inject('redisUrl'), { lazyConnect: true, maxRetriesPerRequest: 1 });
 afterAll(() => redis.disconnect());
@@ -28,6 +32,9 @@ const p = usePlatform({
     queueDepths: async () => ({ outbox: { transcode: 3 }, jobs: [{ kind: 'transcode', state: 'waiting', count: 2 }] }),
   },
 });
+
+const w = useWorld(p);
+const run = promisify(execFile);
 
 const get = (url: string, headers: Record<string, string> = {}) => p.app.inject({ url, headers });
 
@@ -85,6 +92,9 @@ describe('metrics', () => {
   });
 
   it('counts ingested bytes and files, verify latency, HTTP latency by route pattern, queue depths and process metrics', async () => {
+    const scrape = async () => (await get('/metrics', bearer(METRICS_TOKEN))).body;
+    const valueIn = (text: string, series: string) => Number(new RegExp(`^${series.replace(/[{}"/:.]/g, '\\$&')} (\\S+)$`, 'm').exec(text)?.[1] ?? 0);
+    const before = await scrape();
     const bytes = randomBytes(50_000);
     const dock = dockCalls(p.app, p.stationToken, 'ST-METRICS');
     const upload = (await dock.announce('DSJMETRIC1', 'DCIM/a.mp4', bytes.length)).json();
@@ -92,11 +102,12 @@ describe('metrics', () => {
     expect((await dock.complete(upload.uploadId, bytes)).statusCode).toBe(200);
     const ids = [randomUUID(), randomUUID()];
     for (const id of ids) await get(`/api/evidence/${id}`, bearer(p.adminToken));
-    const text = (await get('/metrics', bearer(METRICS_TOKEN))).body;
-    const value = (series: string) => Number(new RegExp(`^${series.replace(/[{}"/:.]/g, '\\$&')} (\\S+)$`, 'm').exec(text)?.[1]);
-    expect(value('evidence_ingest_bytes_total')).toBe(bytes.length);
-    expect(value('evidence_ingest_files_total')).toBe(1);
-    expect(value('evidence_verify_seconds_count')).toBe(1);
+    const text = await scrape();
+    const value = (series: string) => valueIn(text, series);
+    const added = (series: string) => value(series) - valueIn(before, series);
+    expect(added('evidence_ingest_bytes_total')).toBe(bytes.length);
+    expect(added('evidence_ingest_files_total')).toBe(1);
+    expect(added('evidence_verify_seconds_count')).toBe(1);
     expect(value('evidence_http_request_duration_seconds_count{method="GET",route="/api/evidence/:id",status="404"}')).toBe(2);
     for (const id of ids) expect(text).not.toContain(id);
     expect(value('evidence_outbox_pending{kind="transcode"}')).toBe(3);
@@ -219,5 +230,27 @@ describe('graceful shutdown of evidence up', () => {
       await database.drop();
       await rm(home, { recursive: true, force: true });
     }
+  }, 120_000);
+});
+
+describe('restore drill (docs/operations.md)', () => {
+  it('a pg_dump of a seeded platform restored into a fresh database passes evidence audit verify (scripts/restore-drill.sh)', async (ctx) => {
+    const major = async (url: string) => {
+      const c = new pg.Client({ connectionString: url });
+      await c.connect();
+      try {
+        return Math.floor(Number((await c.query('show server_version_num')).rows[0].server_version_num) / 10000);
+      } finally {
+        await c.end();
+      }
+    };
+    const tools = Number(/(\d+)\./.exec((await run('pg_dump', ['--version'])).stdout)?.[1]);
+    const server = await major(p.databaseUrl);
+    if (tools < server) return ctx.skip(`pg_dump ${tools} cannot dump a PostgreSQL ${server} server: install the client tools of the server's version`);
+    expect(w.evidence.a).toBeTruthy();
+    const drill = await run('scripts/restore-drill.sh', [p.databaseUrl, inject('pgUrl'), p.dir], { cwd: join(import.meta.dirname, '../..') }).catch((e: { stdout: string; stderr: string; code: number }) => e);
+    expect(drill.stdout, drill.stderr).toMatch(/^audit: OK, [1-9]\d* rows/m);
+    expect(drill.stdout).toMatch(/^custody: OK, [1-9]\d* rows/m);
+    expect(drill.stdout).toMatch(/^cross-check: OK/m);
   }, 120_000);
 });
