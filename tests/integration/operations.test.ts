@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { requestId } from '../../core/client-address';
+import { enqueue, redisConnection, startDispatcher } from '../../core/jobs';
 import { metricsAccess, routeLabel } from '../../core/metrics';
 import { createToken } from '../../core/tokens';
 import { createTestDatabase } from '../support/db';
@@ -23,7 +24,9 @@ afterAll(() => redis.disconnect());
 let redisDown = false;
 let free = 10 * 1024 ** 3;
 const METRICS_TOKEN = 'metrics-secret-for-tests';
+// No export jobs of the platform's own: the dispatcher test below takes the outbox's export rows.
 const p = usePlatform({
+  exportJobs: false,
   server: {
     redisPing: () => (redisDown ? Promise.reject(new Error('connect ECONNREFUSED 10.1.2.3:6379 password=hunter2')) : redis.ping()),
     freeSpace: async () => free,
@@ -231,6 +234,44 @@ describe('graceful shutdown of evidence up', () => {
       await rm(home, { recursive: true, force: true });
     }
   }, 120_000);
+});
+
+describe('graceful stop of the job dispatcher', () => {
+  it('lets a running job finish, and takes no new one, before stop() resolves', async () => {
+    const connection = redisConnection(inject('redisUrl'));
+    const ran: string[] = [];
+    let started!: () => void;
+    const running = new Promise<void>((resolve) => (started = resolve));
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const quiet = { info() {}, warn() {} };
+    const stop = startDispatcher({ db: p.db, log: quiet, redis: connection, prefix: `ops-${randomUUID()}`, pollMs: 20 }, ['export'], {
+      export: {
+        concurrency: 1,
+        lockSeconds: 30,
+        run: async ({ exportId }) => {
+          started();
+          await held;
+          ran.push(exportId);
+        },
+      },
+    });
+    try {
+      await enqueue(p.ownerDb, 'export', { exportId: 'first', evidenceIds: [] });
+      await running;
+      await enqueue(p.ownerDb, 'export', { exportId: 'second', evidenceIds: [] });
+      let stopped = false;
+      const stopping = stop().then(() => (stopped = true));
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect(stopped).toBe(false);
+      release();
+      await stopping;
+      expect(ran).toEqual(['first']);
+    } finally {
+      release();
+      connection.disconnect();
+    }
+  });
 });
 
 describe('restore drill (docs/operations.md)', () => {
