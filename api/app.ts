@@ -45,6 +45,8 @@ export interface ApiDeps {
   stagingMinFreeBytes: number;
   /** Readiness probes of the services beyond the database and store (Redis, when this process uses it). */
   probes?: { redis?: () => Promise<unknown> };
+  /** Told of each object a fixity pass started through the API finds altered or missing (the metrics). */
+  onFixityFailure?: (state: 'altered' | 'missing') => void;
   /** The platform key that signs court export manifests. */
   signingKey: SigningKey;
   /** Read rate of fixity passes started through the API (bytes/s, 0 no limit). */
@@ -164,7 +166,7 @@ export function apiRoutes(deps: ApiDeps) {
     await app.register(adminRoutes(deps));
     await app.register(webhookRoutes({ db: deps.db, allowPrivate: deps.webhookAllowPrivate }));
     await app.register(eventRoutes({ db: deps.db }));
-    await app.register(fixityRoutes({ db: deps.db, store: deps.store, now: deps.now, bytesPerSecond: deps.fixityBytesPerSecond, objectLockHorizonDays: deps.objectLockHorizonDays }));
+    await app.register(fixityRoutes({ db: deps.db, store: deps.store, now: deps.now, bytesPerSecond: deps.fixityBytesPerSecond, objectLockHorizonDays: deps.objectLockHorizonDays, onFailure: deps.onFixityFailure }));
     await app.register(storageRoutes(deps));
     await app.register(retentionRoutes(deps));
     await app.register(reviewRoutes(deps));

@@ -87,6 +87,7 @@ export async function buildServer(deps: ServerDeps, options: FastifyServerOption
       staging,
       stagingMinFreeBytes: deps.ingest.stagingMinFreeBytes,
       probes: deps.redisPing ? { redis: deps.redisPing } : {},
+      onFixityFailure: (state) => metrics.fixityFailures.inc({ state }),
       signingKey: deps.signingKey,
       fixityBytesPerSecond: deps.fixityBytesPerSecond ?? 20_000_000,
       objectLockHorizonDays: deps.objectLockHorizonDays,

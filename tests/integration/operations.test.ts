@@ -3,7 +3,7 @@ import { execFile } from 'node:child_process';
 import { request } from 'node:http';
 import { promisify } from 'node:util';
 import pg from 'pg';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
@@ -294,4 +294,18 @@ describe('restore drill (docs/operations.md)', () => {
     expect(drill.stdout).toMatch(/^custody: OK, [1-9]\d* rows/m);
     expect(drill.stdout).toMatch(/^cross-check: OK/m);
   }, 120_000);
+});
+
+describe('fixity failures metric', () => {
+  it('counts an altered original found by a fixity pass started through the API', async () => {
+    const key = (await p.db.selectFrom('evidence').select('storage_key').where('id', '=', w.evidence.a).executeTakeFirstOrThrow()).storage_key;
+    const path = join(p.dir, 'objects', key);
+    const bytes = await readFile(path);
+    bytes[0] = bytes[0]! ^ 0xff;
+    await writeFile(path, bytes);
+    expect((await p.app.inject({ method: 'POST', url: '/api/fixity/runs', headers: bearer(w.tokens.auditor) })).statusCode).toBe(202);
+    while ((await get('/api/fixity', bearer(w.tokens.auditor))).json().lastRun?.state !== 'finished') await new Promise((resolve) => setTimeout(resolve, 100));
+    const text = (await get('/metrics', bearer(METRICS_TOKEN))).body;
+    expect(text).toMatch(/^evidence_fixity_failures_total\{state="altered"\} 1$/m);
+  });
 });
