@@ -160,9 +160,8 @@ describe('request ids', () => {
 
 /** A PATCH whose body is sent in two halves: the second only when `rest()` is called. */
 function slowChunk(url: string, token: string, bytes: Buffer, requestIdHeader: string) {
-  let answer!: Promise<{ status: number; body: string; id: string | undefined }>;
   const req = request(url, { method: 'PATCH', headers: { ...bearer(token), 'content-type': 'application/offset+octet-stream', 'upload-offset': '0', 'content-length': String(bytes.length), 'x-request-id': requestIdHeader } });
-  answer = new Promise((resolve, reject) => {
+  const answer = new Promise<{ status: number; body: string; id: string | undefined }>((resolve, reject) => {
     req.on('response', (res) => {
       let body = '';
       res.on('data', (d: Buffer) => (body += d.toString()));
