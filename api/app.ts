@@ -4,7 +4,7 @@ import swaggerUi from '@fastify/swagger-ui';
 import { sql } from 'kysely';
 import { Type } from 'typebox';
 import { wholeMebibytes } from '../core/bytes';
-import { Problem } from '../core/errors';
+import { Problem, ProblemBody } from '../core/errors';
 import { PUBLIC, publicRoutes, type HttpServer } from '../core/http';
 import type { ObjectStore } from '../core/store/port';
 import type { Db } from '../schema/database';
@@ -41,8 +41,12 @@ export interface ApiDeps {
   secureCookies: boolean;
   /** The ingest's staging: live offload progress, and its free space for health. */
   staging: Pick<Staging, 'bytes' | 'freeSpace'>;
-  /** Health reports degraded while staging has less free space than this. */
+  /** Readiness fails while staging has less free space than this. */
   stagingMinFreeBytes: number;
+  /** Readiness probes of the services beyond the database and store (Redis, when this process uses it). */
+  probes?: { redis?: () => Promise<unknown> };
+  /** Told of each object a fixity pass started through the API finds altered or missing (the metrics). */
+  onFixityFailure?: (state: 'altered' | 'missing') => void;
   /** The platform key that signs court export manifests. */
   signingKey: SigningKey;
   /** Read rate of fixity passes started through the API (bytes/s, 0 no limit). */
@@ -63,6 +67,36 @@ export function degradedReasons(facts: { stagingFreeBytes: number; stagingMinFre
     reasons.push(`staging space low: ${wholeMebibytes(facts.stagingFreeBytes)} MB free, below the floor of ${wholeMebibytes(facts.stagingMinFreeBytes)} MB; uploads may be refused with 507`);
   }
   return reasons;
+}
+
+/** Each readiness check's limit: a load balancer polls often and must get an answer fast. */
+const READY_TIMEOUT_MS = 2000;
+
+/** A failed readiness check whose message is safe to show (others are summarized, never echoed). */
+export class NotReady extends Error {}
+
+export interface CheckResult {
+  ok: boolean;
+  ms: number;
+  detail?: string;
+}
+
+/** Runs one probe with a timeout; what failed is said in words that leak no address or secret. */
+export async function runCheck(probe: () => Promise<unknown>, timeoutMs: number, onError: (error: unknown) => void): Promise<CheckResult> {
+  const began = performance.now();
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new NotReady(`no answer within ${timeoutMs} ms`)), timeoutMs);
+  });
+  try {
+    await Promise.race([probe(), timeout]);
+    return { ok: true, ms: Math.round(performance.now() - began) };
+  } catch (error) {
+    onError(error);
+    return { ok: false, ms: Math.round(performance.now() - began), detail: error instanceof NotReady ? error.message : 'unreachable or refused; see the server log' };
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 /** Plugins that must sit at the server's root (documentation covers every route). */
@@ -88,13 +122,38 @@ export function apiRoutes(deps: ApiDeps) {
     app.get('/health', {
       config: { action: PUBLIC },
       schema: {
-        summary: 'Platform health', description: 'Whether the platform can serve: the database answers, and why it is degraded if it is (e.g. staging space low). No authentication.', tags: ['system'], operationId: 'getHealth', security: [],
-        response: { 200: Type.Object({ status: Type.Union([Type.Literal('ok'), Type.Literal('degraded')]), database: Type.Boolean(), reasons: Type.Array(Type.String()) }) },
+        summary: 'Liveness', description: 'The process answers: for a liveness probe (restart it when this fails). Checks no dependency; readiness is GET /api/ready. No authentication.', tags: ['system'], operationId: 'getHealth', security: [],
+        response: { 200: Type.Object({ status: Type.Literal('ok') }) },
       },
-    }, async () => {
-      await sql`select 1`.execute(deps.db);
-      const reasons = degradedReasons({ stagingFreeBytes: await deps.staging.freeSpace(), stagingMinFreeBytes: deps.stagingMinFreeBytes });
-      return { status: reasons.length > 0 ? ('degraded' as const) : ('ok' as const), database: true, reasons };
+    }, async () => ({ status: 'ok' as const }));
+    const checkResult = Type.Object({ ok: Type.Boolean(), ms: Type.Integer({ description: 'How long the check took' }), detail: Type.Optional(Type.String({ description: 'Why it failed (no addresses, no secrets)' })) });
+    const checks = Type.Record(Type.String(), checkResult, { description: 'database, redis (when used), store, staging' });
+    app.get('/ready', {
+      config: { action: PUBLIC },
+      schema: {
+        summary: 'Readiness', description: `Whether this replica can serve: PostgreSQL, Redis, the object store and free staging space, each checked with a ${READY_TIMEOUT_MS} ms timeout. 200 when all pass, 503 naming the failed check. For load balancers and orchestrators. No authentication.`, tags: ['system'], operationId: 'getReadiness', security: [],
+        response: {
+          200: Type.Object({ status: Type.Literal('ready'), checks }),
+          503: Type.Object({ ...ProblemBody.properties, checks }, { additionalProperties: true, description: '未就绪 Not ready: the detail names the failed checks; `checks` has each result. Take this replica out of the load balancer until it answers 200.' }),
+        },
+      },
+    }, async (request, reply) => {
+      const probes: Record<string, () => Promise<unknown>> = {
+        database: () => sql`select 1`.execute(deps.db),
+        ...(deps.probes?.redis ? { redis: deps.probes.redis } : {}),
+        // A key that never exists: any answer (null) means the store is reachable and lets us in.
+        store: () => deps.store.stat('readiness-probe/absent'),
+        staging: async () => {
+          const [reason] = degradedReasons({ stagingFreeBytes: await deps.staging.freeSpace(), stagingMinFreeBytes: deps.stagingMinFreeBytes });
+          if (reason) throw new NotReady(reason);
+        },
+      };
+      const entries = await Promise.all(Object.entries(probes).map(async ([name, probe]) => [name, await runCheck(probe, READY_TIMEOUT_MS, (err) => request.log.warn({ check: name, err: String(err) }, 'readiness check failed'))] as const));
+      const results = Object.fromEntries(entries);
+      const failed = entries.filter(([, c]) => !c.ok).map(([name]) => name);
+      reply.header('cache-control', 'no-store');
+      if (failed.length > 0) throw new Problem(503, 'Service Unavailable', `not ready: ${failed.join(', ')}`, { checks: results, retryable: true });
+      return { status: 'ready' as const, checks: results };
     });
     app.get('/openapi.json', { config: { action: PUBLIC }, schema: { hide: true } }, async () => app.swagger());
     await app.register(authRoutes(deps));
@@ -108,7 +167,7 @@ export function apiRoutes(deps: ApiDeps) {
     await app.register(adminRoutes(deps));
     await app.register(webhookRoutes({ db: deps.db, allowPrivate: deps.webhookAllowPrivate }));
     await app.register(eventRoutes({ db: deps.db }));
-    await app.register(fixityRoutes({ db: deps.db, store: deps.store, now: deps.now, bytesPerSecond: deps.fixityBytesPerSecond, objectLockHorizonDays: deps.objectLockHorizonDays }));
+    await app.register(fixityRoutes({ db: deps.db, store: deps.store, now: deps.now, bytesPerSecond: deps.fixityBytesPerSecond, objectLockHorizonDays: deps.objectLockHorizonDays, onFailure: deps.onFixityFailure }));
     await app.register(storageRoutes(deps));
     await app.register(retentionRoutes(deps));
     await app.register(reviewRoutes(deps));

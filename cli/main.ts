@@ -48,7 +48,7 @@ program
     const config = readConfig();
     const { url, close } = await serve(config, config.logLevel);
     console.log(`evidence platform listening on ${url}`);
-    onShutdown(close);
+    onShutdown(close, config.shutdownGraceMs);
   });
 
 program
@@ -70,7 +70,7 @@ program
     onShutdown(async () => {
       await stopJobs();
       await runtime.close();
-    });
+    }, config.shutdownGraceMs);
   });
 
 program
@@ -259,11 +259,11 @@ program
       return finish();
     }
     console.log(`\nServing on ${url} (admin token: ${adminToken}). Try:\n  curl -H "Authorization: Bearer ${adminToken}" ${url}/api/evidence\nCtrl-C stops.`);
-    onShutdown(close);
+    onShutdown(close, config.shutdownGraceMs);
   });
 
 async function serve(config: Readonly<Config>, logLevel: string) {
-  const { startRuntime, ensureAdminToken, buildServer, startJobs, loadOrCreateSigningKey, JOB_KINDS } = await platform();
+  const { startRuntime, ensureAdminToken, buildServer, startJobs, loadOrCreateSigningKey, JOB_KINDS, queueDepthReader, Registry } = await platform();
   const runtime = await startRuntime(config);
   const admin = await ensureAdminToken(runtime.db, config).catch(async (error: unknown) => {
     await runtime.close();
@@ -271,6 +271,7 @@ async function serve(config: Readonly<Config>, logLevel: string) {
   });
   if (admin.generated) console.log(`generated the platform-admin token (kept in ${join(config.home, 'admin-token')}): ${admin.token}`);
   const signingKey = await loadOrCreateSigningKey(join(config.home, 'keys'));
+  const depths = queueDepthReader(runtime.db, runtime.redis, config.queuePrefix);
   const app = await buildServer(
     {
       db: runtime.db,
@@ -287,20 +288,29 @@ async function serve(config: Readonly<Config>, logLevel: string) {
       webhookAllowPrivate: config.webhookAllowPrivate,
       supervision: config.supervision,
       objectLockHorizonDays: config.objectLockHorizonDays,
+      registry: new Registry(),
+      queueDepths: depths.read,
+      metricsToken: config.metricsToken,
+      redisPing: () => runtime.redis.ping(),
     },
     { logger: { level: logLevel } },
   );
   console.log(`court exports are signed with Ed25519 key ${signingKey.fingerprint} and SM2 key ${signingKey.sm2.fingerprint}`);
-  const stopJobs = await startJobs(runtime, config, app.log, JOB_KINDS, app.ingest);
+  const stopJobs = await startJobs(runtime, config, app.log, JOB_KINDS, app.ingest, app.metrics);
   await app.listen({ host: config.host, port: config.port });
   return {
     url: `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${config.port}`,
     adminToken: admin.token,
     db: runtime.db,
+    // Stop taking requests and finish those in flight (an upload chunk completes and is staged),
+    // let running jobs finish, then close the services.
     close: async () => {
+      app.log.info('shutting down: finishing in-flight requests and running jobs');
       await app.close();
       await stopJobs();
+      await depths.close();
       await runtime.close();
+      app.log.info('shut down cleanly');
     },
   };
 }
@@ -373,9 +383,17 @@ function finish(code = process.exitCode ?? 0): never {
   process.exit(code);
 }
 
-function onShutdown(close: () => Promise<void>): void {
+/** On SIGTERM/SIGINT: close (exit 0), or exit 1 when it fails or outlasts the grace period (unfinished jobs run again elsewhere). */
+function onShutdown(close: () => Promise<void>, graceMs: number): void {
   const stop = () => {
-    close().then(() => process.exit(0), () => process.exit(1));
+    setTimeout(() => {
+      console.error(`shutdown took longer than ${graceMs / 1000} s (EVIDENCE_SHUTDOWN_GRACE_SECONDS); exiting with work unfinished`);
+      process.exit(1);
+    }, graceMs).unref();
+    close().then(() => process.exit(0), (error: unknown) => {
+      console.error(`shutdown failed: ${error instanceof Error ? error.message : String(error)}`);
+      process.exit(1);
+    });
   };
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);

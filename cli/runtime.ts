@@ -10,6 +10,7 @@ import { openTimestamping } from '../core/timestamp/client';
 import { timestampTask } from '../core/timestamp/batcher';
 import { checkpointTask } from '../core/checkpoints';
 import { fixityTask } from '../core/fixity';
+import type { Metrics } from '../core/metrics';
 import { housekeepingTask } from '../ingest/housekeeping';
 import { retentionTask } from '../core/disposal';
 import { webhookTask } from '../api/webhook-delivery';
@@ -132,6 +133,7 @@ export async function startJobs(
   log: { info(o: object, m: string): void; warn(o: object, m: string): void },
   kinds: readonly JobKind[],
   ingest?: IngestService,
+  metrics?: Metrics,
 ): Promise<() => Promise<void>> {
   const { db, store } = runtime;
   const { client } = await openTimestamping(config.timestamps);
@@ -145,7 +147,7 @@ export async function startJobs(
     still: stillJob({ db, store, workDir, log }, { concurrency, lockSeconds }),
     timestamps: timestampTask({ db, client, clock: now, log, maxBatch: config.timestamps.batchMax }, { intervalMs: config.timestamps.intervalMs }),
     checkpoints: checkpointTask({ db, store, signingKey, timestamps: client, now, log }, config.checkpointIntervalMs),
-    fixity: fixityTask({ db, store, now, ...config.fixity, objectLockHorizonDays: config.objectLockHorizonDays, log }),
+    fixity: fixityTask({ db, store, now, ...config.fixity, objectLockHorizonDays: config.objectLockHorizonDays, log, onFailure: (state) => metrics?.fixityFailures.inc({ state }) }),
     housekeeping: housekeepingTask(
       ingest ?? new IngestService({ db, store, staging: diskStaging(config.stagingDir), maxFileBytes: config.maxFileBytes, policy: config.ingest, objectLockHorizonDays: config.objectLockHorizonDays, log }),
       HOUSEKEEPING_MS,

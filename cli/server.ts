@@ -1,12 +1,17 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import fastifyStatic from '@fastify/static';
-import type { FastifyServerOptions } from 'fastify';
+import type { FastifyBaseLogger, FastifyServerOptions } from 'fastify';
+import { Registry } from 'prom-client';
 import { apiRoutes, registerApiPlugins } from '../api/app';
 import { declarable, permits, refusal } from '../api/access';
 import { authenticate } from '../api/identity';
-import { createHttpServer, publicRoutes, PUBLIC, type HttpServer } from '../core/http';
+import { bearerToken, createHttpServer, publicRoutes, PUBLIC, type HttpServer } from '../core/http';
+import { trustedProxies } from '../core/client-address';
+import { Problem } from '../core/errors';
+import { createMetrics, metricsAccess, routeLabel, type Metrics, type QueueDepths } from '../core/metrics';
 import type { ObjectStore } from '../core/store/port';
 import { IngestService } from '../ingest/service';
 import { ingestRoutes } from '../ingest/routes';
@@ -43,6 +48,14 @@ export interface ServerDeps {
   supervision?: SupervisionPolicy;
   /** Free bytes on the staging filesystem (tests inject a reading). */
   freeSpace?: (dir: string) => Promise<number>;
+  /** This instance's metrics registry (default: a new one); /metrics serves it. */
+  registry?: Registry;
+  /** Queue depths for /metrics, read at each scrape. */
+  queueDepths?: () => Promise<QueueDepths>;
+  /** EVIDENCE_METRICS_TOKEN: /metrics wants it as a bearer token; unset, /metrics answers loopback peers only. */
+  metricsToken?: string;
+  /** Readiness probe of Redis (GET /api/ready), when this process uses Redis. */
+  redisPing?: () => Promise<unknown>;
 }
 
 const BUILT_PAGE = fileURLToPath(new URL('../dist/web/', import.meta.url));
@@ -51,12 +64,20 @@ const BUILT_PAGE = fileURLToPath(new URL('../dist/web/', import.meta.url));
  * One HTTP server carrying the API (/api) and the dock offload protocol (/ingest/v1). Tests use inject.
  * Its ingest comes with it: the housekeeping task must see the uploads this process is receiving.
  */
-export async function buildServer(deps: ServerDeps, options: FastifyServerOptions = {}): Promise<HttpServer & { ingest: IngestService }> {
+export async function buildServer(deps: ServerDeps, options: FastifyServerOptions = {}): Promise<HttpServer & { ingest: IngestService; metrics: Metrics }> {
   const now = deps.now ?? (() => new Date());
   const app = await createHttpServer({ authenticate: (request) => authenticate(deps.db, request, now()), refusal, declarable }, { trustedProxies: deps.trustedProxies ?? [], hsts: deps.hsts ?? false }, options);
+  const metrics = createMetrics(deps.registry ?? new Registry(), deps.queueDepths);
+  measureRequests(app, metrics);
   await registerApiPlugins(app);
   const staging = diskStaging(deps.stagingDir, deps.freeSpace);
-  const ingest = new IngestService({ ...deps, staging, policy: deps.ingest, log: app.log });
+  const ingest = new IngestService({
+    ...deps,
+    staging,
+    policy: deps.ingest,
+    log: requestScopedLog(app),
+    observe: { received: (bytes) => metrics.ingestBytes.inc(bytes), committed: () => metrics.ingestFiles.inc() },
+  });
   await app.register(
     apiRoutes({
       db: deps.db,
@@ -65,6 +86,8 @@ export async function buildServer(deps: ServerDeps, options: FastifyServerOption
       secureCookies: deps.secureCookies ?? false,
       staging,
       stagingMinFreeBytes: deps.ingest.stagingMinFreeBytes,
+      probes: deps.redisPing ? { redis: deps.redisPing } : {},
+      onFixityFailure: (state) => metrics.fixityFailures.inc({ state }),
       signingKey: deps.signingKey,
       fixityBytesPerSecond: deps.fixityBytesPerSecond ?? 20_000_000,
       objectLockHorizonDays: deps.objectLockHorizonDays,
@@ -75,8 +98,44 @@ export async function buildServer(deps: ServerDeps, options: FastifyServerOption
     { prefix: '/api' },
   );
   await app.register(ingestRoutes(ingest, (p) => permits(p, 'ingest.every-dock')), { prefix: '/ingest/v1' });
+  serveMetrics(app, metrics, deps.metricsToken);
   await servePage(app, deps.webRoot ?? BUILT_PAGE);
-  return Object.assign(app, { ingest });
+  return Object.assign(app, { ingest, metrics });
+}
+
+/**
+ * A log whose lines, written while a request is handled, are that request's (they carry its reqId);
+ * elsewhere (housekeeping, the sweep) the server's. The ingest logs through it without knowing requests.
+ */
+function requestScopedLog(app: HttpServer): { info(o: object, m: string): void; warn(o: object, m: string): void } {
+  const current = new AsyncLocalStorage<FastifyBaseLogger>();
+  app.addHook('onRequest', (request, _reply, done) => current.run(request.log, done));
+  const log = () => current.getStore() ?? app.log;
+  return { info: (o, m) => log().info(o, m), warn: (o, m) => log().warn(o, m) };
+}
+
+/** HTTP latency by route pattern; the dock's complete call is also the verify latency. */
+function measureRequests(app: HttpServer, metrics: Metrics): void {
+  app.addHook('onResponse', async (request, reply) => {
+    const route = routeLabel(request.routeOptions.url, request.is404);
+    const seconds = reply.elapsedTime / 1000;
+    metrics.httpSeconds.observe({ method: request.method, route, status: String(reply.statusCode) }, seconds);
+    if (route === COMPLETE_ROUTE && reply.statusCode === 200) metrics.verifySeconds.observe(seconds);
+  });
+}
+const COMPLETE_ROUTE = '/ingest/v1/uploads/:id/complete';
+
+const isLoopback = trustedProxies(['loopback']);
+
+/** Prometheus text at /metrics, for the configured token or, without one, loopback peers only (docs/operations.md). */
+function serveMetrics(app: HttpServer, metrics: Metrics, token: string | undefined): void {
+  app.get('/metrics', { config: { action: PUBLIC }, schema: { hide: true } }, async (request, reply) => {
+    const access = metricsAccess({ token, bearer: bearerToken(request), peerIsLoopback: isLoopback(request.socket.remoteAddress ?? '') });
+    if (access === 'unauthorized') throw new Problem(401, 'Unauthorized', 'send the metrics token (EVIDENCE_METRICS_TOKEN) as a bearer token');
+    if (access === 'forbidden') throw new Problem(403, 'Forbidden', 'metrics are served to loopback peers only unless EVIDENCE_METRICS_TOKEN is set');
+    reply.header('cache-control', 'no-store').type(metrics.registry.contentType);
+    return metrics.registry.metrics();
+  });
 }
 
 /** The reviewer page: its files, and index.html for its own routes (/evidence/…); unknown API and asset paths stay 404 problems. */

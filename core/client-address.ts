@@ -34,3 +34,12 @@ export function clientAddress(ips: readonly string[]): ClientAddress {
 export function recorded(from: ClientAddress): { client: string; forwardedFor?: string } {
   return from.forwardedFor ? { client: from.peer, forwardedFor: from.forwardedFor } : { client: from.peer };
 }
+
+/**
+ * The request id: a trusted proxy's X-Request-Id when it sent a sane one (so one id follows a request
+ * through proxy and platform logs), else a fresh one. Anyone else's is ignored: a client must not be
+ * able to write what it likes into our logs, nor make two requests look like one.
+ */
+export function requestId(header: string | string[] | undefined, fromTrustedProxy: boolean, fresh: () => string): string {
+  return fromTrustedProxy && typeof header === 'string' && /^[\w.:@/+=-]{1,128}$/.test(header) ? header : fresh();
+}

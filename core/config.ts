@@ -19,6 +19,10 @@ export interface Config {
   maxFileBytes: number;
   ingest: Readonly<IngestPolicy>;
   logLevel: string;
+  /** EVIDENCE_METRICS_TOKEN: the bearer token /metrics wants; unset, /metrics answers loopback peers only. */
+  metricsToken: string | undefined;
+  /** EVIDENCE_SHUTDOWN_GRACE_SECONDS: how long a stop waits for in-flight uploads and running jobs. */
+  shutdownGraceMs: number;
   transcode: {
     /** Scratch space for transcoding (a copy of the original and the derivatives being made). */
     workDir: string;
@@ -117,6 +121,8 @@ export function readConfig(env: Env = process.env): Readonly<Config> {
       stagingMinFreeBytes: integer(env, 'EVIDENCE_STAGING_MIN_FREE_MB', 1024) * 1024 ** 2,
     }),
     logLevel: env.EVIDENCE_LOG_LEVEL ?? 'info',
+    metricsToken: env.EVIDENCE_METRICS_TOKEN || undefined,
+    shutdownGraceMs: integer(env, 'EVIDENCE_SHUTDOWN_GRACE_SECONDS', 30) * 1000,
     transcode: Object.freeze({
       workDir: env.EVIDENCE_WORK_DIR ? resolve(env.EVIDENCE_WORK_DIR) : join(home, 'work'),
       hlsMinSeconds: integer(env, 'EVIDENCE_HLS_MIN_SECONDS', 300),

@@ -216,6 +216,8 @@ export interface FixityDeps {
   /** EVIDENCE_OBJECT_LOCK_HORIZON_DAYS (default 3650). */
   objectLockHorizonDays?: number;
   log?: { warn(o: object, m: string): void };
+  /** Told of each object found altered or missing (the metrics). */
+  onFailure?: (state: 'altered' | 'missing') => void;
 }
 
 export interface RunSummary {
@@ -270,7 +272,10 @@ async function scan(deps: FixityDeps, runId: string, cutoff: Date, signal?: Abor
         await recordFixity(db, object, verdict, deps.now(), { actor: 'fixity-scrub', source: 'scrub' });
         if (store.objectLock && object.kind === 'original' && verdict.state !== 'missing') await renewLock(deps, store.objectLock, object);
         summary.objectsChecked += 1;
-        if (verdict.state !== 'ok') summary.failures += 1;
+        if (verdict.state !== 'ok') {
+          summary.failures += 1;
+          deps.onFailure?.(verdict.state);
+        }
         await db.updateTable('fixity_runs').set(counts()).where('id', '=', runId).execute();
       }
     }

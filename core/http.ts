@@ -2,7 +2,8 @@ import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest, 
 import cookie from '@fastify/cookie';
 import helmet from '@fastify/helmet';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import { clientAddress, trustedProxies, type ClientAddress } from './client-address';
+import { randomUUID } from 'node:crypto';
+import { clientAddress, requestId, trustedProxies, type ClientAddress } from './client-address';
 import { Problem } from './errors';
 import { errorCode, isNetworkError } from './network';
 import type { Principal } from './principal';
@@ -60,7 +61,13 @@ export interface ShellOptions {
  */
 export async function createHttpServer(guard: Guard, shell: ShellOptions = {}, options: FastifyServerOptions = {}): Promise<HttpServer> {
   const trusts = trustedProxies(shell.trustedProxies ?? []);
-  const app = Fastify({ ...options, trustProxy: (address: string) => trusts(address) }).withTypeProvider<TypeBoxTypeProvider>();
+  const app = Fastify({
+    ...options,
+    trustProxy: (address: string) => trusts(address),
+    // Every log line of a request carries this id (reqId); it is echoed in X-Request-Id.
+    genReqId: (raw) => requestId(raw.headers['x-request-id'], trusts(raw.socket?.remoteAddress ?? ''), randomUUID),
+  }).withTypeProvider<TypeBoxTypeProvider>();
+  app.addHook('onRequest', async (request, reply) => void reply.header('x-request-id', request.id));
   await app.register(cookie);
   await app.register(helmet, {
     hsts: shell.hsts ?? false,

@@ -3,6 +3,7 @@ import { Redis } from 'ioredis';
 import { sql } from 'kysely';
 import type { Db } from '../schema/database';
 import { LOCKS, withAdvisoryLock } from './locks';
+import type { QueueDepths } from './metrics';
 
 /**
  * The one home of background work. Two shapes:
@@ -231,6 +232,7 @@ function startWorker<P>(connection: Redis, prefix: string, kind: QueuedKind, han
     lockDuration: handler.lockSeconds * 1000,
     stalledInterval: handler.lockSeconds * 1000,
   });
+  worker.on('completed', (job) => log.info({ kind, job: job.id }, 'job finished'));
   worker.on('failed', (job, error) => {
     if (!job) return;
     log.warn({ kind, job: job.id, attempt: job.attemptsMade, err: error.message }, 'job failed');
@@ -245,4 +247,22 @@ function startWorker<P>(connection: Redis, prefix: string, kind: QueuedKind, han
   // Redis going away makes the worker emit 'error'; unheard, that would end the process. BullMQ reconnects by itself.
   worker.on('error', (error) => log.warn({ kind, err: error.message }, `${kind} worker: queue connection error; retrying`));
   return worker;
+}
+
+/** Queue depths for /metrics: outbox rows not yet dispatched, and each queue's jobs by state. close() ends its queue handles. */
+export function queueDepthReader(db: Db, redis: Redis, prefix: string): { read(): Promise<QueueDepths>; close(): Promise<void> } {
+  const queues = QUEUED_KINDS.map((kind) => ({ kind, queue: jobQueue(redis, prefix, kind) }));
+  for (const { queue } of queues) queue.on('error', () => {}); // Redis down: the scrape fails, the process does not
+  return {
+    read: async () => {
+      const rows = await db.selectFrom('outbox').select(['kind', db.fn.countAll<string>().as('n')]).where('dispatched_at', 'is', null).groupBy('kind').execute();
+      const jobs = await Promise.all(
+        queues.map(async ({ kind, queue }) => Object.entries(await queue.getJobCounts('waiting', 'active', 'delayed', 'failed')).map(([state, count]) => ({ kind, state, count }))),
+      );
+      return { outbox: Object.fromEntries(QUEUED_KINDS.map((k) => [k, Number(rows.find((r) => r.kind === k)?.n ?? 0)])), jobs: jobs.flat() };
+    },
+    close: async () => {
+      for (const { queue } of queues) await queue.close();
+    },
+  };
 }

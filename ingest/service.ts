@@ -28,6 +28,13 @@ export interface IngestDeps {
   now?: () => Date;
   /** EVIDENCE_OBJECT_LOCK_HORIZON_DAYS (default 3650). */
   objectLockHorizonDays?: number;
+  /** Told of received bytes and committed files (the metrics). */
+  observe?: IngestObserver;
+}
+
+export interface IngestObserver {
+  received(bytes: number): void;
+  committed(bytes: number): void;
 }
 
 /** The sweep finishes a commit on behalf of a dock that never came back. */
@@ -221,6 +228,7 @@ export class IngestService {
       });
       try {
         await this.deps.staging.append(uploadId, [body, hashAndCount]);
+        this.deps.observe?.received(received - held);
       } catch (error) {
         // The hasher may have seen bytes the file did not get: rebuild it from disk next time.
         this.hashers.delete(uploadId);
@@ -473,6 +481,7 @@ export class IngestService {
       return this.existing(winner, digests, true);
     }
     log.info({ evidenceId, uploadId: upload.id, size, sha256: digests.sha256 }, 'evidence verified and committed');
+    this.deps.observe?.committed(size);
     // Only after the commit: an original that did not become evidence must stay removable by the sweep.
     await lockOriginals(this.deps, [evidenceId]);
     return { evidenceId, duplicate: false, mayPurge: true, ...digests };

@@ -12,10 +12,30 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Platform health
-         * @description Whether the platform can serve: the database answers, and why it is degraded if it is (e.g. staging space low). No authentication.
+         * Liveness
+         * @description The process answers: for a liveness probe (restart it when this fails). Checks no dependency; readiness is GET /api/ready. No authentication.
          */
         get: operations["getHealth"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/ready": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Readiness
+         * @description Whether this replica can serve: PostgreSQL, Redis, the object store and free staging space, each checked with a 2000 ms timeout. 200 when all pass, 503 naming the failed check. For load balancers and orchestrators. No authentication.
+         */
+        get: operations["getReadiness"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1976,9 +1996,68 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
-                        status: "ok" | "degraded";
-                        database: boolean;
-                        reasons: string[];
+                        /** @enum {string} */
+                        status: "ok";
+                    };
+                };
+            };
+        };
+    };
+    getReadiness: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        status: "ready";
+                        /** @description database, redis (when used), store, staging */
+                        checks: {
+                            [key: string]: {
+                                ok: boolean;
+                                /** @description How long the check took */
+                                ms: number;
+                                /** @description Why it failed (no addresses, no secrets) */
+                                detail?: string;
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description 未就绪 Not ready: the detail names the failed checks; `checks` has each result. Take this replica out of the load balancer until it answers 200. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type?: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        /** @description database, redis (when used), store, staging */
+                        checks: {
+                            [key: string]: {
+                                ok: boolean;
+                                /** @description How long the check took */
+                                ms: number;
+                                /** @description Why it failed (no addresses, no secrets) */
+                                detail?: string;
+                            };
+                        };
+                    } & {
+                        [key: string]: unknown;
                     };
                 };
             };

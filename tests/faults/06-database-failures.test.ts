@@ -100,17 +100,17 @@ describe('database failures', () => {
       })
       .then(() => undefined, (error: unknown) => error);
     expect(failed).toBeInstanceOf(Error);
-    const health = await get('/api/health');
+    const health = await get('/api/ready');
     expect(health.statusCode, health.body).toBe(200);
   });
 
   it('survives idle connections cut by a failover', async () => {
-    expect((await get('/api/health')).statusCode).toBe(200);
+    expect((await get('/api/ready')).statusCode).toBe(200);
     proxy.dropAll();
     // A request racing the cut may find its connection dead: then it is told to retry.
-    const racing = await get('/api/health');
-    if (racing.statusCode !== 200) expectUnavailable(racing);
-    const health = await get('/api/health');
+    const racing = await get('/api/ready');
+    if (racing.statusCode !== 200) expect(racing.json()).toMatchObject({ status: 503, checks: { database: { ok: false } } });
+    const health = await get('/api/ready');
     expect(health.statusCode, health.body).toBe(200);
   });
 
@@ -131,13 +131,13 @@ describe('database failures', () => {
     } finally {
       await owner.end();
     }
-    expectUnavailable(await get('/api/health'));
+    expectUnavailable(await get('/api/ready'));
     expectUnavailable(await get('/api/evidence'));
     const session = await p.app.inject({ method: 'POST', url: '/ingest/v1/sessions', headers: bearer(p.stationToken), payload: { station: { code: 'ST-DB' }, bay: 1, recorder: { serial: 'DBX' } } });
     expect([401, 503]).toContain(session.statusCode); // authentication itself needs the database
     expect(session.body).not.toMatch(DRIVER_WORDS);
     proxy.setDown(false);
-    expect((await get('/api/health')).statusCode).toBe(200);
+    expect((await get('/api/ready')).statusCode).toBe(200);
   });
 
   it.each([
@@ -173,7 +173,7 @@ describe('database failures', () => {
     const started = await p.app.inject({ method: 'POST', url: `/api/cases/${w.cases.b}/exports`, headers: bearer(w.tokens.unitHeadB), payload: { reason: '移送法院' } });
     expect(started.statusCode, started.body).toBe(202);
     await cuts;
-    expect((await get('/api/health')).statusCode).toBe(200); // the process is still there, and the database back
+    expect((await get('/api/ready')).statusCode).toBe(200); // the process is still there, and the database back
     // The export job's last attempt failed: the dispatcher records it, now that the database is back.
     const status = () => p.ownerDb.selectFrom('case_exports').select('status').where('id', '=', started.json().exportId).execute();
     await expect.poll(async () => (await status())[0]?.status, { timeout: 30_000, interval: 50 }).not.toBe('building');

@@ -36,14 +36,14 @@ afterAll(async () => {
 
 const offset = async (calls: ReturnType<typeof dockCalls>, uploadId: string) => ((await calls.status(uploadId)).json() as { offset: number }).offset;
 
-const health = async () => (await p.app.inject({ method: 'GET', url: '/api/health' })).json() as { status: string; reasons: string[] };
+const health = async () => (await p.app.inject({ method: 'GET', url: '/api/ready' })).json() as { status: 'ready' | number; checks: { staging: { ok: boolean; detail?: string } } };
 
 describe('full staging disk', () => {
   it('answers 507 with the offset kept, reports degraded, reclaims the abandoned partial, and other stations then work', async (ctx) => {
     if (!mounted.ok) return ctx.skip(mounted.reason);
     const a = dockCalls(p.app, p.stationToken, 'ST-A');
     const b = dockCalls(p.app, (await createToken(p.db, { name: 'station-b', role: 'station' })).token, 'ST-B');
-    expect((await health()).status).toBe('ok');
+    expect((await health()).status).toBe('ready');
 
     // Station A sends a file larger than the staging disk.
     const big = randomBytes(3 * MiB);
@@ -63,8 +63,8 @@ describe('full staging disk', () => {
     expect(again.json().offset).toBe(problem.offset);
 
     const degraded = await health();
-    expect(degraded.status).toBe('degraded');
-    expect(degraded.reasons.join(' ')).toMatch(/staging space low/);
+    expect(degraded.status).toBe(503);
+    expect(degraded.checks.staging.detail).toMatch(/staging space low/);
 
     // Station B cannot stage now either, but is told so clearly.
     const small = randomBytes(256 * KiB);
@@ -82,7 +82,7 @@ describe('full staging disk', () => {
     expect(reclaimed.reclaimed).toBeGreaterThanOrEqual(1);
     expect(reclaimed.bytes).toBeGreaterThanOrEqual(problem.offset);
     expect(await offset(a, upload.uploadId)).toBe(0);
-    expect((await health()).status).toBe('ok');
+    expect((await health()).status).toBe('ready');
 
     // Space is back: station B's file goes through and verifies with the right hashes.
     const resumed = await offset(b, other.uploadId);

@@ -94,7 +94,7 @@ describe('IDOR: every route, called by every role against objects outside its sc
     const attackers = ['handlerA', 'handlerA2', 'unitHeadA', 'overseerA', 'complainant', 'otherStation'] as const;
     let calls = 0;
     for (const [path, methods] of Object.entries(spec.paths)) {
-      if (path === '/api/auth/login' || path === '/api/health') continue;
+      if (path === '/api/auth/login' || path === '/api/health' || path === '/api/ready') continue;
       for (const method of Object.keys(methods).map((m) => m.toUpperCase())) {
         const url = path.replace(/\{(\w+)\}/g, (_, name: string) => (name === 'id' ? idFor(path) : params[name]!));
         for (const who of attackers) {
@@ -206,12 +206,12 @@ describe('logins', () => {
 });
 
 describe('every route declares the action it needs', () => {
-  it('in the permission table, or as public: only login, health and the API description are public under /api and /ingest', () => {
+  it('in the permission table, or as public: only login, health, readiness and the API description are public under /api and /ingest', () => {
     const routes = p.app.declaredRoutes;
     expect(routes.length).toBeGreaterThan(50);
     for (const r of routes) expect(declarable(r.action), `${r.method} ${r.url} declares ${r.action}`).toBe(true);
     const publicApi = routes.filter((r) => r.action === 'public' && /^\/(api|ingest)(\/|$)/.test(r.url) && !r.url.startsWith('/api/docs'));
-    expect(publicApi.map((r) => `${r.method} ${r.url}`).sort()).toEqual(['GET /api/health', 'GET /api/openapi.json', 'HEAD /api/health', 'HEAD /api/openapi.json', 'POST /api/auth/login']);
+    expect(publicApi.map((r) => `${r.method} ${r.url}`).sort()).toEqual(['GET /api/health', 'GET /api/openapi.json', 'GET /api/ready', 'HEAD /api/health', 'HEAD /api/openapi.json', 'HEAD /api/ready', 'POST /api/auth/login']);
     // Every documented route is one of them, with the action it declared.
     const spec = p.app.swagger() as { paths: Record<string, Record<string, unknown>> };
     for (const [path, methods] of Object.entries(spec.paths)) {

@@ -1,0 +1,94 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+/**
+ * The platform's Prometheus metrics, on a registry of the caller's (one per server instance: never
+ * prom-client's global one, so two servers in one process, as in tests, never mix their numbers).
+ */
+export interface Metrics {
+  registry: Registry;
+  /** Bytes accepted into staging by upload chunks. */
+  ingestBytes: Counter;
+  /** Files verified and committed as evidence. */
+  ingestFiles: Counter;
+  /** From a dock's complete call to its answer (hash comparison, store write, transaction). */
+  verifySeconds: Histogram;
+  /** Objects a fixity pass found altered or missing. */
+  fixityFailures: Counter<'state'>;
+  /** HTTP request durations by route pattern (never the raw URL: ids would explode the series). */
+  httpSeconds: Histogram<'method' | 'route' | 'status'>;
+}
+
+/** Queue depths read at scrape time: outbox rows not yet handed to a queue, and queued jobs by state. */
+export interface QueueDepths {
+  outbox: Record<string, number>;
+  jobs: { kind: string; state: string; count: number }[];
+}
+
+export function createMetrics(registry: Registry, depths?: () => Promise<QueueDepths>): Metrics {
+  collectDefaultMetrics({ register: registry });
+  if (depths) {
+    // One read per scrape feeds both gauges.
+    let reading: Promise<QueueDepths> | undefined;
+    const read = () => (reading ??= depths().finally(() => setImmediate(() => (reading = undefined))));
+    new Gauge({
+      name: 'evidence_outbox_pending',
+      help: 'Queued work committed in the outbox and not yet handed to its job queue, by kind',
+      labelNames: ['kind'],
+      registers: [registry],
+      async collect() {
+        this.reset();
+        for (const [kind, count] of Object.entries((await read()).outbox)) this.set({ kind }, count);
+      },
+    });
+    new Gauge({
+      name: 'evidence_queue_jobs',
+      help: 'Jobs in the BullMQ queues, by kind and state (waiting, active, delayed, failed)',
+      labelNames: ['kind', 'state'],
+      registers: [registry],
+      async collect() {
+        this.reset();
+        for (const { kind, state, count } of (await read()).jobs) this.set({ kind, state }, count);
+      },
+    });
+  }
+  return {
+    registry,
+    ingestBytes: new Counter({ name: 'evidence_ingest_bytes_total', help: 'Bytes received into staging by upload chunks', registers: [registry] }),
+    ingestFiles: new Counter({ name: 'evidence_ingest_files_total', help: 'Files verified and committed as evidence', registers: [registry] }),
+    verifySeconds: new Histogram({
+      name: 'evidence_verify_seconds',
+      help: 'Time to verify and commit an upload (the complete call)',
+      buckets: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60],
+      registers: [registry],
+    }),
+    fixityFailures: new Counter({ name: 'evidence_fixity_failures_total', help: 'Stored objects a fixity pass found altered or missing', labelNames: ['state'], registers: [registry] }),
+    httpSeconds: new Histogram({
+      name: 'evidence_http_request_duration_seconds',
+      help: 'HTTP request duration by route pattern',
+      labelNames: ['method', 'route', 'status'],
+      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 10, 60],
+      registers: [registry],
+    }),
+  };
+}
+
+/** The route label: the matched pattern (`/api/evidence/:id`), one fixed label for anything unmatched. */
+export function routeLabel(pattern: string | undefined, is404: boolean): string {
+  return is404 || !pattern ? 'unmatched' : pattern;
+}
+
+/**
+ * Who may read /metrics: with EVIDENCE_METRICS_TOKEN set, only a caller bearing it (from anywhere);
+ * without it, only a loopback peer (a scraper on the same host or in the same pod).
+ */
+export function metricsAccess(facts: { token: string | undefined; bearer: string | undefined; peerIsLoopback: boolean }): 'allowed' | 'unauthorized' | 'forbidden' {
+  if (facts.token) return facts.bearer !== undefined && safeEqual(facts.bearer, facts.token) ? 'allowed' : 'unauthorized';
+  return facts.peerIsLoopback ? 'allowed' : 'forbidden';
+}
+
+const digest = (s: string) => createHash('sha256').update(s).digest();
+/** Compared as digests: equal lengths, constant time. */
+function safeEqual(a: string, b: string): boolean {
+  return timingSafeEqual(digest(a), digest(b));
+}
