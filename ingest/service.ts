@@ -151,7 +151,7 @@ export class IngestService {
       .innerJoin('offload_sessions as s', 's.id', 'u.session_id')
       .selectAll('u')
       .select(['s.opened_by'])
-      .select(sql<boolean>`coalesce(u.held_until > now(), false)`.as('busy'))
+      .select(sql<boolean>`coalesce(u.held_until > ${this.now()}, false)`.as('busy'))
       .select((eb) =>
         eb.or([
           eb.exists(eb.selectFrom('api_tokens as t').select('t.id').where(sql<string>`t.id::text`, '=', eb.ref('s.opened_by')).where('t.revoked_at', 'is not', null)),
@@ -322,7 +322,7 @@ export class IngestService {
       const upload = await this.deps.db
         .selectFrom('uploads')
         .selectAll()
-        .select(sql<boolean>`coalesce(held_until > now(), false)`.as('busy'))
+        .select(sql<boolean>`coalesce(held_until > ${now}, false)`.as('busy'))
         .where('id', '=', uploadId)
         .executeTakeFirst();
       if (upload?.busy) return false;
@@ -573,17 +573,18 @@ export class IngestService {
 
   /**
    * One request at a time per upload across every replica: a hold on the upload's row, renewed
-   * while the request runs, so a replica that dies lets go within HOLD_MS.
+   * while the request runs, so a replica that dies (or loses the database) lets go within HOLD_MS.
+   * On the replicas' clocks (kept in step by NTP), like every other lease of the ingest.
    */
   private async exclusive<T>(uploadId: string, work: () => Promise<T>): Promise<T> {
     const { db } = this.deps;
     const token = randomUUID();
-    const until = sql<Date>`now() + ${`${HOLD_MS} milliseconds`}::interval`;
+    const until = () => new Date(this.now().getTime() + HOLD_MS);
     const taken = await db
       .updateTable('uploads')
-      .set({ held_by: token, held_until: until })
+      .set({ held_by: token, held_until: until() })
       .where('id', '=', uploadId)
-      .where((eb) => eb.or([eb('held_until', 'is', null), eb('held_until', '<=', sql<Date>`now()`)]))
+      .where((eb) => eb.or([eb('held_until', 'is', null), eb('held_until', '<=', this.now())]))
       .executeTakeFirst();
     if (taken.numUpdatedRows === 0n) {
       const exists = await db.selectFrom('uploads').select('id').where('id', '=', uploadId).executeTakeFirst();
@@ -591,7 +592,7 @@ export class IngestService {
       throw new Problem(409, 'Upload Busy', 'another request for this upload is in progress; retry shortly', { retryable: true });
     }
     const renew = setInterval(() => {
-      db.updateTable('uploads').set({ held_until: until }).where('id', '=', uploadId).where('held_by', '=', token).execute().catch(() => {});
+      db.updateTable('uploads').set({ held_until: until() }).where('id', '=', uploadId).where('held_by', '=', token).execute().catch(() => {});
     }, HOLD_MS / 3);
     try {
       return await work();
