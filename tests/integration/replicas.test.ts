@@ -1,14 +1,13 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { request } from 'node:http';
 import { chmod, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { offloadVolume } from '../../dock-agent/offload';
 import { bearer, startTestPlatform, type TestPlatform } from '../support/platform';
 import { startEvidence, type EvidenceProcess } from '../support/evidence-process';
 import { freePort } from '../support/free-port';
+import { hangingPatch } from '../support/dock-calls';
 import { removeTestBucket, uniqueBucket } from '../support/s3';
 
 /**
@@ -66,18 +65,6 @@ async function call(url: string, method: string, path: string, body?: object) {
   return { status: res.status, body: (await res.json()) as Record<string, unknown> };
 }
 
-/** Sends `first` as the start of a PATCH whose body then never ends (its replica dies under it). */
-function hangingPatch(url: string, uploadId: string, first: Buffer, total: number) {
-  const body = new Readable({ read() {} });
-  body.push(first);
-  const req = request(`${url}/ingest/v1/uploads/${uploadId}`, {
-    method: 'PATCH',
-    headers: { ...bearer(p.stationToken), 'content-type': 'application/offset+octet-stream', 'upload-offset': '0', 'content-length': String(total) },
-  });
-  req.on('error', () => {}); // the replica is killed under it
-  body.pipe(req);
-}
-
 describe('two API replicas, one killed mid-upload', () => {
   it('the other refuses a second writer while the first holds the upload, then finishes the dock\'s upload: verified once, right hashes', async () => {
     const [a, b] = replicas as [(typeof replicas)[0], (typeof replicas)[0]];
@@ -89,7 +76,7 @@ describe('two API replicas, one killed mid-upload', () => {
     const announced = await call(a.url, 'POST', `/ingest/v1/sessions/${session.body.sessionId}/files`, { pathBase64: Buffer.from(path).toString('base64'), size: bytes.length });
     const uploadId = announced.body.uploadId as string;
 
-    hangingPatch(a.url, uploadId, bytes.subarray(0, 2 * MiB), bytes.length);
+    hangingPatch(a.url, p.stationToken, uploadId, bytes.subarray(0, 2 * MiB), bytes.length);
     // Replica b sees what replica a staged...
     for (let staged = 0; staged < 2 * MiB; ) staged = Number((await call(b.url, 'GET', `/ingest/v1/uploads/${uploadId}`)).body.offset);
     // ...and will not let a second writer in while a's request runs.
