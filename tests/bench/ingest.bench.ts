@@ -97,9 +97,6 @@ try {
   const cpu1 = process.cpuUsage(cpu0);
   const floorPerGiB = (cpu1.user + cpu1.system) / 1e6 / (total / GiB);
 
-  const fs = await dockInto('fs', volume, join(work, 'home-fs'), 18080);
-  const fsSm4 = await dockInto('fs-sm4', volume, join(work, 'home-fs-sm4'), 18100, { EVIDENCE_ENCRYPTION: 'sm4' });
-  const fsAes = await dockInto('fs-aes', volume, join(work, 'home-fs-aes'), 18110, { EVIDENCE_ENCRYPTION: 'aes' });
   const s3env = Object.fromEntries(
     (await run('bash', ['scripts/s3-server.sh', 'start'])).stdout
       .split('\n')
@@ -117,20 +114,24 @@ try {
   const putSeconds = Number(process.hrtime.bigint() - t1) / 1e9;
   const putMbps = total / 1e6 / putSeconds;
 
-  const s3 = await dockInto('s3', volume, join(work, 'home-s3'), 18090, { ...s3env, S3_BUCKET: `bench-${Date.now()}` });
-  const s3Sm4 = await dockInto('s3-sm4', volume, join(work, 'home-s3-sm4'), 18120, { ...s3env, S3_BUCKET: `bench-sm4-${Date.now()}`, EVIDENCE_ENCRYPTION: 'sm4' });
-
-  const line = (name: string, r: { mbps: number; seconds: number; rss: number; cpuPerGiB: number }) =>
-    `${name.padEnd(28)} ${r.mbps.toFixed(1).padStart(7)} MB/s  ${r.seconds.toFixed(1).padStart(6)} s  ratio to sha256sum ${(r.mbps / shaMbps).toFixed(2)}x  server peak RSS ${r.rss.toFixed(0)} MB  server CPU ${r.cpuPerGiB.toFixed(1)} s/GiB`;
+  // Each line as soon as it is measured: a later failure (a shared S3 server in trouble) keeps the earlier ones.
   console.log(`\nsha256sum (same files)       ${shaMbps.toFixed(1).padStart(7)} MB/s  ${shaSeconds.toFixed(1).padStart(6)} s`);
   console.log(`minio putObject (same files) ${putMbps.toFixed(1).padStart(7)} MB/s  ${putSeconds.toFixed(1).padStart(6)} s`);
   console.log(`hash floor (SHA-256 + SM3 once)  CPU ${floorPerGiB.toFixed(1)} s/GiB`);
-  console.log(line('ingest → filesystem store', fs));
-  console.log(`${line('ingest → S3 (Ceph RGW)', s3)}  ratio to putObject ${(s3.mbps / putMbps).toFixed(2)}x`);
+  const line = (name: string, r: { mbps: number; seconds: number; rss: number; cpuPerGiB: number }) =>
+    `${name.padEnd(28)} ${r.mbps.toFixed(1).padStart(7)} MB/s  ${r.seconds.toFixed(1).padStart(6)} s  ratio to sha256sum ${(r.mbps / shaMbps).toFixed(2)}x  server peak RSS ${r.rss.toFixed(0)} MB  server CPU ${r.cpuPerGiB.toFixed(1)} s/GiB`;
   // Encryption at rest (EVIDENCE_ENCRYPTION): the same files, the cost against the same store in the clear.
   const cost = (r: { mbps: number }, clear: { mbps: number }) => `  cost ${((1 - r.mbps / clear.mbps) * 100).toFixed(0)}% of the clear throughput`;
+
+  const fs = await dockInto('fs', volume, join(work, 'home-fs'), 18080);
+  console.log(line('ingest → filesystem store', fs));
+  const s3 = await dockInto('s3', volume, join(work, 'home-s3'), 18090, { ...s3env, S3_BUCKET: `bench-${Date.now()}` });
+  console.log(`${line('ingest → S3 (Ceph RGW)', s3)}  ratio to putObject ${(s3.mbps / putMbps).toFixed(2)}x`);
+  const fsSm4 = await dockInto('fs-sm4', volume, join(work, 'home-fs-sm4'), 18100, { EVIDENCE_ENCRYPTION: 'sm4' });
   console.log(line('ingest → filesystem, SM4-CTR', fsSm4) + cost(fsSm4, fs));
+  const fsAes = await dockInto('fs-aes', volume, join(work, 'home-fs-aes'), 18110, { EVIDENCE_ENCRYPTION: 'aes' });
   console.log(line('ingest → filesystem, AES-CTR', fsAes) + cost(fsAes, fs));
+  const s3Sm4 = await dockInto('s3-sm4', volume, join(work, 'home-s3-sm4'), 18120, { ...s3env, S3_BUCKET: `bench-sm4-${Date.now()}`, EVIDENCE_ENCRYPTION: 'sm4' });
   console.log(line('ingest → S3, SM4-CTR', s3Sm4) + cost(s3Sm4, s3));
   console.log('\ngoals: filesystem ingest >= 0.5x sha256sum; S3 ingest >= 0.7x putObject; server RSS < 200 MB; server CPU near the hash floor; SM4-CTR costs at most 25% of the ingest throughput');
 } finally {
