@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import { Transform } from 'node:stream';
 import { sql } from 'kysely';
@@ -52,11 +53,6 @@ export interface Dock {
  * receiving, then verify-and-commit. Partial bytes live in a staging folder until verified.
  */
 export class IngestService {
-  /** Hash state for uploads this process is receiving; rebuilt from the staged bytes when missing. */
-  private readonly hashers = new Map<string, DualHasher>();
-  /** One request at a time per upload within this process. */
-  private readonly busy = new Set<string>();
-
   constructor(private readonly deps: IngestDeps) {}
 
   async openSession(req: SessionRequest, dock: Dock): Promise<SessionOpened> {
@@ -162,6 +158,7 @@ export class IngestService {
       .innerJoin('offload_sessions as s', 's.id', 'u.session_id')
       .selectAll('u')
       .select(['s.opened_by'])
+      .select(sql<boolean>`coalesce(u.held_until > ${this.now()}, false)`.as('busy'))
       .select((eb) =>
         eb.or([
           eb.exists(eb.selectFrom('api_tokens as t').select('t.id').where(sql<string>`t.id::text`, '=', eb.ref('s.opened_by')).where('t.revoked_at', 'is not', null)),
@@ -176,7 +173,7 @@ export class IngestService {
     if (!running) return this.createUpload(sessionId, req, dock); // it was verified or rejected in between: start afresh
     const now = this.now();
     const decision = mayTakeOver(
-      { ownDock: dock.admin || running.opened_by === dock.credential, ownerRevoked: Boolean(running.owner_revoked), lastActivity: await this.lastActivity(running), busy: this.busy.has(running.id) },
+      { ownDock: dock.admin || running.opened_by === dock.credential, ownerRevoked: Boolean(running.owner_revoked), lastActivity: await this.lastActivity(running), busy: running.busy },
       now,
       this.deps.policy.uploadLeaseMs,
     );
@@ -189,7 +186,6 @@ export class IngestService {
     if (decision.reason !== 'own') {
       // The file moves to this docking; its bytes and offset stay, so the new dock resumes where the old one stopped.
       await db.updateTable('uploads').set({ session_id: sessionId, taken_over_at: now, updated_at: now }).where('id', '=', running.id).where('state', '=', 'receiving').execute();
-      this.hashers.delete(running.id);
       this.deps.log.warn({ uploadId: running.id, from: running.session_id, to: sessionId, reason: decision.reason, dock: dock.name }, 'upload taken over by another dock');
     }
     return this.status(running.id, dock);
@@ -215,8 +211,14 @@ export class IngestService {
       if (offset !== held) {
         throw new Problem(409, 'Offset Mismatch', `the server holds ${held} bytes; send from there`, { offset: held });
       }
+      if (upload.staged_sha256 !== null) {
+        // The staged bytes may change now (even a replica dying mid-write leaves some): their hashes no longer hold.
+        await this.deps.db.updateTable('uploads').set({ staged_sha256: null, staged_sm3: null }).where('id', '=', uploadId).execute();
+      }
       const size = Number(upload.size);
-      const hasher = await this.hasherAt(uploadId, held);
+      // Whoever staged the earlier bytes (this replica or another), their hash state is the staged file itself.
+      const hasher = new DualHasher();
+      await hashInto(hasher, this.deps.staging.path(uploadId), held);
       let received = held;
       const hashAndCount = new Transform({
         transform(chunk: Buffer, _enc, done) {
@@ -230,8 +232,6 @@ export class IngestService {
         await this.deps.staging.append(uploadId, [body, hashAndCount]);
         this.deps.observe?.received(received - held);
       } catch (error) {
-        // The hasher may have seen bytes the file did not get: rebuild it from disk next time.
-        this.hashers.delete(uploadId);
         if (received > size) await this.deps.staging.truncate(uploadId, held);
         if (error instanceof Problem) throw error;
         if ((error as NodeJS.ErrnoException).code === 'ENOSPC') {
@@ -247,6 +247,11 @@ export class IngestService {
         throw new Problem(400, 'Upload Interrupted', 'the request body ended early; ask for the offset and resume', {
           offset: await this.deps.staging.bytes(uploadId),
         });
+      }
+      if (received === size) {
+        // The last byte is staged: keep the hashes on the row, so complete (on any replica) never re-reads the file.
+        const digests = hasher.digest();
+        await this.deps.db.updateTable('uploads').set({ staged_sha256: digests.sha256, staged_sm3: digests.sm3 }).where('id', '=', uploadId).execute();
       }
       return { uploadId, offset: received, size, state: 'receiving', evidenceId: null };
     });
@@ -269,7 +274,7 @@ export class IngestService {
       if (held !== size) throw new Problem(409, 'Upload Incomplete', `the server holds ${held} of ${size} bytes`, { offset: held });
       if (size === 0 && !upload.stored_at) await this.deps.staging.create(uploadId); // a zero-byte file never got a chunk
 
-      const computed = upload.stored_at ? await this.storedDigests(upload) : await this.digests(uploadId, size);
+      const computed = upload.stored_at ? await this.storedDigests(upload) : await this.digests(upload);
       if (computed.sha256 !== declared.sha256.toLowerCase() || computed.sm3 !== declared.sm3.toLowerCase()) {
         return this.reject(upload, declared, computed);
       }
@@ -322,12 +327,16 @@ export class IngestService {
   /** Deletes staged partials no dock can resume any more; their uploads start over from offset 0. */
   async reclaimStaging(now = this.now()): Promise<{ reclaimed: number; bytes: number }> {
     const { uploadIds, bytes } = await this.deps.staging.reclaim(async (uploadId) => {
-      if (this.busy.has(uploadId)) return false;
-      const upload = await this.deps.db.selectFrom('uploads').selectAll().where('id', '=', uploadId).executeTakeFirst();
+      const upload = await this.deps.db
+        .selectFrom('uploads')
+        .selectAll()
+        .select(sql<boolean>`coalesce(held_until > ${now}, false)`.as('busy'))
+        .where('id', '=', uploadId)
+        .executeTakeFirst();
+      if (upload?.busy) return false;
       return isAbandonedPartial(upload && (await this.facts(upload)), now, this.deps.policy.abandonedUploadMs);
     });
     for (const uploadId of uploadIds) {
-      this.hashers.delete(uploadId);
       this.deps.log.warn({ uploadId }, 'abandoned partial upload removed from staging');
     }
     return { reclaimed: uploadIds.length, bytes };
@@ -392,7 +401,6 @@ export class IngestService {
       log.warn({ uploadId: upload.id, err: String(error) }, 'object store refused the original; upload kept for retry');
       throw storeProblem(error);
     }
-    this.hashers.delete(upload.id);
     const noted = { stored_at: new Date(), declared_sha256: digests.sha256, declared_sm3: digests.sm3, updated_at: new Date() };
     await db.updateTable('uploads').set(noted).where('id', '=', upload.id).execute();
     return { ...upload, ...noted };
@@ -531,11 +539,10 @@ export class IngestService {
     return { evidenceId, duplicate, mayPurge: true, sha256: row.sha256, sm3: row.sm3 };
   }
 
-  private async digests(uploadId: string, size: number): Promise<Digests> {
-    const hasher = this.hashers.get(uploadId);
-    this.hashers.delete(uploadId);
-    if (hasher && hasher.bytes === size) return hasher.digest();
-    return hashFile(this.deps.staging.path(uploadId));
+  /** The hashes taken as the last byte was staged; the staged file is read again only for uploads staged before them. */
+  private async digests(upload: UploadRow): Promise<Digests> {
+    if (upload.staged_sha256 && upload.staged_sm3) return { sha256: upload.staged_sha256, sm3: upload.staged_sm3 };
+    return hashFile(this.deps.staging.path(upload.id));
   }
 
   /** Re-reads an original an earlier complete already stored (its staged copy is gone). */
@@ -550,16 +557,6 @@ export class IngestService {
       throw new Problem(409, 'Upload Incomplete', 'the stored copy of this upload is gone; send the file again from offset 0', { offset: 0 });
     }
     return hasher.digest();
-  }
-
-  private async hasherAt(uploadId: string, held: number): Promise<DualHasher> {
-    const known = this.hashers.get(uploadId);
-    if (known && known.bytes === held) return known;
-    // After a restart (or another replica took the earlier chunks) re-read what is staged.
-    const hasher = new DualHasher();
-    await hashInto(hasher, this.deps.staging.path(uploadId), held);
-    this.hashers.set(uploadId, hasher);
-    return hasher;
   }
 
   private async upload(uploadId: string, dock: Dock): Promise<UploadRow> {
@@ -580,24 +577,45 @@ export class IngestService {
   }
 
   private async discardStaging(uploadId: string): Promise<void> {
-    this.hashers.delete(uploadId);
     await this.deps.staging.discard(uploadId);
   }
 
+  /**
+   * One request at a time per upload across every replica: a hold on the upload's row, renewed
+   * while the request runs, so a replica that dies (or loses the database) lets go within HOLD_MS.
+   * On the replicas' clocks (kept in step by NTP), like every other lease of the ingest.
+   */
   private async exclusive<T>(uploadId: string, work: () => Promise<T>): Promise<T> {
-    if (this.busy.has(uploadId)) {
+    const { db } = this.deps;
+    const token = randomUUID();
+    const until = () => new Date(this.now().getTime() + HOLD_MS);
+    const taken = await db
+      .updateTable('uploads')
+      .set({ held_by: token, held_until: until() })
+      .where('id', '=', uploadId)
+      .where((eb) => eb.or([eb('held_until', 'is', null), eb('held_until', '<=', this.now())]))
+      .executeTakeFirst();
+    if (taken.numUpdatedRows === 0n) {
+      const exists = await db.selectFrom('uploads').select('id').where('id', '=', uploadId).executeTakeFirst();
+      if (!exists) return work(); // answers the 404 (or whatever the request finds) without a hold
       throw new Problem(409, 'Upload Busy', 'another request for this upload is in progress; retry shortly', { retryable: true });
     }
-    this.busy.add(uploadId);
+    const renew = setInterval(() => {
+      db.updateTable('uploads').set({ held_until: until() }).where('id', '=', uploadId).where('held_by', '=', token).execute().catch(() => {});
+    }, HOLD_MS / 3);
     try {
       return await work();
     } finally {
-      this.busy.delete(uploadId);
+      clearInterval(renew);
+      await db.updateTable('uploads').set({ held_by: null, held_until: null }).where('id', '=', uploadId).where('held_by', '=', token).execute().catch(() => {});
     }
   }
 }
 
 const ORIGINALS = 'originals/';
+
+/** How long a request's hold on an upload lasts without renewal: the wait for a dock whose replica died. */
+const HOLD_MS = 15_000;
 
 /** Fixed per upload (and server-made), so every retry of a complete writes to and finds the same object. */
 export const originalKey = (uploadId: string) => `${ORIGINALS}${uploadId}`;

@@ -121,6 +121,12 @@ export interface UploadsTable {
   /** The original is in the object store under originals/<upload id>; the staged copy is gone. */
   stored_at: Date | null;
   taken_over_at: Date | null;
+  /** The request working on the upload (any replica) and until when its hold lasts unless renewed. */
+  held_by: string | null;
+  held_until: Date | null;
+  /** The server's hashes of the complete staged file, taken as its last byte arrived. */
+  staged_sha256: string | null;
+  staged_sm3: string | null;
 }
 
 export interface EvidenceTable {

@@ -1,14 +1,13 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { request } from 'node:http';
 import { chmod, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { offloadVolume } from '../../dock-agent/offload';
 import { bearer, startTestPlatform, type TestPlatform } from '../support/platform';
 import { startEvidence, type EvidenceProcess } from '../support/evidence-process';
 import { freePort } from '../support/free-port';
+import { hangingPatch } from '../support/dock-calls';
 
 const MiB = 1024 * 1024;
 const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
@@ -50,18 +49,6 @@ async function call(method: string, path: string, body?: object) {
   return { status: res.status, body: (await res.json()) as Record<string, unknown> };
 }
 
-/** Sends `first` as the start of a PATCH whose body then never ends (the server dies under it). */
-function hangingPatch(uploadId: string, first: Buffer, total: number) {
-  const body = new Readable({ read() {} });
-  body.push(first);
-  const req = request(`${url}/ingest/v1/uploads/${uploadId}`, {
-    method: 'PATCH',
-    headers: { ...bearer(p.stationToken), 'content-type': 'application/offset+octet-stream', 'upload-offset': '0', 'content-length': String(total) },
-  });
-  req.on('error', () => {}); // the server is killed under it
-  body.pipe(req);
-}
-
 describe('kill -9 of the server mid-upload', () => {
   it('after a restart the dock resumes the same upload from the staged offset; the file ends verified exactly once with the right hashes', async () => {
     server = await up();
@@ -72,7 +59,7 @@ describe('kill -9 of the server mid-upload', () => {
     const announced = await call('POST', `/ingest/v1/sessions/${session.body.sessionId}/files`, { pathBase64: Buffer.from(path).toString('base64'), size: bytes.length });
     const uploadId = announced.body.uploadId as string;
 
-    hangingPatch(uploadId, bytes.subarray(0, 2 * MiB), bytes.length);
+    hangingPatch(url, p.stationToken, uploadId, bytes.subarray(0, 2 * MiB), bytes.length);
     for (let staged = 0; staged < 2 * MiB; ) staged = Number((await call('GET', `/ingest/v1/uploads/${uploadId}`)).body.offset);
     await server.kill();
 

@@ -1,4 +1,6 @@
 import { createHash } from 'node:crypto';
+import { request } from 'node:http';
+import { Readable } from 'node:stream';
 import { expect } from 'vitest';
 import type { HttpServer } from '../../core/http';
 import { bearer } from './platform';
@@ -28,4 +30,16 @@ export function dockCalls(app: HttpServer, token: string, station: string) {
     status: (uploadId: string) => call('GET', `/ingest/v1/uploads/${uploadId}`),
     complete: (uploadId: string, bytes: Buffer) => call('POST', `/ingest/v1/uploads/${uploadId}/complete`, digests(bytes)),
   };
+}
+
+/** Sends `first` as the start of a PATCH from offset 0 whose body then never ends (its server is killed under it). */
+export function hangingPatch(url: string, token: string, uploadId: string, first: Buffer, total: number): void {
+  const body = new Readable({ read() {} });
+  body.push(first);
+  const req = request(`${url}/ingest/v1/uploads/${uploadId}`, {
+    method: 'PATCH',
+    headers: { ...bearer(token), 'content-type': 'application/offset+octet-stream', 'upload-offset': '0', 'content-length': String(total) },
+  });
+  req.on('error', () => {}); // the server dies under it
+  body.pipe(req);
 }
