@@ -6,6 +6,7 @@ import type { FastifyServerOptions } from 'fastify';
 import { apiRoutes, registerApiPlugins } from '../api/app';
 import { declarable, permits, refusal } from '../api/access';
 import { authenticate } from '../api/identity';
+import { ViewingGrants } from '../api/viewing';
 import { createHttpServer, publicRoutes, PUBLIC, type HttpServer } from '../core/http';
 import type { ObjectStore } from '../core/store/port';
 import { IngestService } from '../ingest/service';
@@ -53,7 +54,9 @@ const BUILT_PAGE = fileURLToPath(new URL('../dist/web/', import.meta.url));
  */
 export async function buildServer(deps: ServerDeps, options: FastifyServerOptions = {}): Promise<HttpServer & { ingest: IngestService }> {
   const now = deps.now ?? (() => new Date());
-  const app = await createHttpServer({ authenticate: (request) => authenticate(deps.db, request, now()), refusal, declarable }, { trustedProxies: deps.trustedProxies ?? [], hsts: deps.hsts ?? false }, options);
+  // A request its viewing grant covers is the grant's caller; the permission table still applies.
+  const viewings = new ViewingGrants(now);
+  const app = await createHttpServer({ authenticate: async (request) => viewings.principalOf(request) ?? authenticate(deps.db, request, now()), refusal, declarable }, { trustedProxies: deps.trustedProxies ?? [], hsts: deps.hsts ?? false }, options);
   await registerApiPlugins(app);
   const staging = diskStaging(deps.stagingDir, deps.freeSpace);
   const ingest = new IngestService({ ...deps, staging, policy: deps.ingest, log: app.log });
@@ -71,6 +74,7 @@ export async function buildServer(deps: ServerDeps, options: FastifyServerOption
       retentionGraceDays: deps.retentionGraceDays ?? 7,
       webhookAllowPrivate: deps.webhookAllowPrivate ?? false,
       supervision: deps.supervision ?? { onTimeHours: 24, unlinkedDays: 7 },
+      viewings,
     }),
     { prefix: '/api' },
   );
