@@ -9,8 +9,9 @@ import { SESSION_COOKIE } from './identity';
  * session), that the recording is in their scope and not disposed, which stored object answers,
  * and that the viewing is recorded (audit and custody). A player sends a Range request every few
  * milliseconds to seconds; redoing that database work for each one held streaming to a fraction of
- * the disk. A revoked credential, a caller who lost scope or a disposed recording is refused at the
- * latest this long after the change, by every replica (each keeps its own grants).
+ * the disk (the fixity verdict behind the ETag is still read each time). A revoked credential, a
+ * caller who lost scope or a disposed recording is refused at the latest this long after the
+ * change, by every replica (each keeps its own grants).
  */
 export const VIEWING_GRANT_MS = 10_000;
 /** Grants kept at most (oldest dropped first): one per caller and file being played. */

@@ -268,6 +268,11 @@ export function evidenceRoutes(deps: { db: Db; store: ObjectStore; now: () => Da
     };
   }
 
+  /** A granted object with its fixity verdict read again: an ETag must not outlive a failure a fixity pass (in any process) found. */
+  async function reverified<T extends { key: string; sha256: string; verified: boolean }>(served: T): Promise<T> {
+    return { ...served, verified: await verifiedOk(db, served.key, served.sha256) };
+  }
+
   /** The checks of a derivative's first request in a viewing; the grant lets the next ones skip them. */
   async function servedDerivative(request: FastifyRequest, p: Principal, params: { id: string; kind: string; name: string }): Promise<ServedDerivative> {
     const { id, kind, name } = params;
@@ -379,7 +384,7 @@ export function evidenceRoutes(deps: { db: Db; store: ObjectStore; now: () => Da
     }, async (request, reply) => {
       const p = request.principal!;
       const granted = viewings.objectOf<ServedOriginal>(request);
-      const original = granted ?? (await servedOriginal(request, p, request.params.id));
+      const original = granted ? await reverified(granted) : await servedOriginal(request, p, request.params.id);
       request.auditObject = { unitId: original.unitId };
       if (granted) request.auditSkip = true; // the viewing's first request was recorded
       const stored = { storageKey: original.key, evidenceId: original.id, kind: 'original' as const, name: null, size: original.size, sha256: original.sha256, sm3: original.sm3 };
@@ -419,7 +424,7 @@ export function evidenceRoutes(deps: { db: Db; store: ObjectStore; now: () => Da
       const p = request.principal!;
       const granted = viewings.objectOf<ServedDerivative>(request);
       if (granted) request.auditSkip = true; // the viewing's first request was recorded
-      const file = granted ?? (await servedDerivative(request, p, request.params));
+      const file = granted ? await reverified(granted) : await servedDerivative(request, p, request.params);
       request.auditObject = { unitId: file.unitId };
       return sendObject(store, reply, request.headers.range, { key: file.key, size: file.size, ...(file.verified ? { sha256: file.sha256 } : {}), contentType: file.mimeType });
     });
