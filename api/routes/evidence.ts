@@ -268,9 +268,14 @@ export function evidenceRoutes(deps: { db: Db; store: ObjectStore; now: () => Da
     };
   }
 
-  /** A granted object with its fixity verdict read again: an ETag must not outlive a failure a fixity pass (in any process) found. */
-  async function reverified<T extends { key: string; sha256: string; verified: boolean }>(served: T): Promise<T> {
-    return { ...served, verified: await verifiedOk(db, served.key, served.sha256) };
+  /**
+   * The ETag of a granted object: its SHA-256 while a fixity check confirms its bytes, read on every
+   * request (an ETag must not outlive a failure a fixity pass in any process found); the first
+   * request of a viewing already knows it.
+   */
+  function etagOf(served: { key: string; sha256: string; verified: boolean }, granted: boolean): Promise<string | undefined> | string | undefined {
+    if (!granted) return served.verified ? served.sha256 : undefined;
+    return verifiedOk(db, served.key, served.sha256).then((ok) => (ok ? served.sha256 : undefined));
   }
 
   /** The checks of a derivative's first request in a viewing; the grant lets the next ones skip them. */
@@ -384,14 +389,14 @@ export function evidenceRoutes(deps: { db: Db; store: ObjectStore; now: () => Da
     }, async (request, reply) => {
       const p = request.principal!;
       const granted = viewings.objectOf<ServedOriginal>(request);
-      const original = granted ? await reverified(granted) : await servedOriginal(request, p, request.params.id);
+      const original = granted ?? (await servedOriginal(request, p, request.params.id));
       request.auditObject = { unitId: original.unitId };
       if (granted) request.auditSkip = true; // the viewing's first request was recorded
       const stored = { storageKey: original.key, evidenceId: original.id, kind: 'original' as const, name: null, size: original.size, sha256: original.sha256, sm3: original.sm3 };
       return sendObject(store, reply, request.headers.range, {
         key: original.key,
         size: original.size,
-        ...(original.verified ? { sha256: original.sha256 } : {}),
+        sha256: etagOf(original, granted !== undefined),
         observe: (observed) => recordFixity(db, stored, fixityVerdict(stored, observed), now(), { actor: p.name, source: 'read' }),
         contentType: 'application/octet-stream',
         disposition: `attachment; filename*=UTF-8''${encodeURIComponent(original.name)}`,
@@ -424,9 +429,9 @@ export function evidenceRoutes(deps: { db: Db; store: ObjectStore; now: () => Da
       const p = request.principal!;
       const granted = viewings.objectOf<ServedDerivative>(request);
       if (granted) request.auditSkip = true; // the viewing's first request was recorded
-      const file = granted ? await reverified(granted) : await servedDerivative(request, p, request.params);
+      const file = granted ?? (await servedDerivative(request, p, request.params));
       request.auditObject = { unitId: file.unitId };
-      return sendObject(store, reply, request.headers.range, { key: file.key, size: file.size, ...(file.verified ? { sha256: file.sha256 } : {}), contentType: file.mimeType });
+      return sendObject(store, reply, request.headers.range, { key: file.key, size: file.size, sha256: etagOf(file, granted !== undefined), contentType: file.mimeType });
     });
 
     app.get('/evidence/:id/bookmarks', {
