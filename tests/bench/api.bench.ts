@@ -1,7 +1,8 @@
 /**
  * npm run bench:api — with 100,000 evidence rows and 10,000 cases seeded, load the running server
  * (`evidence up`, its own process) with autocannon: p50/p99 of a filtered evidence search as a
- * handler and as an auditor. Range streaming has its own benchmark: npm run bench:range.
+ * handler and as an auditor; then Range streaming of a 256 MiB original against the same file read
+ * from disk (tests/bench/range-read.ts; npm run bench:range has derivatives, S3 and encryption).
  */
 import { spawn } from 'node:child_process';
 import { chmod, mkdtemp, rm } from 'node:fs/promises';
@@ -10,6 +11,7 @@ import { join } from 'node:path';
 import autocannon from 'autocannon';
 import pg from 'pg';
 import { generateToken } from '../../core/tokens';
+import { rangeAgainstDisk } from './range-read';
 
 const PORT = 18800;
 const home = await mkdtemp(join(tmpdir(), 'bench-api-'));
@@ -81,6 +83,8 @@ try {
   await load('as an auditor (everything)', auditorToken, filter);
   await load('as an auditor, by officer number', auditorToken, '/api/evidence?limit=50&officerNo=B00042');
 
+  // Range streaming (issue 17 item 4); npm run bench:range measures derivatives, S3 and encryption too.
+  console.log(`\n${await rangeAgainstDisk({ url: base, token: adminToken, db }, join(home, 'objects'))}`);
   await db.end();
 } finally {
   server.kill('SIGTERM');
