@@ -31,6 +31,7 @@ import { supervisionRoutes } from './routes/supervision';
 import type { SupervisionPolicy } from '../core/config';
 import type { SigningKey } from '../core/signing-key';
 import type { Staging } from '../ingest/staging';
+import type { ViewingGrants } from './viewing';
 
 export interface ApiDeps {
   db: Db;
@@ -58,6 +59,8 @@ export interface ApiDeps {
   webhookAllowPrivate: boolean;
   /** EVIDENCE_ONTIME_HOURS and EVIDENCE_UNLINKED_DAYS. */
   supervision: SupervisionPolicy;
+  /** Viewing grants: the Range requests of one viewing after its first skip the database (api/viewing.ts). */
+  viewings: ViewingGrants;
 }
 
 /** Why the platform is degraded (empty: healthy). */

@@ -9,8 +9,8 @@ import { decideRange } from './range';
 export interface ObjectToSend {
   key: string;
   size: number;
-  /** Sent as a strong ETag; only for bytes known to have this hash (checked, not merely recorded). */
-  sha256?: string;
+  /** Sent as a strong ETag; only for bytes known to have this hash (checked, not merely recorded). A promise is looked up while the object opens. */
+  sha256?: string | Promise<string | undefined>;
   contentType: string;
   disposition?: string;
   /** Runs once the request is known to be served (e.g. to record a custody event); gets the range served. */
@@ -24,16 +24,19 @@ export async function sendObject(store: ObjectStore, reply: FastifyReply, rangeH
   const { size } = object;
   const range = decideRange(rangeHeader, size);
   reply.header('accept-ranges', 'bytes').type(object.contentType);
-  if (object.sha256) reply.header('etag', `"${object.sha256}"`);
   if (object.disposition) reply.header('content-disposition', object.disposition);
   if (range.kind === 'unsatisfiable') {
+    await etag(reply, object.sha256);
     reply.header('content-range', `bytes */${size}`);
     throw new Problem(416, 'Range Not Satisfiable', `the object is ${size} bytes`);
   }
   const whole = range.kind === 'full' || size === 0;
-  // Opened before anything is recorded as served: a missing object is not a read.
-  const body = size === 0 ? undefined : await open(store, object, whole ? undefined : range);
+  // Opened before anything is recorded as served: a missing object is not a read. The ETag is looked up meanwhile.
+  const [opened, tagged] = await Promise.allSettled([size === 0 ? undefined : open(store, object, whole ? undefined : range), etag(reply, object.sha256)]);
+  if (opened.status === 'rejected') throw opened.reason;
+  const body = opened.value;
   try {
+    if (tagged.status === 'rejected') throw tagged.reason;
     await object.beforeSend?.(whole ? 'full' : `${range.start}-${range.end}`);
   } catch (err) {
     body?.destroy();
@@ -45,6 +48,12 @@ export async function sendObject(store: ObjectStore, reply: FastifyReply, rangeH
   }
   reply.code(206).header('content-range', `bytes ${range.start}-${range.end}/${size}`).header('content-length', String(range.end - range.start + 1));
   return reply.send(body);
+}
+
+/** Sets the ETag once its value (or that there is none) is known. */
+async function etag(reply: FastifyReply, sha256: ObjectToSend['sha256']): Promise<void> {
+  const value = await sha256;
+  if (value) reply.header('etag', `"${value}"`);
 }
 
 async function open(store: ObjectStore, object: ObjectToSend, range: { start: number; end: number } | undefined): Promise<Readable> {

@@ -8,6 +8,7 @@ import { Registry } from 'prom-client';
 import { apiRoutes, registerApiPlugins } from '../api/app';
 import { declarable, permits, refusal } from '../api/access';
 import { authenticate } from '../api/identity';
+import { ViewingGrants } from '../api/viewing';
 import { bearerToken, createHttpServer, publicRoutes, PUBLIC, type HttpServer } from '../core/http';
 import { trustedProxies } from '../core/client-address';
 import { Problem } from '../core/errors';
@@ -66,7 +67,9 @@ const BUILT_PAGE = fileURLToPath(new URL('../dist/web/', import.meta.url));
  */
 export async function buildServer(deps: ServerDeps, options: FastifyServerOptions = {}): Promise<HttpServer & { ingest: IngestService; metrics: Metrics }> {
   const now = deps.now ?? (() => new Date());
-  const app = await createHttpServer({ authenticate: (request) => authenticate(deps.db, request, now()), refusal, declarable }, { trustedProxies: deps.trustedProxies ?? [], hsts: deps.hsts ?? false }, options);
+  // A request its viewing grant covers is the grant's caller; the permission table still applies.
+  const viewings = new ViewingGrants(now);
+  const app = await createHttpServer({ authenticate: async (request) => viewings.principalOf(request) ?? authenticate(deps.db, request, now()), refusal, declarable }, { trustedProxies: deps.trustedProxies ?? [], hsts: deps.hsts ?? false }, options);
   const metrics = createMetrics(deps.registry ?? new Registry(), deps.queueDepths);
   measureRequests(app, metrics);
   await registerApiPlugins(app);
@@ -94,6 +97,7 @@ export async function buildServer(deps: ServerDeps, options: FastifyServerOption
       retentionGraceDays: deps.retentionGraceDays ?? 7,
       webhookAllowPrivate: deps.webhookAllowPrivate ?? false,
       supervision: deps.supervision ?? { onTimeHours: 24, unlinkedDays: 7 },
+      viewings,
     }),
     { prefix: '/api' },
   );

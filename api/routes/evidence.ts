@@ -7,6 +7,7 @@ import type { ObjectStore } from '../../core/store/port';
 import type { Db } from '../../schema/database';
 import { PLAYBACK_STATES, type Database, type DerivativeRow, type EvidenceRow } from '../../schema/db';
 import { sql, type SqlBool, type Transaction } from 'kysely';
+import type { FastifyRequest } from 'fastify';
 import type { Principal } from '../../core/principal';
 import { timestampOf } from '../../core/timestamp/batcher';
 import { derivativeWithFixity, fixityOfEvidence, fixityVerdict, recordFixity, verifiedOk } from '../../core/fixity';
@@ -15,6 +16,7 @@ import { auditedChange, recordedClient, startsViewing } from '../audit';
 import { loadEvidence, scopeRedactor, searchableEvidence, visibleCases } from '../scoped';
 import { BoundedInt, Bytes, Cursor, DateTime, IdParams, Limit, Nullable, StringEnum, Text, Uuid, cursorAfter, errors, keysetPage, problemResponse } from '../schemas';
 import { sendObject } from '../send-object';
+import type { ViewingGrants } from '../viewing';
 import { disposalRecord, refuseDisposed } from '../../core/disposal';
 import { DisposalRecord, RetentionView, retentionView } from './retention';
 
@@ -256,10 +258,76 @@ export function searchQuery(db: Db, p: Principal, q: Static<typeof SearchQuery>)
     .select(sql<string>`to_char(evidence.received_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`.as('cursor_at'));
 }
 
-export function evidenceRoutes(deps: { db: Db; store: ObjectStore; now: () => Date }) {
-  const { db, store, now } = deps;
+/** What a viewing's first request found out about the original it reads (kept in its viewing grant). */
+interface ServedOriginal {
+  id: string;
+  unitId: string | null;
+  key: string;
+  size: number;
+  sha256: string;
+  sm3: string;
+  /** A fixity check confirmed the stored bytes: the SHA-256 is sent as the ETag. */
+  verified: boolean;
+  name: string;
+}
+
+/** The same for a derivative. */
+interface ServedDerivative {
+  unitId: string | null;
+  key: string;
+  size: number;
+  sha256: string;
+  verified: boolean;
+  mimeType: string;
+}
+
+export function evidenceRoutes(deps: { db: Db; store: ObjectStore; now: () => Date; viewings: ViewingGrants }) {
+  const { db, store, now, viewings } = deps;
+
+  /** The checks of an original's first request in a viewing: in scope, not disposed, and whether its bytes are verified. */
+  async function servedOriginal(request: FastifyRequest, p: Principal, id: string): Promise<ServedOriginal> {
+    const row = await loadEvidence(db, p, id);
+    request.auditObject = { unitId: row.unit_id };
+    await refuseDisposed(db, row);
+    return {
+      id: row.id, unitId: row.unit_id, key: row.storage_key, size: Number(row.size), sha256: row.sha256, sm3: row.sm3,
+      verified: await verifiedOk(db, row.storage_key, row.sha256), name: row.original_name,
+    };
+  }
+
+  /**
+   * The ETag of a granted object: its SHA-256 while a fixity check confirms its bytes, read on every
+   * request (an ETag must not outlive a failure a fixity pass in any process found); the first
+   * request of a viewing already knows it.
+   */
+  function etagOf(served: { key: string; sha256: string; verified: boolean }, granted: boolean): Promise<string | undefined> | string | undefined {
+    if (!granted) return served.verified ? served.sha256 : undefined;
+    return verifiedOk(db, served.key, served.sha256).then((ok) => (ok ? served.sha256 : undefined));
+  }
+
+  /** The checks of a derivative's first request in a viewing; the grant lets the next ones skip them. */
+  async function servedDerivative(request: FastifyRequest, p: Principal, params: { id: string; kind: string; name: string }): Promise<ServedDerivative> {
+    const { id, kind, name } = params;
+    const row = await loadEvidence(db, p, id);
+    request.auditObject = { unitId: row.unit_id };
+    await refuseDisposed(db, row);
+    const file = await derivativeWithFixity(db, id, kind, name);
+    if (!file) throw notFound(`derivative ${kind}/${name} of evidence ${id}`);
+    // Posters and thumbnails are part of browsing; the video is what is "watched".
+    const watched = kind === 'mp4' || kind === 'hls';
+    if (!watched || !(await startsViewing(db, p.sessionKey, `view:${id}`, now()))) request.auditSkip = true;
+    const served = { unitId: row.unit_id, key: file.storage_key, size: Number(file.size), sha256: file.sha256, verified: file.verified, mimeType: file.mime_type };
+    viewings.offer(request, p, served);
+    return served;
+  }
 
   return async (app: HttpServer) => {
+    // After the audit hook (registered by the parent): a viewing grant only for an answer whose audit event was written.
+    app.addHook('onSend', async (request, reply, payload) => {
+      viewings.settle(request, reply.statusCode);
+      return payload;
+    });
+
     app.get('/evidence', {
       config: { action: 'evidence.search', audit: 'evidence.search' },
       schema: {
@@ -330,27 +398,31 @@ export function evidenceRoutes(deps: { db: Db; store: ObjectStore; now: () => Da
       },
     }, async (request, reply) => {
       const p = request.principal!;
-      const row = await loadEvidence(db, p, request.params.id);
-      request.auditObject = { unitId: row.unit_id };
-      await refuseDisposed(db, row);
-      const stored = { storageKey: row.storage_key, evidenceId: row.id, kind: 'original' as const, name: null, size: Number(row.size), sha256: row.sha256, sm3: row.sm3 };
+      const granted = viewings.objectOf<ServedOriginal>(request);
+      const original = granted ?? (await servedOriginal(request, p, request.params.id));
+      request.auditObject = { unitId: original.unitId };
+      if (granted) request.auditSkip = true; // the viewing's first request was recorded
+      const stored = { storageKey: original.key, evidenceId: original.id, kind: 'original' as const, name: null, size: original.size, sha256: original.sha256, sm3: original.sm3 };
       return sendObject(store, reply, request.headers.range, {
-        key: row.storage_key,
-        size: Number(row.size),
-        ...((await verifiedOk(db, row.storage_key, row.sha256)) ? { sha256: row.sha256 } : {}),
+        key: original.key,
+        size: original.size,
+        sha256: etagOf(original, granted !== undefined),
         observe: (observed) => recordFixity(db, stored, fixityVerdict(stored, observed), now(), { actor: p.name, source: 'read' }),
         contentType: 'application/octet-stream',
-        disposition: `attachment; filename*=UTF-8''${encodeURIComponent(row.original_name)}`,
-        beforeSend: async (range) => {
-          if (!(await startsViewing(db, p.sessionKey, `original:${row.id}`, now()))) {
-            request.auditSkip = true;
-            return;
-          }
-          await db.transaction().execute((trx) =>
-            appendCustody(trx, { evidenceId: row.id, action: 'original.read', actor: p.name, details: { ...recordedClient(request), range, role: p.role } }),
-          );
-          request.auditDetails = { range }; // only once custody has it: the audit verify cross-check pairs the two
-        },
+        disposition: `attachment; filename*=UTF-8''${encodeURIComponent(original.name)}`,
+        ...(granted ? {} : {
+          beforeSend: async (range: string) => {
+            if (await startsViewing(db, p.sessionKey, `original:${original.id}`, now())) {
+              await db.transaction().execute((trx) =>
+                appendCustody(trx, { evidenceId: original.id, action: 'original.read', actor: p.name, details: { ...recordedClient(request), range, role: p.role } }),
+              );
+              request.auditDetails = { range }; // only once custody has it: the audit verify cross-check pairs the two
+            } else {
+              request.auditSkip = true;
+            }
+            viewings.offer(request, p, original);
+          },
+        }),
       });
     });
 
@@ -364,17 +436,12 @@ export function evidenceRoutes(deps: { db: Db; store: ObjectStore; now: () => Da
         response: { 200: Bytes, 206: Bytes, 410: problemResponse(410), 416: problemResponse(416), ...errors },
       },
     }, async (request, reply) => {
-      const { id, kind, name } = request.params;
       const p = request.principal!;
-      const row = await loadEvidence(db, p, id);
-      request.auditObject = { unitId: row.unit_id };
-      await refuseDisposed(db, row);
-      const file = await derivativeWithFixity(db, id, kind, name);
-      if (!file) throw notFound(`derivative ${kind}/${name} of evidence ${id}`);
-      // Posters and thumbnails are part of browsing; the video is what is "watched".
-      const watched = kind === 'mp4' || kind === 'hls';
-      if (!watched || !(await startsViewing(db, p.sessionKey, `view:${id}`, now()))) request.auditSkip = true;
-      return sendObject(store, reply, request.headers.range, { key: file.storage_key, size: Number(file.size), ...(file.verified ? { sha256: file.sha256 } : {}), contentType: file.mime_type });
+      const granted = viewings.objectOf<ServedDerivative>(request);
+      if (granted) request.auditSkip = true; // the viewing's first request was recorded
+      const file = granted ?? (await servedDerivative(request, p, request.params));
+      request.auditObject = { unitId: file.unitId };
+      return sendObject(store, reply, request.headers.range, { key: file.key, size: file.size, sha256: etagOf(file, granted !== undefined), contentType: file.mimeType });
     });
 
     app.get('/evidence/:id/bookmarks', {

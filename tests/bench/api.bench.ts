@@ -2,7 +2,8 @@
  * npm run bench:api [-- --rows N] — with N evidence rows (default 100,000) and a tenth as many cases
  * seeded, load the running server (`evidence up`, its own process) with autocannon: per role
  * (handler, unit_head, overseer, auditor) the p50/p99 and rate of a mix of filtered evidence searches
- * and searches by officer number. Range streaming has its own benchmark: npm run bench:range.
+ * and searches by officer number. Then Range streaming of a 256 MiB original against the
+ * same file read from disk (tests/bench/range-read.ts; npm run bench:range has derivatives, S3 and encryption).
  */
 import { spawn } from 'node:child_process';
 import { chmod, mkdtemp, rm } from 'node:fs/promises';
@@ -13,6 +14,7 @@ import pg from 'pg';
 import { parseArgs } from 'node:util';
 import { generateToken } from '../../core/tokens';
 import { seedSearchRows } from '../support/search-rows';
+import { rangeAgainstDisk } from './range-read';
 
 const { values } = parseArgs({ options: { rows: { type: 'string', default: '100000' } } });
 const ROWS = Number(values.rows);
@@ -73,6 +75,8 @@ try {
     console.log(`${role} p50 ${r.latency.p50} ms p99 ${r.latency.p99} ms ${r.requests.average.toFixed(0)} req/s`);
   }
 
+  // Range streaming (issue 17 item 4); npm run bench:range measures derivatives, S3 and encryption too.
+  console.log(`\n${await rangeAgainstDisk({ url: base, token: adminToken, db }, join(home, 'objects'))}`);
   await db.end();
 } finally {
   server.kill('SIGTERM');
