@@ -91,6 +91,12 @@ async function sendFile(client: IngestClient, sessionId: string, mounted: Mounte
   return client.complete(upload.uploadId, digests);
 }
 
+/** How long the platform asked a dock to wait (an upload held by a replica that may have died), at most 30 s. */
+function serverWait(error: unknown): number {
+  const seconds = error instanceof ServerProblem ? error.body.retryAfterSeconds : undefined;
+  return typeof seconds === 'number' && seconds > 0 ? Math.min(seconds, 30) * 1000 : 0;
+}
+
 async function withRetries<T>(attempts: number, onRetry: (attempt: number, error: string) => void, work: () => Promise<T>): Promise<T> {
   for (let attempt = 1; ; attempt++) {
     try {
@@ -99,7 +105,7 @@ async function withRetries<T>(attempts: number, onRetry: (attempt: number, error
       const retryable = !(error instanceof ServerProblem) || error.retryable || error.status === 409 || error.status === 422;
       if (!retryable || attempt >= attempts) throw error;
       onRetry(attempt, error instanceof Error ? error.message : String(error));
-      await new Promise((r) => setTimeout(r, Math.min(200 * 2 ** attempt, 5000)));
+      await new Promise((r) => setTimeout(r, Math.max(Math.min(200 * 2 ** attempt, 5000), serverWait(error))));
     }
   }
 }

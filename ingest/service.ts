@@ -596,9 +596,11 @@ export class IngestService {
       .where((eb) => eb.or([eb('held_until', 'is', null), eb('held_until', '<=', this.now())]))
       .executeTakeFirst();
     if (taken.numUpdatedRows === 0n) {
-      const exists = await db.selectFrom('uploads').select('id').where('id', '=', uploadId).executeTakeFirst();
-      if (!exists) return work(); // answers the 404 (or whatever the request finds) without a hold
-      throw new Problem(409, 'Upload Busy', 'another request for this upload is in progress; retry shortly', { retryable: true });
+      const held = await db.selectFrom('uploads').select('held_until').where('id', '=', uploadId).executeTakeFirst();
+      if (!held) return work(); // answers the 404 (or whatever the request finds) without a hold
+      // A dock waits this long at most: the hold of a replica that died runs out by then.
+      const retryAfterSeconds = Math.max(1, Math.ceil(((held.held_until?.getTime() ?? 0) - this.now().getTime()) / 1000));
+      throw new Problem(409, 'Upload Busy', 'another request for this upload is in progress; retry shortly', { retryable: true, retryAfterSeconds });
     }
     const renew = setInterval(() => {
       db.updateTable('uploads').set({ held_until: until() }).where('id', '=', uploadId).where('held_by', '=', token).execute().catch(() => {});
