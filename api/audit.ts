@@ -30,7 +30,7 @@ export function registerAuditTrail(app: HttpServer, db: Db): void {
     const action = request.routeOptions.config.audit;
     if (!action || request.auditSkip) return payload;
     const status = reply.statusCode;
-    const written = db.transaction().execute((trx) => appendAudit(trx, auditEventOf(request, status)));
+    const written = appendAudit(db, auditEventOf(request, status)); // its own statement: the chain's lock is not held across round trips
     await written.catch((error: unknown) => {
       // A failure answer (e.g. 503, database gone) still goes out; throwing here would replace it
       // with fastify's raw default error. Any other answer is withheld: the request fails instead.

@@ -44,13 +44,18 @@ export type EvidencePage = (query: SelectQueryBuilder<Database, 'evidence', {}>)
 /**
  * One page of the caller's evidence. A handler's scope (own recordings or linked to a case they
  * handle) is a union of its two parts, each paged on its own index, then paged once more: under one
- * OR the planner can only walk every recording newest first and test each.
+ * OR the planner can only walk every recording newest first and test each. The linked part walks
+ * handler_evidence (migration 0029) newest first; joining on received_at as well lets the page's
+ * order by evidence's keyset come from that index.
  */
 export function searchableEvidence(db: Db, p: Principal, page: EvidencePage): SelectQueryBuilder<Database, 'evidence', {}> {
   const scope = evidenceScope(p);
   if (scope.kind !== 'handler') return page(visibleEvidence(db, p));
-  const linked = db.selectFrom('case_evidence as ce').innerJoin('case_handlers as ch', 'ch.case_id', 'ce.case_id').select('ce.evidence_id').where('ch.user_id', '=', scope.userId);
-  const parts = [db.selectFrom('evidence').where('evidence.id', 'in', linked), ...(scope.officerNo ? [db.selectFrom('evidence').where('evidence.officer_no', '=', scope.officerNo)] : [])];
+  const linked = db.selectFrom('evidence')
+    .innerJoin('handler_evidence as hv', (join) => join.onRef('hv.evidence_id', '=', 'evidence.id').onRef('hv.received_at', '=', 'evidence.received_at'))
+    .where('hv.user_id', '=', scope.userId);
+  // The page refines evidence's columns only; the join adds no rows (one per recording and handler).
+  const parts = [linked as unknown as SelectQueryBuilder<Database, 'evidence', {}>, ...(scope.officerNo ? [db.selectFrom('evidence').where('evidence.officer_no', '=', scope.officerNo)] : [])];
   const ids = parts.map((part) => db.selectFrom(page(part).select('evidence.id').as('part')).select('part.id')).reduce((all, part) => all.unionAll(part));
   return page(db.selectFrom('evidence').where('evidence.id', 'in', ids));
 }

@@ -69,19 +69,52 @@ export function appendCustody(trx: Transaction<Database>, event: CustodyEvent): 
   return append(trx, 'custody', { ...event, at: event.at ?? new Date() });
 }
 
-export function appendAudit(trx: Transaction<Database>, event: AuditEvent): Promise<number> {
+/** Appends one audit event: inside the caller's transaction, or (given the database) as a statement of its own. */
+export function appendAudit(trx: Kysely<Database>, event: AuditEvent): Promise<number> {
   return append(trx, 'audit', { ...event, at: event.at ?? new Date() });
 }
 
-async function append<C extends ChainName>(trx: Transaction<Database>, chain: C, event: any): Promise<number> {
+/**
+ * The canonical JSON of `content` with `key` added, split where the key's value goes: prefix + value
+ * + suffix is canonicalize({ ...content, [key]: value }) for a whole-number value. The database then
+ * hashes a row whose seq it only learns while it holds the chain's head.
+ */
+export function canonicalAround(content: Record<string, unknown>, key: string): { prefix: string; suffix: string } {
+  const members = Object.entries({ ...content, [key]: 0 })
+    .map(([k, v]) => ({ k, text: canonicalize(v) }))
+    .filter((m) => m.text !== undefined)
+    .sort((a, b) => (a.k < b.k ? -1 : a.k > b.k ? 1 : 0)); // RFC 8785: by UTF-16 code units
+  const at = members.findIndex((m) => m.k === key);
+  const member = (m: { k: string; text?: string }) => `${canonicalize(m.k)}:${m.text}`;
+  return {
+    prefix: `{${members.slice(0, at).map((m) => `${member(m)},`).join('')}${canonicalize(key)}:`,
+    suffix: `${members.slice(at + 1).map((m) => `,${member(m)}`).join('')}}`,
+  };
+}
+
+/**
+ * One statement takes the head, hashes the row in SQL (the same bytes chainHash hashes) and inserts
+ * it: the head's row lock, which every append of the chain waits for, is held for that statement and
+ * the commit, not for several round trips (nor, for a statement of its own, for the application to
+ * send the commit).
+ */
+async function append<C extends ChainName>(trx: Kysely<Database>, chain: C, event: any): Promise<number> {
   const spec = CHAINS[chain];
-  await sql`insert into chain_heads (chain, seq, hash) values (${chain}, 0, ${GENESIS_HASH}) on conflict do nothing`.execute(trx);
-  const head = await trx.selectFrom('chain_heads').select(['seq', 'hash']).where('chain', '=', chain).forUpdate().executeTakeFirstOrThrow();
-  const seq = Number(head.seq) + 1;
-  const hash = chainHash(head.hash, spec.content(seq, event));
-  await (trx as Kysely<any>).insertInto(spec.table).values({ seq, ...spec.row(event), prev_hash: head.hash, hash }).execute();
-  await trx.updateTable('chain_heads').set({ seq, hash }).where('chain', '=', chain).execute();
-  return seq;
+  const { seq: _seq, ...content } = spec.content(0, event);
+  const { prefix, suffix } = canonicalAround(content, 'seq');
+  const row = Object.entries(spec.row(event));
+  // VALUES, not SELECT: its parameters take the columns' types. Migration 0029 made every chain's head.
+  const { rows } = await sql<{ seq: string }>`
+    with head as (
+      update chain_heads
+         set seq = seq + 1, prev_hash = hash,
+             hash = encode(sha256(decode(hash, 'hex') || convert_to(${prefix} || (seq + 1)::text || ${suffix}, 'UTF8')), 'hex')
+       where chain = ${chain}
+       returning seq, prev_hash, hash)
+    insert into ${sql.table(spec.table)} (seq, ${sql.join(row.map(([column]) => sql.ref(column)))}, prev_hash, hash)
+    values ((select seq from head), ${sql.join(row.map(([, value]) => sql`${value}`))}, (select prev_hash from head), (select hash from head))
+    returning seq`.execute(trx);
+  return Number(rows[0]!.seq);
 }
 
 export type ChainVerdict =

@@ -19,6 +19,7 @@ import * as supervision from './migrations/0018_supervision';
 import * as reviewsReminders from './migrations/0019_reviews_reminders';
 import * as player from './migrations/0024_player';
 import * as uploadHolds from './migrations/0025_upload_holds';
+import * as searchAtScale from './migrations/0029_search_at_scale';
 
 export type Db = Kysely<Database>;
 
@@ -42,6 +43,7 @@ const migrations: Record<string, Migration> = {
   '0019_reviews_reminders': reviewsReminders,
   '0024_player': player,
   '0025_upload_holds': uploadHolds,
+  '0029_search_at_scale': searchAtScale,
 };
 
 /**

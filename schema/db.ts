@@ -195,10 +195,20 @@ export interface CustodyEventsTable extends ChainRow {
   details: ColumnType<Record<string, unknown>, string, never>;
 }
 
+/** Per handler, the recordings linked to cases they handle (kept by triggers; migration 0029). */
+export interface HandlerEvidenceTable {
+  user_id: string;
+  evidence_id: string;
+  received_at: Timestamp;
+  links: number;
+}
+
 export interface ChainHeadsTable {
   chain: string;
   seq: BigInt;
   hash: string;
+  /** The hash before `hash` (null until the first append after migration 0029). */
+  prev_hash: string | null;
 }
 
 export interface OutboxTable {
@@ -628,6 +638,7 @@ export interface Database {
   evidence: EvidenceTable;
   custody_events: CustodyEventsTable;
   chain_heads: ChainHeadsTable;
+  handler_evidence: HandlerEvidenceTable;
   outbox: OutboxTable;
   platform_events: PlatformEventsTable;
   webhooks: WebhooksTable;

@@ -5,7 +5,7 @@ import { Readable } from 'node:stream';
 import canonicalize from 'canonicalize';
 import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
-import { chainHash, GENESIS_HASH } from '../../core/chain';
+import { chainHash, GENESIS_HASH, verifyChain } from '../../core/chain';
 import { verifyTrail, writeCheckpoints } from '../../core/checkpoints';
 import { loadOrCreateSigningKey } from '../../core/signing-key';
 import { runEvidence } from '../support/evidence-process';
@@ -29,6 +29,24 @@ describe('viewing is audited once per viewing session', () => {
     expect(events.filter((e: { action: string }) => e.action === 'evidence.view-original')).toHaveLength(1);
     const custody = (await p.app.inject({ url: `/api/evidence/${w.evidence.a}/custody`, headers: bearer(w.tokens.auditor) })).json().items;
     expect(custody.filter((e: { action: string }) => e.action === 'original.read')).toHaveLength(1);
+  });
+});
+
+describe('audit appends under concurrency', () => {
+  it('many searches at once each append one event, in one unbroken chain that audit verify accepts', async () => {
+    const before = await p.db.selectFrom('audit_events').select((eb) => eb.fn.countAll<string>().as('n')).where('action', '=', 'evidence.search').executeTakeFirstOrThrow();
+    // Filters land in the hashed details: quotes, a nested "seq" and non-ASCII must hash alike in SQL and in verify.
+    const answers = await Promise.all(Array.from({ length: 24 }, (_, i) =>
+      p.app.inject({ url: `/api/evidence?officerNo=${encodeURIComponent(`"seq":${i},张😀\\`)}`, headers: bearer([w.tokens.auditor, w.tokens.handlerA, w.tokens.unitHeadA][i % 3]!) })));
+    expect(answers.map((a) => a.statusCode)).toEqual(answers.map(() => 200));
+    const after = await p.db.selectFrom('audit_events').select((eb) => eb.fn.countAll<string>().as('n')).where('action', '=', 'evidence.search').executeTakeFirstOrThrow();
+    expect(Number(after.n) - Number(before.n)).toBe(24);
+    const verdict = await verifyChain(p.db, 'audit');
+    expect(verdict).toMatchObject({ ok: true });
+    const head = await p.db.selectFrom('chain_heads').select(['seq', 'hash']).where('chain', '=', 'audit').executeTakeFirstOrThrow();
+    expect(verdict).toEqual({ ok: true, rows: Number(head.seq), head: head.hash });
+    const run = await auditVerify();
+    expect(run.code, run.stdout + run.stderr).toBe(0);
   });
 });
 

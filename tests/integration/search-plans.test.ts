@@ -57,6 +57,25 @@ describe('evidence search paging', () => {
     expect(expected.length).toBeGreaterThan(10); // both parts: the officer's own and the handled cases'
     expect(await allPages('from=2000-01-01T00:00:00Z', w.tokens.handlerA, 4)).toEqual(expected.map((r) => r.id));
   });
+
+  it('follows a handler added to and removed from cases and a recording linked and unlinked', async () => {
+    const user = await p.db.selectFrom('users').selectAll().where('id', '=', w.users.handlerA2!).executeTakeFirstOrThrow();
+    const handler = principal('handler', { userId: user.id, unitId: user.unit_id, officerNo: user.officer_no });
+    const same = async () => {
+      const expected = await visibleEvidence(p.db, handler).select('evidence.id').orderBy('evidence.received_at', 'desc').orderBy('evidence.id', 'desc').execute();
+      expect(await allPages('from=2000-01-01T00:00:00Z', w.tokens.handlerA2, 7)).toEqual(expected.map((r) => r.id));
+      return expected.map((r) => r.id);
+    };
+    const [one, two] = await p.db.selectFrom('cases').select(['id', 'stage']).where('number', 'in', ['SJ7', 'SJ9']).orderBy('number').execute();
+    const shared = (await p.db.selectFrom('evidence').select('id').where('officer_no', '=', 'S00003').executeTakeFirstOrThrow()).id;
+    await p.db.insertInto('case_evidence').values([{ case_id: one!.id, evidence_id: shared, stage: one!.stage }, { case_id: two!.id, evidence_id: shared, stage: two!.stage }]).execute();
+    await p.db.insertInto('case_handlers').values([{ case_id: one!.id, user_id: user.id }, { case_id: two!.id, user_id: user.id }]).execute();
+    expect(await same()).toContain(shared);
+    await p.ownerDb.deleteFrom('case_handlers').where('case_id', '=', one!.id).where('user_id', '=', user.id).execute();
+    expect(await same()).toContain(shared); // still linked to the other case they handle
+    await p.ownerDb.deleteFrom('case_evidence').where('case_id', '=', two!.id).where('evidence_id', '=', shared).execute();
+    expect(await same()).not.toContain(shared);
+  });
 });
 
 describe('evidence search plans', () => {
@@ -78,7 +97,7 @@ describe('evidence search plans', () => {
     ...((node.Plans as Record<string, unknown>[] | undefined) ?? []).flatMap(seqScans),
   ];
 
-  it.each(['handler', 'unit_head', 'overseer', 'auditor'] as const)('reads neither evidence nor cases end to end for a %s', async (role) => {
+  it.each(['handler', 'unit_head', 'overseer', 'auditor'] as const)('reads neither evidence, cases nor case links end to end for a %s', async (role) => {
     const who = roles()[role];
     for (const [name, q] of Object.entries(searches)) {
       const first = await searchQuery(p.db, who, q).execute();
@@ -87,7 +106,7 @@ describe('evidence search plans', () => {
       for (const query of [q, { ...q, cursor }]) {
         const [row] = await searchQuery(p.db, who, query).explain<{ 'QUERY PLAN': { Plan: Record<string, unknown> }[] }>('json');
         const plan = row!['QUERY PLAN'][0]!.Plan;
-        expect(seqScans(plan).filter((t) => t === 'evidence' || t === 'cases'), `${role}, ${name}${query === q ? '' : ', next page'}: ${JSON.stringify(plan)}`).toEqual([]);
+        expect(seqScans(plan).filter((t) => ['evidence', 'cases', 'case_evidence'].includes(t)), `${role}, ${name}${query === q ? '' : ', next page'}: ${JSON.stringify(plan)}`).toEqual([]);
       }
     }
   });
