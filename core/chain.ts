@@ -103,14 +103,18 @@ async function append<C extends ChainName>(trx: Kysely<Database>, chain: C, even
   const { seq: _seq, ...content } = spec.content(0, event);
   const { prefix, suffix } = canonicalAround(content, 'seq');
   const row = Object.entries(spec.row(event));
-  // VALUES, not SELECT: its parameters take the columns' types. Migration 0029 made every chain's head.
+  // VALUES, not SELECT: its parameters take the columns' types. The head row must exist (migration
+  // 0029 makes both; 0006, which appends before it, makes them itself). Nothing but seq and hash of
+  // chain_heads is used, so migrations of any age can append.
   const { rows } = await sql<{ seq: string }>`
-    with head as (
-      update chain_heads
-         set seq = seq + 1, prev_hash = hash,
-             hash = encode(sha256(decode(hash, 'hex') || convert_to(${prefix} || (seq + 1)::text || ${suffix}, 'UTF8')), 'hex')
-       where chain = ${chain}
-       returning seq, prev_hash, hash)
+    with old as (select seq, hash from chain_heads where chain = ${chain} for update),
+    head as (
+      update chain_heads h
+         set seq = old.seq + 1,
+             hash = encode(sha256(decode(old.hash, 'hex') || convert_to(${prefix} || (old.seq + 1)::text || ${suffix}, 'UTF8')), 'hex')
+        from old
+       where h.chain = ${chain}
+       returning h.seq, old.hash as prev_hash, h.hash)
     insert into ${sql.table(spec.table)} (seq, ${sql.join(row.map(([column]) => sql.ref(column)))}, prev_hash, hash)
     values ((select seq from head), ${sql.join(row.map(([, value]) => sql`${value}`))}, (select prev_hash from head), (select hash from head))
     returning seq`.execute(trx);

@@ -207,8 +207,6 @@ export interface ChainHeadsTable {
   chain: string;
   seq: BigInt;
   hash: string;
-  /** The hash before `hash` (null until the first append after migration 0029). */
-  prev_hash: string | null;
 }
 
 export interface OutboxTable {

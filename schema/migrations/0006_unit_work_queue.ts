@@ -28,6 +28,8 @@ export async function up(db: Kysely<any>): Promise<void> {
     .where(blank('e.officer_no'))
     .orderBy('e.received_at')
     .execute();
+  // The chain's head, which appends expect (made here on a database this old; later by 0029).
+  if (rows.length > 0) await sql`insert into chain_heads (chain, seq, hash) values ('custody', 0, ${'0'.repeat(64)}) on conflict do nothing`.execute(db);
   for (const row of rows) {
     const unitId = row.unit_id ?? row.officer_unit ?? null;
     await db.updateTable('evidence').set({ officer_no: row.officer, unit_id: unitId }).where('id', '=', row.id).execute();

@@ -25,7 +25,6 @@ export async function up(db: Kysely<any>): Promise<void> {
   // An officer's recordings are nearly all of one unit: without this the planner takes "unit and
   // officer" as 1/20 of the officer's and reads the unit's whole index to intersect with them.
   await sql`create statistics evidence_officer_unit (dependencies) on officer_no, unit_id from evidence`.execute(db);
-  await db.schema.alterTable('chain_heads').addColumn('prev_hash', 'text').execute();
   await sql`insert into chain_heads (chain, seq, hash) values ('audit', 0, ${'0'.repeat(64)}), ('custody', 0, ${'0'.repeat(64)}) on conflict do nothing`.execute(db);
 
   await db.schema
@@ -93,7 +92,6 @@ export async function down(db: Kysely<any>): Promise<void> {
   await sql`drop trigger case_evidence_handlers on case_evidence`.execute(db);
   for (const fn of ['handler_evidence_received', 'handler_evidence_by_handler', 'handler_evidence_by_link']) await sql`drop function ${sql.id(fn)}()`.execute(db);
   await db.schema.dropTable('handler_evidence').execute();
-  await db.schema.alterTable('chain_heads').dropColumn('prev_hash').execute();
   await sql`drop statistics evidence_officer_unit`.execute(db);
   for (const column of PATHS) {
     await db.schema.createIndex(`evidence_${column}`).on('evidence').columns([column, 'received_at']).execute();
