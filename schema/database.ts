@@ -18,6 +18,7 @@ import * as encryption from './migrations/0016_encryption';
 import * as supervision from './migrations/0018_supervision';
 import * as reviewsReminders from './migrations/0019_reviews_reminders';
 import * as player from './migrations/0024_player';
+import * as supervisionUnitDaily from './migrations/0026_supervision_unit_daily';
 
 export type Db = Kysely<Database>;
 
@@ -40,6 +41,7 @@ const migrations: Record<string, Migration> = {
   '0018_supervision': supervision,
   '0019_reviews_reminders': reviewsReminders,
   '0024_player': player,
+  '0026_supervision_unit_daily': supervisionUnitDaily,
 };
 
 /**
