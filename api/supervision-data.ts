@@ -82,9 +82,10 @@ export async function tallies(db: Db, units: string[] | null, period: Period, on
   const parts = await Promise.all(edges.map((edge) => rawTallies(db, units, edge, onTimeHours, by)));
   if (days) {
     const g = grouping(by, sql.ref('officer_no'));
+    // Per unit, the officers' rows already summed (0030): a unit-day row each, a hundred times fewer.
     const { rows } = await sql<TallyRow>`
       select unit_id, ${g.column} as officer_no, sum(recordings) as recordings, sum(duration_ms) as duration_ms, sum(bytes) as bytes, sum(late) as late, sum(unlinked) as unlinked
-      from supervision_daily
+      from ${sql.table(by === 'unit' ? 'supervision_unit_daily' : 'supervision_daily')}
       where day >= ${days.from}::date and day < ${days.to}::date ${list ? sql`and unit_id in (${sql.join(list)})` : sql``}
       ${g.groupBy} having sum(recordings) <> 0`.execute(db);
     parts.push(new Map(rows.map((r) => [officerKey(r.unit_id, r.officer_no), toTally(r)])));

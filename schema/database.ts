@@ -20,6 +20,7 @@ import * as reviewsReminders from './migrations/0019_reviews_reminders';
 import * as player from './migrations/0024_player';
 import * as uploadHolds from './migrations/0025_upload_holds';
 import * as searchAtScale from './migrations/0029_search_at_scale';
+import * as supervisionUnitDaily from './migrations/0030_supervision_unit_daily';
 
 export type Db = Kysely<Database>;
 
@@ -44,6 +45,7 @@ const migrations: Record<string, Migration> = {
   '0024_player': player,
   '0025_upload_holds': uploadHolds,
   '0029_search_at_scale': searchAtScale,
+  '0030_supervision_unit_daily': supervisionUnitDaily,
 };
 
 /**

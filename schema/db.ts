@@ -672,6 +672,7 @@ export interface Database {
   stills: StillsTable;
   supervision_settings: SupervisionSettingsTable;
   supervision_daily: SupervisionDailyTable;
+  supervision_unit_daily: SupervisionUnitDailyTable;
 }
 
 /** A still-frame capture request; the still itself is a derivative (kind 'still'). */
@@ -708,3 +709,14 @@ export interface SupervisionDailyTable {
 export type EvidenceRow = Selectable<EvidenceTable>;
 export type UploadRow = Selectable<UploadsTable>;
 export type DerivativeRow = Selectable<DerivativesTable>;
+
+/** supervision_daily summed over officers, per unit and recorder day (UTC): kept by triggers on it (0030_supervision_unit_daily). */
+export interface SupervisionUnitDailyTable {
+  unit_id: string;
+  day: ColumnType<string, never, never>;
+  recordings: BigInt;
+  duration_ms: BigInt;
+  bytes: BigInt;
+  late: BigInt;
+  unlinked: BigInt;
+}

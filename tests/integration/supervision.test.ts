@@ -259,8 +259,25 @@ describe('the daily aggregates', () => {
     return rows.map((r) => [r.key, { recordings: Number(r.recordings), durationMs: Number(r.duration_ms), bytes: Number(r.bytes), late: Number(r.late), unlinked: Number(r.unlinked) }] as const).sort(([a], [b]) => a.localeCompare(b));
   }
 
+  /** The recomputation summed by unit and day, as supervision_unit_daily holds it. */
+  async function recomputedByUnit(onTimeHours: number) {
+    const out = new Map<string, Tally>();
+    for (const [key, t] of await recomputed(onTimeHours)) {
+      const unitDay = key.split('|').slice(0, 2).join('|');
+      out.set(unitDay, addTallies(out.get(unitDay) ?? EMPTY_TALLY, t));
+    }
+    return [...out].filter(([, t]) => Object.values(t).some((v) => v !== 0)).sort(([a], [b]) => a.localeCompare(b));
+  }
+  async function unitAggregated() {
+    const { rows } = await sql<{ key: string; recordings: string; duration_ms: string; bytes: string; late: string; unlinked: string }>`
+      select unit_id || '|' || day::text as key, recordings, duration_ms, bytes, late, unlinked from supervision_unit_daily
+      where recordings <> 0 or duration_ms <> 0 or bytes <> 0 or late <> 0 or unlinked <> 0`.execute(p.db);
+    return rows.map((r) => [r.key, { recordings: Number(r.recordings), durationMs: Number(r.duration_ms), bytes: Number(r.bytes), late: Number(r.late), unlinked: Number(r.unlinked) }] as const).sort(([a], [b]) => a.localeCompare(b));
+  }
+
   it('equal a full recomputation after links, unlinks, probing, a unit given, a file deleted', async () => {
     expect(await aggregated()).toEqual(await recomputed(24));
+    expect(await unitAggregated()).toEqual(await recomputedByUnit(24));
     await p.db.insertInto('case_evidence').values({ case_id: cases.A2!, evidence_id: ev.r2!, stage: '告知' }).execute();
     await p.db.insertInto('case_evidence').values({ case_id: cases.A1!, evidence_id: ev.r2!, stage: '调查取证' }).execute();
     await p.db.deleteFrom('case_evidence').where('case_id', '=', cases.A1!).where('evidence_id', '=', ev.r1!).execute();
@@ -270,6 +287,7 @@ describe('the daily aggregates', () => {
     await p.db.deleteFrom('timestamp_leaves').where('evidence_id', '=', ev.r4!).execute();
     await p.db.deleteFrom('evidence').where('id', '=', ev.r4!).execute();
     expect(await aggregated()).toEqual(await recomputed(24));
+    expect(await unitAggregated()).toEqual(await recomputedByUnit(24));
     // Each case's stages with footage, as its links say.
     const links = await p.db.selectFrom('case_evidence').select(['case_id', 'stage']).execute();
     for (const c of await p.db.selectFrom('cases').select(['id', 'footage_stages']).execute()) {
@@ -279,13 +297,16 @@ describe('the daily aggregates', () => {
     // The summary from aggregates and edges equals the unaggregated query.
     const range = { from: new Date(PERIOD.from), to: new Date(PERIOD.to) };
     expect(await tallies(p.db, null, range, 24)).toEqual(await rawTallies(p.db, null, range, 24));
+    expect(await tallies(p.db, null, range, 24, 'unit')).toEqual(await rawTallies(p.db, null, range, 24, 'unit'));
   });
 
   it('are rebuilt when the on-time threshold changes, and equal a recomputation with it', async () => {
     expect(await syncOnTimeHours(p.db, 50)).toBe(true);
     expect(await syncOnTimeHours(p.db, 50)).toBe(false);
     expect(await aggregated()).toEqual(await recomputed(50));
+    expect(await unitAggregated()).toEqual(await recomputedByUnit(50));
     await syncOnTimeHours(p.db, 24);
     expect(await aggregated()).toEqual(await recomputed(24));
+    expect(await unitAggregated()).toEqual(await recomputedByUnit(24));
   });
 });
