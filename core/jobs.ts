@@ -16,8 +16,12 @@ import type { QueueDepths } from './metrics';
  */
 
 /** Every queued job kind and its payload. The outbox `kind` column holds these names. */
+/** Who waits for a transcode: a viewer now, footage likely to be watched, or nobody yet (issue 18). */
+export type TranscodePriority = 'interactive' | 'linked' | 'background';
+
 export interface JobPayloads {
-  transcode: { evidenceId: string };
+  /** priority absent: 'background'. */
+  transcode: { evidenceId: string; priority?: TranscodePriority };
   /** The evidence authorized when the export was requested, in package order. */
   export: { exportId: string; evidenceIds: string[] };
   /** One still frame of an original (a `stills` row), saved as a derivative. */
