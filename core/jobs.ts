@@ -45,7 +45,30 @@ const JOB_OPTIONS: Record<QueuedKind, JobsOptions> = {
   still: { attempts: 3, backoff: { type: 'exponential', delay: 5_000 }, removeOnComplete: 1000, removeOnFail: 5000 },
 };
 
+/**
+ * Where a job stands in its queue: lower tiers run first; within a tier, jobs are ordered by how
+ * many open jobs their share (e.g. a unit) already has there, so one share's backlog cannot block another's.
+ */
+export interface Placement {
+  tier: number;
+  share: string;
+}
+
+/** BullMQ's priorities run from 1 (first) to 2^21 - 1; each tier gets a band this wide. */
+export const PRIORITY_BAND = 100_000;
+
+/**
+ * The BullMQ priority of a job placed in `tier` when its share already has `backlog` open jobs
+ * there: the k-th job of every share runs before the (k+1)-th of any (equal priorities run in
+ * arrival order), and every job of a tier before any of the next.
+ */
+export function jobPriority(tier: number, backlog: number): number {
+  return 1 + tier * PRIORITY_BAND + Math.min(Math.max(0, backlog), PRIORITY_BAND - 1);
+}
+
 export interface QueuedHandler<P> {
+  /** Without it, jobs of the kind run in arrival order. */
+  place?(payload: P): Promise<Placement>;
   run(payload: P, report: { progress(percent: number): Promise<void> }): Promise<void>;
   /** After the last attempt failed: record it where the API shows it. */
   failed?(payload: P, message: string): Promise<void>;
@@ -121,11 +144,26 @@ export async function enqueue<K extends QueuedKind>(trx: Pick<Db, 'insertInto'>,
 }
 
 /**
+ * Open jobs per tier and share of one queue, in a Redis hash: counted up when a job is queued,
+ * down when it ends. The job's name is its hash field, so the worker knows what to count down.
+ */
+const backlogKey = (prefix: string, kind: QueuedKind) => `${prefix}:${queueName(kind)}:backlog`;
+const backlogField = (placement: Placement) => `${placement.tier}/${placement.share}`;
+
+export type Placers = { [K in QueuedKind]?: (payload: JobPayloads[K]) => Promise<Placement> };
+
+/**
  * Moves committed outbox rows of the given kinds into their queues. The job id is the outbox id,
  * so a row handed over twice (a crash between add and mark) is still one job. Safe to run in
- * several processes (rows locked, skipping those another process holds).
+ * several processes (rows locked, skipping those another process holds). Kinds with a placer
+ * get their priority from it (jobPriority).
  */
-export async function dispatchOutbox(db: Db, queues: Partial<Record<QueuedKind, Queue>>, batch = 100): Promise<number> {
+export async function dispatchOutbox(
+  db: Db,
+  queues: Partial<Record<QueuedKind, Queue>>,
+  placement?: { redis: Redis; prefix: string; placers: Placers },
+  batch = 100,
+): Promise<number> {
   const kinds = Object.keys(queues) as QueuedKind[];
   if (kinds.length === 0) return 0;
   return db.transaction().execute(async (trx) => {
@@ -141,7 +179,15 @@ export async function dispatchOutbox(db: Db, queues: Partial<Record<QueuedKind, 
       .execute();
     for (const row of rows) {
       const kind = row.kind as QueuedKind;
-      await queues[kind]!.add(kind, row.payload, { ...JOB_OPTIONS[kind], jobId: `outbox-${row.id}` });
+      const place = placement?.placers[kind] as ((payload: unknown) => Promise<Placement>) | undefined;
+      const options = { ...JOB_OPTIONS[kind], jobId: `outbox-${row.id}` };
+      if (!place || !placement) {
+        await queues[kind]!.add(kind, row.payload, options);
+        continue;
+      }
+      const where = await place(row.payload);
+      const open = await placement.redis.hincrby(backlogKey(placement.prefix, kind), backlogField(where), 1);
+      await queues[kind]!.add(backlogField(where), row.payload, { ...options, priority: jobPriority(where.tier, open - 1) });
     }
     if (rows.length > 0) {
       await trx.updateTable('outbox').set({ dispatched_at: sql`now()` }).where('id', 'in', rows.map((r) => r.id)).execute();
@@ -197,8 +243,11 @@ export function startDispatcher(deps: DispatcherDeps, kinds: readonly JobKind[],
   const queued = kinds.filter((k): k is QueuedKind => (QUEUED_KINDS as readonly string[]).includes(k));
   if (queued.length > 0) {
     if (!deps.redis || deps.prefix === undefined) throw new Error('queued jobs need a Redis connection and a queue prefix');
+    const { redis, prefix } = deps;
     const queues: Partial<Record<QueuedKind, Queue>> = {};
+    const placers: Record<string, QueuedHandler<unknown>['place']> = {};
     for (const kind of queued) {
+      placers[kind] = (handlers[kind] as QueuedHandler<unknown>).place;
       const queue = jobQueue(deps.redis, deps.prefix, kind);
       // An unheard 'error' (Redis gone) would end the process; BullMQ reconnects by itself.
       queue.on('error', (error) => log.warn({ kind, err: error.message }, 'job queue: Redis connection error; retrying'));
@@ -211,7 +260,7 @@ export function startDispatcher(deps: DispatcherDeps, kinds: readonly JobKind[],
     }
     // Drains the outbox while it has rows; otherwise waits pollMs.
     const pump = async () => {
-      while ((await dispatchOutbox(db, queues)) > 0);
+      while ((await dispatchOutbox(db, queues, { redis, prefix, placers: placers as Placers })) > 0);
     };
     stops.unshift(every(deps.pollMs ?? 500, pump, (err) => log.warn({ err: String(err) }, 'outbox dispatch failed; will retry')));
   }
@@ -236,16 +285,27 @@ function startWorker<P>(connection: Redis, prefix: string, kind: QueuedKind, han
     lockDuration: handler.lockSeconds * 1000,
     stalledInterval: handler.lockSeconds * 1000,
   });
-  worker.on('completed', (job) => log.info({ kind, job: job.id }, 'job finished'));
+  // A placed job (named by its backlog field) leaves its share's backlog when it ends.
+  const leaveBacklog = (name: string) => {
+    if (name === kind) return;
+    connection.hincrby(backlogKey(prefix, kind), name, -1).catch((err: unknown) => log.warn({ kind, err: String(err) }, 'could not count down a queue backlog'));
+  };
+  worker.on('completed', (job) => {
+    leaveBacklog(job.name);
+    log.info({ kind, job: job.id }, 'job finished');
+  });
   worker.on('failed', (job, error) => {
     if (!job) return;
     log.warn({ kind, job: job.id, attempt: job.attemptsMade, err: error.message }, 'job failed');
     const { failed } = handler;
-    if (!failed) return;
     // Final after its last attempt, or when BullMQ gave up on it otherwise (it stalled too often).
     const final = async () => job.attemptsMade >= (JOB_OPTIONS[kind].attempts ?? 1) || (await job.getState()) === 'failed';
     final()
-      .then((yes) => (yes ? failed(job.data, error.message) : undefined))
+      .then((yes) => {
+        if (!yes) return;
+        leaveBacklog(job.name);
+        return failed?.(job.data, error.message);
+      })
       .catch((err: unknown) => log.warn({ kind, job: job.id, err: String(err) }, 'could not record the failed job; its status still shows it running'));
   });
   // Redis going away makes the worker emit 'error'; unheard, that would end the process. BullMQ reconnects by itself.

@@ -10,6 +10,7 @@ import type { ObjectStore } from '../core/store/port';
 import type { Db } from '../schema/database';
 import { makeDerivatives, type Derivative } from './media';
 import { derivativeFrameRate } from './policy';
+import { placeTranscode } from './queue';
 
 export interface TranscodeDeps {
   db: Db;
@@ -122,6 +123,7 @@ export async function sha256File(path: string): Promise<string> {
 export function transcodeJob(deps: TranscodeDeps, options: { concurrency: number; lockSeconds: number }): QueuedHandler<JobPayloads['transcode']> {
   return {
     ...options,
+    place: placeTranscode(deps.db),
     run: (payload, report) => transcodeEvidence(deps, payload.evidenceId, report.progress),
     failed: async ({ evidenceId }, message) => {
       await deps.db.updateTable('evidence').set({ playback_state: 'failed', playback_reason: message.slice(0, 2000) }).where('id', '=', evidenceId).execute();
