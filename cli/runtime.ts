@@ -4,6 +4,7 @@ import type { Redis } from 'ioredis';
 import { ConfigError, type Config } from '../core/config';
 import { assertNoEviction, redisConnection, startDispatcher, type Handlers, type JobKind } from '../core/jobs';
 import { transcodeJob } from '../transcode/worker';
+import { probeHwaccel } from '../transcode/hwaccel';
 import { stillJob } from '../transcode/still';
 import { exportJob } from '../export/job';
 import { openTimestamping } from '../core/timestamp/client';
@@ -141,8 +142,9 @@ export async function startJobs(
   const { workDir, concurrency, lockSeconds } = config.transcode;
   await mkdir(workDir, { recursive: true });
   const now = () => new Date();
+  const hwaccel = kinds.includes('transcode') ? await probeHwaccel(config.transcode.hwaccel, log) : 'none';
   const handlers: Handlers = {
-    transcode: transcodeJob({ db, store, workDir, hlsMinSeconds: config.transcode.hlsMinSeconds, log }, { concurrency, lockSeconds }),
+    transcode: transcodeJob({ db, store, workDir, hlsMinSeconds: config.transcode.hlsMinSeconds, hwaccel, log }, { concurrency, lockSeconds }),
     export: exportJob({ db, store, signingKey, workDir }, { concurrency: 1, lockSeconds }),
     still: stillJob({ db, store, workDir, log }, { concurrency, lockSeconds }),
     timestamps: timestampTask({ db, client, clock: now, log, maxBatch: config.timestamps.batchMax }, { intervalMs: config.timestamps.intervalMs }),

@@ -31,6 +31,8 @@ export interface Config {
     concurrency: number;
     /** A job whose worker stops renewing its lock this long is handed to another worker. */
     lockSeconds: number;
+    /** EVIDENCE_HWACCEL: the H.264 encoder's accelerator (probed at worker start; software when it fails). */
+    hwaccel: Hwaccel;
   };
   /** Redis key prefix of the job queues, so several platforms can share one Redis. */
   queuePrefix: string;
@@ -128,6 +130,7 @@ export function readConfig(env: Env = process.env): Readonly<Config> {
       hlsMinSeconds: integer(env, 'EVIDENCE_HLS_MIN_SECONDS', 300),
       concurrency: integer(env, 'EVIDENCE_WORKER_CONCURRENCY', 1),
       lockSeconds: integer(env, 'EVIDENCE_JOB_LOCK_SECONDS', 30),
+      hwaccel: readHwaccel(env),
     }),
     queuePrefix: env.EVIDENCE_QUEUE_PREFIX ?? 'evidence',
     timestamps: readTimestampConfig(env, home),
@@ -146,6 +149,16 @@ export function readConfig(env: Env = process.env): Readonly<Config> {
     encryption: readEncryption(env, home),
     supervision: Object.freeze({ onTimeHours: integer(env, 'EVIDENCE_ONTIME_HOURS', 24), unlinkedDays: integer(env, 'EVIDENCE_UNLINKED_DAYS', 7) }),
   });
+}
+
+/** EVIDENCE_HWACCEL: which accelerator encodes H.264 (none: libx264 on the CPU); transcode/hwaccel.ts builds its arguments. */
+export const HWACCELS = ['none', 'vaapi', 'qsv', 'nvenc'] as const;
+export type Hwaccel = (typeof HWACCELS)[number];
+
+function readHwaccel(env: Env): Hwaccel {
+  const value = env.EVIDENCE_HWACCEL || 'none';
+  if (!(HWACCELS as readonly string[]).includes(value)) throw new ConfigError(`EVIDENCE_HWACCEL must be ${HWACCELS.join(', ')}, got "${value}"`);
+  return value as Hwaccel;
 }
 
 function readEncryption(env: Env, home: string): EncryptionConfig | null {

@@ -1,4 +1,6 @@
 import { join, resolve } from 'node:path';
+import type { Hwaccel } from '../core/config';
+import { videoEncodeArgs } from './hwaccel';
 import type { AudioPlan, VideoPlan } from './policy';
 
 /**
@@ -52,15 +54,16 @@ function job(input: { options: string[]; path: string }, outputOptions: string[]
  * otherwise H.264 yuv420p / AAC for whatever must be encoded. Only the first video and audio
  * streams are kept: data and timecode tracks confuse players.
  */
-export function mp4Job(input: string, output: string, plan: { video: VideoPlan; audio: AudioPlan }): FfmpegJob {
+export function mp4Job(input: string, output: string, plan: { video: VideoPlan; audio: AudioPlan }, encoder: Encoder = SOFTWARE): FfmpegJob {
   const { video, audio } = plan;
+  const encode = video.mode === 'encode' ? videoEncodeArgs(encoder.accel, video, { hwDecode: encoder.hwDecode, keyframeSeconds: KEYFRAME_SECONDS }) : null;
   return job(
-    fileInput(input),
+    fileInput(input, encode?.input),
     [
       '-map', '0:V:0', // capital V: video streams except attached pictures (cover art)
       ...(audio.mode === 'none' ? ['-an'] : ['-map', '0:a:0']),
       '-sn', '-dn',
-      ...videoOptions(video),
+      ...(encode?.output ?? ['-c:v', 'copy']),
       ...audioOptions(audio),
       '-movflags', '+faststart',
       '-f', 'mp4',
@@ -69,21 +72,12 @@ export function mp4Job(input: string, output: string, plan: { video: VideoPlan; 
   );
 }
 
-function videoOptions(video: VideoPlan): string[] {
-  if (video.mode === 'copy') return ['-c:v', 'copy'];
-  // ffmpeg's autorotate has already turned the frames upright before these filters run.
-  const filters = [
-    ...(video.frameRate === null ? [] : [`fps=${video.frameRate}`]),
-    `scale=${video.width}:${video.height}`,
-    'setsar=1',
-  ];
-  return [
-    '-vf', filters.join(','),
-    ...(video.frameRate === null ? [] : ['-fps_mode', 'cfr']),
-    '-c:v', 'libx264', '-preset', 'veryfast', '-crf', '23', '-profile:v', 'high', '-pix_fmt', 'yuv420p',
-    '-force_key_frames', `expr:gte(t,n_forced*${KEYFRAME_SECONDS})`,
-  ];
+/** Which accelerator encodes video, and whether the source is decoded on it (hwaccel.ts decodesOnDevice). */
+export interface Encoder {
+  accel: Hwaccel;
+  hwDecode: boolean;
 }
+export const SOFTWARE: Encoder = { accel: 'none', hwDecode: false };
 
 function audioOptions(audio: AudioPlan): string[] {
   if (audio.mode === 'none') return [];

@@ -2,6 +2,8 @@ import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { HLS_PLAYLIST, hlsJob, mp4Job, posterJob, thumbnailFramesJob } from './args';
 import type { FfmpegJob } from './args';
+import type { Hwaccel } from '../core/config';
+import { decodesOnDevice } from './hwaccel';
 import { decidePlayback } from './policy';
 import type { PlaybackDecision, PlaybackOptions } from './policy';
 import { probe } from './probe';
@@ -16,6 +18,8 @@ export interface DerivativeOptions extends PlaybackOptions {
   signal?: AbortSignal;
   /** Per ffmpeg run; by default 10 minutes plus 3x the recording's duration. */
   timeoutMs?: number;
+  /** The accelerator that passed its probe at worker start (default none: software). */
+  hwaccel?: Hwaccel;
 }
 
 export type DerivativeKind = 'mp4' | 'hls' | 'poster' | 'thumbnails';
@@ -91,7 +95,8 @@ export async function makeDerivatives(
 
   try {
     const mp4 = join(await dir(outDir, 'mp4'), 'video.mp4');
-    await run(mp4Job(inputPath, mp4, decision), STAGES.mp4);
+    const accel = opts.hwaccel ?? 'none';
+    await run(mp4Job(inputPath, mp4, decision, { accel, hwDecode: decodesOnDevice(accel, info.video) }), STAGES.mp4);
     const derivatives: Derivative[] = [{ kind: 'mp4', files: [file(mp4, 'video.mp4')] }];
     if (decision.hls) {
       const hlsDir = await dir(outDir, 'hls');

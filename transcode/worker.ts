@@ -4,6 +4,7 @@ import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { appendCustody } from '../core/chain';
+import type { Hwaccel } from '../core/config';
 import { emitEvent } from '../core/events';
 import type { JobPayloads, QueuedHandler } from '../core/jobs';
 import type { ObjectStore } from '../core/store/port';
@@ -18,6 +19,8 @@ export interface TranscodeDeps {
   /** Local scratch space for the original's copy and the derivatives being made. */
   workDir: string;
   hlsMinSeconds: number;
+  /** The accelerator probeHwaccel settled on at worker start; default none (software). */
+  hwaccel?: Hwaccel;
   log: { info(o: object, m: string): void; warn(o: object, m: string): void };
 }
 
@@ -45,7 +48,7 @@ export async function transcodeEvidence(deps: TranscodeDeps, evidenceId: string,
     const input = join(work, 'original');
     await pipeline(await store.get(evidence.storage_key), createWriteStream(input));
     let lastSaved = 0;
-    const result = await makeDerivatives(input, work, { hlsMinSeconds: deps.hlsMinSeconds, maxLines: 720 }, (percent) => {
+    const result = await makeDerivatives(input, work, { hlsMinSeconds: deps.hlsMinSeconds, maxLines: 720, hwaccel: deps.hwaccel }, (percent) => {
       onProgress(percent).catch(() => {}); // progress is best effort; the job result is what counts
       if (percent - lastSaved >= 5 || percent === 100) {
         lastSaved = percent;

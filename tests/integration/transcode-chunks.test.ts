@@ -1,8 +1,12 @@
 import { randomUUID } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { dispatchOutbox, enqueue, jobQueue, redisConnection, startDispatcher, type JobPayloads } from '../../core/jobs';
 import { placeTranscode } from '../../transcode/queue';
+import { startEvidence } from '../support/evidence-process';
 import { usePlatform } from '../support/platform';
 import { useWorld } from '../support/seed';
 
@@ -54,4 +58,22 @@ describe('transcode queue priorities (real BullMQ on Redis)', () => {
     // Every job left its unit's backlog: the next background job of unit A runs first again.
     expect(Object.values(await redis.hgetall(`${prefix}:evidence-jobs-transcode:backlog`)).map(Number)).toEqual([0, 0, 0]);
   });
+});
+
+describe('hardware encoders', () => {
+  it('EVIDENCE_HWACCEL=vaapi on a machine without a GPU: the worker says so at start and falls back to software', async () => {
+    const home = await mkdtemp(join(tmpdir(), 'evidence-hwaccel-'));
+    const worker = await startEvidence(
+      ['worker', '--jobs', 'transcode'],
+      { EVIDENCE_HOME: home, DATABASE_URL: p.databaseUrl, REDIS_URL: inject('redisUrl'), EVIDENCE_QUEUE_PREFIX: `test-hw-${randomUUID()}`, EVIDENCE_HWACCEL: 'vaapi' },
+      'transcode worker running',
+    );
+    try {
+      expect(worker.output()).toContain('EVIDENCE_HWACCEL=vaapi does not work here, transcoding in software (libx264)');
+      expect(worker.output()).not.toContain('hardware encoder ready');
+    } finally {
+      await worker.stop();
+      await rm(home, { recursive: true, force: true });
+    }
+  }, 60_000);
 });

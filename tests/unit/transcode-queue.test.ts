@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { PRIORITY_BAND, jobPriority, type Placement, type TranscodePriority } from '../../core/jobs';
+import { readConfig, type Hwaccel } from '../../core/config';
+import { mp4Job, toArgv } from '../../transcode/args';
+import { decodesOnDevice, encoderName, videoEncodeArgs } from '../../transcode/hwaccel';
 import { transcodePlacement } from '../../transcode/queue';
 
 describe('transcode placement: tier from who waits, share from the unit', () => {
@@ -68,5 +71,70 @@ describe('jobPriority (BullMQ: lower runs first, 1 .. 2^21-1)', () => {
     ],
   ])('%s', (_, arrivals, order) => {
     expect(runOrder(arrivals)).toEqual(order);
+  });
+});
+
+describe('hardware encoders: argument builders per accelerator', () => {
+  const target = { width: 1280, height: 720, frameRate: null };
+  const optionAfter = (argv: string[], name: string) => argv[argv.indexOf(name) + 1];
+
+  it.each<[Hwaccel, boolean, string[], string, string, string[]]>([
+    ['none', false, [], 'scale=1280:720,setsar=1', 'libx264', ['-crf', '23']],
+    ['none', true, [], 'scale=1280:720,setsar=1', 'libx264', ['-crf', '23']],
+    ['vaapi', true, ['-hwaccel', 'vaapi', '-hwaccel_device', '/dev/dri/renderD128', '-hwaccel_output_format', 'vaapi'], 'scale_vaapi=w=1280:h=720:format=nv12,setsar=1', 'h264_vaapi', ['-rc_mode', 'CQP', '-qp', '23']],
+    ['vaapi', false, ['-init_hw_device', 'vaapi=hw:/dev/dri/renderD128', '-filter_hw_device', 'hw'], 'format=nv12,hwupload,scale_vaapi=w=1280:h=720:format=nv12,setsar=1', 'h264_vaapi', ['-rc_mode', 'CQP', '-qp', '23']],
+    ['qsv', true, ['-init_hw_device', 'vaapi=va:/dev/dri/renderD128', '-init_hw_device', 'qsv=hw@va', '-filter_hw_device', 'hw', '-hwaccel', 'qsv', '-hwaccel_output_format', 'qsv'], 'scale_qsv=w=1280:h=720,setsar=1', 'h264_qsv', ['-global_quality', '23']],
+    ['qsv', false, ['-init_hw_device', 'vaapi=va:/dev/dri/renderD128', '-init_hw_device', 'qsv=hw@va', '-filter_hw_device', 'hw'], 'format=nv12,hwupload=extra_hw_frames=64,scale_qsv=w=1280:h=720,setsar=1', 'h264_qsv', ['-global_quality', '23']],
+    ['nvenc', true, ['-hwaccel', 'cuda', '-hwaccel_output_format', 'cuda'], 'scale_cuda=1280:720:format=nv12,setsar=1', 'h264_nvenc', ['-rc', 'vbr', '-cq', '23', '-b:v', '0']],
+    ['nvenc', false, ['-init_hw_device', 'cuda=hw', '-filter_hw_device', 'hw'], 'format=nv12,hwupload_cuda,scale_cuda=1280:720:format=nv12,setsar=1', 'h264_nvenc', ['-rc', 'vbr', '-cq', '23', '-b:v', '0']],
+  ])('%s, decode on device %s', (accel, hwDecode, input, filters, encoder, rateControl) => {
+    const args = videoEncodeArgs(accel, target, { hwDecode, keyframeSeconds: 2 });
+    expect(args.input).toEqual(input);
+    expect(optionAfter(args.output, '-vf')).toBe(filters);
+    expect(optionAfter(args.output, '-c:v')).toBe(encoder);
+    expect(encoderName(accel)).toBe(encoder);
+    const at = args.output.indexOf(rateControl[0]!);
+    expect(args.output.slice(at, at + rateControl.length)).toEqual(rateControl);
+    // Every accelerator: H.264 High, keyframes on the HLS grid.
+    expect(optionAfter(args.output, '-profile:v')).toBe('high');
+    expect(optionAfter(args.output, '-force_key_frames')).toBe('expr:gte(t,n_forced*2)');
+    // Hardware encoders take the device's nv12 frames; only libx264 is told the pixel format.
+    expect(args.output.includes('-pix_fmt') && optionAfter(args.output, '-pix_fmt')).toBe(accel === 'none' && 'yuv420p');
+  });
+
+  it.each<[Hwaccel, string]>([
+    ['none', 'fps=30,scale=1280:720,setsar=1'],
+    ['vaapi', 'fps=30,format=nv12,hwupload,scale_vaapi=w=1280:h=720:format=nv12,setsar=1'],
+  ])('a forced frame rate comes first and is constant (%s)', (accel, filters) => {
+    const { output } = videoEncodeArgs(accel, { ...target, frameRate: 30 }, { hwDecode: false, keyframeSeconds: 2 });
+    expect(optionAfter(output, '-vf')).toBe(filters);
+    expect(optionAfter(output, '-fps_mode')).toBe('cfr');
+  });
+
+  it.each<[Hwaccel, string, number, boolean]>([
+    ['vaapi', 'h264', 0, true],
+    ['nvenc', 'hevc', 0, true],
+    ['qsv', 'hevc', 90, false], // autorotation filters need software frames
+    ['vaapi', 'mjpeg', 0, false],
+    ['none', 'h264', 0, false],
+  ])('%s decodes %s rotated %i on the device: %s', (accel, codec, rotation, yes) => {
+    expect(decodesOnDevice(accel, { codec, rotation })).toBe(yes);
+  });
+
+  it('mp4Job puts the decode flags on the input and the encoder on the output', () => {
+    const argv = toArgv(mp4Job('/in/a.mp4', '/out/video.mp4', { video: { mode: 'encode', ...target }, audio: { mode: 'copy' } }, { accel: 'vaapi', hwDecode: true }));
+    expect(argv.indexOf('-hwaccel')).toBeLessThan(argv.indexOf('-i'));
+    expect(argv.indexOf('h264_vaapi')).toBeGreaterThan(argv.indexOf('-i'));
+    // A stream copy needs no accelerator.
+    expect(toArgv(mp4Job('/in/a.mp4', '/out/video.mp4', { video: { mode: 'copy' }, audio: { mode: 'copy' } }, { accel: 'vaapi', hwDecode: true }))).not.toContain('-hwaccel');
+  });
+
+  it.each([['none'], ['vaapi'], ['qsv'], ['nvenc']])('EVIDENCE_HWACCEL=%s is read', (value) => {
+    expect(readConfig({ EVIDENCE_HWACCEL: value }).transcode.hwaccel).toBe(value);
+  });
+
+  it('EVIDENCE_HWACCEL: unset is software, an unknown name is refused', () => {
+    expect(readConfig({}).transcode.hwaccel).toBe('none');
+    expect(() => readConfig({ EVIDENCE_HWACCEL: 'cuda' })).toThrow('EVIDENCE_HWACCEL must be none, vaapi, qsv, nvenc, got "cuda"');
   });
 });
