@@ -144,7 +144,7 @@ export async function startJobs(
   const now = () => new Date();
   const hwaccel = kinds.includes('transcode') ? await probeHwaccel(config.transcode.hwaccel, log) : 'none';
   const handlers: Handlers = {
-    transcode: transcodeJob({ db, store, workDir, hlsMinSeconds: config.transcode.hlsMinSeconds, hwaccel, log }, { concurrency, lockSeconds }),
+    transcode: transcodeJob({ db, store, workDir, hlsMinSeconds: config.transcode.hlsMinSeconds, hwaccel, chunks: config.transcode.chunks, log }, { concurrency, lockSeconds }),
     export: exportJob({ db, store, signingKey, workDir }, { concurrency: 1, lockSeconds }),
     still: stillJob({ db, store, workDir, log }, { concurrency, lockSeconds }),
     timestamps: timestampTask({ db, client, clock: now, log, maxBatch: config.timestamps.batchMax }, { intervalMs: config.timestamps.intervalMs }),

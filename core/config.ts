@@ -33,6 +33,8 @@ export interface Config {
     lockSeconds: number;
     /** EVIDENCE_HWACCEL: the H.264 encoder's accelerator (probed at worker start; software when it fails). */
     hwaccel: Hwaccel;
+    /** Recordings at least this long (that need encoding) are transcoded in chunks of about chunkSeconds by several workers. */
+    chunks: { minSeconds: number; chunkSeconds: number };
   };
   /** Redis key prefix of the job queues, so several platforms can share one Redis. */
   queuePrefix: string;
@@ -131,6 +133,7 @@ export function readConfig(env: Env = process.env): Readonly<Config> {
       concurrency: integer(env, 'EVIDENCE_WORKER_CONCURRENCY', 1),
       lockSeconds: integer(env, 'EVIDENCE_JOB_LOCK_SECONDS', 30),
       hwaccel: readHwaccel(env),
+      chunks: Object.freeze({ minSeconds: integer(env, 'EVIDENCE_TRANSCODE_CHUNK_MIN_SECONDS', 600), chunkSeconds: integer(env, 'EVIDENCE_TRANSCODE_CHUNK_SECONDS', 120) }),
     }),
     queuePrefix: env.EVIDENCE_QUEUE_PREFIX ?? 'evidence',
     timestamps: readTimestampConfig(env, home),

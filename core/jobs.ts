@@ -20,8 +20,8 @@ import type { QueueDepths } from './metrics';
 export type TranscodePriority = 'interactive' | 'linked' | 'background';
 
 export interface JobPayloads {
-  /** priority absent: 'background'. */
-  transcode: { evidenceId: string; priority?: TranscodePriority };
+  /** priority absent: 'background'. chunk: only that chunk of a long recording (transcode/chunked.ts). */
+  transcode: { evidenceId: string; priority?: TranscodePriority; chunk?: number };
   /** The evidence authorized when the export was requested, in package order. */
   export: { exportId: string; evidenceIds: string[] };
   /** One still frame of an original (a `stills` row), saved as a derivative. */

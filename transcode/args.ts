@@ -79,7 +79,7 @@ export interface Encoder {
 }
 export const SOFTWARE: Encoder = { accel: 'none', hwDecode: false };
 
-function audioOptions(audio: AudioPlan): string[] {
+export function audioOptions(audio: AudioPlan): string[] {
   if (audio.mode === 'none') return [];
   if (audio.mode === 'copy') return ['-c:a', 'copy'];
   return ['-c:a', 'aac', '-b:a', audio.channels > 1 ? '128k' : '64k', '-ac', String(audio.channels)];

@@ -1,4 +1,4 @@
-import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, rename, rm, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { HLS_PLAYLIST, hlsJob, mp4Job, posterJob, thumbnailFramesJob } from './args';
 import type { FfmpegJob } from './args';
@@ -20,6 +20,8 @@ export interface DerivativeOptions extends PlaybackOptions {
   timeoutMs?: number;
   /** The accelerator that passed its probe at worker start (default none: software). */
   hwaccel?: Hwaccel;
+  /** The MP4 already made (joined from chunks, transcode/chunked.ts): moved into place, not encoded again. */
+  assembledMp4?: string;
 }
 
 export type DerivativeKind = 'mp4' | 'hls' | 'poster' | 'thumbnails';
@@ -96,7 +98,8 @@ export async function makeDerivatives(
   try {
     const mp4 = join(await dir(outDir, 'mp4'), 'video.mp4');
     const accel = opts.hwaccel ?? 'none';
-    await run(mp4Job(inputPath, mp4, decision, { accel, hwDecode: decodesOnDevice(accel, info.video) }), STAGES.mp4);
+    if (opts.assembledMp4) await rename(opts.assembledMp4, mp4);
+    else await run(mp4Job(inputPath, mp4, decision, { accel, hwDecode: decodesOnDevice(accel, info.video) }), STAGES.mp4);
     const derivatives: Derivative[] = [{ kind: 'mp4', files: [file(mp4, 'video.mp4')] }];
     if (decision.hls) {
       const hlsDir = await dir(outDir, 'hls');

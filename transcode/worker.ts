@@ -12,6 +12,7 @@ import type { Db } from '../schema/database';
 import { makeDerivatives, type Derivative } from './media';
 import { derivativeFrameRate } from './policy';
 import { placeTranscode } from './queue';
+import { chunkedVideo, transcodeChunk } from './chunked';
 
 export interface TranscodeDeps {
   db: Db;
@@ -21,6 +22,8 @@ export interface TranscodeDeps {
   hlsMinSeconds: number;
   /** The accelerator probeHwaccel settled on at worker start; default none (software). */
   hwaccel?: Hwaccel;
+  /** Long recordings are transcoded in chunks by several workers (transcode/chunked.ts); absent: never. */
+  chunks?: { minSeconds: number; chunkSeconds: number };
   log: { info(o: object, m: string): void; warn(o: object, m: string): void };
 }
 
@@ -32,7 +35,7 @@ const derivedPrefix = (evidenceId: string) => `derived/${evidenceId}/`;
  * after success does nothing; an attempt killed midway leaves objects that the next attempt removes,
  * so exactly one set of derivatives remains. The original is only read.
  */
-export async function transcodeEvidence(deps: TranscodeDeps, evidenceId: string, onProgress: (percent: number) => Promise<void>): Promise<void> {
+export async function transcodeEvidence(deps: TranscodeDeps, evidenceId: string, onProgress: (percent: number) => Promise<void>, job: Omit<JobPayloads['transcode'], 'evidenceId'> = {}): Promise<void> {
   const { db, store, log } = deps;
   const evidence = await db.selectFrom('evidence').select(['id', 'storage_key', 'sha256', 'size', 'playback_state', 'unit_id']).where('id', '=', evidenceId).executeTakeFirst();
   if (!evidence) {
@@ -40,6 +43,15 @@ export async function transcodeEvidence(deps: TranscodeDeps, evidenceId: string,
     return;
   }
   if (evidence.playback_state === 'ready' || evidence.playback_state === 'unplayable') return;
+  const chunking = deps.chunks && { db, store, log, hwaccel: deps.hwaccel ?? 'none', ...deps.chunks };
+  if (chunking && job.chunk !== undefined) {
+    const work = await mkdtemp(join(deps.workDir, 'chunk-'));
+    try {
+      return await transcodeChunk(chunking, { evidenceId, ...job, chunk: job.chunk }, work);
+    } finally {
+      await rm(work, { recursive: true, force: true });
+    }
+  }
   await db.updateTable('evidence').set({ playback_state: 'processing', playback_progress: 0 }).where('id', '=', evidenceId).execute();
   await removeUncommitted(deps, evidenceId);
 
@@ -47,8 +59,12 @@ export async function transcodeEvidence(deps: TranscodeDeps, evidenceId: string,
   try {
     const input = join(work, 'original');
     await pipeline(await store.get(evidence.storage_key), createWriteStream(input));
+    const playback = { hlsMinSeconds: deps.hlsMinSeconds, maxLines: 720 };
+    const chunked = chunking ? await chunkedVideo(chunking, { evidenceId, ...job }, input, work, playback) : null;
+    if (chunked?.state === 'pending') return;
     let lastSaved = 0;
-    const result = await makeDerivatives(input, work, { hlsMinSeconds: deps.hlsMinSeconds, maxLines: 720, hwaccel: deps.hwaccel }, (percent) => {
+    const assembledMp4 = chunked?.state === 'assembled' ? chunked.path : undefined;
+    const result = await makeDerivatives(input, work, { ...playback, hwaccel: deps.hwaccel, assembledMp4 }, (percent) => {
       onProgress(percent).catch(() => {}); // progress is best effort; the job result is what counts
       if (percent - lastSaved >= 5 || percent === 100) {
         lastSaved = percent;
@@ -88,6 +104,7 @@ export async function transcodeEvidence(deps: TranscodeDeps, evidenceId: string,
       });
     });
     await removeUncommitted(deps, evidenceId);
+    if (chunked?.state === 'assembled') await chunked.clear();
     log.info({ evidenceId, action: result.decision.action, files: stored.length }, 'derivatives ready');
   } finally {
     await rm(work, { recursive: true, force: true });
@@ -127,7 +144,7 @@ export function transcodeJob(deps: TranscodeDeps, options: { concurrency: number
   return {
     ...options,
     place: placeTranscode(deps.db),
-    run: (payload, report) => transcodeEvidence(deps, payload.evidenceId, report.progress),
+    run: ({ evidenceId, ...job }, report) => transcodeEvidence(deps, evidenceId, report.progress, job),
     failed: async ({ evidenceId }, message) => {
       await deps.db.updateTable('evidence').set({ playback_state: 'failed', playback_reason: message.slice(0, 2000) }).where('id', '=', evidenceId).execute();
     },

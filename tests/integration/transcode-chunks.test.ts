@@ -1,16 +1,22 @@
 import { randomUUID } from 'node:crypto';
+import { execFile } from 'node:child_process';
+import { createWriteStream } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
+import { pipeline } from 'node:stream/promises';
+import { promisify } from 'node:util';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { dispatchOutbox, enqueue, jobQueue, redisConnection, startDispatcher, type JobPayloads } from '../../core/jobs';
 import { placeTranscode } from '../../transcode/queue';
+import { transcodeJob } from '../../transcode/worker';
+import { dockClips, waitForPlayable } from '../support/footage';
 import { startEvidence } from '../support/evidence-process';
 import { usePlatform } from '../support/platform';
 import { useWorld } from '../support/seed';
 
-const p = usePlatform();
+const p = usePlatform({ listen: true });
 const w = useWorld(p);
 const quiet = { info: () => {}, warn: () => {} };
 let redis: Redis;
@@ -76,4 +82,59 @@ describe('hardware encoders', () => {
       await rm(home, { recursive: true, force: true });
     }
   }, 60_000);
+});
+
+const run = promisify(execFile);
+const ffprobe = async (path: string, ...args: string[]) => (await run('ffprobe', ['-v', 'error', ...args, '-of', 'csv=p=0', path])).stdout.trim().split('\n');
+
+describe('chunked transcoding', () => {
+  it('a 2-minute recording is cut at keyframes, its chunks encoded by two workers, and joined into one whole MP4', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'evidence-chunks-'));
+    const prefix = `test-chunks-${randomUUID()}`;
+    try {
+      // Needs encoding (4:4:4 H.264 does not play in browsers); a keyframe every 2 s; with sound.
+      const clip = join(dir, 'long.mp4');
+      await run('ffmpeg', ['-v', 'error', '-f', 'lavfi', '-i', 'testsrc2=size=320x240:rate=25:duration=120', '-f', 'lavfi', '-i', 'sine=frequency=440:duration=120',
+        '-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv444p', '-g', '50', '-keyint_min', '50', '-sc_threshold', '0', '-c:a', 'aac', '-shortest', clip]);
+      const sourceSeconds = Number((await ffprobe(clip, '-show_entries', 'format=duration'))[0]);
+      await p.db.updateTable('outbox').set({ dispatched_at: new Date() }).where('dispatched_at', 'is', null).execute();
+      const docked = await dockClips(p, { serial: `CHUNK-${randomUUID().slice(0, 8)}`, officerNo: 'C1' }, { '310001_DSJ7001_20260501093000_0001.mp4': clip });
+      const id = docked['310001_DSJ7001_20260501093000_0001.mp4']!.evidenceId;
+
+      // Two workers (one job at a time each) on the same queue; chunks of about 30 s from 60 s on.
+      const ranChunks: Record<string, number[]> = { one: [], two: [] };
+      const startWorker = (name: string) => {
+        const handler = transcodeJob({ db: p.db, store: p.store, workDir: p.scratch, hlsMinSeconds: 300, chunks: { minSeconds: 60, chunkSeconds: 30 }, log: quiet }, { concurrency: 1, lockSeconds: 30 });
+        return startDispatcher({ db: p.db, log: quiet, redis, prefix, pollMs: 50 }, ['transcode'], {
+          transcode: { ...handler, run: (payload, report) => (payload.chunk !== undefined && ranChunks[name]!.push(payload.chunk), handler.run(payload, report)) },
+        });
+      };
+      const workers = [startWorker('one'), startWorker('two')];
+      try {
+        await waitForPlayable(p.db, [id]);
+      } finally {
+        for (const stop of workers) await stop();
+      }
+      // Cut at keyframes every 30 s: four chunks, each encoded once, by both workers between them.
+      expect([...ranChunks.one!, ...ranChunks.two!].sort()).toEqual([0, 1, 2, 3]);
+      expect(ranChunks.one!.length).toBeGreaterThan(0);
+      expect(ranChunks.two!.length).toBeGreaterThan(0);
+
+      const mp4 = await p.db.selectFrom('derivatives').select('storage_key').where('evidence_id', '=', id).where('kind', '=', 'mp4').executeTakeFirstOrThrow();
+      const joined = join(dir, 'joined.mp4');
+      await pipeline(await p.store.get(mp4.storage_key), createWriteStream(joined));
+      expect(Math.abs(Number((await ffprobe(joined, '-show_entries', 'format=duration'))[0]) - sourceSeconds)).toBeLessThanOrEqual(0.1);
+      const pts = (await ffprobe(joined, '-select_streams', 'v:0', '-show_entries', 'packet=pts_time')).map(Number).sort((a, b) => a - b);
+      expect(pts.length).toBe(120 * 25);
+      const gaps = pts.filter((t, i) => i > 0 && t - pts[i - 1]! > 1.5 / 25);
+      expect(gaps).toEqual([]);
+      expect((await ffprobe(joined, '-show_entries', 'stream=codec_type')).sort()).toEqual(['audio', 'video']);
+      // The pieces are gone once the derivatives are stored.
+      const left: string[] = [];
+      for await (const key of p.store.list(`transcode-chunks/${id}/`)) left.push(key);
+      expect(left).toEqual([]);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  }, 240_000);
 });
