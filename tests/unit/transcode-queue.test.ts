@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { PRIORITY_BAND, jobPriority, type Placement, type TranscodePriority } from '../../core/jobs';
 import { readConfig, type Hwaccel } from '../../core/config';
 import { mp4Job, toArgv } from '../../transcode/args';
+import { assemblyProblem, planChunks } from '../../transcode/chunks';
 import { decodesOnDevice, encoderName, videoEncodeArgs } from '../../transcode/hwaccel';
 import { transcodePlacement } from '../../transcode/queue';
 
@@ -136,5 +137,40 @@ describe('hardware encoders: argument builders per accelerator', () => {
   it('EVIDENCE_HWACCEL: unset is software, an unknown name is refused', () => {
     expect(readConfig({}).transcode.hwaccel).toBe('none');
     expect(() => readConfig({ EVIDENCE_HWACCEL: 'cuda' })).toThrow('EVIDENCE_HWACCEL must be none, vaapi, qsv, nvenc, got "cuda"');
+  });
+});
+
+describe('chunk plan: cuts on keyframes', () => {
+  const every = (step: number, until: number) => Array.from({ length: Math.floor(until / step) }, (_, i) => i * step);
+  const bounds = (chunks: { start: number; end: number }[]) => chunks.map((c) => [c.start, c.end]);
+
+  it.each<[string, number[], number, number, number[][]]>([
+    ['keyframes every 2 s, 120 s in 30 s chunks', every(2, 120), 120, 30, [[0, 30], [30, 60], [60, 90], [90, 120]]],
+    ['a cut waits for the next keyframe', [0, 7, 14, 21, 28, 35, 42, 49, 56, 63], 70, 30, [[0, 35], [35, 70]]],
+    ['a short tail stays with the chunk before it', every(2, 130), 130, 30, [[0, 30], [30, 60], [60, 90], [90, 130]]],
+    ['a tail of half a chunk is its own', every(2, 136), 136, 30, [[0, 30], [30, 60], [60, 90], [90, 120], [120, 136]]],
+    ['one keyframe only: one chunk', [0], 120, 30, [[0, 120]]],
+    ['shorter than a chunk: one chunk', every(2, 20), 20, 30, [[0, 20]]],
+    ['keyframes in any order', [60, 0, 30, 90, 45, 15, 75], 120, 30, [[0, 30], [30, 60], [60, 90], [90, 120]]],
+  ])('%s', (_, keyframes, duration, chunkSeconds, expected) => {
+    const chunks = planChunks(keyframes, duration, chunkSeconds);
+    expect(bounds(chunks)).toEqual(expected);
+    expect(chunks.map((c) => c.index)).toEqual(expected.map((_, i) => i));
+  });
+});
+
+describe('a joined recording is whole: duration within 0.1 s, no missing frames', () => {
+  const frames = (count: number, step = 0.04) => Array.from({ length: count }, (_, i) => Math.round(i * step * 1000) / 1000);
+
+  it.each<[string, number, number, number[], string | null]>([
+    ['whole', 120, 120, frames(3000), null],
+    ['frames listed out of order (B-frames)', 0.2, 0.2, [0, 0.08, 0.04, 0.16, 0.12], null],
+    ['0.1 s shorter is within tolerance', 120, 119.9, frames(2998), null],
+    ['a lost chunk end', 120, 119.5, frames(2988), "duration 119.500 s differs from the source's 120.000 s by more than 0.1 s"],
+    ['one frame missing', 0.2, 0.2, [0, 0.04, 0.12, 0.16], 'video jumps from 0.040 s to 0.120 s (frames missing)'],
+    ['no video', 1, 1, [], 'no video frames'],
+    ['no duration', 1, Number.NaN, frames(25), "duration NaN s differs from the source's 1.000 s by more than 0.1 s"],
+  ])('%s', (_, sourceSeconds, resultSeconds, framePts, problem) => {
+    expect(assemblyProblem({ sourceSeconds, resultSeconds, framePts, frameSeconds: 0.04 })).toBe(problem);
   });
 });
