@@ -9,7 +9,9 @@ import { join } from 'node:path';
 import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { dispatchOutbox, enqueue, jobQueue, redisConnection, startDispatcher, type JobPayloads } from '../../core/jobs';
+import { testEncodeJob } from '../../transcode/hwaccel';
 import { placeTranscode } from '../../transcode/queue';
+import { runFfmpeg } from '../../transcode/runner';
 import { transcodeJob } from '../../transcode/worker';
 import { dockClips, waitForPlayable } from '../support/footage';
 import { startEvidence } from '../support/evidence-process';
@@ -77,6 +79,8 @@ describe('hardware encoders', () => {
     try {
       expect(worker.output()).toContain('EVIDENCE_HWACCEL=vaapi does not work here, transcoding in software (libx264)');
       expect(worker.output()).not.toContain('hardware encoder ready');
+      // The same test encode in software works here: what failed is the device, not the arguments.
+      await expect(runFfmpeg(testEncodeJob('none'), { timeoutMs: 30_000 })).resolves.toBeUndefined();
     } finally {
       await worker.stop();
       await rm(home, { recursive: true, force: true });
