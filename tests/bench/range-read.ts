@@ -38,6 +38,17 @@ export async function dockOriginal(bench: Bench, bytes: Buffer<ArrayBuffer>, ser
   return { evidenceId: done.evidenceId!, storageKey: rows[0]!.storage_key as string, size: bytes.length, sha256 };
 }
 
+/**
+ * Waits (up to a minute) until the transcode each dock queued has given up on the bench's random
+ * bytes: reads that start at once would share the server with that job, and so measure it too.
+ */
+export async function transcodesSettled(bench: Bench, files: Docked[]): Promise<void> {
+  for (const deadline = Date.now() + 60_000; Date.now() < deadline; await new Promise((r) => setTimeout(r, 250))) {
+    const { rows } = await bench.db.query(`select count(*)::int as busy from evidence where id = any($1) and playback_state in ('queued', 'processing')`, [files.map((f) => f.evidenceId)]);
+    if (rows[0]!.busy === 0) return;
+  }
+}
+
 /** Makes the stored object of `bytes` the MP4 derivative of `of` (as a transcode would have): its path for getDerivative. */
 export async function asDerivative(bench: Bench, of: Docked, bytes: Docked): Promise<string> {
   await bench.db.query(
@@ -116,6 +127,7 @@ export function rangeLine(label: string, mbps: number, baseline?: number, extra 
  */
 export async function rangeAgainstDisk(bench: Bench, objects: string, mib = 256): Promise<string> {
   const original = await dockOriginal(bench, randomBytes(mib * 1024 * 1024), 'DSJRANGE');
+  await transcodesSettled(bench, [original]);
   const bare = await startFileServer(objects);
   try {
     const best = await bestOfRounds(3, {

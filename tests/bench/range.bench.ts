@@ -16,7 +16,7 @@ import pg from 'pg';
 import { parseS3Endpoint } from '../../core/store/s3';
 import { removeTestBucket, startS3 } from '../support/s3';
 import { startFileServer } from './file-server';
-import { RANGE, asDerivative, bestOfRounds, diskRead, dockOriginal, rangeLine, rangeRead, rangeReadUrl, timed, type Bench, type Docked } from './range-read';
+import { RANGE, asDerivative, bestOfRounds, diskRead, dockOriginal, rangeLine, rangeRead, rangeReadUrl, timed, transcodesSettled, type Bench, type Docked } from './range-read';
 import { startServer } from './server';
 
 const mibFlag = process.argv.indexOf('--mib');
@@ -51,6 +51,7 @@ async function measure(label: string, port: number, env: Record<string, string>,
     const docked = await dockOriginal(bench, original, `DSJ${label}`);
     const bytes = await dockOriginal(bench, derivative, `DSJ${label}D`);
     const path = await asDerivative(bench, docked, bytes);
+    await transcodesSettled(bench, [docked, bytes]);
     return {
       original: await bestOfRounds(ROUNDS, { http: () => rangeRead(bench, `/api/evidence/${docked.evidenceId}/original`, docked), ...baselines(home, docked) }),
       derivative: await bestOfRounds(ROUNDS, { http: () => rangeRead(bench, path, bytes), ...baselines(home, bytes) }),
