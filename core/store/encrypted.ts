@@ -161,12 +161,22 @@ class EncryptedStore implements ObjectStore {
       return Readable.from(this.plaintext(source, key), { objectMode: false });
     }
     const stored = storedRange(range);
-    const header = await this.headerOf(key);
-    const source = await this.inner.get(key, stored).catch((err: unknown) => {
-      throw err instanceof RangeError ? new RangeError(`range ${range.start}-${range.end} is outside object ${key}`) : err;
-    });
-    const plain = this.ctr(header, await this.dataKey(header.keyId, key), stored.start - HEADER_SIZE, source, true);
-    return Readable.from(dropFirst(plain, range.start % BLOCK_SIZE), { objectMode: false });
+    // The header and the range are fetched at once (one round trip on S3, not two): the range's place does not depend on it.
+    const [header, source] = await Promise.allSettled([
+      this.headerOf(key),
+      this.inner.get(key, stored).catch((err: unknown) => {
+        throw err instanceof RangeError ? new RangeError(`range ${range.start}-${range.end} is outside object ${key}`) : err;
+      }),
+    ]);
+    try {
+      if (header.status === 'rejected') throw header.reason;
+      if (source.status === 'rejected') throw source.reason;
+      const plain = this.ctr(header.value, await this.dataKey(header.value.keyId, key), stored.start - HEADER_SIZE, source.value, true);
+      return Readable.from(dropFirst(plain, range.start % BLOCK_SIZE), { objectMode: false });
+    } catch (err) {
+      if (source.status === 'fulfilled') source.value.destroy();
+      throw err;
+    }
   }
 
   async stat(key: string): Promise<ObjectInfo | null> {

@@ -45,8 +45,11 @@ export async function* exactly(body: Readable, size: number): AsyncGenerator<Buf
   if (received < size) throw new Error(`stream ended after ${received} of ${size} bytes`);
 }
 
-/** Checks an inclusive range against the object size, as both adapters must refuse the same ranges. */
-export function assertRangeWithin(range: ByteRange, size: number): void {
+/**
+ * Checks an inclusive range against the object size, as both adapters must refuse the same ranges;
+ * without a size (S3 checks the end against its answer), only that it is a range at all.
+ */
+export function assertRangeWithin(range: ByteRange, size = Number.POSITIVE_INFINITY): void {
   const { start, end } = range;
   if (!Number.isSafeInteger(start) || !Number.isSafeInteger(end) || start < 0 || end < start || end >= size) {
     throw new RangeError(`range ${start}-${end} is outside an object of ${size} bytes`);

@@ -1,6 +1,6 @@
 import { createReadStream } from 'node:fs';
 import { unlink } from 'node:fs/promises';
-import http from 'node:http';
+import http, { type IncomingMessage } from 'node:http';
 import https from 'node:https';
 import { PassThrough } from 'node:stream';
 import type { Readable } from 'node:stream';
@@ -76,6 +76,14 @@ async function* parts(chunks: AsyncIterable<Buffer>, partSize: number): AsyncGen
     }
   }
   if (filled > 0) yield part.subarray(0, filled);
+}
+
+/** Whether an S3 answer's Content-Range (`bytes a-b/size`) is exactly the asked range, within the object. */
+export function rangeAnswered(range: ByteRange, contentRange: string | undefined): boolean {
+  const answered = /^bytes (\d+)-(\d+)\/(\d+)$/.exec(contentRange ?? '');
+  if (!answered) return false;
+  const [start, end, size] = answered.slice(1).map(Number) as [number, number, number];
+  return start === range.start && end === range.end && end < size;
 }
 
 /** minio has no request timeout; sockets that go quiet are destroyed instead, failing the request. */
@@ -160,21 +168,24 @@ export class S3Store implements ObjectStore {
 
   async get(key: string, range?: ByteRange): Promise<Readable> {
     assertSafeKey(key);
-    if (range) {
-      // S3 would silently shorten a range running past the end; refuse it like the filesystem does.
-      const info = await this.stat(key);
-      if (!info) throw new ObjectNotFoundError(key);
-      assertRangeWithin(range, info.size);
-    }
+    if (range) assertRangeWithin(range);
+    let source: Readable;
     try {
-      const source = range
+      source = range
         ? await this.client.getPartialObject(this.bucket, key, range.start, range.end - range.start + 1)
         : await this.client.getObject(this.bucket, key);
-      return this.mapStreamErrors(source);
     } catch (err) {
       if (NOT_FOUND_CODES.includes(errorCode(err))) throw new ObjectNotFoundError(key);
+      if (range && errorCode(err) === 'InvalidRange') throw new RangeError(`range ${range.start}-${range.end} is outside object ${key}`);
       throw this.failure(err);
     }
+    // S3 silently shortens a range running past the end; refuse it like the filesystem does. The
+    // answer's Content-Range says so, which spares a HEAD request before every Range read.
+    if (range && !rangeAnswered(range, (source as IncomingMessage).headers?.['content-range'])) {
+      source.destroy();
+      throw new RangeError(`range ${range.start}-${range.end} is outside object ${key}`);
+    }
+    return this.mapStreamErrors(source);
   }
 
   async stat(key: string): Promise<ObjectInfo | null> {

@@ -103,6 +103,16 @@ export function objectStoreContract(
       await put(store, 'originals/ranged', randomBytes(10));
       await expect(store.get('originals/ranged', { start: 5, end: 10 })).rejects.toThrow(RangeError);
       await expect(store.get('originals/ranged', { start: 10, end: 10 })).rejects.toThrow(RangeError);
+      expect((await bytesOf(await store.get('originals/ranged', { start: 9, end: 9 }))).length).toBe(1);
+    });
+
+    it('refuses every range of an empty object, and ranges that are not ranges', async () => {
+      await store.put('derived/e3/empty', Readable.from([]), 0);
+      await expect(store.get('derived/e3/empty', { start: 0, end: 0 })).rejects.toThrow(RangeError);
+      await put(store, 'originals/ranged', randomBytes(10));
+      for (const range of [{ start: 5, end: 4 }, { start: -1, end: 3 }, { start: 0.5, end: 3 }]) {
+        await expect(store.get('originals/ranged', range), JSON.stringify(range)).rejects.toThrow(RangeError);
+      }
     });
 
     it('stat of a missing object is null; get of one rejects with ObjectNotFoundError', async () => {

@@ -73,6 +73,7 @@ describe('S3Store when radosgw goes away', () => {
     await expect(store.put('originals/x', Readable.from([randomBytes(100)]), 100)).rejects.toThrow(StoreUnavailableError);
     await expect(store.stat('originals/x')).rejects.toThrow(StoreUnavailableError);
     await expect(store.get('originals/x')).rejects.toThrow(StoreUnavailableError);
+    await expect(store.get('originals/x', { start: 0, end: 9 })).rejects.toThrow(StoreUnavailableError);
   });
 
   it('gives up on a gateway that accepts connections but never answers', async () => {

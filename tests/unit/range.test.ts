@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { decideRange } from '../../api/range';
+import { rangeAnswered } from '../../core/store/s3';
 
 describe('decideRange', () => {
   it.each([
@@ -21,5 +22,19 @@ describe('decideRange', () => {
     ['items=0-1', 100, { kind: 'full' }],
   ] as const)('%s of %i bytes', (header, size, expected) => {
     expect(decideRange(header, size)).toEqual(expected);
+  });
+});
+
+describe("rangeAnswered: whether an S3 answer's Content-Range is the asked range, within the object", () => {
+  it.each([
+    [{ start: 0, end: 9 }, 'bytes 0-9/10', true],
+    [{ start: 5, end: 5 }, 'bytes 5-5/100', true],
+    [{ start: 5, end: 10 }, 'bytes 5-9/10', false], // shortened: the range ran past the end
+    [{ start: 0, end: 9 }, 'bytes 0-9/*', false],
+    [{ start: 0, end: 9 }, 'bytes 1-9/10', false],
+    [{ start: 0, end: 0 }, undefined, false], // a whole-object answer (200) to a range
+    [{ start: 0, end: 9 }, 'bytes */10', false],
+  ] as const)('%o answered with %s: %s', (range, contentRange, expected) => {
+    expect(rangeAnswered(range, contentRange)).toBe(expected);
   });
 });
