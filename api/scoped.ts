@@ -24,12 +24,10 @@ export function evidenceFilter(p: Principal) {
   const scope = evidenceScope(p);
   return (eb: EvidenceEb) => {
     if (scope.kind !== 'handler') return levelClause(eb, scope, 'evidence.unit_id');
-    // IN (subquery), not a correlated EXISTS: under OR, PostgreSQL hashes the subquery once.
-    const linked = eb(
-      'evidence.id',
-      'in',
-      eb.selectFrom('case_evidence as ce').innerJoin('case_handlers as ch', 'ch.case_id', 'ce.case_id').select('ce.evidence_id').where('ch.user_id', '=', scope.userId),
-    );
+    // IN (subquery), not a correlated EXISTS: under OR, PostgreSQL hashes the subquery once. The
+    // handler's linked recordings are one index range of handler_evidence (kept by triggers from
+    // case links and handlers), not a join of both.
+    const linked = eb('evidence.id', 'in', eb.selectFrom('handler_evidence as hv').select('hv.evidence_id').where('hv.user_id', '=', scope.userId));
     return scope.officerNo ? eb.or([eb('evidence.officer_no', '=', scope.officerNo), linked]) : linked;
   };
 }
