@@ -104,6 +104,18 @@ describe('evidence search plans', () => {
     ...((node.Plans as Record<string, unknown>[] | undefined) ?? []).flatMap(seqScans),
   ];
 
+  /** Every index a plan reads. */
+  const indexes = (node: Record<string, unknown>): string[] => [
+    ...(typeof node['Index Name'] === 'string' ? [node['Index Name']] : []),
+    ...((node.Plans as Record<string, unknown>[] | undefined) ?? []).flatMap(indexes),
+  ];
+
+  it.each(['handler', 'auditor'] as const)("reads an officer's important recordings from the index of important ones, as %s", async (role) => {
+    const [row] = await searchQuery(p.db, roles()[role], { limit: 50, officerNo: 'S00001', important: true }).explain<{ 'QUERY PLAN': { Plan: Record<string, unknown> }[] }>('json');
+    const plan = row!['QUERY PLAN'][0]!.Plan;
+    expect(indexes(plan), JSON.stringify(plan)).toContain('evidence_important_officer_keyset');
+  });
+
   it.each(['handler', 'unit_head', 'overseer', 'auditor'] as const)('reads neither evidence, cases nor case links end to end for a %s', async (role) => {
     const who = roles()[role];
     for (const [name, q] of Object.entries(searches)) {
