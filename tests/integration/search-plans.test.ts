@@ -116,6 +116,19 @@ describe('evidence search plans', () => {
     expect(indexes(plan), JSON.stringify(plan)).toContain('evidence_important_officer_keyset');
   });
 
+  it("bounds a handler's next page of linked recordings by the cursor where handler_evidence is read", async () => {
+    const handler = roles().handler;
+    const q = { limit: 5, from: '2000-01-01T00:00:00Z' };
+    const first = await searchQuery(p.db, handler, q).execute();
+    const cursor = Buffer.from(`${first.at(-2)!.cursor_at}|${first.at(-2)!.id}`).toString('base64url');
+    const [row] = await searchQuery(p.db, handler, { ...q, cursor }).explain<{ 'QUERY PLAN': { Plan: Record<string, unknown> }[] }>('json');
+    const nodes = (node: Record<string, unknown>): Record<string, unknown>[] => [node, ...((node.Plans as Record<string, unknown>[] | undefined) ?? []).flatMap(nodes)];
+    // Its index when the table is large, a sequential scan of this small one: either way, from the cursor on.
+    const links = nodes(row!['QUERY PLAN'][0]!.Plan).filter((n) => n['Relation Name'] === 'handler_evidence' || String(n['Index Name']).startsWith('handler_evidence'));
+    expect(links, JSON.stringify(row)).toHaveLength(1);
+    expect(`${links[0]!['Index Cond']} ${links[0]!.Filter}`, JSON.stringify(links[0])).toMatch(/received_at <=/);
+  });
+
   it.each(['handler', 'unit_head', 'overseer', 'auditor'] as const)('reads neither evidence, cases nor case links end to end for a %s', async (role) => {
     const who = roles()[role];
     for (const [name, q] of Object.entries(searches)) {
