@@ -1,6 +1,6 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Transaction } from 'kysely';
-import { appendAudit, type AuditEvent } from '../core/chain';
+import { appendAudit, auditGroupCommit, type AuditEvent } from '../core/chain';
 import { recorded } from '../core/client-address';
 import { emitEvent, type PlatformEvent } from '../core/events';
 import { requestClient, type HttpServer } from '../core/http';
@@ -23,14 +23,16 @@ declare module 'fastify' {
 
 /**
  * Writes one audit event for every audited route, allowed or not, before the response leaves:
- * if the event cannot be written, the request fails rather than go unrecorded.
+ * if the event cannot be written, the request fails rather than go unrecorded. Concurrent requests'
+ * events are committed together (group commit): one WAL flush for many requests, not one each.
  */
 export function registerAuditTrail(app: HttpServer, db: Db): void {
+  const append = auditGroupCommit(db);
   app.addHook('onSend', async (request: FastifyRequest, reply: FastifyReply, payload: unknown) => {
     const action = request.routeOptions.config.audit;
     if (!action || request.auditSkip) return payload;
     const status = reply.statusCode;
-    const written = appendAudit(db, auditEventOf(request, status)); // its own statement: the chain's lock is not held across round trips
+    const written = append(auditEventOf(request, status));
     await written.catch((error: unknown) => {
       // A failure answer (e.g. 503, database gone) still goes out; throwing here would replace it
       // with fastify's raw default error. Any other answer is withheld: the request fails instead.

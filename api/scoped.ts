@@ -24,12 +24,10 @@ export function evidenceFilter(p: Principal) {
   const scope = evidenceScope(p);
   return (eb: EvidenceEb) => {
     if (scope.kind !== 'handler') return levelClause(eb, scope, 'evidence.unit_id');
-    // IN (subquery), not a correlated EXISTS: under OR, PostgreSQL hashes the subquery once.
-    const linked = eb(
-      'evidence.id',
-      'in',
-      eb.selectFrom('case_evidence as ce').innerJoin('case_handlers as ch', 'ch.case_id', 'ce.case_id').select('ce.evidence_id').where('ch.user_id', '=', scope.userId),
-    );
+    // IN (subquery), not a correlated EXISTS: under OR, PostgreSQL hashes the subquery once. The
+    // handler's linked recordings are one index range of handler_evidence (kept by triggers from
+    // case links and handlers), not a join of both.
+    const linked = eb('evidence.id', 'in', eb.selectFrom('handler_evidence as hv').select('hv.evidence_id').where('hv.user_id', '=', scope.userId));
     return scope.officerNo ? eb.or([eb('evidence.officer_no', '=', scope.officerNo), linked]) : linked;
   };
 }
@@ -38,8 +36,13 @@ export function visibleEvidence(db: Db, p: Principal): SelectQueryBuilder<Databa
   return db.selectFrom('evidence').where(evidenceFilter(p));
 }
 
-/** A query of evidence refined to one page: filters, keyset, order and limit. */
-export type EvidencePage = (query: SelectQueryBuilder<Database, 'evidence', {}>) => SelectQueryBuilder<Database, 'evidence', {}>;
+/**
+ * A query of evidence refined to one page: filters, keyset, order and limit. `keyset` names the
+ * columns the keyset bound goes on: evidence's, or those of the index a part walks (equal to them).
+ */
+export type EvidencePage = (query: SelectQueryBuilder<Database, 'evidence', {}>, keyset: EvidenceKeyset) => SelectQueryBuilder<Database, 'evidence', {}>;
+export type EvidenceKeyset = { receivedAt: 'evidence.received_at' | 'hv.received_at'; id: 'evidence.id' | 'hv.evidence_id' };
+const EVIDENCE_KEYSET: EvidenceKeyset = { receivedAt: 'evidence.received_at', id: 'evidence.id' };
 
 /**
  * One page of the caller's evidence. A handler's scope (own recordings or linked to a case they
@@ -50,14 +53,19 @@ export type EvidencePage = (query: SelectQueryBuilder<Database, 'evidence', {}>)
  */
 export function searchableEvidence(db: Db, p: Principal, page: EvidencePage): SelectQueryBuilder<Database, 'evidence', {}> {
   const scope = evidenceScope(p);
-  if (scope.kind !== 'handler') return page(visibleEvidence(db, p));
+  if (scope.kind !== 'handler') return page(visibleEvidence(db, p), EVIDENCE_KEYSET);
   const linked = db.selectFrom('evidence')
     .innerJoin('handler_evidence as hv', (join) => join.onRef('hv.evidence_id', '=', 'evidence.id').onRef('hv.received_at', '=', 'evidence.received_at'))
     .where('hv.user_id', '=', scope.userId);
   // The page refines evidence's columns only; the join adds no rows (one per recording and handler).
-  const parts = [linked as unknown as SelectQueryBuilder<Database, 'evidence', {}>, ...(scope.officerNo ? [db.selectFrom('evidence').where('evidence.officer_no', '=', scope.officerNo)] : [])];
-  const ids = parts.map((part) => db.selectFrom(page(part).select('evidence.id').as('part')).select('part.id')).reduce((all, part) => all.unionAll(part));
-  return page(db.selectFrom('evidence').where('evidence.id', 'in', ids));
+  // The linked part's keyset bound goes on handler_evidence's columns, so a deeper page starts its
+  // index range at the cursor instead of walking every newer link.
+  const parts = [
+    { query: linked as unknown as SelectQueryBuilder<Database, 'evidence', {}>, keyset: { receivedAt: 'hv.received_at', id: 'hv.evidence_id' } as const },
+    ...(scope.officerNo ? [{ query: db.selectFrom('evidence').where('evidence.officer_no', '=', scope.officerNo), keyset: EVIDENCE_KEYSET }] : []),
+  ];
+  const ids = parts.map((part) => db.selectFrom(page(part.query, part.keyset).select('evidence.id').as('part')).select('part.id')).reduce((all, part) => all.unionAll(part));
+  return page(db.selectFrom('evidence').where('evidence.id', 'in', ids), EVIDENCE_KEYSET);
 }
 
 export const loadEvidence = (db: Db, p: Principal, id: string) => found(visibleEvidence(db, p).selectAll('evidence').where('evidence.id', '=', id).executeTakeFirst(), `evidence ${id}`);

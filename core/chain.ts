@@ -65,13 +65,65 @@ const CHAINS = {
 export type ChainName = keyof typeof CHAINS;
 
 /** Appends one custody event inside the caller's transaction (the head row lock serializes writers). */
-export function appendCustody(trx: Transaction<Database>, event: CustodyEvent): Promise<number> {
-  return append(trx, 'custody', { ...event, at: event.at ?? new Date() });
+export async function appendCustody(trx: Transaction<Database>, event: CustodyEvent): Promise<number> {
+  return (await append(trx, 'custody', [{ ...event, at: event.at ?? new Date() }]))[0]!;
 }
 
 /** Appends one audit event: inside the caller's transaction, or (given the database) as a statement of its own. */
-export function appendAudit(trx: Kysely<Database>, event: AuditEvent): Promise<number> {
-  return append(trx, 'audit', { ...event, at: event.at ?? new Date() });
+export async function appendAudit(trx: Kysely<Database>, event: AuditEvent): Promise<number> {
+  return (await appendAudits(trx, [event]))[0]!;
+}
+
+/** Appends audit events in this order, all in one statement: their seqs. */
+export function appendAudits(trx: Kysely<Database>, events: AuditEvent[]): Promise<number[]> {
+  return append(trx, 'audit', events.map((event) => ({ ...event, at: event.at ?? new Date() })));
+}
+
+/** Batches of a group commit: their parameters stay far below PostgreSQL's 65,535. */
+const GROUP_COMMIT_MAX = 200;
+
+/**
+ * Audit appends of many requests as few commits: an event waits while one batch is being written
+ * and goes, with every other event that arrived meanwhile, in the next one (one statement, one
+ * commit, one WAL flush). Each caller is answered once its own batch has committed, so the chain
+ * stays one sequence and an acknowledged event is durable. Built per server, not shared.
+ */
+export function auditGroupCommit(db: Kysely<Database>): (event: AuditEvent) => Promise<number> {
+  const waiting: { event: AuditEvent; resolve: (seq: number) => void; reject: (error: unknown) => void }[] = [];
+  let writing = false;
+  async function write(): Promise<void> {
+    writing = true;
+    while (waiting.length > 0) {
+      const batch = waiting.splice(0, GROUP_COMMIT_MAX);
+      try {
+        const seqs = await appendAudits(db, batch.map((b) => b.event));
+        batch.forEach((b, i) => b.resolve(seqs[i]!));
+      } catch (error) {
+        if (batch.length === 1 || !refusedRow(error)) {
+          for (const b of batch) b.reject(error);
+          continue;
+        }
+        // One event the database refuses must not fail the others: each on its own, in order.
+        for (const b of batch) await appendAudit(db, b.event).then(b.resolve, b.reject);
+      }
+    }
+    writing = false;
+  }
+  return (event) =>
+    new Promise((resolve, reject) => {
+      waiting.push({ event: { ...event, at: event.at ?? new Date() }, resolve, reject });
+      if (!writing) void write();
+    });
+}
+
+/**
+ * Whether a failed batch may be the fault of one of its rows (SQLSTATE class 22, data exception, or
+ * 23, integrity constraint): then each row is tried alone. Anything else (the database gone, a
+ * timeout) would fail each row alike.
+ */
+export function refusedRow(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && (code.startsWith('22') || code.startsWith('23'));
 }
 
 /**
@@ -93,32 +145,39 @@ export function canonicalAround(content: Record<string, unknown>, key: string): 
 }
 
 /**
- * One statement takes the head, hashes the row in SQL (the same bytes chainHash hashes) and inserts
- * it: the head's row lock, which every append of the chain waits for, is held for that statement and
- * the commit, not for several round trips (nor, for a statement of its own, for the application to
- * send the commit).
+ * One statement takes the head, hashes the rows in SQL in order (the same bytes chainHash hashes:
+ * each row's hash is the next one's prev_hash) and inserts them: the head's row lock, which every
+ * append of the chain waits for, is held for that statement and the commit, not for several round
+ * trips (nor, for a statement of its own, for the application to send the commit).
  */
-async function append<C extends ChainName>(trx: Kysely<Database>, chain: C, event: any): Promise<number> {
+async function append<C extends ChainName>(trx: Kysely<Database>, chain: C, events: any[]): Promise<number[]> {
   const spec = CHAINS[chain];
-  const { seq: _seq, ...content } = spec.content(0, event);
-  const { prefix, suffix } = canonicalAround(content, 'seq');
-  const row = Object.entries(spec.row(event));
+  const rows = events.map((event) => {
+    const { seq: _seq, ...content } = spec.content(0, event);
+    return { ...canonicalAround(content, 'seq'), values: Object.entries(spec.row(event)) };
+  });
+  const columns = rows[0]!.values.map(([column]) => sql.ref(column));
+  const chained = (i: number, column: 'seq' | 'prev_hash' | 'hash') => sql`(select ${sql.ref(column)} from chained where i = ${i}::int)`;
   // VALUES, not SELECT: its parameters take the columns' types. The head row must exist (migration
   // 0029 makes both; 0006, which appends before it, makes them itself). Nothing but seq and hash of
   // chain_heads is used, so migrations of any age can append.
-  const { rows } = await sql<{ seq: string }>`
-    with old as (select seq, hash from chain_heads where chain = ${chain} for update),
+  const { rows: appended } = await sql<{ seq: string }>`
+    with recursive old as (select seq, hash from chain_heads where chain = ${chain} for update),
+    input (i, prefix, suffix) as (values ${sql.join(rows.map((r, i) => sql`(${i + 1}::int, ${r.prefix}::text, ${r.suffix}::text)`))}),
+    chained (i, seq, prev_hash, hash) as (
+      select 0, seq, null::text, hash from old
+      union all
+      select input.i, chained.seq + 1, chained.hash,
+             encode(sha256(decode(chained.hash, 'hex') || convert_to(input.prefix || (chained.seq + 1)::text || input.suffix, 'UTF8')), 'hex')
+        from chained join input on input.i = chained.i + 1),
     head as (
-      update chain_heads h
-         set seq = old.seq + 1,
-             hash = encode(sha256(decode(old.hash, 'hex') || convert_to(${prefix} || (old.seq + 1)::text || ${suffix}, 'UTF8')), 'hex')
-        from old
-       where h.chain = ${chain}
-       returning h.seq, old.hash as prev_hash, h.hash)
-    insert into ${sql.table(spec.table)} (seq, ${sql.join(row.map(([column]) => sql.ref(column)))}, prev_hash, hash)
-    values ((select seq from head), ${sql.join(row.map(([, value]) => sql`${value}`))}, (select prev_hash from head), (select hash from head))
+      update chain_heads h set seq = last.seq, hash = last.hash
+        from (select seq, hash from chained order by i desc limit 1) last
+       where h.chain = ${chain})
+    insert into ${sql.table(spec.table)} (seq, ${sql.join(columns)}, prev_hash, hash)
+    values ${sql.join(rows.map((r, i) => sql`(${chained(i + 1, 'seq')}, ${sql.join(r.values.map(([, value]) => sql`${value}`))}, ${chained(i + 1, 'prev_hash')}, ${chained(i + 1, 'hash')})`))}
     returning seq`.execute(trx);
-  return Number(rows[0]!.seq);
+  return appended.map((r) => Number(r.seq)).sort((a, b) => a - b);
 }
 
 export type ChainVerdict =

@@ -237,7 +237,7 @@ const SearchQuery = Type.Object({
  */
 export function searchQuery(db: Db, p: Principal, q: Static<typeof SearchQuery>) {
   const after = q.cursor ? cursorAfter(q.cursor) : undefined;
-  return searchableEvidence(db, p, (query) => {
+  return searchableEvidence(db, p, (query, keyset) => {
     if (q.officerNo) query = query.where('evidence.officer_no', '=', q.officerNo);
     if (q.deviceSerial) query = query.where('evidence.device_serial', '=', q.deviceSerial);
     if (q.unitId) query = query.where('evidence.unit_id', '=', q.unitId);
@@ -251,7 +251,8 @@ export function searchQuery(db: Db, p: Principal, q: Static<typeof SearchQuery>)
       query = query.where((eb) => eb.exists(eb.selectFrom('case_evidence').select(eb.lit(1).as('one')).whereRef('case_evidence.evidence_id', '=', 'evidence.id').where('case_evidence.case_id', 'in', caseIds)));
     }
     // The plain bound lets an index on (…, received_at) start at the cursor; the row comparison settles ties.
-    if (after) query = query.where(sql<SqlBool>`evidence.received_at <= ${after.exact}::timestamptz and (evidence.received_at, evidence.id) < (${after.exact}::timestamptz, ${after.id}::uuid)`);
+    const [receivedAt, id] = [sql.ref(keyset.receivedAt), sql.ref(keyset.id)];
+    if (after) query = query.where(sql<SqlBool>`${receivedAt} <= ${after.exact}::timestamptz and (${receivedAt}, ${id}) < (${after.exact}::timestamptz, ${after.id}::uuid)`);
     return query.orderBy('evidence.received_at', 'desc').orderBy('evidence.id', 'desc').limit(q.limit + 1);
   })
     .selectAll('evidence')

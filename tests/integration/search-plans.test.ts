@@ -40,6 +40,13 @@ const principal = (role: Role, more: Partial<Principal>): Principal => ({
   kind: 'user', id: more.userId ?? role, name: role, displayName: null, role, userId: null, unitId: null, officerNo: null, oversees: [], sessionKey: role, scopes: [], ...more,
 });
 
+/** A handler's recordings from the links themselves (not handler_evidence): their own, and those of the cases they handle. */
+const handlerScope = (handler: Principal) =>
+  p.db.selectFrom('evidence').select('evidence.id').where((eb) => eb.or([
+    eb('evidence.officer_no', '=', handler.officerNo!),
+    eb('evidence.id', 'in', eb.selectFrom('case_evidence as ce').innerJoin('case_handlers as ch', 'ch.case_id', 'ce.case_id').select('ce.evidence_id').where('ch.user_id', '=', handler.userId!)),
+  ]));
+
 describe('evidence search paging', () => {
   it('pages through recordings received within one millisecond without skipping any', async () => {
     const at = ['2031-01-01T00:00:00.123001Z', '2031-01-01T00:00:00.123002Z', '2031-01-01T00:00:00.123003Z'];
@@ -52,8 +59,7 @@ describe('evidence search paging', () => {
   it("gives a handler, page by page, exactly their own recordings and those of the cases they handle, newest first", async () => {
     const handler = principal('handler', { userId: w.users.handlerA!, unitId: w.units.a, officerNo: 'S00001' });
     await p.db.updateTable('users').set({ officer_no: 'S00001' }).where('id', '=', w.users.handlerA!).execute();
-    const expected = await visibleEvidence(p.db, handler).select('evidence.id')
-      .orderBy('evidence.received_at', 'desc').orderBy('evidence.id', 'desc').execute();
+    const expected = await handlerScope(handler).orderBy('evidence.received_at', 'desc').orderBy('evidence.id', 'desc').execute();
     expect(expected.length).toBeGreaterThan(10); // both parts: the officer's own and the handled cases'
     expect(await allPages('from=2000-01-01T00:00:00Z', w.tokens.handlerA, 4)).toEqual(expected.map((r) => r.id));
   });
@@ -62,7 +68,8 @@ describe('evidence search paging', () => {
     const user = await p.db.selectFrom('users').selectAll().where('id', '=', w.users.handlerA2!).executeTakeFirstOrThrow();
     const handler = principal('handler', { userId: user.id, unitId: user.unit_id, officerNo: user.officer_no });
     const same = async () => {
-      const expected = await visibleEvidence(p.db, handler).select('evidence.id').orderBy('evidence.received_at', 'desc').orderBy('evidence.id', 'desc').execute();
+      const expected = await handlerScope(handler).orderBy('evidence.received_at', 'desc').orderBy('evidence.id', 'desc').execute();
+      expect((await visibleEvidence(p.db, handler).select('evidence.id').execute()).map((r) => r.id).sort()).toEqual(expected.map((r) => r.id).sort());
       expect(await allPages('from=2000-01-01T00:00:00Z', w.tokens.handlerA2, 7)).toEqual(expected.map((r) => r.id));
       return expected.map((r) => r.id);
     };
@@ -96,6 +103,31 @@ describe('evidence search plans', () => {
     ...(node['Node Type'] === 'Seq Scan' ? [String(node['Relation Name'])] : []),
     ...((node.Plans as Record<string, unknown>[] | undefined) ?? []).flatMap(seqScans),
   ];
+
+  /** Every index a plan reads. */
+  const indexes = (node: Record<string, unknown>): string[] => [
+    ...(typeof node['Index Name'] === 'string' ? [node['Index Name']] : []),
+    ...((node.Plans as Record<string, unknown>[] | undefined) ?? []).flatMap(indexes),
+  ];
+
+  it.each(['handler', 'auditor'] as const)("reads an officer's important recordings from the index of important ones, as %s", async (role) => {
+    const [row] = await searchQuery(p.db, roles()[role], { limit: 50, officerNo: 'S00001', important: true }).explain<{ 'QUERY PLAN': { Plan: Record<string, unknown> }[] }>('json');
+    const plan = row!['QUERY PLAN'][0]!.Plan;
+    expect(indexes(plan), JSON.stringify(plan)).toContain('evidence_important_officer_keyset');
+  });
+
+  it("bounds a handler's next page of linked recordings by the cursor where handler_evidence is read", async () => {
+    const handler = roles().handler;
+    const q = { limit: 5, from: '2000-01-01T00:00:00Z' };
+    const first = await searchQuery(p.db, handler, q).execute();
+    const cursor = Buffer.from(`${first.at(-2)!.cursor_at}|${first.at(-2)!.id}`).toString('base64url');
+    const [row] = await searchQuery(p.db, handler, { ...q, cursor }).explain<{ 'QUERY PLAN': { Plan: Record<string, unknown> }[] }>('json');
+    const nodes = (node: Record<string, unknown>): Record<string, unknown>[] => [node, ...((node.Plans as Record<string, unknown>[] | undefined) ?? []).flatMap(nodes)];
+    // Its index when the table is large, a sequential scan of this small one: either way, from the cursor on.
+    const links = nodes(row!['QUERY PLAN'][0]!.Plan).filter((n) => n['Relation Name'] === 'handler_evidence' || String(n['Index Name']).startsWith('handler_evidence'));
+    expect(links, JSON.stringify(row)).toHaveLength(1);
+    expect(`${links[0]!['Index Cond']} ${links[0]!.Filter}`, JSON.stringify(links[0])).toMatch(/received_at <=/);
+  });
 
   it.each(['handler', 'unit_head', 'overseer', 'auditor'] as const)('reads neither evidence, cases nor case links end to end for a %s', async (role) => {
     const who = roles()[role];

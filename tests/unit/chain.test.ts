@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import canonicalize from 'canonicalize';
 import { describe, expect, it } from 'vitest';
-import { canonicalAround, chainHash, GENESIS_HASH } from '../../core/chain';
+import { canonicalAround, chainHash, GENESIS_HASH, refusedRow } from '../../core/chain';
 
 describe('chainHash', () => {
   it('is sha256(previous hash bytes || RFC 8785 canonical JSON)', () => {
@@ -34,5 +34,21 @@ describe('canonicalAround', () => {
   ])('%s', (_name, content: Record<string, unknown>, seq) => {
     const { prefix, suffix } = canonicalAround(content, 'seq');
     expect(prefix + String(seq) + suffix).toBe(canonicalize({ ...content, seq }));
+  });
+});
+
+describe('refusedRow', () => {
+  // A group commit's batch that fails on one row's data is written again row by row; a lost database is not.
+  it.each([
+    ['invalid text for a uuid column', { code: '22P02' }, true],
+    ['a NUL in text', { code: '22021' }, true],
+    ['a unique violation', { code: '23505' }, true],
+    ['connection refused', Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }), false],
+    ['the server shutting down', { code: '57P01' }, false],
+    ['a serialization failure', { code: '40001' }, false],
+    ['no code', new Error('timeout exceeded when trying to connect'), false],
+    ['not an object', null, false],
+  ])('%s', (_name, error, expected) => {
+    expect(refusedRow(error)).toBe(expected);
   });
 });
