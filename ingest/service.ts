@@ -7,7 +7,7 @@ import type { IngestPolicy } from '../core/config';
 import { Problem } from '../core/errors';
 import { enqueue } from '../core/jobs';
 import { emitEvent } from '../core/events';
-import { DualHasher, hashFile, hashInto, type Digests } from '../core/hashing';
+import { DualHasher, HashPool, type Digests } from '../core/hashing';
 import { baseName, displayName, firstKnown } from '../core/names';
 import { lockOriginals } from '../core/object-lock';
 import { isAbandonedPartial, mayTakeOver, orphanAction, type UploadFacts } from './housekeeping';
@@ -53,6 +53,9 @@ export interface Dock {
  * receiving, then verify-and-commit. Partial bytes live in a staging folder until verified.
  */
 export class IngestService {
+  /** SHA-256 and SM3 of what arrives, on worker threads. */
+  private readonly hashing = new HashPool();
+
   constructor(private readonly deps: IngestDeps) {}
 
   async openSession(req: SessionRequest, dock: Dock): Promise<SessionOpened> {
@@ -216,22 +219,23 @@ export class IngestService {
         await this.deps.db.updateTable('uploads').set({ staged_sha256: null, staged_sm3: null }).where('id', '=', uploadId).execute();
       }
       const size = Number(upload.size);
-      // Whoever staged the earlier bytes (this replica or another), their hash state is the staged file itself.
-      const hasher = new DualHasher();
-      await hashInto(hasher, this.deps.staging.path(uploadId), held);
+      // Hashed on a worker thread while this one receives and writes the next bytes.
+      const hasher = this.hashing.hasher();
       let received = held;
       const hashAndCount = new Transform({
         transform(chunk: Buffer, _enc, done) {
           received += chunk.length;
           if (received > size) return done(new Problem(413, 'Too Much Data', `the file was declared as ${size} bytes`));
-          hasher.update(chunk);
-          done(null, chunk);
+          hasher.update(chunk).then(() => done(null, chunk), done);
         },
       });
       try {
+        // Whoever staged the earlier bytes (this replica or another), their hash state is the staged file itself.
+        await hasher.addFile(this.deps.staging.path(uploadId), held);
         await this.deps.staging.append(uploadId, [body, hashAndCount]);
         this.deps.observe?.received(received - held);
       } catch (error) {
+        hasher.drop();
         if (received > size) await this.deps.staging.truncate(uploadId, held);
         if (error instanceof Problem) throw error;
         if ((error as NodeJS.ErrnoException).code === 'ENOSPC') {
@@ -248,10 +252,14 @@ export class IngestService {
           offset: await this.deps.staging.bytes(uploadId),
         });
       }
-      if (received === size) {
-        // The last byte is staged: keep the hashes on the row, so complete (on any replica) never re-reads the file.
-        const digests = hasher.digest();
-        await this.deps.db.updateTable('uploads').set({ staged_sha256: digests.sha256, staged_sm3: digests.sm3 }).where('id', '=', uploadId).execute();
+      try {
+        if (received === size) {
+          // The last byte is staged: keep the hashes on the row, so complete (on any replica) never re-reads the file.
+          const digests = await hasher.digest();
+          await this.deps.db.updateTable('uploads').set({ staged_sha256: digests.sha256, staged_sm3: digests.sm3 }).where('id', '=', uploadId).execute();
+        }
+      } finally {
+        hasher.drop();
       }
       return { uploadId, offset: received, size, state: 'receiving', evidenceId: null };
     });
@@ -542,7 +550,7 @@ export class IngestService {
   /** The hashes taken as the last byte was staged; the staged file is read again only for uploads staged before them. */
   private async digests(upload: UploadRow): Promise<Digests> {
     if (upload.staged_sha256 && upload.staged_sm3) return { sha256: upload.staged_sha256, sm3: upload.staged_sm3 };
-    return hashFile(this.deps.staging.path(upload.id));
+    return this.hashing.hashFile(this.deps.staging.path(upload.id));
   }
 
   /** Re-reads an original an earlier complete already stored (its staged copy is gone). */
