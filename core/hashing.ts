@@ -136,7 +136,7 @@ export class PooledHasher {
     private readonly hash: number,
   ) {
     this.release = workers.hold(index, (err) => this.fail(err));
-    this.send({ op: 'open' });
+    void this.send({ op: 'open' }); // a failure is kept and thrown by the next update or digest
   }
 
   /** Adds `chunk` (copied: the caller may reuse or write it); waits only while the worker is behind. */
