@@ -29,9 +29,10 @@ export class CtrPool {
     return this.workers.size;
   }
 
-  /** `data` run through `cipher` (a CTR mode) from counter block `counter`. */
+  /** `data` run through `cipher` (a CTR mode) from counter block `counter`; `data` is unusable afterwards when it owns its memory (moved, not copied). */
   async run(cipher: string, key: Buffer, counter: Buffer, data: Buffer): Promise<Buffer> {
-    const out = await this.workers.call<Uint8Array>(this.workers.pick(), { cipher, key, counter, data });
+    const owned = data.byteOffset === 0 && data.buffer.byteLength === data.length && !(data.buffer instanceof SharedArrayBuffer);
+    const out = await this.workers.call<Uint8Array>(this.workers.pick(), { cipher, key, counter, data }, owned ? [data.buffer as ArrayBuffer] : []);
     return Buffer.from(out.buffer, out.byteOffset, out.byteLength);
   }
 }
