@@ -1,13 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import type { Readable } from 'node:stream';
-import { Transform } from 'node:stream';
+import { PassThrough, Transform } from 'node:stream';
 import { sql } from 'kysely';
 import { appendCustody } from '../core/chain';
 import type { IngestPolicy } from '../core/config';
 import { Problem } from '../core/errors';
 import { enqueue } from '../core/jobs';
 import { emitEvent } from '../core/events';
-import { DualHasher, hashFile, hashInto, type Digests } from '../core/hashing';
+import { DualHasher, HashPool, type Digests } from '../core/hashing';
 import { baseName, displayName, firstKnown } from '../core/names';
 import { lockOriginals } from '../core/object-lock';
 import { isAbandonedPartial, mayTakeOver, orphanAction, type UploadFacts } from './housekeeping';
@@ -53,6 +53,9 @@ export interface Dock {
  * receiving, then verify-and-commit. Partial bytes live in a staging folder until verified.
  */
 export class IngestService {
+  /** SHA-256 and SM3 of what arrives, on worker threads. */
+  private readonly hashing = new HashPool();
+
   constructor(private readonly deps: IngestDeps) {}
 
   async openSession(req: SessionRequest, dock: Dock): Promise<SessionOpened> {
@@ -211,27 +214,31 @@ export class IngestService {
       if (offset !== held) {
         throw new Problem(409, 'Offset Mismatch', `the server holds ${held} bytes; send from there`, { offset: held });
       }
+      const size = Number(upload.size);
+      if (upload.stored_at) return { uploadId, offset: size, size, state: 'receiving', evidenceId: null }; // all there; nothing may change it
       if (upload.staged_sha256 !== null) {
         // The staged bytes may change now (even a replica dying mid-write leaves some): their hashes no longer hold.
         await this.deps.db.updateTable('uploads').set({ staged_sha256: null, staged_sm3: null }).where('id', '=', uploadId).execute();
       }
-      const size = Number(upload.size);
-      // Whoever staged the earlier bytes (this replica or another), their hash state is the staged file itself.
-      const hasher = new DualHasher();
-      await hashInto(hasher, this.deps.staging.path(uploadId), held);
+      // Hashed on a worker thread while this one receives and writes the next bytes.
+      const hasher = this.hashing.hasher();
+      // A store that copies every byte (S3, encryption) gets them while they arrive, not after the last.
+      const mirror = held === 0 && size > 0 && !this.deps.store.putFileMoves ? this.mirror(uploadId, size) : undefined;
       let received = held;
       const hashAndCount = new Transform({
         transform(chunk: Buffer, _enc, done) {
           received += chunk.length;
           if (received > size) return done(new Problem(413, 'Too Much Data', `the file was declared as ${size} bytes`));
-          hasher.update(chunk);
-          done(null, chunk);
+          hasher.update(chunk).then(() => done(null, chunk), done);
         },
       });
       try {
-        await this.deps.staging.append(uploadId, [body, hashAndCount]);
+        // Whoever staged the earlier bytes (this replica or another), their hash state is the staged file itself.
+        await hasher.addFile(this.deps.staging.path(uploadId), held);
+        await this.deps.staging.append(uploadId, mirror ? [body, hashAndCount, mirror.tee] : [body, hashAndCount]);
         this.deps.observe?.received(received - held);
       } catch (error) {
+        hasher.drop();
         if (received > size) await this.deps.staging.truncate(uploadId, held);
         if (error instanceof Problem) throw error;
         if ((error as NodeJS.ErrnoException).code === 'ENOSPC') {
@@ -248,10 +255,21 @@ export class IngestService {
           offset: await this.deps.staging.bytes(uploadId),
         });
       }
-      if (received === size) {
-        // The last byte is staged: keep the hashes on the row, so complete (on any replica) never re-reads the file.
-        const digests = hasher.digest();
-        await this.deps.db.updateTable('uploads').set({ staged_sha256: digests.sha256, staged_sm3: digests.sm3 }).where('id', '=', uploadId).execute();
+      try {
+        if (received === size) {
+          // The last byte is staged: keep the hashes on the row, so complete (on any replica) never re-reads the file.
+          const digests = await hasher.digest();
+          const stored = (await mirror?.stored) ?? false;
+          const now = new Date();
+          await this.deps.db
+            .updateTable('uploads')
+            .set({ staged_sha256: digests.sha256, staged_sm3: digests.sm3, ...(stored ? { stored_at: now, updated_at: now } : {}) })
+            .where('id', '=', uploadId)
+            .execute();
+          if (stored) await this.discardStaging(uploadId);
+        }
+      } finally {
+        hasher.drop();
       }
       return { uploadId, offset: received, size, state: 'receiving', evidenceId: null };
     });
@@ -274,7 +292,7 @@ export class IngestService {
       if (held !== size) throw new Problem(409, 'Upload Incomplete', `the server holds ${held} of ${size} bytes`, { offset: held });
       if (size === 0 && !upload.stored_at) await this.deps.staging.create(uploadId); // a zero-byte file never got a chunk
 
-      const computed = upload.stored_at ? await this.storedDigests(upload) : await this.digests(upload);
+      const computed = await this.digests(upload);
       if (computed.sha256 !== declared.sha256.toLowerCase() || computed.sm3 !== declared.sm3.toLowerCase()) {
         return this.reject(upload, declared, computed);
       }
@@ -283,7 +301,7 @@ export class IngestService {
         await this.finishUpload(upload, known);
         return this.existing(known, declared, true);
       }
-      return this.commit(upload.stored_at ? upload : await this.storeOriginal(upload, computed), computed, dock.name);
+      return this.commit(await this.storeOriginal(upload, computed), computed, dock.name);
     });
   }
 
@@ -305,6 +323,7 @@ export class IngestService {
         const upload = isUploadId(uploadId) ? await db.selectFrom('uploads').selectAll().where('id', '=', uploadId).executeTakeFirst() : undefined;
         const action = orphanAction(upload && (await this.facts(upload)), now, this.deps.policy.uploadLeaseMs);
         if (action === 'remove') {
+          if (upload?.stored_at && !(await this.forgetStored(upload.id))) continue;
           await store.delete(key);
           result.removed += 1;
           log.warn({ key, uploadId: upload?.id }, 'removed an original no evidence row points to');
@@ -322,6 +341,23 @@ export class IngestService {
     }
     await settle();
     return result;
+  }
+
+  /**
+   * An upload stored while it arrived whose dock never completed it no longer counts as stored,
+   * so its object may go. Under the upload's hold: false if a request holds it or it moved on.
+   */
+  private async forgetStored(uploadId: string): Promise<boolean> {
+    return this.exclusive(uploadId, async () => {
+      const forgotten = await this.deps.db
+        .updateTable('uploads')
+        .set({ stored_at: null, staged_sha256: null, staged_sm3: null, updated_at: new Date() })
+        .where('id', '=', uploadId)
+        .where('state', '=', 'receiving')
+        .where('declared_sha256', 'is', null)
+        .executeTakeFirst();
+      return forgotten.numUpdatedRows > 0n;
+    }).catch(() => false);
   }
 
   /** Deletes staged partials no dock can resume any more; their uploads start over from offset 0. */
@@ -395,13 +431,16 @@ export class IngestService {
    */
   private async storeOriginal(upload: UploadRow, digests: Digests): Promise<UploadRow> {
     const { db, store, log } = this.deps;
-    try {
-      await store.putFile(originalKey(upload.id), this.deps.staging.path(upload.id), Number(upload.size));
-    } catch (error) {
-      log.warn({ uploadId: upload.id, err: String(error) }, 'object store refused the original; upload kept for retry');
-      throw storeProblem(error);
+    if (upload.stored_at && upload.declared_sha256) return upload; // an earlier complete got this far
+    if (!upload.stored_at) {
+      try {
+        await store.putFile(originalKey(upload.id), this.deps.staging.path(upload.id), Number(upload.size));
+      } catch (error) {
+        log.warn({ uploadId: upload.id, err: String(error) }, 'object store refused the original; upload kept for retry');
+        throw storeProblem(error);
+      }
     }
-    const noted = { stored_at: new Date(), declared_sha256: digests.sha256, declared_sm3: digests.sm3, updated_at: new Date() };
+    const noted = { stored_at: upload.stored_at ?? new Date(), declared_sha256: digests.sha256, declared_sm3: digests.sm3, updated_at: new Date() };
     await db.updateTable('uploads').set(noted).where('id', '=', upload.id).execute();
     return { ...upload, ...noted };
   }
@@ -539,10 +578,18 @@ export class IngestService {
     return { evidenceId, duplicate, mayPurge: true, sha256: row.sha256, sm3: row.sm3 };
   }
 
-  /** The hashes taken as the last byte was staged; the staged file is read again only for uploads staged before them. */
+  /**
+   * The hashes taken as the last byte arrived (staged, or put into the store while arriving); the
+   * bytes are read again only for uploads that were received before such hashes were kept.
+   */
   private async digests(upload: UploadRow): Promise<Digests> {
-    if (upload.staged_sha256 && upload.staged_sm3) return { sha256: upload.staged_sha256, sm3: upload.staged_sm3 };
-    return hashFile(this.deps.staging.path(upload.id));
+    const kept = upload.staged_sha256 && upload.staged_sm3 ? { sha256: upload.staged_sha256, sm3: upload.staged_sm3 } : undefined;
+    if (!upload.stored_at) return kept ?? this.hashing.hashFile(this.deps.staging.path(upload.id));
+    if (!kept) return this.storedDigests(upload);
+    const info = await this.deps.store.stat(originalKey(upload.id)).catch((error: unknown) => {
+      throw storeProblem(error);
+    });
+    return info?.size === Number(upload.size) ? kept : this.storedGone(upload);
   }
 
   /** Re-reads an original an earlier complete already stored (its staged copy is gone). */
@@ -552,11 +599,56 @@ export class IngestService {
       for await (const chunk of await this.deps.store.get(originalKey(upload.id))) hasher.update(chunk as Buffer);
     } catch (error) {
       if (!(error instanceof ObjectNotFoundError)) throw storeProblem(error);
-      // Removed behind our back: the upload starts over rather than staying stuck.
-      await this.deps.db.updateTable('uploads').set({ stored_at: null, updated_at: new Date() }).where('id', '=', upload.id).execute();
-      throw new Problem(409, 'Upload Incomplete', 'the stored copy of this upload is gone; send the file again from offset 0', { offset: 0 });
+      return this.storedGone(upload);
     }
     return hasher.digest();
+  }
+
+  /** The stored original was removed behind our back: the upload starts over rather than staying stuck. */
+  private async storedGone(upload: UploadRow): Promise<never> {
+    await this.deps.db.updateTable('uploads').set({ stored_at: null, staged_sha256: null, staged_sm3: null, updated_at: new Date() }).where('id', '=', upload.id).execute();
+    throw new Problem(409, 'Upload Incomplete', 'the stored copy of this upload is gone; send the file again from offset 0', { offset: 0 });
+  }
+
+  /**
+   * Puts the bytes of an upload into the store as they are staged (its staged copy stays the one
+   * to resume from). Never fails the upload: `stored` says whether the store took them all.
+   */
+  private mirror(uploadId: string, size: number): { tee: Transform; stored: Promise<boolean> } {
+    const feed = new PassThrough({ highWaterMark: 1 << 20 });
+    feed.on('error', () => {}); // the put below reports it
+    let alive = true;
+    let resume: (() => void) | undefined;
+    const wake = () => {
+      resume?.();
+      resume = undefined;
+    };
+    feed.on('drain', wake);
+    const stored = this.deps.store.put(originalKey(uploadId), feed, size).then(
+      () => true,
+      (error: unknown) => {
+        alive = false;
+        wake();
+        this.deps.log.warn({ uploadId, err: String(error) }, 'the store did not take the original while it arrived; complete will put the staged copy');
+        return false;
+      },
+    );
+    const tee = new Transform({
+      transform(chunk: Buffer, _enc, done) {
+        if (!alive || feed.destroyed || feed.write(chunk)) return done(null, chunk);
+        resume = () => done(null, chunk);
+      },
+      flush(done) {
+        feed.end();
+        done();
+      },
+      destroy(error, done) {
+        // Cut off: the put must fail too, leaving no object.
+        if (!feed.writableEnded) feed.destroy(error ?? new Error('the upload was cut off'));
+        done(error);
+      },
+    });
+    return { tee, stored };
   }
 
   private async upload(uploadId: string, dock: Dock): Promise<UploadRow> {

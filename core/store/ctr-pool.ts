@@ -1,85 +1,38 @@
-import { availableParallelism } from 'node:os';
-import { Worker } from 'node:worker_threads';
+import { WorkerPool } from '../worker-pool';
 
 /**
  * CTR blocks are independent, so a large object is encrypted in pieces on worker threads, one per
  * core: OpenSSL has SM4 in software only (about 90 MB/s a core, against GB/s for AES-NI), and one
- * thread would hold the whole commit of an original to one core. Workers start on first use and
- * exit after a while without work, so a pool costs nothing when idle.
+ * thread would hold the whole commit of an original to one core.
  */
 const WORKER_SOURCE = `
 const { parentPort } = require('node:worker_threads');
 const { createCipheriv } = require('node:crypto');
 parentPort.on('message', ({ id, cipher, key, counter, data }) => {
   try {
-    parentPort.postMessage({ id, out: createCipheriv(cipher, key, counter).update(data) });
+    const out = createCipheriv(cipher, key, counter).update(data);
+    // its own memory (not a slice of Node's pool) moves to the caller without a copy
+    parentPort.postMessage({ id, out }, out.byteOffset === 0 && out.buffer.byteLength === out.length ? [out.buffer] : []);
   } catch (err) {
     parentPort.postMessage({ id, error: String(err) });
   }
 });`;
 
-interface Pending {
-  resolve(out: Buffer): void;
-  reject(err: Error): void;
-}
-
-interface Slot {
-  worker: Worker;
-  pending: Map<number, Pending>;
-}
-
 export class CtrPool {
-  readonly size: number;
-  private readonly slots: (Slot | undefined)[];
-  private next = 0;
-  private seq = 0;
-  private idle: NodeJS.Timeout | undefined;
+  private readonly workers: WorkerPool;
 
-  constructor(size = availableParallelism(), private readonly idleMs = 10_000) {
-    this.size = Math.max(1, size);
-    this.slots = new Array<Slot | undefined>(this.size);
+  constructor(size?: number, idleMs?: number) {
+    this.workers = new WorkerPool(WORKER_SOURCE, 'encryption', size, idleMs);
   }
 
-  /** `data` run through `cipher` (a CTR mode) from counter block `counter`. */
-  run(cipher: string, key: Buffer, counter: Buffer, data: Buffer): Promise<Buffer> {
-    const index = this.next++ % this.size;
-    const slot = (this.slots[index] ??= this.start(index));
-    const id = this.seq++;
-    this.touch();
-    return new Promise((resolve, reject) => {
-      slot.pending.set(id, { resolve, reject });
-      slot.worker.postMessage({ id, cipher, key, counter, data });
-    });
+  get size(): number {
+    return this.workers.size;
   }
 
-  private start(index: number): Slot {
-    const worker = new Worker(WORKER_SOURCE, { eval: true });
-    worker.unref(); // never what keeps a process alive
-    const slot: Slot = { worker, pending: new Map() };
-    worker.on('message', (m: { id: number; out?: Uint8Array; error?: string }) => {
-      const p = slot.pending.get(m.id);
-      slot.pending.delete(m.id);
-      if (m.out) p?.resolve(Buffer.from(m.out.buffer, m.out.byteOffset, m.out.byteLength));
-      else p?.reject(new Error(`encryption worker: ${m.error}`));
-    });
-    const fail = (err: Error) => {
-      for (const p of slot.pending.values()) p.reject(err);
-      slot.pending.clear();
-      if (this.slots[index] === slot) this.slots[index] = undefined;
-    };
-    worker.on('error', fail);
-    worker.on('exit', () => fail(new Error('encryption worker exited')));
-    return slot;
-  }
-
-  private touch(): void {
-    clearTimeout(this.idle);
-    this.idle = setTimeout(() => {
-      if (this.slots.some((s) => s && s.pending.size > 0)) return this.touch();
-      for (const [i, s] of this.slots.entries()) {
-        this.slots[i] = undefined;
-        void s?.worker.terminate();
-      }
-    }, this.idleMs).unref();
+  /** `data` run through `cipher` (a CTR mode) from counter block `counter`; `data` is unusable afterwards when it owns its memory (moved, not copied). */
+  async run(cipher: string, key: Buffer, counter: Buffer, data: Buffer): Promise<Buffer> {
+    const owned = data.byteOffset === 0 && data.buffer.byteLength === data.length && !(data.buffer instanceof SharedArrayBuffer);
+    const out = await this.workers.call<Uint8Array>(this.workers.pick(), { cipher, key, counter, data }, owned ? [data.buffer as ArrayBuffer] : []);
+    return Buffer.from(out.buffer, out.byteOffset, out.byteLength);
   }
 }

@@ -105,6 +105,8 @@ const KEY_CACHE_SIZE = 1024;
 
 class EncryptedStore implements ObjectStore {
   readonly description: string;
+  /** Encrypting copies every byte, whatever the inner store does with files. */
+  readonly putFileMoves = false;
   private readonly cache = new Map<string, Buffer>();
   private readonly pool = new CtrPool();
 

@@ -4,11 +4,14 @@ import type { Db } from '../../schema/database';
 import { encryptedStore } from './encrypted';
 import { FilesystemStore } from './fs';
 import type { ObjectStore } from './port';
-import { S3Store, parseS3Endpoint } from './s3';
 
-/** The store named by the configuration: S3 when S3_ENDPOINT is set, else the local filesystem. */
-export function createStore(config: Pick<Config, 'store'>): ObjectStore {
+/**
+ * The store named by the configuration: S3 when S3_ENDPOINT is set, else the local filesystem.
+ * The S3 adapter (and with it the minio client, ~36 MB resident) is loaded only when chosen.
+ */
+export async function createStore(config: Pick<Config, 'store'>): Promise<ObjectStore> {
   if (config.store.kind === 'filesystem') return new FilesystemStore(config.store.root);
+  const { S3Store, parseS3Endpoint } = await import('./s3');
   const { endpoint, accessKey, secretKey, region, bucket, objectLock } = config.store.s3;
   return new S3Store({ ...parseS3Endpoint(endpoint), accessKey, secretKey, region, bucket, objectLock });
 }
@@ -18,7 +21,7 @@ export function createStore(config: Pick<Config, 'store'>): ObjectStore {
  * EVIDENCE_ENCRYPTION is set (after the master key checks, which fail the start clearly).
  */
 export async function openStore(config: Pick<Config, 'store' | 'encryption'>, db: Db): Promise<ObjectStore> {
-  const inner = createStore(config);
+  const inner = await createStore(config);
   await inner.ensureReady();
   const encryption = await openStoreEncryption(db, config.encryption, inner);
   return encryption ? encryptedStore(inner, encryption) : inner;

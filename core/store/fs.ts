@@ -62,6 +62,7 @@ function hasCode(err: unknown, ...codes: string[]): boolean {
 
 export class FilesystemStore implements ObjectStore {
   readonly description: string;
+  readonly putFileMoves = true;
 
   constructor(private readonly root: string) {
     this.description = `filesystem ${root}`;

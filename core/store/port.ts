@@ -23,6 +23,11 @@ export interface ObjectStore {
   put(key: string, body: Readable, size: number, contentType?: string): Promise<void>;
   /** Moves or copies a finished local file into `key`. The local file is gone afterwards. */
   putFile(key: string, localPath: string, size: number, contentType?: string): Promise<void>;
+  /**
+   * True when putFile is a rename (no bytes copied): then a writer stages a file and moves it.
+   * Otherwise putFile copies every byte, and a writer receiving bytes puts them while they arrive.
+   */
+  readonly putFileMoves?: boolean;
   /** Reads the object, or one inclusive range of it. Rejects with ObjectNotFoundError if absent. */
   get(key: string, range?: ByteRange): Promise<Readable>;
   /** Size of the object, or null if it does not exist. */

@@ -59,23 +59,26 @@ const NO_LOCK_CODES = ['ObjectLockConfigurationNotFoundError', 'NoSuchObjectLock
 
 /**
  * Regroups a byte stream into parts of exactly `partSize` bytes (the last may be shorter).
- * One buffer is reused: the consumer finishes uploading a part before asking for the next.
+ * Two buffers take turns: the consumer may upload one part while the next fills, and finishes
+ * uploading a part before asking for the one after the next.
  */
 async function* parts(chunks: AsyncIterable<Buffer>, partSize: number): AsyncGenerator<Buffer> {
-  const part = Buffer.allocUnsafe(partSize);
+  const buffers = [Buffer.allocUnsafe(partSize), Buffer.allocUnsafe(partSize)] as const;
+  let turn = 0;
   let filled = 0;
   for await (let chunk of chunks) {
     while (chunk.length > 0) {
-      const copied = chunk.copy(part, filled);
+      const copied = chunk.copy(buffers[turn]!, filled);
       filled += copied;
       chunk = chunk.subarray(copied);
       if (filled === partSize) {
-        yield part;
+        yield buffers[turn]!;
+        turn = 1 - turn;
         filled = 0;
       }
     }
   }
-  if (filled > 0) yield part.subarray(0, filled);
+  if (filled > 0) yield buffers[turn]!.subarray(0, filled);
 }
 
 /** Whether an S3 answer's Content-Range (`bytes a-b/size`) is exactly the asked range, within the object. */
@@ -309,14 +312,18 @@ export class S3Store implements ObjectStore {
     const uploadId = await this.client.initiateNewMultipartUpload(this.bucket, key, headers);
     try {
       const etags: { part: number; etag: string }[] = [];
+      // One part on the wire while the next one is read: the source (a dock's upload) keeps flowing.
+      let sending: Promise<void> = Promise.resolve();
+      let part = 0;
       for await (const chunk of parts(exactly(body, size), partSizeFor(size))) {
-        const part = etags.length + 1;
-        const { etag } = await this.client.uploadPart(
-          { bucketName: this.bucket, objectName: key, uploadID: uploadId, partNumber: part, headers: {} },
-          chunk,
-        );
-        etags.push({ part, etag });
+        await sending;
+        const number = ++part;
+        sending = this.client
+          .uploadPart({ bucketName: this.bucket, objectName: key, uploadID: uploadId, partNumber: number, headers: {} }, chunk)
+          .then(({ etag }) => void etags.push({ part: number, etag }));
+        sending.catch(() => {}); // awaited before the next part or after the last; not unhandled meanwhile
       }
+      await sending;
       // RGW answers this with an empty ETag; nothing here depends on it.
       await this.client.completeMultipartUpload(this.bucket, key, uploadId, etags);
     } catch (err) {
