@@ -21,6 +21,7 @@ import * as player from './migrations/0024_player';
 import * as uploadHolds from './migrations/0025_upload_holds';
 import * as searchAtScale from './migrations/0029_search_at_scale';
 import * as supervisionUnitDaily from './migrations/0030_supervision_unit_daily';
+import * as passthroughRenditions from './migrations/0031_passthrough_renditions';
 
 export type Db = Kysely<Database>;
 
@@ -46,6 +47,7 @@ const migrations: Record<string, Migration> = {
   '0025_upload_holds': uploadHolds,
   '0029_search_at_scale': searchAtScale,
   '0030_supervision_unit_daily': supervisionUnitDaily,
+  '0031_passthrough_renditions': passthroughRenditions,
 };
 
 /**

@@ -106,7 +106,7 @@ function round(n: number): number {
 }
 
 /** Frames per second of the playable derivative (the player's frame step); null when unknown. */
-export function derivativeFrameRate(info: MediaInfo, decision: PlaybackDecision): number | null {
+export function derivativeFrameRate(info: MediaInfo, decision: Pick<PlaybackDecision, 'video'>): number | null {
   if (decision.video.mode === 'encode' && decision.video.frameRate !== null) return decision.video.frameRate;
   const rate = info.video.frameRate || info.video.realFrameRate;
   return rate > 0 ? round(rate) : null;
