@@ -6,6 +6,7 @@ import type { FootageFacts, TranscodePolicy } from '../../transcode/policy';
 import type { PlaybackDecision } from '../../transcode/policy';
 import { interpretProbe } from '../../transcode/probe';
 import type { MediaInfo, ProbeRecord } from '../../transcode/probe';
+import { finishedSegments, renditionPlaylist } from '../../transcode/playlist';
 
 const FIXTURES = join(import.meta.dirname, '../fixtures/ffprobe');
 const OPTS = { hlsMinSeconds: 600, maxLines: 720 } as const;
@@ -229,5 +230,25 @@ describe('codec strings of the passthrough', () => {
     const heAac = infoOf('h264-aac');
     expect(passthroughCodecs({ ...heAac, audio: { ...heAac.audio!, profile: 'HE-AAC' } })).toBe('avc1.42400D,mp4a.40.5');
     expect(passthroughCodecs(infoOf('mjpeg-pcm'))).toBeNull();
+  });
+});
+
+describe('rendition playlists', () => {
+  it('reads only the segments ffmpeg has finished, with their durations', () => {
+    const written = '#EXTM3U\n#EXT-X-VERSION:7\n#EXT-X-TARGETDURATION:2\n#EXT-X-PLAYLIST-TYPE:EVENT\n#EXT-X-MAP:URI="init.mp4"\n#EXTINF:2.000000,\nseg-0001.m4s\n#EXTINF:1.960000,\nseg-0002.m4s\n';
+    expect(finishedSegments(written)).toEqual([{ name: 'seg-0001.m4s', durationMs: 2000 }, { name: 'seg-0002.m4s', durationMs: 1960 }]);
+    expect(finishedSegments('')).toEqual([]);
+  });
+
+  it('grows as an EVENT playlist and ends as VOD; the target duration covers the longest segment', () => {
+    const segments = [{ name: 'seg-0001.m4s', durationMs: 2000 }, { name: 'seg-0002.m4s', durationMs: 2400 }];
+    const growing = renditionPlaylist({ targetSeconds: 2, init: 'init.mp4', segments, complete: false });
+    expect(growing).toContain('#EXT-X-PLAYLIST-TYPE:EVENT');
+    expect(growing).toContain('#EXT-X-TARGETDURATION:3');
+    expect(growing).toContain('#EXT-X-MAP:URI="init.mp4"\n#EXTINF:2.000,\nseg-0001.m4s\n#EXTINF:2.400,\nseg-0002.m4s\n');
+    expect(growing).not.toContain('#EXT-X-ENDLIST');
+    const done = renditionPlaylist({ targetSeconds: 2, init: 'init.mp4', segments, complete: true });
+    expect(done).toContain('#EXT-X-PLAYLIST-TYPE:VOD');
+    expect(done.trimEnd().endsWith('#EXT-X-ENDLIST')).toBe(true);
   });
 });
