@@ -135,6 +135,9 @@ export function passthroughJob(input: string, dir: string, plan: { hevc: boolean
   );
 }
 
+/** The segment length of renditions made for viewers (one keyframe interval: the first shows soonest). */
+export const RENDITION_SEGMENT_SECONDS = KEYFRAME_SECONDS;
+
 /**
  * The just-in-time H.264 rendition a viewer waits for: encoded straight into an EVENT playlist
  * of short segments (one keyframe interval each), so the first can be served while the rest
@@ -149,7 +152,7 @@ export function renditionJob(input: string, dir: string, plan: { video: VideoPla
       '-sn', '-dn',
       ...videoOptions(plan.video),
       ...audioOptions(plan.audio),
-      ...hlsOutput(dir, KEYFRAME_SECONDS, 'event'),
+      ...hlsOutput(dir, RENDITION_SEGMENT_SECONDS, 'event'),
     ],
     join(dir, HLS_PLAYLIST),
   );

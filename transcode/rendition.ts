@@ -7,7 +7,7 @@ import { sql } from 'kysely';
 import { appendCustody } from '../core/chain';
 import type { JobPayloads, QueuedHandler } from '../core/jobs';
 import type { Db } from '../schema/database';
-import { HLS_INIT, HLS_PLAYLIST, KEYFRAME_SECONDS, renditionJob } from './args';
+import { HLS_INIT, HLS_PLAYLIST, RENDITION_SEGMENT_SECONDS, renditionJob } from './args';
 import { finishedSegments, renditionPlaylist } from './playlist';
 import { decidePlayback, derivativeFrameRate } from './policy';
 import { probe } from './probe';
@@ -19,8 +19,6 @@ const LEASE_SECONDS = 30;
 /** How often the encoder's playlist is read for finished segments. */
 const PUBLISH_MS = 150;
 
-/** The segment length of renditions made for viewers (one keyframe interval: the first shows soonest). */
-export const RENDITION_SEGMENT_SECONDS = KEYFRAME_SECONDS;
 
 const renditionKey = (evidenceId: string, attempt: string, name: string) => `derived/${evidenceId}/${attempt}/hls/${name}`;
 
