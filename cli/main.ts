@@ -285,6 +285,7 @@ async function serve(config: Readonly<Config>, logLevel: string) {
       fixityBytesPerSecond: config.fixity.bytesPerSecond,
       retentionGraceDays: config.retentionGraceDays,
       ingest: config.ingest,
+      transcodePolicy: config.transcode.policy,
       webhookAllowPrivate: config.webhookAllowPrivate,
       supervision: config.supervision,
       objectLockHorizonDays: config.objectLockHorizonDays,

@@ -3,8 +3,9 @@ import { join } from 'node:path';
 import type { Redis } from 'ioredis';
 import { ConfigError, type Config } from '../core/config';
 import { assertNoEviction, redisConnection, startDispatcher, type Handlers, type JobKind } from '../core/jobs';
-import { transcodeJob } from '../transcode/worker';
 import { probeHwaccel } from '../transcode/hwaccel';
+import { passthroughJob } from '../transcode/passthrough';
+import { playbackJob } from '../transcode/rendition';
 import { stillJob } from '../transcode/still';
 import { exportJob } from '../export/job';
 import { openTimestamping } from '../core/timestamp/client';
@@ -144,9 +145,10 @@ export async function startJobs(
   const now = () => new Date();
   const hwaccel = kinds.includes('transcode') ? await probeHwaccel(config.transcode.hwaccel, log) : 'none';
   const handlers: Handlers = {
-    transcode: transcodeJob({ db, store, workDir, hlsMinSeconds: config.transcode.hlsMinSeconds, hwaccel, chunks: config.transcode.chunks, log }, { concurrency, lockSeconds }),
+    transcode: playbackJob({ db, store, workDir, hlsMinSeconds: config.transcode.hlsMinSeconds, hwaccel, chunks: config.transcode.chunks, log }, { concurrency, lockSeconds }),
     export: exportJob({ db, store, signingKey, workDir }, { concurrency: 1, lockSeconds }),
     still: stillJob({ db, store, workDir, log }, { concurrency, lockSeconds }),
+    passthrough: passthroughJob({ db, store, workDir, log, policy: config.transcode.policy }, { concurrency, lockSeconds }),
     timestamps: timestampTask({ db, client, clock: now, log, maxBatch: config.timestamps.batchMax }, { intervalMs: config.timestamps.intervalMs }),
     checkpoints: checkpointTask({ db, store, signingKey, timestamps: client, now, log }, config.checkpointIntervalMs),
     fixity: fixityTask({ db, store, now, ...config.fixity, objectLockHorizonDays: config.objectLockHorizonDays, log, onFailure: (state) => metrics?.fixityFailures.inc({ state }) }),

@@ -20,6 +20,7 @@ import { diskStaging } from '../ingest/staging';
 import type { Db } from '../schema/database';
 import type { SigningKey } from '../core/signing-key';
 import type { IngestPolicy, SupervisionPolicy } from '../core/config';
+import type { TranscodePolicy } from '../transcode/policy';
 
 export interface ServerDeps {
   db: Db;
@@ -43,6 +44,8 @@ export interface ServerDeps {
   /** The built reviewer page, served at / (default: dist/web once `npm run build:web` has run). */
   webRoot?: string;
   ingest: Readonly<IngestPolicy>;
+  /** EVIDENCE_TRANSCODE_POLICY (default smart). */
+  transcodePolicy?: TranscodePolicy;
   /** Webhook receivers on loopback and private networks are allowed (EVIDENCE_WEBHOOK_ALLOW_PRIVATE). */
   webhookAllowPrivate?: boolean;
   /** EVIDENCE_ONTIME_HOURS / EVIDENCE_UNLINKED_DAYS (defaults 24 / 7). */

@@ -2,6 +2,7 @@ import { resolve, join } from 'node:path';
 import { trustedProxies } from './client-address';
 import { DEFAULT_LOCK_HORIZON_DAYS } from './object-lock';
 import { ConfigError } from './errors';
+import { TRANSCODE_POLICIES, type TranscodePolicy } from '../transcode/policy';
 import { readTimestampConfig, type TimestampConfig } from './timestamp/config';
 
 /** Everything the services read from the environment, read once at start and frozen. */
@@ -35,6 +36,8 @@ export interface Config {
     hwaccel: Hwaccel;
     /** Recordings at least this long (that need encoding) are transcoded in chunks of about chunkSeconds by several workers. */
     chunks: { minSeconds: number; chunkSeconds: number };
+    /** EVIDENCE_TRANSCODE_POLICY: when the H.264 rendition is made (transcode/policy.ts decideTranscodeEagerness). */
+    policy: TranscodePolicy;
   };
   /** Redis key prefix of the job queues, so several platforms can share one Redis. */
   queuePrefix: string;
@@ -134,6 +137,7 @@ export function readConfig(env: Env = process.env): Readonly<Config> {
       lockSeconds: integer(env, 'EVIDENCE_JOB_LOCK_SECONDS', 30),
       hwaccel: readHwaccel(env),
       chunks: Object.freeze({ minSeconds: integer(env, 'EVIDENCE_TRANSCODE_CHUNK_MIN_SECONDS', 600), chunkSeconds: integer(env, 'EVIDENCE_TRANSCODE_CHUNK_SECONDS', 120) }),
+      policy: readTranscodePolicy(env),
     }),
     queuePrefix: env.EVIDENCE_QUEUE_PREFIX ?? 'evidence',
     timestamps: readTimestampConfig(env, home),
@@ -215,6 +219,12 @@ function readHorizonDays(env: Env): number {
   const days = integer(env, 'EVIDENCE_OBJECT_LOCK_HORIZON_DAYS', DEFAULT_LOCK_HORIZON_DAYS);
   if (days === 0) throw new ConfigError('EVIDENCE_OBJECT_LOCK_HORIZON_DAYS must be at least 1');
   return days;
+}
+
+function readTranscodePolicy(env: Env): TranscodePolicy {
+  const raw = env.EVIDENCE_TRANSCODE_POLICY || 'smart';
+  if (!(TRANSCODE_POLICIES as readonly string[]).includes(raw)) throw new ConfigError(`EVIDENCE_TRANSCODE_POLICY must be one of ${TRANSCODE_POLICIES.join(', ')}, got "${raw}"`);
+  return raw as TranscodePolicy;
 }
 
 function integer(env: Env, name: string, fallback: number): number {

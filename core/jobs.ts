@@ -26,9 +26,11 @@ export interface JobPayloads {
   export: { exportId: string; evidenceIds: string[] };
   /** One still frame of an original (a `stills` row), saved as a derivative. */
   still: { stillId: string };
+  /** After verification: the stream-copied passthrough, poster and thumbnails (issue 18). */
+  passthrough: { evidenceId: string };
 }
 export type QueuedKind = keyof JobPayloads;
-const QUEUED_KINDS: readonly QueuedKind[] = ['transcode', 'export', 'still'];
+const QUEUED_KINDS: readonly QueuedKind[] = ['transcode', 'export', 'still', 'passthrough'];
 
 const SCHEDULED_KINDS = ['timestamps', 'checkpoints', 'fixity', 'housekeeping', 'retention', 'webhooks'] as const;
 export type ScheduledKind = (typeof SCHEDULED_KINDS)[number];
@@ -43,6 +45,8 @@ const JOB_OPTIONS: Record<QueuedKind, JobsOptions> = {
   export: { attempts: 1, removeOnComplete: 1000, removeOnFail: 5000 },
   // Like transcode: a store hiccup is retried; the request shows 'failed' after the last attempt.
   still: { attempts: 3, backoff: { type: 'exponential', delay: 5_000 }, removeOnComplete: 1000, removeOnFail: 5000 },
+  // Like transcode; cheap (stream copy and keyframes), so retried sooner.
+  passthrough: { attempts: 3, backoff: { type: 'exponential', delay: 5_000 }, removeOnComplete: 1000, removeOnFail: 5000 },
 };
 
 /**

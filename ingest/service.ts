@@ -18,6 +18,8 @@ import type { FileMetadata, UploadRow } from '../schema/db';
 import type { CompleteResult, FileRequest, PurgeRecorded, SessionOpened, SessionRequest, UploadStatus } from './protocol';
 import { isUploadId, type Staging } from './staging';
 import { CATEGORY } from '../core/retention';
+import { transcodeIfLikely } from '../core/transcode-requests';
+import type { TranscodePolicy } from '../transcode/policy';
 
 export interface IngestDeps {
   db: Db;
@@ -31,6 +33,8 @@ export interface IngestDeps {
   objectLockHorizonDays?: number;
   /** Told of received bytes and committed files (the metrics). */
   observe?: IngestObserver;
+  /** EVIDENCE_TRANSCODE_POLICY (default smart): whether verification also queues the H.264 rendition. */
+  transcodePolicy?: TranscodePolicy;
 }
 
 export interface IngestObserver {
@@ -504,7 +508,9 @@ export class IngestService {
           actor,
           details: { sha256: digests.sha256, sm3: digests.sm3, size, station: session.station, bay: session.bay, sessionId: session.id, uploadId: upload.id, storageKey: key },
         });
-        await enqueue(trx, 'transcode', { evidenceId: row.id });
+        // Every original gets its passthrough, poster and thumbnails; the rendition as the policy says.
+        await enqueue(trx, 'passthrough', { evidenceId: row.id });
+        await transcodeIfLikely(trx, row.id, this.deps.transcodePolicy ?? 'smart');
         await trx.updateTable('uploads').set({ state: 'verified', evidence_id: row.id, updated_at: new Date() }).where('id', '=', upload.id).execute();
         await emitEvent(trx, {
           type: 'evidence.verified',

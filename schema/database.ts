@@ -21,6 +21,7 @@ import * as player from './migrations/0024_player';
 import * as uploadHolds from './migrations/0025_upload_holds';
 import * as searchAtScale from './migrations/0029_search_at_scale';
 import * as supervisionUnitDaily from './migrations/0030_supervision_unit_daily';
+import * as passthroughRenditions from './migrations/0031_passthrough_renditions';
 import * as importantSearch from './migrations/0035_important_search';
 
 export type Db = Kysely<Database>;
@@ -47,6 +48,7 @@ const migrations: Record<string, Migration> = {
   '0025_upload_holds': uploadHolds,
   '0029_search_at_scale': searchAtScale,
   '0030_supervision_unit_daily': supervisionUnitDaily,
+  '0031_passthrough_renditions': passthroughRenditions,
   '0035_important_search': importantSearch,
 };
 

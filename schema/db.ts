@@ -163,6 +163,8 @@ export interface EvidenceTable {
   media_frame_rate: Generated<number | null>;
   /** How many cases it is linked to (kept by a trigger on case_evidence). */
   case_links: ColumnType<number, never, never>;
+  /** RFC 6381 codecs of the stream-copied passthrough; null: none (yet). */
+  playback_codecs: Generated<string | null>;
 }
 
 export const PLAYBACK_STATES = ['queued', 'processing', 'ready', 'unplayable', 'failed'] as const;
@@ -673,6 +675,33 @@ export interface Database {
   supervision_settings: SupervisionSettingsTable;
   supervision_daily: SupervisionDailyTable;
   supervision_unit_daily: SupervisionUnitDailyTable;
+  renditions: RenditionsTable;
+  rendition_segments: RenditionSegmentsTable;
+}
+
+/** The H.264 rendition made for viewers, one per recording (0031). */
+export interface RenditionsTable {
+  evidence_id: string;
+  state: Generated<'queued' | 'running' | 'ready' | 'failed'>;
+  /** The running (or last) attempt; its lease runs to held_until. */
+  attempt: string | null;
+  held_until: Date | null;
+  target_seconds: number;
+  requested_at: Generated<Date>;
+  finished_at: Date | null;
+  reason: string | null;
+}
+
+/** A stored file of a rendition attempt: init.mp4 (duration null) and seg-NNNN.m4s. */
+export interface RenditionSegmentsTable {
+  evidence_id: string;
+  attempt: string;
+  seq: number;
+  name: string;
+  duration_ms: number | null;
+  storage_key: string;
+  size: BigInt;
+  sha256: string;
 }
 
 /** A still-frame capture request; the still itself is a derivative (kind 'still'). */

@@ -88,21 +88,66 @@ export function audioOptions(audio: AudioPlan): string[] {
 export const HLS_PLAYLIST = 'index.m3u8';
 export const HLS_INIT = 'init.mp4';
 
+/** HLS with fMP4 segments into `dir`: VOD (complete when written) or EVENT (grows while it is made). */
+function hlsOutput(dir: string, segmentSeconds: number, type: 'vod' | 'event'): string[] {
+  return [
+    '-f', 'hls',
+    '-hls_segment_type', 'fmp4',
+    '-hls_time', String(segmentSeconds),
+    '-hls_playlist_type', type,
+    '-hls_list_size', '0',
+    // temp_file: the playlist is replaced whole, so a reader never sees half of it.
+    '-hls_flags', 'independent_segments+temp_file',
+    '-hls_fmp4_init_filename', HLS_INIT,
+    '-start_number', '1',
+    '-hls_segment_filename', fileUrl(join(dir, 'seg-%04d.m4s')),
+  ];
+}
+
 /** VOD HLS with fMP4 segments, stream-copied from the MP4 derivative (cut at its keyframes). */
 export function hlsJob(mp4: string, dir: string, segmentSeconds = 2 * KEYFRAME_SECONDS): FfmpegJob {
+  return job(fileInput(mp4), ['-map', '0', '-c', 'copy', ...hlsOutput(dir, segmentSeconds, 'vod')], join(dir, HLS_PLAYLIST));
+}
+
+/**
+ * The passthrough: the original's H.264 or H.265 video stream-copied (no re-encode) into HLS
+ * with fMP4 segments, cut at its own keyframes. HEVC is tagged hvc1 (the sample entry browsers
+ * accept); audio is copied when it is AAC, else encoded to AAC.
+ */
+export function passthroughJob(input: string, dir: string, plan: { hevc: boolean; audio: AudioPlan }): FfmpegJob {
   return job(
-    fileInput(mp4),
+    fileInput(input),
     [
-      '-map', '0', '-c', 'copy',
-      '-f', 'hls',
-      '-hls_segment_type', 'fmp4',
-      '-hls_time', String(segmentSeconds),
-      '-hls_playlist_type', 'vod',
-      '-hls_list_size', '0',
-      '-hls_flags', 'independent_segments',
-      '-hls_fmp4_init_filename', HLS_INIT,
-      '-start_number', '1',
-      '-hls_segment_filename', fileUrl(join(dir, 'seg-%04d.m4s')),
+      '-map', '0:V:0',
+      ...(plan.audio.mode === 'none' ? ['-an'] : ['-map', '0:a:0']),
+      '-sn', '-dn',
+      '-c:v', 'copy', ...(plan.hevc ? ['-tag:v', 'hvc1'] : []),
+      ...audioOptions(plan.audio),
+      ...hlsOutput(dir, 2 * KEYFRAME_SECONDS, 'vod'),
+    ],
+    join(dir, HLS_PLAYLIST),
+  );
+}
+
+/** The segment length of renditions made for viewers (one keyframe interval: the first shows soonest). */
+export const RENDITION_SEGMENT_SECONDS = KEYFRAME_SECONDS;
+
+/**
+ * The just-in-time H.264 rendition a viewer waits for: encoded straight into an EVENT playlist
+ * of short segments (one keyframe interval each), so the first can be served while the rest
+ * are made.
+ */
+export function renditionJob(input: string, dir: string, plan: { video: VideoPlan; audio: AudioPlan }, encoder: Encoder = SOFTWARE): FfmpegJob {
+  const encode = plan.video.mode === 'encode' ? videoEncodeArgs(encoder.accel, plan.video, { hwDecode: encoder.hwDecode, keyframeSeconds: KEYFRAME_SECONDS }) : null;
+  return job(
+    fileInput(input, encode?.input),
+    [
+      '-map', '0:V:0',
+      ...(plan.audio.mode === 'none' ? ['-an'] : ['-map', '0:a:0']),
+      '-sn', '-dn',
+      ...(encode?.output ?? ['-c:v', 'copy']),
+      ...audioOptions(plan.audio),
+      ...hlsOutput(dir, RENDITION_SEGMENT_SECONDS, 'event'),
     ],
     join(dir, HLS_PLAYLIST),
   );

@@ -1,10 +1,10 @@
 import { mkdir, mkdtemp, readdir, rename, rm, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { HLS_PLAYLIST, hlsJob, mp4Job, posterJob, thumbnailFramesJob } from './args';
+import { HLS_PLAYLIST, hlsJob, mp4Job, passthroughJob, posterJob, thumbnailFramesJob } from './args';
 import type { FfmpegJob } from './args';
 import type { Hwaccel } from '../core/config';
 import { decodesOnDevice } from './hwaccel';
-import { decidePlayback } from './policy';
+import { decidePlayback, passthroughAudio, passthroughCodecs } from './policy';
 import type { PlaybackDecision, PlaybackOptions } from './policy';
 import { probe } from './probe';
 import type { MediaInfo } from './probe';
@@ -22,9 +22,14 @@ export interface DerivativeOptions extends PlaybackOptions {
   hwaccel?: Hwaccel;
   /** The MP4 already made (joined from chunks, transcode/chunked.ts): moved into place, not encoded again. */
   assembledMp4?: string;
+  /** false: no poster and thumbnails (the passthrough job made them already). */
+  images?: boolean;
+  /** false: no passthrough (already made). */
+  passthrough?: boolean;
 }
 
-export type DerivativeKind = 'mp4' | 'hls' | 'poster' | 'thumbnails';
+/** passthrough: the original's H.264/H.265 stream-copied into HLS (fMP4); mp4 and hls: the H.264 rendition. */
+export type DerivativeKind = 'mp4' | 'hls' | 'poster' | 'thumbnails' | 'passthrough';
 
 export interface DerivativeFile {
   /** Absolute local path. */
@@ -81,19 +86,7 @@ export async function makeDerivatives(
   const { info } = probed;
   const decision = decidePlayback(info, opts);
   const outDir = await mkdtemp(join(resolve(workDir), 'derivatives-'));
-  let reported = -1;
-  const report = (span: readonly [number, number]) => (percent: number) => {
-    const overall = Math.floor(span[0] + ((span[1] - span[0]) * percent) / 100);
-    if (overall > reported) onProgress((reported = overall));
-  };
-  const run: Run = (job, span) =>
-    runFfmpeg(job, {
-      durationSeconds: info.durationSeconds,
-      onProgress: span && report(span),
-      signal: opts.signal,
-      // A hung ffmpeg (pathological input) must not hold the worker forever.
-      timeoutMs: opts.timeoutMs ?? 600_000 + 3_000 * (info.durationSeconds ?? 3600),
-    });
+  const run = runner(info, opts, onProgress);
 
   try {
     const mp4 = join(await dir(outDir, 'mp4'), 'video.mp4');
@@ -106,7 +99,7 @@ export async function makeDerivatives(
       await run(hlsJob(mp4, hlsDir), STAGES.hls);
       derivatives.push({ kind: 'hls', files: await filesIn(hlsDir) });
     }
-    derivatives.push(...(await makeImages(mp4, outDir, info.durationSeconds, opts, run)));
+    if (opts.images !== false) derivatives.push(...(await makeImages(mp4, outDir, info.durationSeconds, opts, run)));
     onProgress(100); // the images stage stops short of it: sprite assembly follows ffmpeg
     return { state: 'ready', info, decision, derivatives };
   } catch (error) {
@@ -117,24 +110,78 @@ export async function makeDerivatives(
 
 type Run = (job: FfmpegJob, progressSpan?: readonly [number, number]) => Promise<void>;
 
+/** Runs jobs on one recording, each reporting into its span of the overall percentage. */
+function runner(info: MediaInfo, opts: Pick<DerivativeOptions, 'signal' | 'timeoutMs'>, onProgress: (percent: number) => void): Run {
+  let reported = -1;
+  const report = (span: readonly [number, number]) => (percent: number) => {
+    const overall = Math.floor(span[0] + ((span[1] - span[0]) * percent) / 100);
+    if (overall > reported) onProgress((reported = overall));
+  };
+  return (job, span) =>
+    runFfmpeg(job, {
+      durationSeconds: info.durationSeconds,
+      onProgress: span && report(span),
+      signal: opts.signal,
+      // A hung ffmpeg (pathological input) must not hold the worker forever.
+      timeoutMs: opts.timeoutMs ?? 600_000 + 3_000 * (info.durationSeconds ?? 3600),
+    });
+}
+
+export type PassthroughResult =
+  | { state: 'ready'; info: MediaInfo; codecs: string | null; derivatives: Derivative[] }
+  | { state: 'unplayable'; reason: string };
+
 /**
- * Poster and thumbnail sprite, taken from the MP4 derivative: already upright, 8-bit 4:2:0
- * and cheaper to decode than many originals. Only keyframes are decoded.
+ * What every verified original gets at once, cheaply: the passthrough (when its video is H.264 or
+ * H.265 with a codec string; stream copy, hundreds of times realtime) and the poster and
+ * thumbnail sprite from the original's keyframes. Nothing is re-encoded but non-AAC audio.
+ */
+export async function makePassthrough(
+  inputPath: string,
+  workDir: string,
+  opts: Omit<DerivativeOptions, keyof PlaybackOptions>,
+  onProgress: (percent: number) => void = () => {},
+): Promise<PassthroughResult> {
+  const probed = await probe(inputPath);
+  if (!probed.playable) return { state: 'unplayable', reason: probed.reason };
+  const { info } = probed;
+  const codecs = passthroughCodecs(info);
+  const outDir = await mkdtemp(join(resolve(workDir), 'passthrough-'));
+  const run = runner(info, opts, onProgress);
+  try {
+    const derivatives: Derivative[] = [];
+    if (codecs && opts.passthrough !== false) {
+      const hlsDir = await dir(outDir, 'passthrough');
+      await run(passthroughJob(inputPath, hlsDir, { hevc: info.video.codec === 'hevc', audio: passthroughAudio(info.audio) }), [0, 20]);
+      derivatives.push({ kind: 'passthrough', files: await filesIn(hlsDir) });
+    }
+    if (opts.images !== false) derivatives.push(...(await makeImages(inputPath, outDir, info.durationSeconds, opts, run)));
+    onProgress(100);
+    return { state: 'ready', info, codecs, derivatives };
+  } catch (error) {
+    await rm(outDir, { recursive: true, force: true });
+    throw error;
+  }
+}
+
+/**
+ * Poster and thumbnail sprite, from the MP4 derivative (already upright, 8-bit 4:2:0) or, for the
+ * passthrough, from the original (ffmpeg turns its frames upright). Only keyframes are decoded.
  */
 async function makeImages(
-  mp4: string,
+  source: string,
   outDir: string,
   duration: number | null,
-  opts: DerivativeOptions,
+  opts: Pick<DerivativeOptions, 'maxTiles' | 'tileWidth'>,
   run: Run,
 ): Promise<Derivative[]> {
   const framesDir = await dir(outDir, 'frames');
   const posterPng = join(framesDir, 'poster.png');
-  await run(posterJob(mp4, posterPng, Math.min((duration ?? 0) * 0.1, 5)));
+  await run(posterJob(source, posterPng, Math.min((duration ?? 0) * 0.1, 5)));
   const tilesDir = await dir(framesDir, 'tiles');
   const intervalSeconds = duration ? duration / (opts.maxTiles ?? 100) : UNKNOWN_DURATION_TILE_SECONDS;
   const tiles = { intervalSeconds, tileWidth: opts.tileWidth ?? 160, keyframesOnly: true };
-  await run(thumbnailFramesJob(mp4, tilesDir, tiles), STAGES.images);
+  await run(thumbnailFramesJob(source, tilesDir, tiles), STAGES.images);
 
   const poster = join(await dir(outDir, 'poster'), 'poster.webp');
   await buildPoster(posterPng, poster);

@@ -1,4 +1,4 @@
-import type { MediaInfo, VideoInfo } from './probe';
+import type { AudioInfo, MediaInfo, VideoInfo } from './probe';
 
 export interface PlaybackOptions {
   /** Also make HLS when the recording is at least this long. */
@@ -106,8 +106,95 @@ function round(n: number): number {
 }
 
 /** Frames per second of the playable derivative (the player's frame step); null when unknown. */
-export function derivativeFrameRate(info: MediaInfo, decision: PlaybackDecision): number | null {
+export function derivativeFrameRate(info: MediaInfo, decision: Pick<PlaybackDecision, 'video'>): number | null {
   if (decision.video.mode === 'encode' && decision.video.frameRate !== null) return decision.video.frameRate;
   const rate = info.video.frameRate || info.video.realFrameRate;
   return rate > 0 ? round(rate) : null;
+}
+
+/** EVIDENCE_TRANSCODE_POLICY: when the H.264 rendition is made (issue 18). */
+export const TRANSCODE_POLICIES = ['eager', 'smart', 'on-demand'] as const;
+export type TranscodePolicy = (typeof TRANSCODE_POLICIES)[number];
+
+/** What is known about a recording when deciding whether to transcode it before anyone asks. */
+export interface FootageFacts {
+  important: boolean;
+  /** Linked to a case. */
+  linked: boolean;
+  /** Recorded at a case stage whose rules require recording. */
+  requiredStage: boolean;
+  /** Somebody has watched (or asked to watch) it. */
+  viewed: boolean;
+  /** A stream-copied passthrough can exist (H.264 or H.265 with a codec string); null: not probed yet. */
+  passthrough: boolean | null;
+}
+
+export type Eagerness = { transcode: 'now'; priority: 'linked' | 'background' } | { transcode: 'on-demand' };
+
+/**
+ * Whether to make the H.264 rendition now (a background job at the given priority) or only when
+ * a browser that cannot play the passthrough asks. smart transcodes what is likely to be watched,
+ * and a recording without a passthrough at once (background): none of its bytes play without one,
+ * so a viewer would otherwise always wait, and such recorders are few.
+ */
+export function decideTranscodeEagerness(policy: TranscodePolicy, facts: FootageFacts): Eagerness {
+  const likely = facts.important || facts.linked || facts.requiredStage || facts.viewed;
+  if (policy === 'on-demand') return { transcode: 'on-demand' };
+  if (likely) return { transcode: 'now', priority: 'linked' };
+  if (policy === 'eager' || facts.passthrough === false) return { transcode: 'now', priority: 'background' };
+  return { transcode: 'on-demand' };
+}
+
+/** H.264 profile names as ffprobe prints them: profile_idc and the constraint flags byte. */
+const AVC_PROFILES: Record<string, [number, number]> = {
+  'Constrained Baseline': [0x42, 0x40],
+  Baseline: [0x42, 0x00],
+  Main: [0x4d, 0x00],
+  Extended: [0x58, 0x00],
+  High: [0x64, 0x00],
+  'High 10': [0x6e, 0x00],
+  'High 10 Intra': [0x6e, 0x10],
+  'High 4:2:2': [0x7a, 0x00],
+  'High 4:2:2 Intra': [0x7a, 0x10],
+  'High 4:4:4 Predictive': [0xf4, 0x00],
+};
+/** H.265 profile names: general_profile_idc and the compatibility flags as RFC 6381 writes them. */
+const HEVC_PROFILES: Record<string, string> = { Main: '1.6', 'Main 10': '2.4', 'Main Still Picture': '3.8', Rext: '4.10' };
+
+const hex2 = (n: number) => n.toString(16).toUpperCase().padStart(2, '0');
+
+/**
+ * The RFC 6381 codec string of a video stream (what MediaSource.isTypeSupported is asked), from
+ * ffprobe's profile name and level: avc1.PPCCLL, or hvc1.P.C.L<level>.B0 (main tier, progressive,
+ * frame-only). null when it cannot be told (then there is no passthrough).
+ */
+export function videoCodecString(video: Pick<VideoInfo, 'codec' | 'profile' | 'level'>): string | null {
+  if (!(video.level > 0)) return null;
+  if (video.codec === 'h264') {
+    const profile = AVC_PROFILES[video.profile];
+    return profile ? `avc1.${hex2(profile[0])}${hex2(profile[1])}${hex2(video.level)}` : null;
+  }
+  if (video.codec === 'hevc') {
+    const profile = HEVC_PROFILES[video.profile];
+    return profile ? `hvc1.${profile}.L${video.level}.B0` : null;
+  }
+  return null;
+}
+
+/** AAC object types by ffprobe profile name; other audio is encoded to AAC-LC for the passthrough. */
+const AAC_OBJECT_TYPES: Record<string, number> = { LC: 2, 'HE-AAC': 5, 'HE-AACv2': 29 };
+
+/** The passthrough keeps AAC as it is and encodes anything else to AAC-LC. */
+export function passthroughAudio(audio: AudioInfo | null): AudioPlan {
+  if (!audio) return { mode: 'none' };
+  return audio.codec === 'aac' ? { mode: 'copy' } : { mode: 'encode', channels: Math.min(2, audio.channels || 2) };
+}
+
+/** The codecs parameter of the passthrough (video, then audio when there is any); null: no passthrough. */
+export function passthroughCodecs(info: Pick<MediaInfo, 'video' | 'audio'>): string | null {
+  const video = videoCodecString(info.video);
+  if (!video) return null;
+  if (!info.audio) return video;
+  const objectType = info.audio.codec === 'aac' ? (AAC_OBJECT_TYPES[info.audio.profile] ?? 2) : 2;
+  return `${video},mp4a.40.${objectType}`;
 }

@@ -8,6 +8,10 @@ export interface VideoInfo {
   codec: string;
   /** Container fourcc, e.g. 'hvc1' vs 'hev1' for H.265. */
   codecTag: string;
+  /** ffprobe's profile name ('High', 'Main 10', ...); '' when unknown. */
+  profile: string;
+  /** ffprobe's level: level_idc for H.264 (40 = 4.0), general_level_idc for H.265 (120 = 4.0); 0 when unknown. */
+  level: number;
   pixelFormat: string;
   width: number;
   height: number;
@@ -23,6 +27,8 @@ export interface VideoInfo {
 
 export interface AudioInfo {
   codec: string;
+  /** ffprobe's profile name, e.g. 'LC' or 'HE-AAC' for AAC; '' when unknown. */
+  profile: string;
   channels: number;
   sampleRate: number;
 }
@@ -139,6 +145,8 @@ export function interpretProbe(record: ProbeRecord): ProbeResult {
       video: {
         codec: stringOf(video.codec_name),
         codecTag: stringOf(video.codec_tag_string),
+        profile: stringOf(video.profile),
+        level: Math.max(0, numberOf(video.level)),
         pixelFormat: stringOf(video.pix_fmt),
         width,
         height,
@@ -151,6 +159,7 @@ export function interpretProbe(record: ProbeRecord): ProbeResult {
       audio: audio
         ? {
             codec: stringOf(audio.codec_name),
+            profile: stringOf(audio.profile),
             channels: numberOf(audio.channels),
             sampleRate: numberOf(audio.sample_rate),
           }

@@ -8,7 +8,9 @@ import type { Hwaccel } from '../core/config';
 import { emitEvent } from '../core/events';
 import type { JobPayloads, QueuedHandler } from '../core/jobs';
 import type { ObjectStore } from '../core/store/port';
+import type { Transaction } from 'kysely';
 import type { Db } from '../schema/database';
+import type { Database } from '../schema/db';
 import { makeDerivatives, type Derivative } from './media';
 import { derivativeFrameRate } from './policy';
 import { placeTranscode } from './queue';
@@ -42,7 +44,7 @@ export async function transcodeEvidence(deps: TranscodeDeps, evidenceId: string,
     log.warn({ evidenceId }, 'transcode job for unknown evidence; dropped');
     return;
   }
-  if (evidence.playback_state === 'ready' || evidence.playback_state === 'unplayable') return;
+  if (evidence.playback_state === 'unplayable') return;
   const chunking = deps.chunks && { db, store, log, hwaccel: deps.hwaccel ?? 'none', ...deps.chunks };
   if (chunking && job.chunk !== undefined) {
     const work = await mkdtemp(join(deps.workDir, 'chunk-'));
@@ -52,7 +54,12 @@ export async function transcodeEvidence(deps: TranscodeDeps, evidenceId: string,
       await rm(work, { recursive: true, force: true });
     }
   }
-  await db.updateTable('evidence').set({ playback_state: 'processing', playback_progress: 0 }).where('id', '=', evidenceId).execute();
+  const have = await kindsOf(db, evidenceId);
+  // Made already, or being made for a viewer (transcode/rendition.ts): that one is kept.
+  if (have.has('mp4') || have.has('hls') || (await renditionActive(db, evidenceId))) return;
+  // With a passthrough the recording plays already: it stays 'ready' while this runs.
+  const playable = evidence.playback_state === 'ready';
+  if (!playable) await db.updateTable('evidence').set({ playback_state: 'processing', playback_progress: 0 }).where('id', '=', evidenceId).execute();
   await removeUncommitted(deps, evidenceId);
 
   const work = await mkdtemp(join(deps.workDir, 'transcode-'));
@@ -64,26 +71,24 @@ export async function transcodeEvidence(deps: TranscodeDeps, evidenceId: string,
     if (chunked?.state === 'pending') return;
     let lastSaved = 0;
     const assembledMp4 = chunked?.state === 'assembled' ? chunked.path : undefined;
-    const result = await makeDerivatives(input, work, { ...playback, hwaccel: deps.hwaccel, assembledMp4 }, (percent) => {
+    const images = !have.has('poster');
+    const result = await makeDerivatives(input, work, { ...playback, hwaccel: deps.hwaccel, assembledMp4, images }, (percent) => {
       onProgress(percent).catch(() => {}); // progress is best effort; the job result is what counts
-      if (percent - lastSaved >= 5 || percent === 100) {
+      if (!playable && (percent - lastSaved >= 5 || percent === 100)) {
         lastSaved = percent;
         void db.updateTable('evidence').set({ playback_progress: percent }).where('id', '=', evidenceId).execute().catch(() => {});
       }
     });
     if (result.state === 'unplayable') {
-      await db.transaction().execute(async (trx) => {
-        await trx.updateTable('evidence').set({ playback_state: 'unplayable', playback_reason: result.reason }).where('id', '=', evidenceId).execute();
-        await appendCustody(trx, { evidenceId, action: 'playback.unplayable', actor: 'transcode-worker', details: { reason: result.reason } });
-      });
-      log.info({ evidenceId, reason: result.reason }, 'original is not playable; kept as is');
+      await markUnplayable(deps, evidenceId, result.reason);
       return;
     }
     const attempt = randomUUID();
     const stored = await storeDerivatives(deps, evidenceId, attempt, result.derivatives, evidence.sha256);
+    const made = [...new Set(stored.map((s) => s.kind))];
     await db.transaction().execute(async (trx) => {
-      // Stills are captured from the original, not made here: they stay.
-      await trx.deleteFrom('derivatives').where('evidence_id', '=', evidenceId).where('kind', '!=', 'still').execute();
+      // Only the kinds made here are replaced: stills and the passthrough stay.
+      await trx.deleteFrom('derivatives').where('evidence_id', '=', evidenceId).where('kind', 'in', made).execute();
       await trx.insertInto('derivatives').values(stored).execute();
       await trx.updateTable('evidence').set({
         playback_state: 'ready', playback_reason: null, playback_progress: 100,
@@ -96,12 +101,7 @@ export async function transcodeEvidence(deps: TranscodeDeps, evidenceId: string,
         actor: 'transcode-worker',
         details: { action: result.decision.action, reasons: result.decision.reasons, sourceSha256: evidence.sha256, files: stored.map((s) => ({ kind: s.kind, name: s.name, sha256: s.sha256, size: s.size })) },
       });
-      await emitEvent(trx, {
-        type: 'evidence.playable',
-        evidenceId,
-        unitId: evidence.unit_id,
-        data: { id: evidenceId, derivatives: stored.map((s) => ({ kind: s.kind, name: s.name })) },
-      });
+      if (!playable) await emitPlayable(trx, evidenceId, evidence.unit_id, stored);
     });
     await removeUncommitted(deps, evidenceId);
     if (chunked?.state === 'assembled') await chunked.clear();
@@ -111,7 +111,36 @@ export async function transcodeEvidence(deps: TranscodeDeps, evidenceId: string,
   }
 }
 
-async function storeDerivatives(deps: TranscodeDeps, evidenceId: string, attempt: string, derivatives: Derivative[], sourceSha256: string) {
+/** The recording became playable: the platform event, last in the transaction that made it so. */
+export async function emitPlayable(trx: Transaction<Database>, evidenceId: string, unitId: string | null, stored: Array<{ kind: string; name: string }>): Promise<void> {
+  await emitEvent(trx, {
+    type: 'evidence.playable',
+    evidenceId,
+    unitId,
+    data: { id: evidenceId, derivatives: stored.map((s) => ({ kind: s.kind, name: s.name })) },
+  });
+}
+
+/** Bad media: recorded once, with a custody event; the original is kept as it is. */
+export async function markUnplayable(deps: Pick<TranscodeDeps, 'db' | 'log'>, evidenceId: string, reason: string): Promise<void> {
+  await deps.db.transaction().execute(async (trx) => {
+    await trx.updateTable('evidence').set({ playback_state: 'unplayable', playback_reason: reason }).where('id', '=', evidenceId).execute();
+    await appendCustody(trx, { evidenceId, action: 'playback.unplayable', actor: 'transcode-worker', details: { reason } });
+  });
+  deps.log.info({ evidenceId, reason }, 'original is not playable; kept as is');
+}
+
+export async function kindsOf(db: Db, evidenceId: string): Promise<Set<string>> {
+  const rows = await db.selectFrom('derivatives').select('kind').distinct().where('evidence_id', '=', evidenceId).execute();
+  return new Set(rows.map((r) => r.kind));
+}
+
+async function renditionActive(db: Db, evidenceId: string): Promise<boolean> {
+  const row = await db.selectFrom('renditions').select('state').where('evidence_id', '=', evidenceId).where('state', 'in', ['queued', 'running']).executeTakeFirst();
+  return row !== undefined;
+}
+
+export async function storeDerivatives(deps: Pick<TranscodeDeps, 'store'>, evidenceId: string, attempt: string, derivatives: Derivative[], sourceSha256: string) {
   const rows = [];
   for (const derivative of derivatives) {
     for (const file of derivative.files) {
@@ -125,9 +154,11 @@ async function storeDerivatives(deps: TranscodeDeps, evidenceId: string, attempt
   return rows;
 }
 
-/** Deletes derivative objects of this evidence that no committed row points to (left by killed attempts). */
-async function removeUncommitted(deps: TranscodeDeps, evidenceId: string): Promise<void> {
-  const committed = new Set((await deps.db.selectFrom('derivatives').select('storage_key').where('evidence_id', '=', evidenceId).execute()).map((r) => r.storage_key));
+/** Deletes derivative objects of this evidence that no committed row points to (left by killed attempts); a rendition's segments count as committed. */
+export async function removeUncommitted(deps: Pick<TranscodeDeps, 'db' | 'store'>, evidenceId: string): Promise<void> {
+  const rows = await deps.db.selectFrom('derivatives').select('storage_key').where('evidence_id', '=', evidenceId)
+    .union(deps.db.selectFrom('rendition_segments').select('storage_key').where('evidence_id', '=', evidenceId)).execute();
+  const committed = new Set(rows.map((r) => r.storage_key));
   for await (const key of deps.store.list(derivedPrefix(evidenceId))) {
     if (!committed.has(key)) await deps.store.delete(key);
   }
@@ -146,7 +177,8 @@ export function transcodeJob(deps: TranscodeDeps, options: { concurrency: number
     place: placeTranscode(deps.db),
     run: ({ evidenceId, ...job }, report) => transcodeEvidence(deps, evidenceId, report.progress, job),
     failed: async ({ evidenceId }, message) => {
-      await deps.db.updateTable('evidence').set({ playback_state: 'failed', playback_reason: message.slice(0, 2000) }).where('id', '=', evidenceId).execute();
+      // A recording that plays already (its passthrough) stays playable.
+      await deps.db.updateTable('evidence').set({ playback_state: 'failed', playback_reason: message.slice(0, 2000) }).where('id', '=', evidenceId).where('playback_state', '!=', 'ready').execute();
     },
   };
 }

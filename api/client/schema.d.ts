@@ -204,6 +204,46 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/evidence/{id}/renditions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Ask for the H.264 rendition of a recording
+         * @description For a browser that cannot play the passthrough (e.g. H.265 without a decoder): starts the just-in-time H.264 HLS transcode, or joins the one running (one per recording, however many viewers ask), or answers the complete one. 202 while it is being made: play `href` once `segments` is at least 1 (ask again to follow). Starts a viewing (audited once per session).
+         */
+        post: operations["createRendition"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/evidence/{id}/renditions/h264/{name}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get a file of the H.264 rendition while it is made
+         * @description The growing HLS playlist (`index.m3u8`: EVENT while the rendition is made, VOD once complete) and its stored segments (`init.mp4`, `seg-NNNN.m4s`, with Range), served by any API replica as soon as the worker stored them. Part of the viewing its createRendition started.
+         */
+        get: operations["getRenditionFile"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/evidence/{id}/bookmarks": {
         parameters: {
             query?: never;
@@ -2289,6 +2329,10 @@ export interface operations {
                                     mimeType: string;
                                 }[];
                             }[];
+                            passthrough: {
+                                href: string;
+                                codecs: string;
+                            } | null;
                         };
                         timestamp: {
                             /** @enum {string} */
@@ -2433,6 +2477,110 @@ export interface operations {
             path: {
                 id: string;
                 kind: string;
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/octet-stream": string;
+                };
+            };
+            /** @description Partial Content: the bytes the Range header asked for */
+            206: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/octet-stream": string;
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            404: components["responses"]["Problem404"];
+            409: components["responses"]["Problem409"];
+            410: components["responses"]["Problem410"];
+            416: components["responses"]["Problem416"];
+            422: components["responses"]["Problem422"];
+            503: components["responses"]["Problem503"];
+        };
+    };
+    createRendition: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "codec": "h264"
+                 *     }
+                 */
+                "application/json": {
+                    /** @enum {string} */
+                    codec: "h264";
+                };
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        state: "queued" | "running" | "ready" | "failed";
+                        href: string;
+                        segments: number;
+                        reason?: string;
+                    };
+                };
+            };
+            /** @description Accepted: the work is queued; its status is in the answer */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        state: "queued" | "running" | "ready" | "failed";
+                        href: string;
+                        segments: number;
+                        reason?: string;
+                    };
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            404: components["responses"]["Problem404"];
+            409: components["responses"]["Problem409"];
+            410: components["responses"]["Problem410"];
+            422: components["responses"]["Problem422"];
+            503: components["responses"]["Problem503"];
+        };
+    };
+    getRenditionFile: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
                 name: string;
             };
             cookie?: never;

@@ -1,4 +1,6 @@
 import type { FastifyRequest } from 'fastify';
+import { transcodeIfLikely } from '../../core/transcode-requests';
+import type { TranscodePolicy } from '../../transcode/policy';
 import type { Selectable } from 'kysely';
 import { Type, type Static, type TSchema } from 'typebox';
 import { Problem, notFound } from '../../core/errors';
@@ -122,7 +124,7 @@ const ADDRESSES: CaseAddress[] = [
   { path: '/cases/by-number/:number', params: NumberParams, ref: (p) => ({ number: p.number! }), suffix: 'ByNumber', named: 'by its number (URL-encoded, e.g. %E9%AB%98%E7%8E%AF%E7%BD%9A%E3%80%942026%E3%80%9517%E5%8F%B7 for 高环罚〔2026〕17号; `/` as %2F)' },
 ];
 
-export function caseRoutes(deps: { db: Db; store: ObjectStore; now: () => Date; objectLockHorizonDays?: number }) {
+export function caseRoutes(deps: { db: Db; store: ObjectStore; now: () => Date; objectLockHorizonDays?: number; transcodePolicy?: TranscodePolicy }) {
   const { db } = deps;
 
   async function describe(p: Principal, c: CaseRow): Promise<Static<typeof CaseView>> {
@@ -508,6 +510,8 @@ export function caseRoutes(deps: { db: Db; store: ObjectStore; now: () => Date; 
           const { stage } = await trx.selectFrom('cases').select('stage').where('id', '=', c.id).forShare().executeTakeFirstOrThrow();
           const inserted = await trx.insertInto('case_evidence').values({ case_id: c.id, evidence_id: e.id, linked_by: p.userId, stage }).onConflict((oc) => oc.doNothing()).executeTakeFirst();
           const linked = (inserted.numInsertedOrUpdatedRows ?? 0n) > 0n;
+          // Footage in a case is likely watched: the policy may want its H.264 rendition now.
+          if (linked) await transcodeIfLikely(trx, e.id, deps.transcodePolicy ?? 'smart');
           const { stage: linkStage } = linked ? { stage } : await trx.selectFrom('case_evidence').select('stage').where('case_id', '=', c.id).where('evidence_id', '=', e.id).executeTakeFirstOrThrow();
           request.auditDetails = { caseId: c.id, number: c.number, evidenceId: e.id, stage: linkStage, changed: linked };
           const events: PlatformEvent[] = linked ? [{ type: 'case.evidence_linked', caseId: c.id, unitId: c.unit_id, data: { caseId: c.id, number: c.number, evidenceId: e.id, stage } }] : [];

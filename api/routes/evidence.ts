@@ -17,6 +17,10 @@ import { loadEvidence, scopeRedactor, searchableEvidence, visibleCases } from '.
 import { BoundedInt, Bytes, Cursor, DateTime, IdParams, Limit, Nullable, StringEnum, Text, Uuid, cursorAfter, errors, keysetPage, problemResponse } from '../schemas';
 import { sendObject } from '../send-object';
 import type { ViewingGrants } from '../viewing';
+import { transcodeIfLikely } from '../../core/transcode-requests';
+import type { TranscodePolicy } from '../../transcode/policy';
+import { HLS_INIT, HLS_PLAYLIST, RENDITION_SEGMENT_SECONDS } from '../../transcode/args';
+import { renditionPlaylist } from '../../transcode/playlist';
 import { disposalRecord, refuseDisposed } from '../../core/disposal';
 import { DisposalRecord, RetentionView, retentionView } from './retention';
 
@@ -53,6 +57,21 @@ const Playback = Type.Object({
   durationMs: Nullable(Type.Integer()),
   frameRate: Nullable(Type.Number()),
   derivatives: Type.Array(Type.Object({ kind: Type.String(), href: Type.String(), sha256: Type.String(), size: Type.Integer(), mimeType: Type.String(), files: Type.Array(DerivativeFile) })),
+  /**
+   * The original's video stream-copied into HLS (fMP4), with the RFC 6381 codecs to ask the browser
+   * about (MediaSource.isTypeSupported('video/mp4; codecs="…"')); null: none (not H.264/H.265, or not made yet).
+   */
+  passthrough: Nullable(Type.Object({ href: Type.String(), codecs: Type.String() })),
+});
+/** The H.264 rendition made for a browser that cannot play the passthrough (issue 18). */
+const Rendition = Type.Object({
+  /** queued: waiting for a worker; running: segments appear as they are made; ready: complete (and kept); failed: see reason. */
+  state: StringEnum(['queued', 'running', 'ready', 'failed'] as const),
+  /** The HLS playlist to play: it grows while running (EVENT) and ends once ready. */
+  href: Type.String(),
+  /** Media segments stored so far; a player may start once there is one. */
+  segments: Type.Integer(),
+  reason: Type.Optional(Type.String()),
 });
 /** When the original provably existed: its RFC 3161 time-stamp, or why it has none yet. */
 const Timestamp = Type.Object({
@@ -193,7 +212,7 @@ export function toEvidenceItem(row: EvidenceRow): EvidenceItem {
 }
 
 /** The file a player opens first for each kind of derivative; the others are reached from it. */
-const MAIN_FILE: Record<string, string> = { mp4: 'video.mp4', hls: 'index.m3u8', poster: 'poster.webp', thumbnails: 'thumbnails.json' };
+const MAIN_FILE: Record<string, string> = { mp4: 'video.mp4', hls: 'index.m3u8', poster: 'poster.webp', thumbnails: 'thumbnails.json', passthrough: 'index.m3u8' };
 
 function playbackOf(row: EvidenceRow, files: DerivativeRow[]): Static<typeof Playback> {
   const describe = (f: DerivativeRow) => ({
@@ -204,6 +223,7 @@ function playbackOf(row: EvidenceRow, files: DerivativeRow[]): Static<typeof Pla
     mimeType: f.mime_type,
   });
   const kinds = [...new Set(files.map((f) => f.kind))];
+  const passthrough = files.find((f) => f.kind === 'passthrough' && f.name === MAIN_FILE.passthrough);
   return {
     state: row.playback_state,
     ...(row.playback_reason ? { reason: row.playback_reason } : {}),
@@ -215,6 +235,7 @@ function playbackOf(row: EvidenceRow, files: DerivativeRow[]): Static<typeof Pla
       const { name: _main, ...main } = describe(own.find((f) => f.name === MAIN_FILE[kind]) ?? own[0]!);
       return { kind, ...main, files: own.map(describe) };
     }),
+    passthrough: passthrough && row.playback_codecs ? { href: describe(passthrough).href, codecs: row.playback_codecs } : null,
   };
 }
 
@@ -282,8 +303,18 @@ interface ServedDerivative {
   mimeType: string;
 }
 
-export function evidenceRoutes(deps: { db: Db; store: ObjectStore; now: () => Date; viewings: ViewingGrants }) {
+export function evidenceRoutes(deps: { db: Db; store: ObjectStore; now: () => Date; viewings: ViewingGrants; transcodePolicy?: TranscodePolicy }) {
   const { db, store, now, viewings } = deps;
+  const policy = deps.transcodePolicy ?? 'smart';
+
+  /** The first request of a viewing: the audit event, and (footage that is watched is likely watched again) the policy's rendition. */
+  async function startsWatching(request: FastifyRequest, p: Principal, id: string): Promise<void> {
+    if (!(await startsViewing(db, p.sessionKey, `view:${id}`, now()))) {
+      request.auditSkip = true;
+      return;
+    }
+    await transcodeIfLikely(db, id, policy, { viewed: true });
+  }
 
   /** The checks of an original's first request in a viewing: in scope, not disposed, and whether its bytes are verified. */
   async function servedOriginal(request: FastifyRequest, p: Principal, id: string): Promise<ServedOriginal> {
@@ -315,8 +346,8 @@ export function evidenceRoutes(deps: { db: Db; store: ObjectStore; now: () => Da
     const file = await derivativeWithFixity(db, id, kind, name);
     if (!file) throw notFound(`derivative ${kind}/${name} of evidence ${id}`);
     // Posters and thumbnails are part of browsing; the video is what is "watched".
-    const watched = kind === 'mp4' || kind === 'hls';
-    if (!watched || !(await startsViewing(db, p.sessionKey, `view:${id}`, now()))) request.auditSkip = true;
+    if (kind === 'mp4' || kind === 'hls' || kind === 'passthrough') await startsWatching(request, p, id);
+    else request.auditSkip = true;
     const served = { unitId: row.unit_id, key: file.storage_key, size: Number(file.size), sha256: file.sha256, verified: file.verified, mimeType: file.mime_type };
     viewings.offer(request, p, served);
     return served;
@@ -443,6 +474,74 @@ export function evidenceRoutes(deps: { db: Db; store: ObjectStore; now: () => Da
       const file = granted ?? (await servedDerivative(request, p, request.params));
       request.auditObject = { unitId: file.unitId };
       return sendObject(store, reply, request.headers.range, { key: file.key, size: file.size, sha256: etagOf(file, granted !== undefined), contentType: file.mimeType });
+    });
+
+    app.post('/evidence/:id/renditions', {
+      config: { action: 'evidence.stream', audit: 'evidence.view' },
+      schema: {
+        summary: 'Ask for the H.264 rendition of a recording', operationId: 'createRendition', tags: ['evidence'],
+        description: 'For a browser that cannot play the passthrough (e.g. H.265 without a decoder): starts the just-in-time H.264 HLS transcode, or joins the one running (one per recording, however many viewers ask), or answers the complete one. 202 while it is being made: play `href` once `segments` is at least 1 (ask again to follow). Starts a viewing (audited once per session).',
+        params: IdParams,
+        body: Type.Object({ codec: Type.Literal('h264') }, { examples: [{ codec: 'h264' }] }),
+        response: { 200: Rendition, 202: Rendition, 410: problemResponse(410), ...errors },
+      },
+    }, async (request, reply) => {
+      const p = request.principal!;
+      const row = await loadEvidence(db, p, request.params.id);
+      request.auditObject = { unitId: row.unit_id };
+      await refuseDisposed(db, row);
+      if (row.playback_state === 'unplayable') throw new Problem(409, 'Conflict', `the recording cannot be played: ${row.playback_reason ?? 'bad media'}`);
+      if (!(await startsViewing(db, p.sessionKey, `view:${row.id}`, now()))) request.auditSkip = true;
+      const href = `/api/evidence/${row.id}/renditions/h264/${HLS_PLAYLIST}`;
+      const made = await db.selectFrom('derivatives').select('name').where('evidence_id', '=', row.id).where('kind', '=', 'hls').where('name', '=', HLS_PLAYLIST).executeTakeFirst();
+      if (made) return { state: 'ready' as const, href: `/api/evidence/${row.id}/derivatives/hls/${HLS_PLAYLIST}`, segments: await segmentCount(row.id) };
+      // One row per recording: the second viewer finds the first one's and shares its transcode.
+      await db.transaction().execute(async (trx) => {
+        const asked = await trx.insertInto('renditions').values({ evidence_id: row.id, target_seconds: RENDITION_SEGMENT_SECONDS })
+          .onConflict((oc) => oc.column('evidence_id').doUpdateSet({ state: 'queued', reason: null }).where('renditions.state', '=', 'failed'))
+          .returning('evidence_id').executeTakeFirst();
+        if (asked) await enqueue(trx, 'transcode', { evidenceId: row.id, priority: 'interactive' });
+      });
+      const r = await db.selectFrom('renditions').selectAll().where('evidence_id', '=', row.id).executeTakeFirstOrThrow();
+      reply.code(r.state === 'ready' ? 200 : 202);
+      return { state: r.state, href, segments: await segmentCount(row.id), ...(r.reason ? { reason: r.reason } : {}) };
+    });
+
+    /** Media segments of the current attempt of a recording's rendition. */
+    async function segmentCount(evidenceId: string): Promise<number> {
+      const { n } = await db.selectFrom('rendition_segments').innerJoin('renditions', (j) => j.onRef('renditions.evidence_id', '=', 'rendition_segments.evidence_id').onRef('renditions.attempt', '=', 'rendition_segments.attempt'))
+        .select((eb) => eb.fn.countAll<string>().as('n')).where('rendition_segments.evidence_id', '=', evidenceId).where('rendition_segments.duration_ms', 'is not', null).executeTakeFirstOrThrow();
+      return Number(n);
+    }
+
+    app.get('/evidence/:id/renditions/h264/:name', {
+      config: { action: 'evidence.stream', ...EVIDENCE_BYTES, audit: 'evidence.view' },
+      schema: {
+        summary: 'Get a file of the H.264 rendition while it is made', operationId: 'getRenditionFile', tags: ['evidence'],
+        description: 'The growing HLS playlist (`index.m3u8`: EVENT while the rendition is made, VOD once complete) and its stored segments (`init.mp4`, `seg-NNNN.m4s`, with Range), served by any API replica as soon as the worker stored them. Part of the viewing its createRendition started.',
+        params: Type.Object({ id: Uuid, name: Text(200) }),
+        response: { 200: Bytes, 206: Bytes, 410: problemResponse(410), 416: problemResponse(416), ...errors },
+      },
+    }, async (request, reply) => {
+      const p = request.principal!;
+      const row = await loadEvidence(db, p, request.params.id);
+      request.auditObject = { unitId: row.unit_id };
+      await refuseDisposed(db, row);
+      if (!(await startsViewing(db, p.sessionKey, `view:${row.id}`, now()))) request.auditSkip = true;
+      const rendition = await db.selectFrom('renditions').selectAll().where('evidence_id', '=', row.id).executeTakeFirst();
+      if (!rendition?.attempt) throw notFound(`rendition of evidence ${row.id}`);
+      const files = db.selectFrom('rendition_segments').selectAll().where('evidence_id', '=', row.id).where('attempt', '=', rendition.attempt);
+      if (request.params.name === HLS_PLAYLIST) {
+        const segments = await files.where('duration_ms', 'is not', null).orderBy('seq').execute();
+        reply.type('application/vnd.apple.mpegurl');
+        return renditionPlaylist({
+          targetSeconds: rendition.target_seconds, init: HLS_INIT, complete: rendition.state === 'ready',
+          segments: segments.map((s) => ({ name: s.name, durationMs: s.duration_ms! })),
+        });
+      }
+      const file = await files.where('name', '=', request.params.name).executeTakeFirst();
+      if (!file) throw notFound(`rendition file ${request.params.name} of evidence ${row.id}`);
+      return sendObject(store, reply, request.headers.range, { key: file.storage_key, size: Number(file.size), sha256: undefined, contentType: file.name.endsWith('.mp4') ? 'video/mp4' : 'video/iso.segment' });
     });
 
     app.get('/evidence/:id/bookmarks', {

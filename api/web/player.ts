@@ -19,6 +19,8 @@ const m = texts({
   keySpeed: '减速 / 加速',
   keysNotWhileTyping: '在输入框中打字时快捷键不起作用。',
   fps: '逐帧时每步 1/{fps} 秒。',
+  preparing: '此浏览器无法直接播放该录像的编码，正在转码，几秒后开始播放…',
+  renditionFailed: '转码失败，暂时无法在此浏览器播放。',
 }, {
   speed: 'Speed',
   frameBack: 'Previous frame',
@@ -34,6 +36,8 @@ const m = texts({
   keySpeed: 'Slower / faster',
   keysNotWhileTyping: 'Shortcuts do nothing while you type in a field.',
   fps: 'A frame step moves 1/{fps} s.',
+  preparing: 'This browser cannot play the recording\'s codec; transcoding, playback starts in a few seconds…',
+  renditionFailed: 'Transcoding failed; this browser cannot play the recording for now.',
 });
 
 /** What the focused element is, for the shortcuts: typing in a field is never a command. */
@@ -70,7 +74,20 @@ const KEY_STEPS: Record<string, number> = { ArrowLeft: -5, ArrowDown: -5, ArrowR
  * A video with its own controls: play, a seek bar that previews frames from the thumbnail sprite,
  * time, mute. HLS goes through hls.js where Media Source Extensions exist; otherwise the MP4 (Range).
  */
-export function createPlayer(derivatives: Derivative[], frameRate: number | null, signal: AbortSignal, onFirstPlay: () => void): Player {
+/** The H.264 rendition as createRendition answers it. */
+export interface RenditionAnswer {
+  state: 'queued' | 'running' | 'ready' | 'failed';
+  href: string;
+  segments: number;
+}
+
+/** Where the footage comes from beyond the derivatives: the passthrough and, failing that, the rendition made on request. */
+export interface PlaybackSources {
+  passthrough: { href: string; codecs: string } | null;
+  requestRendition: () => Promise<RenditionAnswer>;
+}
+
+export function createPlayer(derivatives: Derivative[], frameRate: number | null, signal: AbortSignal, onFirstPlay: () => void, sources: PlaybackSources): Player {
   const fps = frameRate && frameRate > 0 ? frameRate : DEFAULT_FPS;
   const find = (kind: string) => derivatives.find((d) => d.kind === kind);
   const video = h('video', { preload: 'metadata', playsinline: true, poster: find('poster')?.href, 'aria-label': t('video') });
@@ -224,7 +241,7 @@ export function createPlayer(derivatives: Derivative[], frameRate: number | null
       .catch(() => {}); // no previews; the seek bar still works
   }
 
-  void attachSource(video, find('hls'), find('mp4'), signal).then((source) => {
+  void attachSource(video, { hls: find('hls'), mp4: find('mp4'), ...sources }, signal, (text) => (status.textContent = text)).then((source) => {
     element.dataset.source = source;
     if (source === 'none') status.textContent = t('noPlayableDerivative');
   });
@@ -247,23 +264,29 @@ export function createPlayer(derivatives: Derivative[], frameRate: number | null
   };
 }
 
-async function attachSource(video: HTMLVideoElement, hls: Derivative | undefined, mp4: Derivative | undefined, signal: AbortSignal): Promise<'hls.js' | 'mp4' | 'native-hls' | 'none'> {
-  if (hls && 'MediaSource' in window) {
-    const { default: Hls } = await import('hls.js/light');
-    if (signal.aborted) return 'none';
-    if (Hls.isSupported()) {
-      const player = new Hls();
-      signal.addEventListener('abort', () => player.destroy());
-      player.on(Hls.Events.ERROR, (_event, data) => {
-        if (!data.fatal) return;
-        player.destroy();
-        if (mp4) video.src = mp4.href; // the same footage, progressive with Range
-      });
-      player.loadSource(hls.href);
-      player.attachMedia(video);
-      return 'hls.js';
-    }
-  }
+type Source = 'passthrough' | 'hls.js' | 'mp4' | 'native-hls' | 'rendition' | 'none';
+
+/** Whether this browser decodes the passthrough: asked with its exact codecs, through Media Source Extensions (hls.js). */
+function playsPassthrough(codecs: string): boolean {
+  return 'MediaSource' in window && MediaSource.isTypeSupported(`video/mp4; codecs="${codecs}"`);
+}
+
+/** How often the page asks again while the first segment of the rendition is being made. */
+const RENDITION_POLL_MS = 300;
+
+/**
+ * The passthrough when the browser decodes it (original quality, nothing transcoded); else the
+ * H.264 derivatives; else the rendition, which the platform starts making on this request.
+ */
+async function attachSource(
+  video: HTMLVideoElement,
+  sources: PlaybackSources & { hls: Derivative | undefined; mp4: Derivative | undefined },
+  signal: AbortSignal,
+  say: (text: string) => void,
+): Promise<Source> {
+  const { hls, mp4, passthrough } = sources;
+  if (passthrough && playsPassthrough(passthrough.codecs) && (await playHls(video, passthrough.href, signal, () => mp4 && (video.src = mp4.href)))) return 'passthrough';
+  if (hls && (await playHls(video, hls.href, signal, () => mp4 && (video.src = mp4.href)))) return 'hls.js';
   if (mp4) {
     video.src = mp4.href;
     return 'mp4';
@@ -272,5 +295,38 @@ async function attachSource(video: HTMLVideoElement, hls: Derivative | undefined
     video.src = hls.href;
     return 'native-hls';
   }
-  return 'none';
+  if (!('MediaSource' in window)) return 'none';
+  say(m('preparing'));
+  for (;;) {
+    const rendition = await sources.requestRendition().catch(() => null);
+    if (signal.aborted) return 'none';
+    if (!rendition || rendition.state === 'failed') {
+      say(m('renditionFailed'));
+      return 'rendition';
+    }
+    if (rendition.segments > 0 || rendition.state === 'ready') {
+      // A growing (EVENT) playlist: start at the beginning, not at its live edge.
+      await playHls(video, rendition.href, signal, () => say(t('playbackError')), { startPosition: 0 });
+      say('');
+      return 'rendition';
+    }
+    await new Promise((r) => setTimeout(r, RENDITION_POLL_MS));
+  }
+}
+
+/** Plays an HLS playlist through hls.js; false where hls.js cannot run. */
+async function playHls(video: HTMLVideoElement, href: string, signal: AbortSignal, onFatal: () => void, config: { startPosition?: number } = {}): Promise<boolean> {
+  if (!('MediaSource' in window)) return false;
+  const { default: Hls } = await import('hls.js/light');
+  if (signal.aborted || !Hls.isSupported()) return false;
+  const player = new Hls(config);
+  signal.addEventListener('abort', () => player.destroy());
+  player.on(Hls.Events.ERROR, (_event, data) => {
+    if (!data.fatal) return;
+    player.destroy();
+    onFatal(); // e.g. the same footage, progressive with Range
+  });
+  player.loadSource(href);
+  player.attachMedia(video);
+  return true;
 }

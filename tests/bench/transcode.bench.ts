@@ -3,15 +3,15 @@
 import { execFile, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { FilesystemStore } from '../../core/store/fs';
 import { mp4Job, thumbnailFramesJob, toArgv } from '../../transcode/args';
 import type { FfmpegJob } from '../../transcode/args';
-import { makeDerivatives } from '../../transcode/media';
-import { decidePlayback } from '../../transcode/policy';
+import { makeDerivatives, makePassthrough } from '../../transcode/media';
+import { decidePlayback, decideTranscodeEagerness, type TranscodePolicy } from '../../transcode/policy';
 import { probe } from '../../transcode/probe';
 import { runFfmpeg } from '../../transcode/runner';
 import { makeClip, tone, video } from '../fixtures/make-clips';
@@ -40,6 +40,13 @@ async function mediaOf(path: string) {
   const probed = await probe(path);
   if (!probed.playable) throw new Error(`${path}: ${probed.reason}`);
   return probed.info;
+}
+
+/** CPU (user + system) of this process's finished children, e.g. ffmpeg: /proc/self/stat cutime and cstime. */
+async function childCpuSeconds(): Promise<number> {
+  const fields = (await readFile('/proc/self/stat', 'utf8')).replace(/^.*\) /s, '').split(' ');
+  // After "pid (comm) ", field 3 (state) is index 0: cutime is field 16, cstime 17.
+  return (Number(fields[13]) + Number(fields[14])) / 100; // USER_HZ is 100 on Linux
 }
 
 const row = (label: string, value: string): void => console.log(`${label.padEnd(58)} ${value}`);
@@ -130,6 +137,44 @@ try {
     }
   });
   row('(e) 10-minute 1080p H.264: verified to playable (mp4 + HLS + images, stored)', `${playable.toFixed(1)} s`);
+
+  // (f) Issue 18: CPU of the ffmpeg children per recorded hour, smart vs eager, on a mixed corpus:
+  // half H.265 (20 s), half H.264 (60 s; one of them a long 3-minute recording), 1080p, 5% linked.
+  // Each distinct piece of work is run (and measured) once per recording file; the corpus sums them.
+  const longList = join(work, 'long.txt');
+  await writeFile(longList, Array.from({ length: 3 }, () => `file '${resolve(h264)}'`).join('\n'));
+  const long = join(work, 'three-minutes.mp4');
+  await exec('ffmpeg', ['-nostdin', '-v', 'error', '-f', 'concat', '-safe', '0', '-i', longList, '-c', 'copy', long]);
+  const corpus = [
+    ...Array.from({ length: 10 }, (_, i) => ({ path: hevc, seconds: HEVC_SECONDS, linked: i === 0 })),
+    ...Array.from({ length: 9 }, () => ({ path: h264, seconds: H264_SECONDS, linked: false })),
+    { path: long, seconds: 3 * H264_SECONDS, linked: false },
+  ];
+  const measured = new Map<string, number>();
+  const cpuOf = async (key: string, work: () => Promise<unknown>): Promise<number> => {
+    if (!measured.has(key)) {
+      const before = await childCpuSeconds();
+      await work();
+      measured.set(key, (await childCpuSeconds()) - before);
+    }
+    return measured.get(key)!;
+  };
+  const corpusCpu = async (policy: TranscodePolicy): Promise<number> => {
+    let total = 0;
+    for (const recording of corpus) {
+      // Verification: passthrough, poster and thumbnails for every recording, whatever the policy.
+      total += await cpuOf(`passthrough ${recording.path}`, () => makePassthrough(recording.path, work, {}));
+      const facts = { important: false, linked: recording.linked, requiredStage: false, viewed: false, passthrough: true };
+      if (decideTranscodeEagerness(policy, facts).transcode === 'now') {
+        total += await cpuOf(`h264 ${recording.path}`, () => makeDerivatives(recording.path, work, { hlsMinSeconds: 300, maxLines: 720, images: false }));
+      }
+    }
+    return total;
+  };
+  const hours = corpus.reduce((sum, r) => sum + r.seconds, 0) / 3600;
+  const smart = (await corpusCpu('smart')) / hours;
+  const eager = (await corpusCpu('eager')) / hours;
+  console.log(`cpu-seconds per recorded hour: smart ${smart.toFixed(0)}, eager ${eager.toFixed(0)}, ratio ${(smart / eager).toFixed(3)}`);
 } finally {
   await rm(work, { recursive: true, force: true });
 }

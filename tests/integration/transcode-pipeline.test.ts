@@ -144,7 +144,8 @@ describe('transcode pipeline: outbox → BullMQ → worker → API', () => {
     const queue = jobQueue(redis, prefix, 'transcode');
     await dispatchOutbox(p.db, { transcode: queue });
 
-    const child = spawnEvidence(['worker'], {
+    // Only the transcode job: the passthrough of issue 18 would make the recording 'ready' before it is killed.
+    const child = spawnEvidence(['worker', '--jobs', 'transcode'], {
       env: { EVIDENCE_HOME: home, DATABASE_URL: p.databaseUrl, REDIS_URL: inject('redisUrl'), EVIDENCE_QUEUE_PREFIX: prefix, EVIDENCE_JOB_LOCK_SECONDS: '2', EVIDENCE_HLS_MIN_SECONDS: '2' },
     });
     child.stdout!.resume(); // unread, it must not fill up and stall the worker

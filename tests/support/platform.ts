@@ -5,7 +5,9 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, inject } from 'vitest';
 import { readConfig } from '../../core/config';
 import { redisConnection, startDispatcher } from '../../core/jobs';
-import { transcodeJob } from '../../transcode/worker';
+import { passthroughJob } from '../../transcode/passthrough';
+import { playbackJob } from '../../transcode/rendition';
+import type { TranscodePolicy } from '../../transcode/policy';
 import { stillJob } from '../../transcode/still';
 import { exportJob } from '../../export/job';
 import { FilesystemStore } from '../../core/store/fs';
@@ -50,6 +52,11 @@ export async function startTestPlatform(
     exportJobs?: boolean;
     /** True: this platform also transcodes what it ingests (browser suites that play footage). */
     transcodeJobs?: boolean;
+    /**
+     * EVIDENCE_TRANSCODE_POLICY of this platform; with it, transcodeJobs also runs the passthrough jobs.
+     * Unset: 'eager' without passthrough jobs, the pipeline the suites before issue 18 were written for.
+     */
+    transcodePolicy?: TranscodePolicy;
   } = {},
 ): Promise<TestPlatform> {
   const dir = await mkdtemp(join(tmpdir(), 'evidence-platform-'));
@@ -68,14 +75,20 @@ export async function startTestPlatform(
     signingKey,
     ...(options.now ? { now: options.now } : {}),
     ingest: readConfig({}).ingest,
+    transcodePolicy: options.transcodePolicy ?? 'eager',
     ...options.server,
   });
   // Export jobs run as in `evidence up`: through the outbox and a queue of this platform's own.
   const redis = redisConnection(inject('redisUrl'));
-  const kinds = [...(options.exportJobs === false ? [] : ['export'] as const), ...(options.transcodeJobs ? ['transcode', 'still'] as const : [])];
+  const kinds = [
+    ...(options.exportJobs === false ? [] : ['export'] as const),
+    ...(options.transcodeJobs ? ['transcode', 'still'] as const : []),
+    ...(options.transcodeJobs && options.transcodePolicy ? ['passthrough'] as const : []),
+  ];
   const stopJobs = startDispatcher({ db, log: app.log, redis, prefix: `test-platform-${randomUUID()}`, pollMs: 50 }, kinds, {
     export: exportJob({ db, store, signingKey, workDir: join(dir, 'work') }, { concurrency: 2, lockSeconds: 30 }),
-    transcode: transcodeJob({ db, store, workDir: scratch, hlsMinSeconds: 5, log: app.log }, { concurrency: 2, lockSeconds: 30 }),
+    transcode: playbackJob({ db, store, workDir: scratch, hlsMinSeconds: 5, log: app.log }, { concurrency: 2, lockSeconds: 30 }),
+    passthrough: passthroughJob({ db, store, workDir: scratch, log: app.log, policy: options.transcodePolicy ?? 'eager' }, { concurrency: 2, lockSeconds: 30 }),
     still: stillJob({ db, store, workDir: scratch, log: app.log }, { concurrency: 1, lockSeconds: 30 }),
   });
   const url = options.listen ? await app.listen({ host: '127.0.0.1', port: 0 }) : 'http://inject.invalid';

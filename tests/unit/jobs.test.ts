@@ -4,7 +4,7 @@ import type { Db } from '../../schema/database';
 
 const task = { intervalMs: 1000, run: async () => {} };
 const queued = { concurrency: 1, lockSeconds: 30, run: async () => {} };
-const all: Handlers = { transcode: queued, export: queued, still: queued, timestamps: task, checkpoints: task, fixity: task, housekeeping: task, retention: task, webhooks: task };
+const all: Handlers = { transcode: queued, export: queued, still: queued, passthrough: queued, timestamps: task, checkpoints: task, fixity: task, housekeeping: task, retention: task, webhooks: task };
 
 describe('parseJobKinds (evidence worker --jobs)', () => {
   it.each<[string | undefined, JobKind[]]>([
@@ -17,7 +17,7 @@ describe('parseJobKinds (evidence worker --jobs)', () => {
   });
 
   it.each([['transcodes'], ['transcode,webhook'], [''], [',']])('refuses %j', (list) => {
-    expect(() => parseJobKinds(list)).toThrow(/unknown job kind .*the kinds are transcode, export, still, timestamps, checkpoints, fixity, housekeeping, retention, webhooks/);
+    expect(() => parseJobKinds(list)).toThrow(/unknown job kind .*the kinds are transcode, export, still, passthrough, timestamps, checkpoints, fixity, housekeeping, retention, webhooks/);
   });
 });
 

@@ -1,10 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { decidePlayback, derivativeFrameRate } from '../../transcode/policy';
+import { decidePlayback, decideTranscodeEagerness, derivativeFrameRate, passthroughCodecs, videoCodecString } from '../../transcode/policy';
+import type { FootageFacts, TranscodePolicy } from '../../transcode/policy';
 import type { PlaybackDecision } from '../../transcode/policy';
 import { interpretProbe } from '../../transcode/probe';
 import type { MediaInfo, ProbeRecord } from '../../transcode/probe';
+import { finishedSegments, renditionPlaylist } from '../../transcode/playlist';
 
 const FIXTURES = join(import.meta.dirname, '../fixtures/ffprobe');
 const OPTS = { hlsMinSeconds: 600, maxLines: 720 } as const;
@@ -137,12 +139,12 @@ describe('decidePlayback rules', () => {
   it('encodes high bit depth and 4:2:2 H.264 but copies browser-safe MP3', () => {
     expect(decidePlayback(withVideo({ pixelFormat: 'yuv420p10le' }), OPTS).action).toBe('transcode');
     expect(decidePlayback(withVideo({ pixelFormat: 'yuv422p' }), OPTS).action).toBe('transcode');
-    const mp3 = decidePlayback({ ...base, audio: { codec: 'mp3', channels: 2, sampleRate: 44100 } }, OPTS);
+    const mp3 = decidePlayback({ ...base, audio: { codec: 'mp3', profile: '', channels: 2, sampleRate: 44100 } }, OPTS);
     expect(mp3).toMatchObject({ action: 'none', audio: { mode: 'copy' } });
   });
 
   it('downmixes encoded audio to at most two channels', () => {
-    const surround = decidePlayback({ ...base, audio: { codec: 'pcm_s24le', channels: 6, sampleRate: 48000 } }, OPTS);
+    const surround = decidePlayback({ ...base, audio: { codec: 'pcm_s24le', profile: '', channels: 6, sampleRate: 48000 } }, OPTS);
     expect(surround.audio).toEqual({ mode: 'encode', channels: 2 });
   });
 
@@ -172,5 +174,81 @@ describe('derivativeFrameRate (the player steps one frame of the derivative)', (
   ])('%s', (_name, video, rate) => {
     const info = withVideo(video);
     expect(derivativeFrameRate(info, decidePlayback(info, OPTS))).toBe(rate);
+  });
+});
+
+describe('decideTranscodeEagerness (issue 18: when the H.264 rendition is made)', () => {
+  const plain: FootageFacts = { important: false, linked: false, requiredStage: false, viewed: false, passthrough: true };
+  const now = (priority: 'linked' | 'background') => ({ transcode: 'now', priority });
+  const onDemand = { transcode: 'on-demand' };
+  it.each<[TranscodePolicy, Partial<FootageFacts>, object]>([
+    ['smart', {}, onDemand],
+    ['smart', { passthrough: null }, onDemand], // at verification: the passthrough job decides after probing
+    ['smart', { important: true }, now('linked')],
+    ['smart', { linked: true }, now('linked')],
+    ['smart', { requiredStage: true }, now('linked')],
+    ['smart', { viewed: true }, now('linked')],
+    ['smart', { passthrough: false }, now('background')], // MPEG-4 part 2 etc.: never left without a playable rendition
+    ['smart', { passthrough: false, important: true }, now('linked')],
+    ['eager', {}, now('background')],
+    ['eager', { passthrough: null }, now('background')],
+    ['eager', { linked: true }, now('linked')],
+    ['on-demand', { important: true, linked: true, viewed: true }, onDemand],
+    ['on-demand', { passthrough: false }, onDemand], // the viewer's request makes it, through the same path
+  ])('%s %o -> %o', (policy, facts, expected) => {
+    expect(decideTranscodeEagerness(policy, { ...plain, ...facts })).toEqual(expected);
+  });
+});
+
+describe('codec strings of the passthrough', () => {
+  it.each([
+    ['h264', 'Constrained Baseline', 13, 'avc1.42400D'],
+    ['h264', 'Baseline', 30, 'avc1.42001E'],
+    ['h264', 'Main', 31, 'avc1.4D001F'],
+    ['h264', 'High', 40, 'avc1.640028'],
+    ['h264', 'High', 42, 'avc1.64002A'],
+    ['h264', 'High 10', 51, 'avc1.6E0033'],
+    ['h264', 'High 4:2:2', 41, 'avc1.7A0029'],
+    ['hevc', 'Main', 120, 'hvc1.1.6.L120.B0'],
+    ['hevc', 'Main', 93, 'hvc1.1.6.L93.B0'],
+    ['hevc', 'Main 10', 153, 'hvc1.2.4.L153.B0'],
+    ['hevc', 'Rext', 123, 'hvc1.4.10.L123.B0'],
+    ['h264', 'High', 0, null], // level unknown: the browser cannot be asked
+    ['h264', 'Progressive High', 40, null],
+    ['hevc', '', 120, null],
+    ['mpeg4', 'Simple Profile', 1, null],
+    ['mjpeg', 'Baseline', 1, null],
+  ] as const)('%s %s level %i -> %s', (codec, profile, level, expected) => {
+    expect(videoCodecString({ codec, profile, level })).toBe(expected);
+  });
+
+  it('reads profile and level from ffprobe and names the audio (AAC kept, anything else made AAC-LC)', () => {
+    expect(passthroughCodecs(infoOf('h264-aac'))).toBe('avc1.42400D,mp4a.40.2');
+    expect(passthroughCodecs(infoOf('hevc-aac'))).toBe('hvc1.1.6.L60.B0,mp4a.40.2');
+    expect(passthroughCodecs(infoOf('h264-noaudio'))).toMatch(/^avc1\.[0-9A-F]{6}$/);
+    expect(passthroughCodecs(infoOf('h264-pcm'))).toMatch(/^avc1\.[0-9A-F]{6},mp4a\.40\.2$/);
+    const heAac = infoOf('h264-aac');
+    expect(passthroughCodecs({ ...heAac, audio: { ...heAac.audio!, profile: 'HE-AAC' } })).toBe('avc1.42400D,mp4a.40.5');
+    expect(passthroughCodecs(infoOf('mjpeg-pcm'))).toBeNull();
+  });
+});
+
+describe('rendition playlists', () => {
+  it('reads only the segments ffmpeg has finished, with their durations', () => {
+    const written = '#EXTM3U\n#EXT-X-VERSION:7\n#EXT-X-TARGETDURATION:2\n#EXT-X-PLAYLIST-TYPE:EVENT\n#EXT-X-MAP:URI="init.mp4"\n#EXTINF:2.000000,\nseg-0001.m4s\n#EXTINF:1.960000,\nseg-0002.m4s\n';
+    expect(finishedSegments(written)).toEqual([{ name: 'seg-0001.m4s', durationMs: 2000 }, { name: 'seg-0002.m4s', durationMs: 1960 }]);
+    expect(finishedSegments('')).toEqual([]);
+  });
+
+  it('grows as an EVENT playlist and ends as VOD; the target duration covers the longest segment', () => {
+    const segments = [{ name: 'seg-0001.m4s', durationMs: 2000 }, { name: 'seg-0002.m4s', durationMs: 2400 }];
+    const growing = renditionPlaylist({ targetSeconds: 2, init: 'init.mp4', segments, complete: false });
+    expect(growing).toContain('#EXT-X-PLAYLIST-TYPE:EVENT');
+    expect(growing).toContain('#EXT-X-TARGETDURATION:3');
+    expect(growing).toContain('#EXT-X-MAP:URI="init.mp4"\n#EXTINF:2.000,\nseg-0001.m4s\n#EXTINF:2.400,\nseg-0002.m4s\n');
+    expect(growing).not.toContain('#EXT-X-ENDLIST');
+    const done = renditionPlaylist({ targetSeconds: 2, init: 'init.mp4', segments, complete: true });
+    expect(done).toContain('#EXT-X-PLAYLIST-TYPE:VOD');
+    expect(done.trimEnd().endsWith('#EXT-X-ENDLIST')).toBe(true);
   });
 });

@@ -113,7 +113,10 @@ export async function evidencePage(view: View): Promise<Node[]> {
     }
   }
 
-  const player: Player | null = item.playback.state === 'ready' ? createPlayer(item.playback.derivatives, item.playback.frameRate, view.signal, () => void loadAudit()) : null;
+  const requestRendition = () => answer(client.POST('/api/evidence/{id}/renditions', { params: { path: { id } }, body: { codec: 'h264' }, signal: view.signal }));
+  const player: Player | null = item.playback.state === 'ready'
+    ? createPlayer(item.playback.derivatives, item.playback.frameRate, view.signal, () => void loadAudit(), { passthrough: item.playback.passthrough, requestRendition })
+    : null;
 
   const bookmarkList = h('ol', { class: 'bookmarks' });
   async function loadBookmarks() {
