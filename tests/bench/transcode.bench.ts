@@ -15,6 +15,7 @@ import { decidePlayback, decideTranscodeEagerness, type TranscodePolicy } from '
 import { probe } from '../../transcode/probe';
 import { runFfmpeg } from '../../transcode/runner';
 import { makeClip, tone, video } from '../fixtures/make-clips';
+import { onDemandFirstFrame } from './first-frame';
 
 const OPTS = { hlsMinSeconds: 3600, maxLines: 720 } as const;
 const exec = promisify(execFile);
@@ -175,6 +176,9 @@ try {
   const smart = (await corpusCpu('smart')) / hours;
   const eager = (await corpusCpu('eager')) / hours;
   console.log(`cpu-seconds per recorded hour: smart ${smart.toFixed(0)}, eager ${eager.toFixed(0)}, ratio ${(smart / eager).toFixed(3)}`);
+
+  // (g) Issue 18: a never-transcoded 1080p H.265 recording opened in Chromium's reviewer page.
+  console.log(`first frame, on-demand H.265: ${(await onDemandFirstFrame(hevc, 18890)).toFixed(1)} s`);
 } finally {
   await rm(work, { recursive: true, force: true });
 }

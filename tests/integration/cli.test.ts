@@ -103,6 +103,6 @@ describe('evidence worker', () => {
   it('refuses an unknown job kind before starting anything, naming the kinds it knows', async () => {
     const result = await evidence(['worker', '--jobs', 'transcode,webhook'], { env: { EVIDENCE_HOME: join(work, 'worker-home') } });
     expect(result.code).toBe(2);
-    expect(result.stderr).toContain('unknown job kind webhook; the kinds are transcode, export, still, timestamps, checkpoints, fixity, housekeeping, retention, webhooks');
+    expect(result.stderr).toContain('unknown job kind webhook; the kinds are transcode, export, still, passthrough, timestamps, checkpoints, fixity, housekeeping, retention, webhooks');
   });
 });
