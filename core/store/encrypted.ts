@@ -273,10 +273,11 @@ async function* pooledCiphertext(body: AsyncIterable<Buffer>, pool: CtrPool, cip
   const inFlight: Promise<Buffer>[] = [];
   let offset = start;
   for await (const piece of pieces(body, PIECE_SIZE)) {
-    const done = pool.run(cipher, key, counterAt(iv, offset).counter, piece);
+    const counter = counterAt(iv, offset).counter;
+    offset += piece.length; // before run: the piece's memory moves to the worker, leaving it empty here
+    const done = pool.run(cipher, key, counter, piece);
     done.catch(() => {}); // awaited in order below; a failure must not count as unhandled meanwhile
     inFlight.push(done);
-    offset += piece.length;
     if (inFlight.length > pool.size) yield await inFlight.shift()!;
   }
   while (inFlight.length > 0) yield await inFlight.shift()!;

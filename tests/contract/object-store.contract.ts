@@ -99,6 +99,17 @@ export function objectStoreContract(
       }
     });
 
+    // Large objects are encrypted in 1 MiB pieces on worker threads: each piece has its own counter.
+    it('reads ranges deep inside an object of several MiB, and the whole of it', async () => {
+      const mib = 1024 * 1024;
+      const bytes = randomBytes(5 * mib + 9);
+      await put(store, 'originals/large', bytes);
+      expect((await bytesOf(await store.get('originals/large'))).equals(bytes)).toBe(true);
+      for (const [start, end] of [[mib, 2 * mib - 1], [mib + 7, 3 * mib + 100], [4 * mib - 3, 5 * mib + 8]] as const) {
+        expect((await bytesOf(await store.get('originals/large', { start, end }))).equals(bytes.subarray(start, end + 1)), `${start}-${end}`).toBe(true);
+      }
+    });
+
     it('refuses a range that runs past the end', async () => {
       await put(store, 'originals/ranged', randomBytes(10));
       await expect(store.get('originals/ranged', { start: 5, end: 10 })).rejects.toThrow(RangeError);
