@@ -54,7 +54,7 @@ program
 program
   .command('worker')
   .description('Run background jobs against the configured PostgreSQL, Redis and store; start more on more machines to scale out')
-  .option('--jobs <kinds>', 'the job kinds to run, comma-separated: transcode, export, timestamps, checkpoints, fixity, housekeeping, retention, webhooks (default: all)')
+  .option('--jobs <kinds>', 'the job kinds to run, comma-separated: transcode, passthrough, still, export, timestamps, checkpoints, fixity, housekeeping, retention, webhooks (default: all)')
   .action(async (opts: { jobs?: string }) => {
     const config = readConfig();
     const { startRuntime, startJobs, parseJobKinds } = await platform();
