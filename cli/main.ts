@@ -297,6 +297,7 @@ async function serve(config: Readonly<Config>, logLevel: string) {
     { logger: { level: logLevel } },
   );
   console.log(`court exports are signed with Ed25519 key ${signingKey.fingerprint} and SM2 key ${signingKey.sm2.fingerprint}`);
+  console.log(`object store: ${runtime.store.description}`);
   const stopJobs = await startJobs(runtime, config, app.log, JOB_KINDS, app.ingest, app.metrics);
   await app.listen({ host: config.host, port: config.port });
   return {

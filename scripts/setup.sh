@@ -6,7 +6,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-packages=(ffmpeg redis-server)
+packages=(ffmpeg redis-server libgcrypt20)
 if [ "${1:-}" = "--test" ]; then packages+=(ceph-mon ceph-osd radosgw curl chromium fonts-noto-cjk); fi
 
 missing=()

@@ -2,7 +2,7 @@ import { createCipheriv, createDecipheriv, randomBytes, randomUUID, type Cipher 
 import { createReadStream } from 'node:fs';
 import { stat, unlink } from 'node:fs/promises';
 import { Readable } from 'node:stream';
-import { CtrPool } from './ctr-pool';
+import type { CtrEngine } from './ctr-pool';
 import { assertSafeKey, exactly } from './fs';
 import { ObjectNotFoundError } from './port';
 import type { ByteRange, ObjectInfo, ObjectStore } from './port';
@@ -20,10 +20,9 @@ import type { ByteRange, ObjectInfo, ObjectStore } from './port';
 
 export type EncryptionCipher = 'sm4' | 'aes';
 
-/** `pooled`: large objects are encrypted on worker threads (SM4 is software-only; AES-NI is faster inline than a copy to a worker). */
-const CIPHERS: Record<EncryptionCipher, { code: number; name: string; keyBytes: number; label: string; pooled: boolean }> = {
-  sm4: { code: 1, name: 'sm4-ctr', keyBytes: 16, label: 'SM4-CTR', pooled: true },
-  aes: { code: 2, name: 'aes-256-ctr', keyBytes: 32, label: 'AES-256-CTR', pooled: false },
+const CIPHERS: Record<EncryptionCipher, { code: number; name: string; keyBytes: number; label: string }> = {
+  sm4: { code: 1, name: 'sm4-ctr', keyBytes: 16, label: 'SM4-CTR' },
+  aes: { code: 2, name: 'aes-256-ctr', keyBytes: 32, label: 'AES-256-CTR' },
 };
 
 export const BLOCK_SIZE = 16;
@@ -108,13 +107,14 @@ class EncryptedStore implements ObjectStore {
   /** Encrypting copies every byte, whatever the inner store does with files. */
   readonly putFileMoves = false;
   private readonly cache = new Map<string, Buffer>();
-  private readonly pool = new CtrPool();
 
   constructor(
     private readonly inner: ObjectStore,
     private readonly encryption: StoreEncryption,
+    /** Where SM4 runs for large objects; none for AES, which AES-NI runs faster inline than a hand-off costs. */
+    private readonly engine: CtrEngine | null,
   ) {
-    this.description = `${inner.description}, encrypted with ${CIPHERS[encryption.cipher].label}`;
+    this.description = `${inner.description}, encrypted with ${CIPHERS[encryption.cipher].label}${engine ? ` (${engine.label})` : ''}`;
   }
 
   ensureReady(): Promise<void> {
@@ -232,10 +232,9 @@ class EncryptedStore implements ObjectStore {
 
   /** CTR (encryption and decryption alike) of `body`, which starts at block-aligned plaintext `offset`. */
   private ctr(header: Header, dataKey: Buffer, offset: number, body: AsyncIterable<Buffer>, large: boolean): AsyncIterable<Buffer> {
-    const spec = CIPHERS[header.cipher];
-    return spec.pooled && large
-      ? pooledCiphertext(body, this.pool, spec.name, dataKey, header.iv, offset)
-      : inlineCiphertext(body, createCipheriv(spec.name, dataKey, counterAt(header.iv, offset).counter));
+    return this.engine && header.cipher === 'sm4' && large
+      ? engineCiphertext(body, this.engine, dataKey, header.iv, offset)
+      : inlineCiphertext(body, createCipheriv(CIPHERS[header.cipher].name, dataKey, counterAt(header.iv, offset).counter));
   }
 
   private async dataKey(keyId: string, key: string): Promise<Buffer> {
@@ -265,20 +264,20 @@ async function* inlineCiphertext(body: AsyncIterable<Buffer>, encrypt: Cipher): 
   for await (const chunk of body) yield encrypt.update(chunk);
 }
 
-/** Pieces large objects are cut into for the worker threads; a multiple of the block size, so each starts at its own counter. */
+/** Pieces large objects are cut into for the engine; a multiple of the block size, so each starts at its own counter. */
 const PIECE_SIZE = 1024 * 1024;
 
-/** Encrypts pieces on the pool's workers, a few ahead of the consumer, and yields them in order. */
-async function* pooledCiphertext(body: AsyncIterable<Buffer>, pool: CtrPool, cipher: string, key: Buffer, iv: Buffer, start: number): AsyncGenerator<Buffer> {
+/** Runs pieces through the engine, a few ahead of the consumer, and yields them in order. */
+async function* engineCiphertext(body: AsyncIterable<Buffer>, engine: CtrEngine, key: Buffer, iv: Buffer, start: number): AsyncGenerator<Buffer> {
   const inFlight: Promise<Buffer>[] = [];
   let offset = start;
   for await (const piece of pieces(body, PIECE_SIZE)) {
     const counter = counterAt(iv, offset).counter;
-    offset += piece.length; // before run: the piece's memory moves to the worker, leaving it empty here
-    const done = pool.run(cipher, key, counter, piece);
+    offset += piece.length; // before run: the engine may move the piece's memory, leaving it empty here
+    const done = engine.run(key, counter, piece);
     done.catch(() => {}); // awaited in order below; a failure must not count as unhandled meanwhile
     inFlight.push(done);
-    if (inFlight.length > pool.size) yield await inFlight.shift()!;
+    if (inFlight.length > engine.parallelism) yield await inFlight.shift()!;
   }
   while (inFlight.length > 0) yield await inFlight.shift()!;
 }
@@ -341,8 +340,8 @@ export function unwrapDataKey(masterKey: MasterKey, keyId: string, wrapped: Buff
  * The encrypting decorator. Optional capabilities of the port (such as object lock) act on whole
  * stored objects, so whatever the inner store offers beyond the core methods is forwarded unchanged.
  */
-export function encryptedStore(inner: ObjectStore, encryption: StoreEncryption): ObjectStore {
-  const store = new EncryptedStore(inner, encryption);
+export function encryptedStore(inner: ObjectStore, encryption: StoreEncryption, engine: CtrEngine | null): ObjectStore {
+  const store = new EncryptedStore(inner, encryption, engine);
   return new Proxy(store, {
     has: (target, name) => name in target || name in inner,
     get(target, name, receiver) {

@@ -1,8 +1,10 @@
 import type { Config } from '../config';
 import { openStoreEncryption } from '../encryption-keys';
 import type { Db } from '../../schema/database';
+import { CtrPool, type CtrEngine } from './ctr-pool';
 import { encryptedStore } from './encrypted';
 import { FilesystemStore } from './fs';
+import { libgcryptSm4 } from './libgcrypt';
 import type { ObjectStore } from './port';
 
 /**
@@ -24,5 +26,14 @@ export async function openStore(config: Pick<Config, 'store' | 'encryption'>, db
   const inner = await createStore(config);
   await inner.ensureReady();
   const encryption = await openStoreEncryption(db, config.encryption, inner);
-  return encryption ? encryptedStore(inner, encryption) : inner;
+  if (!encryption) return inner;
+  return encryptedStore(inner, encryption, encryption.cipher === 'sm4' ? await sm4Engine() : null);
+}
+
+/** libgcrypt's fast SM4 where it runs, else OpenSSL's on worker threads; the store's description says which, and why. */
+export async function sm4Engine(): Promise<CtrEngine> {
+  const fast = await libgcryptSm4();
+  if ('run' in fast) return fast;
+  const fallback = new CtrPool();
+  return { run: (key, counter, data) => fallback.run(key, counter, data), parallelism: fallback.parallelism, label: `${fallback.label}; ${fast.unavailable}` };
 }
