@@ -39,10 +39,12 @@ afterAll(async () => {
 const detail = async (id: string) => (await p.app.inject({ url: `/api/evidence/${id}`, headers: bearer(p.adminToken) })).json();
 
 async function playbackUntil(id: string, done: (pb: { state: string; progress: number }) => boolean) {
+  const deadline = Date.now() + 90_000;
   for (;;) {
     if (worker && worker.child.exitCode !== null) throw new Error(`the worker died:\n${worker.output()}`);
     const body = await detail(id);
     if (done(body.playback)) return body.playback;
+    if (Date.now() > deadline) throw new Error(`playback still ${JSON.stringify(body.playback)} after 90 s; the worker said:\n${worker?.output()}`);
     await new Promise((r) => setTimeout(r, 200));
   }
 }
