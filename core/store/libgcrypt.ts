@@ -30,7 +30,7 @@ export async function libgcryptSm4(): Promise<CtrEngine | { unavailable: string 
   const open = lib.func('unsigned int gcry_cipher_open(_Out_ void **handle, int algo, int mode, unsigned int flags)');
   const setKey = lib.func('unsigned int gcry_cipher_setkey(void *handle, const void *key, size_t length)');
   const setCounter = lib.func('unsigned int gcry_cipher_setctr(void *handle, const void *counter, size_t length)');
-  const encrypt = lib.func('unsigned int gcry_cipher_encrypt(void *handle, _Inout_ uint8_t *out, size_t outsize, const void *in, size_t inlen)');
+  const encrypt = lib.func('unsigned int gcry_cipher_encrypt(void *handle, void *out, size_t outsize, const void *in, size_t inlen)');
   const close = lib.func('void gcry_cipher_close(void *handle)');
   const describe = lib.func('const char *gcry_strerror(unsigned int code)');
   const check = (code: number, what: string) => {
