@@ -275,10 +275,18 @@ export function startDispatcher(deps: DispatcherDeps, kinds: readonly JobKind[],
     const pass = () => withAdvisoryLock(db, LOCKS.tasks[kind], () => task.run(abort.signal));
     stops.unshift(every(task.intervalMs, pass, (err) => log.warn({ task: kind, err: err instanceof Error ? err.message : String(err) }, 'scheduled task failed; it runs again at its next interval')));
   }
+  // Every worker stops taking jobs at once (one by one, a later one would take new jobs while an
+  // earlier one waits for its running ones); each waits for its running jobs.
   return async () => {
     abort.abort();
-    for (const stop of stops) await stop();
+    await settleAll(stops.map((stop) => stop()));
   };
+}
+
+/** Waits for every promise, then rejects with the first failure: nothing is left running unheard. */
+export async function settleAll(work: Promise<unknown>[]): Promise<void> {
+  const failed = (await Promise.allSettled(work)).find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (failed) throw failed.reason;
 }
 
 function startWorker<P>(connection: Redis, prefix: string, kind: QueuedKind, handler: QueuedHandler<P>, log: Log): Worker {
