@@ -397,6 +397,8 @@ function onShutdown(close: () => Promise<void>, graceMs: number): void {
   };
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
+  // A closed terminal: the same stop, else the embedded PostgreSQL and Redis would outlive the process.
+  process.once('SIGHUP', stop);
 }
 
 program
