@@ -23,7 +23,8 @@ beforeAll(async () => {
   connection = redisConnection(redis.url, () => {});
   // The scrape reads the queues as in `evidence up`: through queueDepthReader on the platform's Redis.
   let read: () => ReturnType<typeof reader.read> = () => Promise.reject(new Error('not yet'));
-  p = await startTestPlatform({ server: { queueDepths: () => read() } });
+  // No export jobs of its own: the outbox row below stays undispatched.
+  p = await startTestPlatform({ exportJobs: false, server: { queueDepths: () => read() } });
   reader = queueDepthReader(p.db, connection, `metrics-${redisPort}`);
   read = reader.read;
 });
