@@ -5,7 +5,7 @@ import { recorded, type ClientAddress } from '../core/client-address';
 import { Problem } from '../core/errors';
 import { bearerToken } from '../core/http';
 import { verifyPassword } from '../core/passwords';
-import { hashToken } from '../core/tokens';
+import { hashToken, type TokenUses } from '../core/tokens';
 import type { Db } from '../schema/database';
 import type { Principal } from '../core/principal';
 
@@ -19,27 +19,27 @@ export const SESSION_POLICY = {
   lockoutMs: 15 * 60_000,
 } as const;
 
-/** The caller, from a bearer token or a session cookie; null when neither is valid. */
-export async function authenticate(db: Db, request: FastifyRequest, now: Date): Promise<Principal | null> {
+/** The caller, from a bearer token or a session cookie; null when neither is valid. A token's use is noted in `uses`. */
+export async function authenticate(db: Db, request: FastifyRequest, now: Date, uses?: TokenUses): Promise<Principal | null> {
   const bearer = bearerToken(request);
-  if (bearer) return fromToken(db, bearer);
+  if (bearer) return tokenPrincipal(db, 'token_hash', hashToken(bearer), (row) => uses?.note(row, now, request.log));
   const cookie = request.cookies?.[SESSION_COOKIE];
   return cookie ? fromSession(db, cookie, now) : null;
 }
 
-const fromToken = (db: Db, token: string) => tokenPrincipal(db, 'token_hash', hashToken(token));
-
 /** Who a token acts as, by its id (a webhook acts as the token that made it); null once revoked. */
 export const principalOfToken = (db: Db, tokenId: string) => tokenPrincipal(db, 'id', tokenId);
 
-async function tokenPrincipal(db: Db, column: 'token_hash' | 'id', value: string): Promise<Principal | null> {
-  const row = await db.selectFrom('api_tokens').select(['id', 'name', 'role', 'user_id', 'scopes']).where(column, '=', value).where('revoked_at', 'is', null).executeTakeFirst();
+async function tokenPrincipal(db: Db, column: 'token_hash' | 'id', value: string, used?: (row: { id: string; last_used_at: Date | null }) => void): Promise<Principal | null> {
+  const row = await db.selectFrom('api_tokens').select(['id', 'name', 'role', 'user_id', 'scopes', 'last_used_at']).where(column, '=', value).where('revoked_at', 'is', null).executeTakeFirst();
   if (!row) return null;
   // A token issued for a user acts as that user; station and platform tokens act for themselves.
   if (row.user_id) {
     const user = await forUser(db, row.user_id, row.id);
+    if (user) used?.(row);
     return user && { ...user, scopes: row.scopes };
   }
+  used?.(row);
   return { kind: 'token', id: row.id, name: row.name, displayName: null, role: row.role, userId: null, unitId: null, officerNo: null, oversees: [], sessionKey: row.id, scopes: row.scopes };
 }
 

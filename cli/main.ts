@@ -263,7 +263,7 @@ program
   });
 
 async function serve(config: Readonly<Config>, logLevel: string) {
-  const { startRuntime, ensureAdminToken, buildServer, startJobs, loadOrCreateSigningKey, JOB_KINDS, queueDepthReader, Registry } = await platform();
+  const { startRuntime, ensureAdminToken, buildServer, startJobs, loadOrCreateSigningKey, JOB_KINDS, queueDepthReader, Registry, settleAll } = await platform();
   const runtime = await startRuntime(config);
   const admin = await ensureAdminToken(runtime.db, config).catch(async (error: unknown) => {
     await runtime.close();
@@ -304,12 +304,11 @@ async function serve(config: Readonly<Config>, logLevel: string) {
     url: `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${config.port}`,
     adminToken: admin.token,
     db: runtime.db,
-    // Stop taking requests and finish those in flight (an upload chunk completes and is staged),
-    // let running jobs finish, then close the services.
+    // Stop taking requests and jobs, finish those in flight (an upload chunk completes and is
+    // staged, a running job ends), then close the services, and only then stop the embedded ones.
     close: async () => {
       app.log.info('shutting down: finishing in-flight requests and running jobs');
-      await app.close();
-      await stopJobs();
+      await settleAll([app.close(), stopJobs()]);
       await depths.close();
       await runtime.close();
       app.log.info('shut down cleanly');
@@ -399,6 +398,8 @@ function onShutdown(close: () => Promise<void>, graceMs: number): void {
   };
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
+  // A closed terminal: the same stop, else the embedded PostgreSQL and Redis would outlive the process.
+  process.once('SIGHUP', stop);
 }
 
 program

@@ -12,6 +12,7 @@ import { ViewingGrants } from '../api/viewing';
 import { bearerToken, createHttpServer, publicRoutes, PUBLIC, type HttpServer } from '../core/http';
 import { trustedProxies } from '../core/client-address';
 import { Problem } from '../core/errors';
+import { tokenUses, type TokenUses } from '../core/tokens';
 import { createMetrics, metricsAccess, routeLabel, type Metrics, type QueueDepths } from '../core/metrics';
 import type { ObjectStore } from '../core/store/port';
 import { IngestService } from '../ingest/service';
@@ -68,11 +69,14 @@ const BUILT_PAGE = fileURLToPath(new URL('../dist/web/', import.meta.url));
  * One HTTP server carrying the API (/api) and the dock offload protocol (/ingest/v1). Tests use inject.
  * Its ingest comes with it: the housekeeping task must see the uploads this process is receiving.
  */
-export async function buildServer(deps: ServerDeps, options: FastifyServerOptions = {}): Promise<HttpServer & { ingest: IngestService; metrics: Metrics }> {
+export async function buildServer(deps: ServerDeps, options: FastifyServerOptions = {}): Promise<HttpServer & { ingest: IngestService; metrics: Metrics; tokenUses: TokenUses }> {
   const now = deps.now ?? (() => new Date());
   // A request its viewing grant covers is the grant's caller; the permission table still applies.
   const viewings = new ViewingGrants(now);
-  const app = await createHttpServer({ authenticate: async (request) => viewings.principalOf(request) ?? authenticate(deps.db, request, now()), refusal, declarable }, { trustedProxies: deps.trustedProxies ?? [], hsts: deps.hsts ?? false }, options);
+  const uses = tokenUses(deps.db);
+  const app = await createHttpServer({ authenticate: async (request) => viewings.principalOf(request) ?? authenticate(deps.db, request, now(), uses), refusal, declarable }, { trustedProxies: deps.trustedProxies ?? [], hsts: deps.hsts ?? false }, options);
+  // Closing waits for the token uses being written, so none is left to a database already closed.
+  app.addHook('onClose', () => uses.settled());
   const metrics = createMetrics(deps.registry ?? new Registry(), deps.queueDepths);
   measureRequests(app, metrics);
   await registerApiPlugins(app);
@@ -107,7 +111,7 @@ export async function buildServer(deps: ServerDeps, options: FastifyServerOption
   await app.register(ingestRoutes(ingest, (p) => permits(p, 'ingest.every-dock')), { prefix: '/ingest/v1' });
   serveMetrics(app, metrics, deps.metricsToken);
   await servePage(app, deps.webRoot ?? BUILT_PAGE);
-  return Object.assign(app, { ingest, metrics });
+  return Object.assign(app, { ingest, metrics, tokenUses: uses });
 }
 
 /**

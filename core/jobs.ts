@@ -275,10 +275,18 @@ export function startDispatcher(deps: DispatcherDeps, kinds: readonly JobKind[],
     const pass = () => withAdvisoryLock(db, LOCKS.tasks[kind], () => task.run(abort.signal));
     stops.unshift(every(task.intervalMs, pass, (err) => log.warn({ task: kind, err: err instanceof Error ? err.message : String(err) }, 'scheduled task failed; it runs again at its next interval')));
   }
+  // Every worker stops taking jobs at once (one by one, a later one would take new jobs while an
+  // earlier one waits for its running ones); each waits for its running jobs.
   return async () => {
     abort.abort();
-    for (const stop of stops) await stop();
+    await settleAll(stops.map((stop) => stop()));
   };
+}
+
+/** Waits for every promise, then rejects with the first failure: nothing is left running unheard. */
+export async function settleAll(work: Promise<unknown>[]): Promise<void> {
+  const failed = (await Promise.allSettled(work)).find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (failed) throw failed.reason;
 }
 
 function startWorker<P>(connection: Redis, prefix: string, kind: QueuedKind, handler: QueuedHandler<P>, log: Log): Worker {
@@ -317,17 +325,33 @@ function startWorker<P>(connection: Redis, prefix: string, kind: QueuedKind, han
   return worker;
 }
 
-/** Queue depths for /metrics: outbox rows not yet dispatched, and each queue's jobs by state. close() ends its queue handles. */
+/** How long a scrape waits for the queues' counts before it reports them unreadable. */
+const QUEUE_COUNTS_TIMEOUT_MS = 2_000;
+
+/**
+ * Queue depths for /metrics: outbox rows not yet dispatched, and each queue's jobs by state (null
+ * while Redis cannot answer: the scrape reports that instead of failing or hanging). close() ends its queue handles.
+ */
 export function queueDepthReader(db: Db, redis: Redis, prefix: string): { read(): Promise<QueueDepths>; close(): Promise<void> } {
   const queues = QUEUED_KINDS.map((kind) => ({ kind, queue: jobQueue(redis, prefix, kind) }));
-  for (const { queue } of queues) queue.on('error', () => {}); // Redis down: the scrape fails, the process does not
+  for (const { queue } of queues) queue.on('error', () => {}); // Redis down: the scrape says so, the process does not end
+  const jobCounts = async (): Promise<QueueDepths['jobs']> => {
+    // Reconnecting: a command would wait in the connection's queue until Redis is back.
+    if (redis.status !== 'ready') return null;
+    const counts = Promise.all(
+      queues.map(async ({ kind, queue }) => Object.entries(await queue.getJobCounts('waiting', 'active', 'delayed', 'failed')).map(([state, count]) => ({ kind, state, count }))),
+    );
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<null>((resolve) => (timer = setTimeout(() => resolve(null), QUEUE_COUNTS_TIMEOUT_MS)));
+    return Promise.race([counts.then((jobs) => jobs.flat()), late]).catch(() => null).finally(() => clearTimeout(timer));
+  };
   return {
     read: async () => {
-      const rows = await db.selectFrom('outbox').select(['kind', db.fn.countAll<string>().as('n')]).where('dispatched_at', 'is', null).groupBy('kind').execute();
-      const jobs = await Promise.all(
-        queues.map(async ({ kind, queue }) => Object.entries(await queue.getJobCounts('waiting', 'active', 'delayed', 'failed')).map(([state, count]) => ({ kind, state, count }))),
-      );
-      return { outbox: Object.fromEntries(QUEUED_KINDS.map((k) => [k, Number(rows.find((r) => r.kind === k)?.n ?? 0)])), jobs: jobs.flat() };
+      const [rows, jobs] = await Promise.all([
+        db.selectFrom('outbox').select(['kind', db.fn.countAll<string>().as('n')]).where('dispatched_at', 'is', null).groupBy('kind').execute(),
+        jobCounts(),
+      ]);
+      return { outbox: Object.fromEntries(QUEUED_KINDS.map((k) => [k, Number(rows.find((r) => r.kind === k)?.n ?? 0)])), jobs };
     },
     close: async () => {
       for (const { queue } of queues) await queue.close();

@@ -22,13 +22,14 @@ export interface Metrics {
 /** Queue depths read at scrape time: outbox rows not yet handed to a queue, and queued jobs by state. */
 export interface QueueDepths {
   outbox: Record<string, number>;
-  jobs: { kind: string; state: string; count: number }[];
+  /** null: the queues could not be read (Redis unreachable); the scrape still answers with the rest. */
+  jobs: { kind: string; state: string; count: number }[] | null;
 }
 
 export function createMetrics(registry: Registry, depths?: () => Promise<QueueDepths>): Metrics {
   collectDefaultMetrics({ register: registry });
   if (depths) {
-    // One read per scrape feeds both gauges.
+    // One read per scrape feeds the three gauges.
     let reading: Promise<QueueDepths> | undefined;
     const read = () => (reading ??= depths().finally(() => setImmediate(() => (reading = undefined))));
     new Gauge({
@@ -48,7 +49,15 @@ export function createMetrics(registry: Registry, depths?: () => Promise<QueueDe
       registers: [registry],
       async collect() {
         this.reset();
-        for (const { kind, state, count } of (await read()).jobs) this.set({ kind, state }, count);
+        for (const { kind, state, count } of (await read()).jobs ?? []) this.set({ kind, state }, count);
+      },
+    });
+    new Gauge({
+      name: 'evidence_redis_up',
+      help: 'Whether the job queues in Redis could be read at this scrape (1) or not (0: evidence_queue_jobs is absent)',
+      registers: [registry],
+      async collect() {
+        this.set((await read()).jobs === null ? 0 : 1);
       },
     });
   }

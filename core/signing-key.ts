@@ -60,7 +60,7 @@ async function createKeyFile(dir: string, file: string, pem: string): Promise<st
     await link(temp, file);
     return pem;
   } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'EEXIST') return readFile(file, 'utf8');
+    if ((e as NodeJS.ErrnoException).code === 'EEXIST') return await readFile(file, 'utf8');
     throw e;
   } finally {
     await unlink(temp);

@@ -37,3 +37,47 @@ export async function revokeToken(db: Db, id: string): Promise<boolean> {
   const result = await db.updateTable('api_tokens').set({ revoked_at: new Date() }).where('id', '=', id).where('revoked_at', 'is', null).executeTakeFirst();
   return result.numUpdatedRows > 0n;
 }
+
+/** A token's last use is written at most this often: a busy dock authenticates many times a second. */
+export const TOKEN_USE_INTERVAL_MS = 60_000;
+
+/** Whether a use at `now` is written: the token was never used, or its written last use is a minute old. */
+export function tokenUseDue(lastUsedAt: Date | null, now: Date): boolean {
+  return lastUsedAt === null || now.getTime() - lastUsedAt.getTime() >= TOKEN_USE_INTERVAL_MS;
+}
+
+/** Records when tokens are used (`api_tokens.last_used_at`, shown in the admin token list). */
+export interface TokenUses {
+  /** A token authenticated a request: its use is written in the background when due; a failed write is logged, never the request's failure. */
+  note(token: { id: string; last_used_at: Date | null }, now: Date, log: { warn(o: object, m: string): void }): void;
+  /** The writes under way have ended (before the database closes). */
+  settled(): Promise<void>;
+}
+
+export function tokenUses(db: Db): TokenUses {
+  // Uses written by this process: the requests that read the row before the first write landed do not all write.
+  const written = new Map<string, Date>();
+  const pending = new Set<Promise<void>>();
+  return {
+    note(token, now, log) {
+      const mine = written.get(token.id);
+      const last = mine && (!token.last_used_at || mine > token.last_used_at) ? mine : token.last_used_at;
+      if (!tokenUseDue(last, now)) return;
+      written.set(token.id, now);
+      const dueBefore = new Date(now.getTime() - TOKEN_USE_INTERVAL_MS);
+      // The same rule in the statement: other replicas' writes count too.
+      const write: Promise<void> = db.updateTable('api_tokens').set({ last_used_at: now }).where('id', '=', token.id)
+        .where((eb) => eb.or([eb('last_used_at', 'is', null), eb('last_used_at', '<=', dueBefore)]))
+        .execute()
+        .then(
+          () => {},
+          (error: unknown) => log.warn({ tokenId: token.id, err: error instanceof Error ? error.message : String(error) }, 'could not record the use of an API token; the request was answered'),
+        )
+        .finally(() => pending.delete(write));
+      pending.add(write);
+    },
+    settled: async () => {
+      await Promise.all(pending);
+    },
+  };
+}

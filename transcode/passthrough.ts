@@ -35,7 +35,7 @@ export async function passthroughEvidence(deps: PassthroughDeps, evidenceId: str
     const input = join(work, 'original');
     await pipeline(await store.get(evidence.storage_key), createWriteStream(input));
     const result = await makePassthrough(input, work, { images: !have.has('poster'), passthrough: !have.has('passthrough') });
-    if (result.state === 'unplayable') return markUnplayable(deps, evidenceId, result.reason);
+    if (result.state === 'unplayable') return await markUnplayable(deps, evidenceId, result.reason);
     const stored = await storeDerivatives(deps, evidenceId, randomUUID(), result.derivatives, evidence.sha256);
     const becomesPlayable = evidence.playback_state !== 'ready';
     await db.transaction().execute(async (trx) => {

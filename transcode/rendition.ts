@@ -60,7 +60,7 @@ export async function renderForViewer(deps: TranscodeDeps, evidenceId: string, o
     const probed = await probe(input);
     if (!probed.playable) {
       await db.updateTable('renditions').set({ state: 'failed', reason: probed.reason }).where('evidence_id', '=', evidenceId).execute();
-      return markUnplayable(deps, evidenceId, probed.reason);
+      return await markUnplayable(deps, evidenceId, probed.reason);
     }
     const { info } = probed;
     const decision = decidePlayback(info, { hlsMinSeconds: 0, maxLines: 720 });

@@ -50,7 +50,7 @@ export async function captureStill(deps: StillDeps, stillId: string): Promise<vo
     await runFfmpeg(posterJob(input, output, seconds), { timeoutMs: 300_000 });
     const size = await stat(output).then((s) => s.size, () => 0);
     // ffmpeg succeeds without a frame when the time lies past the last one: not worth retrying.
-    if (size === 0) return fail(db, stillId, 'no frame at this time (past the end of the recording)');
+    if (size === 0) return await fail(db, stillId, 'no frame at this time (past the end of the recording)');
     const sha256 = await sha256File(output);
     const key = stillKey(still.evidenceId, stillId);
     await store.put(key, createReadStream(output), size, 'image/png');

@@ -12,7 +12,7 @@ import { stillJob } from '../../transcode/still';
 import { exportJob } from '../../export/job';
 import { FilesystemStore } from '../../core/store/fs';
 import type { ObjectStore } from '../../core/store/port';
-import { createToken } from '../../core/tokens';
+import { createToken, type TokenUses } from '../../core/tokens';
 import { loadOrCreateSigningKey } from '../../core/signing-key';
 import type { HttpServer } from '../../core/http';
 import { buildServer, type ServerDeps } from '../../cli/server';
@@ -20,7 +20,7 @@ import { APP_ROLE, connect, type Db } from '../../schema/database';
 import { createTestDatabase } from './db';
 
 export interface TestPlatform {
-  app: HttpServer;
+  app: HttpServer & { tokenUses: TokenUses };
   db: Db;
   /** The database superuser, for tests that play an attacker with full rights. */
   ownerDb: Db;
