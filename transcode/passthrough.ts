@@ -37,15 +37,18 @@ export async function passthroughEvidence(deps: PassthroughDeps, evidenceId: str
     const result = await makePassthrough(input, work, { images: !have.has('poster'), passthrough: !have.has('passthrough') });
     if (result.state === 'unplayable') return await markUnplayable(deps, evidenceId, result.reason);
     const stored = await storeDerivatives(deps, evidenceId, randomUUID(), result.derivatives, evidence.sha256);
-    const becomesPlayable = evidence.playback_state !== 'ready';
+    // Without a passthrough (no browser decodes the codec as recorded) only the H.264 rendition makes it playable.
+    const playsAsRecorded = result.codecs !== null;
+    const becomesPlayable = playsAsRecorded && evidence.playback_state !== 'ready';
     await db.transaction().execute(async (trx) => {
       if (stored.length > 0) await trx.insertInto('derivatives').values(stored).execute();
       const { durationSeconds } = result.info;
       await trx.updateTable('evidence').set({
         playback_codecs: result.codecs,
-        playback_state: 'ready', playback_reason: null, playback_progress: 100,
         duration_ms: durationSeconds === null ? null : Math.round(durationSeconds * 1000),
-        media_frame_rate: derivativeFrameRate(result.info, { video: { mode: 'copy' } }),
+        ...(playsAsRecorded
+          ? { playback_state: 'ready', playback_reason: null, playback_progress: 100, media_frame_rate: derivativeFrameRate(result.info, { video: { mode: 'copy' } }) }
+          : {}),
       }).where('id', '=', evidenceId).execute();
       if (stored.length > 0) {
         await appendCustody(trx, {

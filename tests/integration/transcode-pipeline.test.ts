@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { assertNoEviction, dispatchOutbox, jobQueue, redisConnection, startDispatcher } from '../../core/jobs';
 import { FilesystemStore } from '../../core/store/fs';
 import { offloadVolume } from '../../dock-agent/offload';
+import { passthroughEvidence } from '../../transcode/passthrough';
 import { transcodeJob } from '../../transcode/worker';
 import { makeClip, makeClips, video, type ClipName } from '../fixtures/make-clips';
 import { spawnEvidence } from '../support/evidence-process';
@@ -173,6 +174,17 @@ describe('transcode pipeline: outbox → BullMQ → worker → API', () => {
       await queue.close();
     }
   }, 240_000);
+
+  it('a recording no browser can play as recorded (MJPEG in AVI) is not called playable by its passthrough job: it gets its poster and waits for its H.264 rendition', async () => {
+    const clips = await makeClips(CLIP_DIR);
+    const id = (await dock({ mjpeg: clips['mjpeg-pcm'] })).mjpeg!;
+    await passthroughEvidence({ db: p.db, store: p.store, workDir: home, log: quiet, policy: 'smart' }, id);
+    expect((await detail(id)).playback.state).toBe('queued');
+    const kinds = await p.db.selectFrom('derivatives').select('kind').where('evidence_id', '=', id).execute();
+    expect([...new Set(kinds.map((k) => k.kind))].sort()).toEqual(['poster', 'thumbnails']);
+    const queued = await p.db.selectFrom('outbox').select('payload').where('kind', '=', 'transcode').execute();
+    expect(queued.map((q) => (q.payload as { evidenceId: string }).evidenceId)).toContain(id);
+  });
 
   it('refuses a Redis that may evict keys, with a clear message', async () => {
     const port = 63000 + Math.floor(Math.random() * 900);
