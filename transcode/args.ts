@@ -190,8 +190,9 @@ const TILE_OUTPUT = ['-fps_mode', 'passthrough', '-enc_time_base', '1/1000', '-f
 /**
  * Small frames at least `intervalSeconds` apart, named by their time in milliseconds
  * (<ms>.png) so the sprite knows where each tile sits on the timeline.
- * keyframesOnly decodes only keyframes (-skip_frame nokey): far cheaper, and the way the
- * pipeline runs; full decoding exists for the benchmark's comparison.
+ * keyframesOnly decodes only keyframes (-skip_frame nokey): far cheaper. The pipeline makes its
+ * tiles with the poster in one run (imagesJob, passthroughJob); this form is the benchmark's, to
+ * compare keyframes with full decoding and with the separate runs of before.
  */
 export function thumbnailFramesJob(
   input: string,
