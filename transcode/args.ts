@@ -112,21 +112,30 @@ export function hlsJob(mp4: string, dir: string, segmentSeconds = 2 * KEYFRAME_S
 /**
  * The passthrough: the original's H.264 or H.265 video stream-copied (no re-encode) into HLS
  * with fMP4 segments, cut at its own keyframes. HEVC is tagged hvc1 (the sample entry browsers
- * accept); audio is copied when it is AAC, else encoded to AAC.
+ * accept); audio is copied when it is AAC, else encoded to AAC. With `images`, the same run
+ * also decodes the keyframes into the poster and thumbnail frames: one read of the original.
  */
-export function passthroughJob(input: string, dir: string, plan: { hevc: boolean; audio: AudioPlan }): FfmpegJob {
-  return job(
-    fileInput(input),
-    [
-      '-map', '0:V:0',
-      ...(plan.audio.mode === 'none' ? ['-an'] : ['-map', '0:a:0']),
-      '-sn', '-dn',
-      '-c:v', 'copy', ...(plan.hevc ? ['-tag:v', 'hvc1'] : []),
-      ...audioOptions(plan.audio),
-      ...hlsOutput(dir, 2 * KEYFRAME_SECONDS, 'vod'),
+export function passthroughJob(input: string, dir: string, plan: { hevc: boolean; audio: AudioPlan; images?: KeyframeImages }): FfmpegJob {
+  const images = plan.images && keyframeImages(plan.images);
+  return {
+    global: [...GLOBAL_OPTIONS, ...(images?.global ?? [])],
+    // Decoder options: the stream copy still gets every packet.
+    inputs: [fileInput(input, images ? KEYFRAMES_ONLY : [])],
+    outputs: [
+      {
+        options: [
+          '-map', '0:V:0',
+          ...(plan.audio.mode === 'none' ? ['-an'] : ['-map', '0:a:0']),
+          '-sn', '-dn',
+          '-c:v', 'copy', ...(plan.hevc ? ['-tag:v', 'hvc1'] : []),
+          ...audioOptions(plan.audio),
+          ...hlsOutput(dir, 2 * KEYFRAME_SECONDS, 'vod'),
+        ],
+        path: fileUrl(join(dir, HLS_PLAYLIST)),
+      },
+      ...(images?.outputs ?? []),
     ],
-    join(dir, HLS_PLAYLIST),
-  );
+  };
 }
 
 /** The segment length of renditions made for viewers (one keyframe interval: the first shows soonest). */
@@ -168,27 +177,66 @@ export function posterJob(input: string, output: string, seconds: number): Ffmpe
   );
 }
 
+/** Only keyframes reach the video decoder (-skip_frame nokey): posters and thumbnails need no others. */
+const KEYFRAMES_ONLY = ['-skip_frame:v', 'nokey'];
+
+/** Frames at least `intervalSeconds` apart (the first always), scaled to `tileWidth`. */
+const spacedTiles = (intervalSeconds: number, tileWidth: number): string =>
+  `select=isnan(prev_selected_t)+gte(t-prev_selected_t\\,${intervalSeconds.toFixed(3)}),scale=${tileWidth}:-2`;
+
+/** Tiles are named by their time in milliseconds (<ms>.png), so the sprite knows where each sits. */
+const TILE_OUTPUT = ['-fps_mode', 'passthrough', '-enc_time_base', '1/1000', '-frame_pts', '1', '-c:v', 'png', '-f', 'image2'];
+
 /**
  * Small frames at least `intervalSeconds` apart, named by their time in milliseconds
  * (<ms>.png) so the sprite knows where each tile sits on the timeline.
- * keyframesOnly decodes only keyframes (-skip_frame nokey): far cheaper, and the way the
- * pipeline runs; full decoding exists for the benchmark's comparison.
+ * keyframesOnly decodes only keyframes (-skip_frame nokey): far cheaper. The pipeline makes its
+ * tiles with the poster in one run (imagesJob, passthroughJob); this form is the benchmark's, to
+ * compare keyframes with full decoding and with the separate runs of before.
  */
 export function thumbnailFramesJob(
   input: string,
   dir: string,
   opts: { intervalSeconds: number; tileWidth: number; keyframesOnly: boolean },
 ): FfmpegJob {
-  const select = `select=isnan(prev_selected_t)+gte(t-prev_selected_t\\,${opts.intervalSeconds.toFixed(3)})`;
   return job(
-    fileInput(input, opts.keyframesOnly ? ['-skip_frame', 'nokey'] : []),
-    [
-      '-map', '0:V:0',
-      '-vf', `${select},scale=${opts.tileWidth}:-2`,
-      '-fps_mode', 'passthrough',
-      '-enc_time_base', '1/1000', '-frame_pts', '1',
-      '-c:v', 'png', '-f', 'image2',
-    ],
+    fileInput(input, opts.keyframesOnly ? KEYFRAMES_ONLY : []),
+    ['-map', '0:V:0', '-vf', spacedTiles(opts.intervalSeconds, opts.tileWidth), ...TILE_OUTPUT],
     join(dir, '%d.png'),
   );
+}
+
+/** Where one decode of a recording's keyframes leaves the poster and the thumbnail frames. */
+export interface KeyframeImages {
+  /** Full-size PNG: the first keyframe at or after posterSeconds, else the first frame. */
+  poster: string;
+  posterSeconds: number;
+  /** <ms>.png tiles, as thumbnailFramesJob writes them. */
+  tilesDir: string;
+  intervalSeconds: number;
+  tileWidth: number;
+}
+
+/**
+ * The filter graph and outputs that turn the first video stream's keyframes into poster and
+ * tiles. The poster branch keeps at most two frames (the first, then the first keyframe from
+ * posterSeconds on), each overwriting poster.png: two full-size PNGs at most, no second decode.
+ */
+function keyframeImages(images: KeyframeImages): { global: string[]; outputs: FfmpegJob['outputs'] } {
+  const at = images.posterSeconds.toFixed(3);
+  const poster = `select=isnan(prev_selected_t)+gte(t\\,${at})*lt(prev_selected_t\\,${at})`;
+  const graph = `[0:V:0]split[p][t];[p]${poster}[poster];[t]${spacedTiles(images.intervalSeconds, images.tileWidth)}[tiles]`;
+  return {
+    global: ['-filter_complex', graph],
+    outputs: [
+      { options: ['-map', '[poster]', '-fps_mode', 'passthrough', '-c:v', 'png', '-f', 'image2', '-update', '1'], path: fileUrl(images.poster) },
+      { options: ['-map', '[tiles]', ...TILE_OUTPUT], path: fileUrl(join(images.tilesDir, '%d.png')) },
+    ],
+  };
+}
+
+/** Poster and thumbnail frames from one decode of the keyframes (when there is no passthrough to make with them). */
+export function imagesJob(input: string, images: KeyframeImages): FfmpegJob {
+  const { global, outputs } = keyframeImages(images);
+  return { global: [...GLOBAL_OPTIONS, ...global], inputs: [fileInput(input, KEYFRAMES_ONLY)], outputs };
 }

@@ -1,7 +1,7 @@
 import { mkdir, mkdtemp, readdir, rename, rm, writeFile } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
-import { HLS_PLAYLIST, hlsJob, mp4Job, passthroughJob, posterJob, thumbnailFramesJob } from './args';
-import type { FfmpegJob } from './args';
+import { dirname, join, resolve } from 'node:path';
+import { HLS_PLAYLIST, hlsJob, imagesJob, mp4Job, passthroughJob } from './args';
+import type { FfmpegJob, KeyframeImages } from './args';
 import type { Hwaccel } from '../core/config';
 import { decodesOnDevice } from './hwaccel';
 import { decidePlayback, passthroughAudio, passthroughCodecs } from './policy';
@@ -99,7 +99,11 @@ export async function makeDerivatives(
       await run(hlsJob(mp4, hlsDir), STAGES.hls);
       derivatives.push({ kind: 'hls', files: await filesIn(hlsDir) });
     }
-    if (opts.images !== false) derivatives.push(...(await makeImages(mp4, outDir, info.durationSeconds, opts, run)));
+    if (opts.images !== false) {
+      const images = await keyframeImages(outDir, info.durationSeconds, opts);
+      await run(imagesJob(mp4, images), STAGES.images);
+      derivatives.push(...(await finishImages(images, outDir)));
+    }
     onProgress(100); // the images stage stops short of it: sprite assembly follows ffmpeg
     return { state: 'ready', info, decision, derivatives };
   } catch (error) {
@@ -150,12 +154,16 @@ export async function makePassthrough(
   const run = runner(info, opts, onProgress);
   try {
     const derivatives: Derivative[] = [];
+    // Poster and thumbnails from the original (ffmpeg turns its frames upright), in the passthrough's run when there is one.
+    const images = opts.images === false ? undefined : await keyframeImages(outDir, info.durationSeconds, opts);
     if (codecs && opts.passthrough !== false) {
       const hlsDir = await dir(outDir, 'passthrough');
-      await run(passthroughJob(inputPath, hlsDir, { hevc: info.video.codec === 'hevc', audio: passthroughAudio(info.audio) }), [0, 20]);
+      await run(passthroughJob(inputPath, hlsDir, { hevc: info.video.codec === 'hevc', audio: passthroughAudio(info.audio), images }), [0, 90]);
       derivatives.push({ kind: 'passthrough', files: await filesIn(hlsDir) });
+    } else if (images) {
+      await run(imagesJob(inputPath, images), [0, 90]);
     }
-    if (opts.images !== false) derivatives.push(...(await makeImages(inputPath, outDir, info.durationSeconds, opts, run)));
+    if (images) derivatives.push(...(await finishImages(images, outDir)));
     onProgress(100);
     return { state: 'ready', info, codecs, derivatives };
   } catch (error) {
@@ -164,31 +172,26 @@ export async function makePassthrough(
   }
 }
 
-/**
- * Poster and thumbnail sprite, from the MP4 derivative (already upright, 8-bit 4:2:0) or, for the
- * passthrough, from the original (ffmpeg turns its frames upright). Only keyframes are decoded.
- */
-async function makeImages(
-  source: string,
-  outDir: string,
-  duration: number | null,
-  opts: Pick<DerivativeOptions, 'maxTiles' | 'tileWidth'>,
-  run: Run,
-): Promise<Derivative[]> {
+/** Where ffmpeg leaves the poster and thumbnail frames of one recording: a scratch folder in outDir. */
+async function keyframeImages(outDir: string, duration: number | null, opts: Pick<DerivativeOptions, 'maxTiles' | 'tileWidth'>): Promise<KeyframeImages> {
   const framesDir = await dir(outDir, 'frames');
-  const posterPng = join(framesDir, 'poster.png');
-  await run(posterJob(source, posterPng, Math.min((duration ?? 0) * 0.1, 5)));
-  const tilesDir = await dir(framesDir, 'tiles');
-  const intervalSeconds = duration ? duration / (opts.maxTiles ?? 100) : UNKNOWN_DURATION_TILE_SECONDS;
-  const tiles = { intervalSeconds, tileWidth: opts.tileWidth ?? 160, keyframesOnly: true };
-  await run(thumbnailFramesJob(source, tilesDir, tiles), STAGES.images);
+  return {
+    poster: join(framesDir, 'poster.png'),
+    posterSeconds: Math.min((duration ?? 0) * 0.1, 5),
+    tilesDir: await dir(framesDir, 'tiles'),
+    intervalSeconds: duration ? duration / (opts.maxTiles ?? 100) : UNKNOWN_DURATION_TILE_SECONDS,
+    tileWidth: opts.tileWidth ?? 160,
+  };
+}
 
+/** The poster WebP and the thumbnail sprite from the frames ffmpeg left; the frames are removed. */
+async function finishImages(images: KeyframeImages, outDir: string): Promise<Derivative[]> {
   const poster = join(await dir(outDir, 'poster'), 'poster.webp');
-  await buildPoster(posterPng, poster);
+  await buildPoster(images.poster, poster);
   const thumbnailsDir = await dir(outDir, 'thumbnails');
-  const sheet = await buildSprite(await readFrames(tilesDir), join(thumbnailsDir, 'sprite.webp'));
+  const sheet = await buildSprite(await readFrames(images.tilesDir), join(thumbnailsDir, 'sprite.webp'));
   await writeFile(join(thumbnailsDir, 'thumbnails.json'), JSON.stringify(sheet));
-  await rm(framesDir, { recursive: true });
+  await rm(dirname(images.poster), { recursive: true });
   return [
     { kind: 'poster', files: [file(poster, 'poster.webp')] },
     { kind: 'thumbnails', files: await filesIn(thumbnailsDir) },

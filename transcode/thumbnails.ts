@@ -4,6 +4,8 @@ import { basename, join } from 'node:path';
 /** sharp (and libvips) load with the first picture, not at start: some 28 MB an idle or API-only process never needs. */
 const loadSharp = async () => (await import('sharp')).default;
 
+const RGB = 3;
+
 export interface Frame {
   path: string;
   seconds: number;
@@ -49,16 +51,19 @@ export async function buildSprite(frames: Frame[], output: string, maxColumns = 
   const { width, height } = await sharp(first.path).metadata();
   const { columns, rows, positions } = spriteLayout(frames.length, { width, height }, maxColumns);
   const tiles = frames.map((frame, i) => ({ frame, x: 0, y: 0, ...positions[i] }));
-  const overlays = await Promise.all(
-    tiles.map(async ({ frame, x, y }) => ({
+  // The grid is filled in memory (RGB, black where no tile falls) and encoded once: about half
+  // the CPU of libvips compositing a hundred overlays, and the same WebP.
+  const line = width * RGB;
+  const stride = columns * line;
+  const grid = Buffer.alloc(rows * height * stride);
+  await Promise.all(
+    tiles.map(async ({ frame, x, y }) => {
       // A source may change resolution mid-stream; every tile gets the grid's size.
-      input: await sharp(frame.path).resize(width, height, { fit: 'fill' }).toBuffer(),
-      left: x,
-      top: y,
-    })),
+      const pixels = await sharp(frame.path).resize(width, height, { fit: 'fill' }).removeAlpha().toColourspace('srgb').raw().toBuffer();
+      for (let row = 0; row < height; row++) pixels.copy(grid, (y + row) * stride + x * RGB, row * line, (row + 1) * line);
+    }),
   );
-  await sharp({ create: { width: columns * width, height: rows * height, channels: 3, background: '#000' } })
-    .composite(overlays)
+  await sharp(grid, { raw: { width: columns * width, height: rows * height, channels: RGB } })
     .webp({ quality: 70 })
     .toFile(output);
   return {

@@ -45,6 +45,7 @@ export async function onDemandFirstFrame(clip: string, port: number): Promise<nu
     await db.end().catch(() => {});
     server.child.kill('SIGTERM');
     await new Promise((r) => server.child.once('exit', r));
-    await rm(home, { recursive: true, force: true });
+    // The stopped server's rendition ffmpeg may still be writing its last segment for a moment.
+    await rm(home, { recursive: true, force: true, maxRetries: 10, retryDelay: 200 });
   }
 }

@@ -16,7 +16,7 @@ import { makeDerivatives } from '../../transcode/media';
 import type { Derivative, DerivativeFile, DerivativeKind, DerivativesResult } from '../../transcode/media';
 import type { PlaybackDecision } from '../../transcode/policy';
 import { probe } from '../../transcode/probe';
-import type { ThumbnailSheet } from '../../transcode/thumbnails';
+import { buildSprite, type ThumbnailSheet } from '../../transcode/thumbnails';
 import { makeClips, UNPLAYABLE_CLIPS } from '../fixtures/make-clips';
 import type { ClipName } from '../fixtures/make-clips';
 
@@ -210,6 +210,40 @@ describe('browser playback (Chromium)', () => {
     const result = ready(await makeDerivatives(clips['h264-pcm'], workDir, { hlsMinSeconds: 1, maxLines: 720 }));
     const files = filesOf(result.derivatives, 'hls');
     expect(await playbackIn(browser, files, 'index.m3u8')).toMatchObject({ state: 'playing' });
+  });
+});
+
+describe('buildSprite', () => {
+  it('lays the tiles out in time order at the first tile’s size, whatever size, channels or alpha a later one has', async () => {
+    const dir = await mkdtemp(join(workDir, 'sprite-'));
+    const tile = async (name: string, width: number, height: number, channels: 1 | 2 | 3 | 4, color: number[]) => {
+      const pixels = Buffer.alloc(width * height * channels);
+      for (let i = 0; i < pixels.length; i++) pixels[i] = color[i % channels] ?? 0;
+      await sharp(pixels, { raw: { width, height, channels } }).png().toFile(join(dir, name));
+      return { path: join(dir, name), seconds: Number.parseInt(name, 10) / 1000 };
+    };
+    const frames = [
+      await tile('0.png', 160, 90, 3, [255, 0, 0]),
+      await tile('2000.png', 160, 90, 3, [0, 255, 0]),
+      await tile('4000.png', 320, 180, 4, [0, 0, 255, 255]), // the recorder switched resolution
+      await tile('6000.png', 160, 90, 1, [128]), // grey
+      await tile('8000.png', 160, 90, 2, [255, 255]), // grey with alpha
+    ];
+    const sheet = await buildSprite(frames, join(dir, 'sprite.webp'), 3);
+    expect(sheet).toMatchObject({ image: 'sprite.webp', tileWidth: 160, tileHeight: 90, columns: 3, rows: 2 });
+    expect(sheet.tiles).toEqual([
+      { seconds: 0, x: 0, y: 0 }, { seconds: 2, x: 160, y: 0 }, { seconds: 4, x: 320, y: 0 },
+      { seconds: 6, x: 0, y: 90 }, { seconds: 8, x: 160, y: 90 },
+    ]);
+    const { data, info } = await sharp(join(dir, 'sprite.webp')).removeAlpha().raw().toBuffer({ resolveWithObject: true });
+    expect([info.width, info.height]).toEqual([480, 180]);
+    const centre = (x: number, y: number) => [...data.subarray(((y + 45) * 480 + x + 80) * 3, ((y + 45) * 480 + x + 80) * 3 + 3)];
+    const near = (actual: number[], expected: number[]) => actual.every((v, i) => Math.abs(v - (expected[i] ?? 0)) < 24);
+    const expected: Array<[number, number, number[]]> = [
+      [0, 0, [255, 0, 0]], [160, 0, [0, 255, 0]], [320, 0, [0, 0, 255]], [0, 90, [128, 128, 128]], [160, 90, [255, 255, 255]],
+      [320, 90, [0, 0, 0]], // no tile: black
+    ];
+    for (const [x, y, color] of expected) expect(near(centre(x, y), color), `tile at ${x},${y}: ${centre(x, y)}`).toBe(true);
   });
 });
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { GLOBAL_OPTIONS, hlsJob, mp4Job, posterJob, thumbnailFramesJob, toArgv } from '../../transcode/args';
+import { GLOBAL_OPTIONS, hlsJob, imagesJob, mp4Job, passthroughJob, posterJob, thumbnailFramesJob, toArgv } from '../../transcode/args';
 import type { FfmpegJob } from '../../transcode/args';
 
 /** The value following `flag` in argv, undefined when the flag is absent. */
@@ -9,6 +9,7 @@ function flagValue(argv: string[], flag: string): string | undefined {
 }
 
 const encode720 = { mode: 'encode', width: 1280, height: 720, frameRate: null } as const;
+const images = { poster: '/out/frames/poster.png', posterSeconds: 5, tilesDir: '/out/frames/tiles', intervalSeconds: 3, tileWidth: 160 };
 
 const jobs: Array<[string, FfmpegJob]> = [
   ['remux', mp4Job('/in/a.mkv', '/out/video.mp4', { video: { mode: 'copy' }, audio: { mode: 'copy' } })],
@@ -16,11 +17,14 @@ const jobs: Array<[string, FfmpegJob]> = [
   ['hls', hlsJob('/out/video.mp4', '/out/hls')],
   ['poster', posterJob('/out/video.mp4', '/out/poster.png', 1.25)],
   ['thumbnails', thumbnailFramesJob('/out/video.mp4', '/out/tiles', { intervalSeconds: 2.5, tileWidth: 160, keyframesOnly: true })],
+  ['passthrough', passthroughJob('/in/a.mp4', '/out/passthrough', { hevc: true, audio: { mode: 'copy' } })],
+  ['passthrough with images', passthroughJob('/in/a.mp4', '/out/passthrough', { hevc: true, audio: { mode: 'copy' }, images })],
+  ['images', imagesJob('/out/video.mp4', images)],
 ];
 
 describe('every job', () => {
   it.each(jobs)('%s: local-file-only input, no stdin, overwrite, progress on stderr', (_, job) => {
-    expect(job.global).toEqual(GLOBAL_OPTIONS);
+    expect(job.global.slice(0, GLOBAL_OPTIONS.length)).toEqual(GLOBAL_OPTIONS);
     expect(job.global).toEqual(expect.arrayContaining(['-nostdin', '-y', '-progress', 'pipe:2']));
     for (const input of job.inputs) {
       expect(flagValue(input.options, '-protocol_whitelist')).toBe('file');
@@ -33,9 +37,8 @@ describe('every job', () => {
     const argv = toArgv(job);
     expect(argv.slice(0, GLOBAL_OPTIONS.length)).toEqual(GLOBAL_OPTIONS);
     const input = job.inputs[0];
-    const output = job.outputs[0];
     expect(argv[argv.indexOf('-i') + 1]).toBe(input?.path);
-    expect(argv.at(-1)).toBe(output?.path);
+    expect(argv.at(-1)).toBe(job.outputs.at(-1)?.path);
     expect(argv.indexOf('-protocol_whitelist')).toBeLessThan(argv.indexOf('-i'));
   });
 });
@@ -118,7 +121,7 @@ describe('posterJob', () => {
 
 describe('thumbnailFramesJob', () => {
   it.each([
-    [true, ['-protocol_whitelist', 'file', '-skip_frame', 'nokey']],
+    [true, ['-protocol_whitelist', 'file', '-skip_frame:v', 'nokey']],
     [false, ['-protocol_whitelist', 'file']],
   ])('keyframesOnly=%s input options', (keyframesOnly, inputOptions) => {
     const job = thumbnailFramesJob('/v.mp4', '/t', { intervalSeconds: 2.5, tileWidth: 160, keyframesOnly });
@@ -132,5 +135,54 @@ describe('thumbnailFramesJob', () => {
     expect(flagValue(argv, '-enc_time_base')).toBe('1/1000');
     expect(flagValue(argv, '-frame_pts')).toBe('1');
     expect(argv.at(-1)).toBe('file:/t/%d.png');
+  });
+});
+
+describe('passthroughJob', () => {
+  const hls = (argv: string[]) => ({ '-c:v': flagValue(argv, '-c:v'), '-tag:v': flagValue(argv, '-tag:v'), '-f': flagValue(argv, '-f'), '-hls_time': flagValue(argv, '-hls_time') });
+
+  it('stream-copies into HLS, tagging H.265 hvc1; alone it decodes nothing', () => {
+    const job = passthroughJob('/in/a.mp4', '/out/p', { hevc: true, audio: { mode: 'copy' } });
+    expect(job.outputs.map((o) => o.path)).toEqual(['file:/out/p/index.m3u8']);
+    expect(job.inputs[0]?.options).toEqual(['-protocol_whitelist', 'file']);
+    expect(job.global).toEqual(GLOBAL_OPTIONS);
+    expect(hls(toArgv(job))).toEqual({ '-c:v': 'copy', '-tag:v': 'hvc1', '-f': 'hls', '-hls_time': '4' });
+  });
+
+  it('with images, the same run decodes only keyframes into the poster and the tiles; the copy is unchanged', () => {
+    const alone = passthroughJob('/in/a.mp4', '/out/p', { hevc: false, audio: { mode: 'copy' } });
+    const job = passthroughJob('/in/a.mp4', '/out/p', { hevc: false, audio: { mode: 'copy' }, images });
+    expect(job.inputs).toHaveLength(1);
+    expect(job.inputs[0]?.options).toEqual(['-protocol_whitelist', 'file', '-skip_frame:v', 'nokey']);
+    expect(job.outputs[0]).toEqual(alone.outputs[0]);
+    expect(job.outputs.slice(1)).toEqual(imagesJob('/in/a.mp4', images).outputs);
+    expect(job.global).toEqual(imagesJob('/in/a.mp4', images).global);
+  });
+});
+
+describe('imagesJob', () => {
+  const job = imagesJob('/v.mp4', images);
+  const argv = toArgv(job);
+
+  it('decodes keyframes only, once, for both the poster and the tiles', () => {
+    expect(job.inputs[0]?.options).toEqual(['-protocol_whitelist', 'file', '-skip_frame:v', 'nokey']);
+    expect(flagValue(argv, '-filter_complex')).toBe(
+      '[0:V:0]split[p][t];' +
+        // The poster: the first frame, then the first keyframe from 5 s on (overwriting it).
+        '[p]select=isnan(prev_selected_t)+gte(t\\,5.000)*lt(prev_selected_t\\,5.000)[poster];' +
+        '[t]select=isnan(prev_selected_t)+gte(t-prev_selected_t\\,3.000),scale=160:-2[tiles]',
+    );
+  });
+
+  it('writes one full-size poster PNG and tiles named by millisecond timestamp', () => {
+    const [poster, tiles] = job.outputs;
+    expect(poster?.path).toBe('file:/out/frames/poster.png');
+    expect(flagValue(poster?.options ?? [], '-map')).toBe('[poster]');
+    expect(flagValue(poster?.options ?? [], '-update')).toBe('1');
+    expect(flagValue(poster?.options ?? [], '-c:v')).toBe('png');
+    expect(tiles?.path).toBe('file:/out/frames/tiles/%d.png');
+    expect(flagValue(tiles?.options ?? [], '-map')).toBe('[tiles]');
+    expect(flagValue(tiles?.options ?? [], '-enc_time_base')).toBe('1/1000');
+    expect(flagValue(tiles?.options ?? [], '-frame_pts')).toBe('1');
   });
 });
