@@ -121,7 +121,10 @@ describe('database failures', () => {
     try {
       await owner.query('begin; lock table evidence in access exclusive mode');
       const pending = get('/api/evidence');
-      for (let waiting = 0; waiting === 0; ) {
+      // Inside a transaction pg_stat_activity is a snapshot taken at its first read: cleared before each look.
+      for (let waiting = 0, deadline = Date.now() + 30_000; waiting === 0; ) {
+        if (Date.now() > deadline) throw new Error('the list query never waited on the lock');
+        await owner.query('select pg_stat_clear_snapshot()');
         const { rows } = await owner.query(`select count(*)::int as n from pg_stat_activity where wait_event_type = 'Lock' and datname = current_database()`);
         waiting = rows[0].n;
       }
