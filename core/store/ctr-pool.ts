@@ -31,11 +31,13 @@ parentPort.on('message', ({ id, key, counter, data }) => {
 });`;
 
 export class CtrPool implements CtrEngine {
-  readonly label = 'OpenSSL on worker threads';
+  readonly label: string;
   private readonly workers: WorkerPool;
 
-  constructor(size?: number, idleMs?: number) {
-    this.workers = new WorkerPool(WORKER_SOURCE, 'encryption', size, idleMs);
+  /** `why`: why the faster engine is not used, shown in the label. */
+  constructor(options: { size?: number; idleMs?: number; why?: string } = {}) {
+    this.workers = new WorkerPool(WORKER_SOURCE, 'encryption', options.size, options.idleMs);
+    this.label = `OpenSSL on worker threads${options.why ? `; ${options.why}` : ''}`;
   }
 
   get parallelism(): number {

@@ -5,7 +5,7 @@ import { sm4Engine } from '../../core/store/factory';
 import { libgcryptSm4 } from '../../core/store/libgcrypt';
 
 const hex = (s: string) => Buffer.from(s, 'hex');
-const pool = new CtrPool(2, 1000);
+const pool = new CtrPool({ size: 2, idleMs: 1000 });
 
 const fast = await libgcryptSm4();
 
