@@ -111,7 +111,7 @@ class EncryptedStore implements ObjectStore {
   constructor(
     private readonly inner: ObjectStore,
     private readonly encryption: StoreEncryption,
-    /** Where SM4 runs for large objects; none for AES, which AES-NI runs faster inline than a hand-off costs. */
+    /** Where SM4 runs (OpenSSL's is slow); none for AES, which node:crypto runs on AES-NI. */
     private readonly engine: CtrEngine | null,
   ) {
     this.description = `${inner.description}, encrypted with ${CIPHERS[encryption.cipher].label}${engine ? ` (${engine.label})` : ''}`;
@@ -136,7 +136,7 @@ class EncryptedStore implements ObjectStore {
       keyId = header.keyId;
       // The wrapped key is saved first: an object is never in the store without its key.
       await keys.save(header.keyId, { masterKeyId: masterKey.id, wrapped: wrapDataKey(masterKey, header.keyId, dataKey) });
-      const encrypted = this.ctr(header, dataKey, 0, exactly(body, size), size > PIECE_SIZE);
+      const encrypted = this.ctr(header, dataKey, 0, exactly(body, size));
       const stored = Readable.from(withHeader(encodeHeader(header), encrypted), { objectMode: false });
       await this.inner.put(key, stored, HEADER_SIZE + size, contentType);
       if (replaced && replaced.keyId !== header.keyId) await this.forget(replaced.keyId);
@@ -173,7 +173,7 @@ class EncryptedStore implements ObjectStore {
     try {
       if (header.status === 'rejected') throw header.reason;
       if (source.status === 'rejected') throw source.reason;
-      const plain = this.ctr(header.value, await this.dataKey(header.value.keyId, key), stored.start - HEADER_SIZE, source.value, true);
+      const plain = this.ctr(header.value, await this.dataKey(header.value.keyId, key), stored.start - HEADER_SIZE, source.value);
       return Readable.from(dropFirst(plain, range.start % BLOCK_SIZE), { objectMode: false });
     } catch (err) {
       if (source.status === 'fulfilled') source.value.destroy();
@@ -224,17 +224,16 @@ class EncryptedStore implements ObjectStore {
         if (head.length > HEADER_SIZE) yield head.subarray(HEADER_SIZE);
         for (let next = await chunks.next(); !next.done; next = await chunks.next()) yield next.value;
       }
-      yield* this.ctr(header, await this.dataKey(header.keyId, key), 0, ciphertext(), true);
+      yield* this.ctr(header, await this.dataKey(header.keyId, key), 0, ciphertext());
     } finally {
       await chunks.return?.(); // a reader that stops early releases the stored stream
     }
   }
 
   /** CTR (encryption and decryption alike) of `body`, which starts at block-aligned plaintext `offset`. */
-  private ctr(header: Header, dataKey: Buffer, offset: number, body: AsyncIterable<Buffer>, large: boolean): AsyncIterable<Buffer> {
-    return this.engine && header.cipher === 'sm4' && large
-      ? engineCiphertext(body, this.engine, dataKey, header.iv, offset)
-      : inlineCiphertext(body, createCipheriv(CIPHERS[header.cipher].name, dataKey, counterAt(header.iv, offset).counter));
+  private ctr(header: Header, dataKey: Buffer, offset: number, body: AsyncIterable<Buffer>): AsyncIterable<Buffer> {
+    const counter = counterAt(header.iv, offset).counter;
+    return this.engine && header.cipher === 'sm4' ? this.engine.ctr(dataKey, counter, body) : inlineCiphertext(body, createCipheriv(CIPHERS[header.cipher].name, dataKey, counter));
   }
 
   private async dataKey(keyId: string, key: string): Promise<Buffer> {
@@ -262,44 +261,6 @@ async function* withHeader(header: Buffer, ciphertext: AsyncIterable<Buffer>): A
 
 async function* inlineCiphertext(body: AsyncIterable<Buffer>, encrypt: Cipher): AsyncGenerator<Buffer> {
   for await (const chunk of body) yield encrypt.update(chunk);
-}
-
-/** Pieces large objects are cut into for the engine; a multiple of the block size, so each starts at its own counter. */
-const PIECE_SIZE = 1024 * 1024;
-
-/** Runs pieces through the engine, a few ahead of the consumer, and yields them in order. */
-async function* engineCiphertext(body: AsyncIterable<Buffer>, engine: CtrEngine, key: Buffer, iv: Buffer, start: number): AsyncGenerator<Buffer> {
-  const inFlight: Promise<Buffer>[] = [];
-  let offset = start;
-  for await (const piece of pieces(body, PIECE_SIZE)) {
-    const counter = counterAt(iv, offset).counter;
-    offset += piece.length; // before run: the engine may move the piece's memory, leaving it empty here
-    const done = engine.run(key, counter, piece);
-    done.catch(() => {}); // awaited in order below; a failure must not count as unhandled meanwhile
-    inFlight.push(done);
-    if (inFlight.length > engine.parallelism) yield await inFlight.shift()!;
-  }
-  while (inFlight.length > 0) yield await inFlight.shift()!;
-}
-
-/** Regroups a byte stream into pieces of exactly `size` bytes (the last may be shorter). */
-async function* pieces(chunks: AsyncIterable<Buffer>, size: number): AsyncGenerator<Buffer> {
-  let held: Buffer[] = [];
-  let filled = 0;
-  for await (let chunk of chunks) {
-    while (filled + chunk.length >= size) {
-      const take = size - filled;
-      yield Buffer.concat([...held, chunk.subarray(0, take)], size);
-      chunk = chunk.subarray(take);
-      held = [];
-      filled = 0;
-    }
-    if (chunk.length > 0) {
-      held.push(chunk);
-      filled += chunk.length;
-    }
-  }
-  if (filled > 0) yield Buffer.concat(held, filled);
 }
 
 /** Drops the first `skip` bytes: a range decrypted from its block boundary, up to the asked offset. */

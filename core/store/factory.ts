@@ -33,5 +33,5 @@ export async function openStore(config: Pick<Config, 'store' | 'encryption'>, db
 /** libgcrypt's fast SM4 where it runs, else OpenSSL's on worker threads; the store's description says which, and why. */
 export async function sm4Engine(): Promise<CtrEngine> {
   const fast = await libgcryptSm4();
-  return 'run' in fast ? fast : new CtrPool({ why: fast.unavailable });
+  return 'ctr' in fast ? fast : new CtrPool({ why: fast.unavailable });
 }
