@@ -325,12 +325,20 @@ function startWorker<P>(connection: Redis, prefix: string, kind: QueuedKind, han
   return worker;
 }
 
-/** How long a scrape waits for the queues' counts before it reports them unreadable. */
-const QUEUE_COUNTS_TIMEOUT_MS = 2_000;
+/** How long a scrape waits for the outbox or the queues' counts before it reports them unreadable. */
+const DEPTH_READ_TIMEOUT_MS = 2_000;
+
+/** What `read` yields within DEPTH_READ_TIMEOUT_MS, or null: failed or too late. */
+async function withinTimeout<T>(read: () => Promise<T>): Promise<T | null> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<null>((resolve) => (timer = setTimeout(() => resolve(null), DEPTH_READ_TIMEOUT_MS)));
+  return Promise.race([read(), late]).catch(() => null).finally(() => clearTimeout(timer));
+}
 
 /**
- * Queue depths for /metrics: outbox rows not yet dispatched, and each queue's jobs by state (null
- * while Redis cannot answer: the scrape reports that instead of failing or hanging). close() ends its queue handles.
+ * Queue depths for /metrics: outbox rows not yet dispatched (null while the database cannot answer)
+ * and each queue's jobs by state (null while Redis cannot): the scrape reports either instead of
+ * failing or hanging. close() ends its queue handles.
  */
 export function queueDepthReader(db: Db, redis: Redis, prefix: string): { read(): Promise<QueueDepths>; close(): Promise<void> } {
   const queues = QUEUED_KINDS.map((kind) => ({ kind, queue: jobQueue(redis, prefix, kind) }));
@@ -338,20 +346,19 @@ export function queueDepthReader(db: Db, redis: Redis, prefix: string): { read()
   const jobCounts = async (): Promise<QueueDepths['jobs']> => {
     // Reconnecting: a command would wait in the connection's queue until Redis is back.
     if (redis.status !== 'ready') return null;
-    const counts = Promise.all(
-      queues.map(async ({ kind, queue }) => Object.entries(await queue.getJobCounts('waiting', 'active', 'delayed', 'failed')).map(([state, count]) => ({ kind, state, count }))),
+    const counts = await withinTimeout(() =>
+      Promise.all(queues.map(async ({ kind, queue }) => Object.entries(await queue.getJobCounts('waiting', 'active', 'delayed', 'failed')).map(([state, count]) => ({ kind, state, count })))),
     );
-    let timer: NodeJS.Timeout | undefined;
-    const late = new Promise<null>((resolve) => (timer = setTimeout(() => resolve(null), QUEUE_COUNTS_TIMEOUT_MS)));
-    return Promise.race([counts.then((jobs) => jobs.flat()), late]).catch(() => null).finally(() => clearTimeout(timer));
+    return counts?.flat() ?? null;
+  };
+  const outbox = async (): Promise<QueueDepths['outbox']> => {
+    const rows = await withinTimeout(() => db.selectFrom('outbox').select(['kind', db.fn.countAll<string>().as('n')]).where('dispatched_at', 'is', null).groupBy('kind').execute());
+    return rows && Object.fromEntries(QUEUED_KINDS.map((k) => [k, Number(rows.find((r) => r.kind === k)?.n ?? 0)]));
   };
   return {
     read: async () => {
-      const [rows, jobs] = await Promise.all([
-        db.selectFrom('outbox').select(['kind', db.fn.countAll<string>().as('n')]).where('dispatched_at', 'is', null).groupBy('kind').execute(),
-        jobCounts(),
-      ]);
-      return { outbox: Object.fromEntries(QUEUED_KINDS.map((k) => [k, Number(rows.find((r) => r.kind === k)?.n ?? 0)])), jobs };
+      const [pending, jobs] = await Promise.all([outbox(), jobCounts()]);
+      return { outbox: pending, jobs };
     },
     close: async () => {
       for (const { queue } of queues) await queue.close();

@@ -21,7 +21,8 @@ export interface Metrics {
 
 /** Queue depths read at scrape time: outbox rows not yet handed to a queue, and queued jobs by state. */
 export interface QueueDepths {
-  outbox: Record<string, number>;
+  /** null: the outbox could not be read (the database unreachable); the scrape still answers with the rest. */
+  outbox: Record<string, number> | null;
   /** null: the queues could not be read (Redis unreachable); the scrape still answers with the rest. */
   jobs: { kind: string; state: string; count: number }[] | null;
 }
@@ -39,7 +40,15 @@ export function createMetrics(registry: Registry, depths?: () => Promise<QueueDe
       registers: [registry],
       async collect() {
         this.reset();
-        for (const [kind, count] of Object.entries((await read()).outbox)) this.set({ kind }, count);
+        for (const [kind, count] of Object.entries((await read()).outbox ?? {})) this.set({ kind }, count);
+      },
+    });
+    new Gauge({
+      name: 'evidence_database_up',
+      help: 'Whether the database could be read at this scrape (1) or not (0: evidence_outbox_pending is absent)',
+      registers: [registry],
+      async collect() {
+        this.set((await read()).outbox === null ? 0 : 1);
       },
     });
     new Gauge({
