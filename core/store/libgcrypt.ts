@@ -3,7 +3,7 @@ import type { CtrEngine } from './ctr-pool';
 
 /**
  * SM4-CTR from libgcrypt, GnuPG's crypto library (on every Debian machine: apt needs it), called
- * through koffi. Since 1.10 it runs SM4 on AES-NI/AVX2 (GFNI where present): about 560 MB/s a core
+ * through koffi. Since 1.10 it runs SM4 on AES-NI/AVX2: about 560 MB/s a core
  * here, against about 90 MB/s for OpenSSL's software SM4. The output is the same CTR stream
  * (a 128-bit big-endian counter), which tests/unit/sm4-engines.test.ts checks against node:crypto.
  */
