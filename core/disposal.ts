@@ -7,6 +7,7 @@ import { emitEvent } from './events';
 import type { ScheduledHandler } from './jobs';
 import { CATEGORY, CLOSED_CASE_STAGES, effectiveRetention, isDue, mayApprove, type Retention } from './retention';
 import type { ObjectStore } from './store/port';
+import { chunkPrefix, derivedPrefix, stillPrefix } from '../transcode/keys';
 
 /**
  * Retention in the database: the facts of one recording for `effectiveRetention`, the SQL
@@ -317,9 +318,12 @@ async function disposeOne(deps: DisposalDeps, d: { id: string; as_of: Date; reas
     if (!isDue(retention, asOf)) return { status: 'skipped', detail: `no longer due: ${retention.reason}` };
     const derivatives = await trx.selectFrom('derivatives').select(['kind', 'name', 'storage_key', 'size', 'sha256']).where('evidence_id', '=', evidenceId).orderBy('kind').orderBy('name').execute();
     for (const key of [e.storage_key, ...derivatives.map((f) => f.storage_key)]) await store.delete(key);
-    const objects = { original: e.storage_key, derivatives: derivatives.map((f) => ({ kind: f.kind, name: f.name, storageKey: f.storage_key, size: Number(f.size), sha256: f.sha256 })) };
+    // Footage no derivative row lists goes too: a rendition still being made, killed attempts' files and stills, transcode chunks.
+    const workObjects = await deleteAll(store, [derivedPrefix(evidenceId), stillPrefix(evidenceId), chunkPrefix(evidenceId)]);
+    const objects = { original: e.storage_key, derivatives: derivatives.map((f) => ({ kind: f.kind, name: f.name, storageKey: f.storage_key, size: Number(f.size), sha256: f.sha256 })), workObjects };
     await trx.deleteFrom('fixity_objects').where('evidence_id', '=', evidenceId).execute();
     await trx.deleteFrom('derivatives').where('evidence_id', '=', evidenceId).execute();
+    await trx.deleteFrom('renditions').where('evidence_id', '=', evidenceId).execute(); // its segments' rows with it
     await trx.updateTable('evidence').set({ state: 'disposed', disposal_id: d.id, disposed_at: at }).where('id', '=', evidenceId).execute();
     await trx.updateTable('retention_disposal_items').set({ status: 'disposed', objects: JSON.stringify(objects) }).where('disposal_id', '=', d.id).where('evidence_id', '=', evidenceId).execute();
     await appendCustody(trx, {
@@ -329,6 +333,14 @@ async function disposeOne(deps: DisposalDeps, d: { id: string; as_of: Date; reas
     await emitEvent(trx, { type: 'evidence.disposed', evidenceId, unitId: e.unit_id, data: { id: evidenceId, disposalId: d.id, category: retention.category } });
     return { status: 'disposed' };
   });
+}
+
+/** Deletes every object under the prefixes; the keys it deleted, sorted. */
+async function deleteAll(store: ObjectStore, prefixes: string[]): Promise<string[]> {
+  const keys: string[] = [];
+  for (const prefix of prefixes) for await (const key of store.list(prefix)) keys.push(key);
+  for (const key of keys) await store.delete(key);
+  return keys.sort();
 }
 
 /** The `retention` scheduled task: approved requests are carried out once their grace period is over. */

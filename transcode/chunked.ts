@@ -14,6 +14,7 @@ import { decodesOnDevice } from './hwaccel';
 import { decidePlayback, derivativeFrameRate, type PlaybackOptions, type VideoPlan } from './policy';
 import { probe } from './probe';
 import { runFfmpeg } from './runner';
+import { chunkPrefix } from './keys';
 
 /**
  * Long recordings are transcoded in chunks that several workers encode at once:
@@ -44,7 +45,6 @@ interface Plan {
 
 export type ChunkStage = { state: 'whole' } | { state: 'pending' } | { state: 'assembled'; path: string; clear(): Promise<void> };
 
-const prefix = (evidenceId: string) => `transcode-chunks/${evidenceId}/`;
 const PLAN = 'plan.json';
 
 /** Step 1 or 3 for the transcode job, given the original's local copy; 'whole' when the recording is not chunked. */
@@ -77,7 +77,7 @@ export async function chunkedVideo(deps: ChunkingDeps, job: { evidenceId: string
   const paths: string[] = [];
   for (const chunk of plan.chunks) {
     const path = join(dir, chunkOutputName(chunk.index));
-    await pipeline(await deps.store.get(prefix(job.evidenceId) + chunkOutputName(chunk.index)), createWriteStream(path));
+    await pipeline(await deps.store.get(chunkPrefix(job.evidenceId) + chunkOutputName(chunk.index)), createWriteStream(path));
     paths.push(path);
   }
   const list = join(dir, 'list.txt');
@@ -98,10 +98,10 @@ export async function chunkedVideo(deps: ChunkingDeps, job: { evidenceId: string
 export async function transcodeChunk(deps: ChunkingDeps, job: { evidenceId: string; priority?: TranscodePriority; chunk: number }, work: string): Promise<void> {
   const plan = await readPlan(deps.store, job.evidenceId);
   if (!plan) return; // the recording was assembled (and its pieces deleted) already
-  const key = prefix(job.evidenceId) + chunkOutputName(job.chunk);
+  const key = chunkPrefix(job.evidenceId) + chunkOutputName(job.chunk);
   if (!(await exists(deps.store, key))) {
     const source = join(work, chunkSourceName(job.chunk));
-    await pipeline(await deps.store.get(prefix(job.evidenceId) + chunkSourceName(job.chunk)), createWriteStream(source));
+    await pipeline(await deps.store.get(chunkPrefix(job.evidenceId) + chunkSourceName(job.chunk)), createWriteStream(source));
     const output = join(work, chunkOutputName(job.chunk));
     await runFfmpeg(mp4Job(source, output, { video: plan.video, audio: { mode: 'none' } }, { accel: deps.hwaccel, hwDecode: plan.hwDecode }), { timeoutMs: 600_000 });
     await deps.store.put(key, createReadStream(output), (await stat(output)).size, 'video/mp4');
@@ -120,11 +120,11 @@ async function split(deps: ChunkingDeps, evidenceId: string, input: string, work
   if (names.join() !== plan.chunks.map((c) => chunkSourceName(c.index)).join()) throw new Error(`splitting ${evidenceId} gave ${names.length} pieces, planned ${plan.chunks.length}`);
   for (const name of names) {
     const path = join(dir, name);
-    await deps.store.put(prefix(evidenceId) + name, createReadStream(path), (await stat(path)).size, 'video/x-nut');
+    await deps.store.put(chunkPrefix(evidenceId) + name, createReadStream(path), (await stat(path)).size, 'video/x-nut');
   }
   // Last: a plan in the store means every piece is there.
   const body = Buffer.from(JSON.stringify(plan));
-  await deps.store.put(prefix(evidenceId) + PLAN, Readable.from([body]), body.length, 'application/json');
+  await deps.store.put(chunkPrefix(evidenceId) + PLAN, Readable.from([body]), body.length, 'application/json');
 }
 
 async function queueChunks(db: Db, job: { evidenceId: string; priority?: TranscodePriority }, indices: number[]): Promise<void> {
@@ -134,15 +134,15 @@ async function queueChunks(db: Db, job: { evidenceId: string; priority?: Transco
 }
 
 async function readPlan(store: ObjectStore, evidenceId: string): Promise<Plan | null> {
-  if (!(await exists(store, prefix(evidenceId) + PLAN))) return null;
+  if (!(await exists(store, chunkPrefix(evidenceId) + PLAN))) return null;
   const chunks: Buffer[] = [];
-  for await (const chunk of await store.get(prefix(evidenceId) + PLAN)) chunks.push(chunk as Buffer);
+  for await (const chunk of await store.get(chunkPrefix(evidenceId) + PLAN)) chunks.push(chunk as Buffer);
   return JSON.parse(Buffer.concat(chunks).toString('utf8')) as Plan;
 }
 
 async function missingOutputs(store: ObjectStore, evidenceId: string, plan: Plan): Promise<number[]> {
   const present = new Set<string>();
-  for await (const key of store.list(prefix(evidenceId))) present.add(key.slice(prefix(evidenceId).length));
+  for await (const key of store.list(chunkPrefix(evidenceId))) present.add(key.slice(chunkPrefix(evidenceId).length));
   return plan.chunks.filter((c) => !present.has(chunkOutputName(c.index))).map((c) => c.index);
 }
 
@@ -153,7 +153,7 @@ async function exists(store: ObjectStore, key: string): Promise<boolean> {
 
 async function clearChunks(store: ObjectStore, evidenceId: string): Promise<void> {
   const keys: string[] = [];
-  for await (const key of store.list(prefix(evidenceId))) keys.push(key);
+  for await (const key of store.list(chunkPrefix(evidenceId))) keys.push(key);
   // The plan goes first: a late chunk job then finds nothing to do.
   for (const key of keys.sort((a, b) => Number(b.endsWith(PLAN)) - Number(a.endsWith(PLAN)))) await store.delete(key);
 }

@@ -14,6 +14,7 @@ import { probe } from './probe';
 import { runFfmpeg } from './runner';
 import { emitPlayable, kindsOf, markUnplayable, sha256File, transcodeEvidence, transcodeJob, type TranscodeDeps } from './worker';
 import { decodesOnDevice } from './hwaccel';
+import { derivedPrefix } from './keys';
 
 /** A running rendition holds its row this long past its last stored segment; then another worker may take over. */
 const LEASE_SECONDS = 30;
@@ -21,7 +22,7 @@ const LEASE_SECONDS = 30;
 const PUBLISH_MS = 150;
 
 
-const renditionKey = (evidenceId: string, attempt: string, name: string) => `derived/${evidenceId}/${attempt}/hls/${name}`;
+const renditionKey = (evidenceId: string, attempt: string, name: string) => `${derivedPrefix(evidenceId)}${attempt}/hls/${name}`;
 
 /** Takes the rendition for a new attempt: queued, or running under a lease that ran out. */
 async function claim(db: Db, evidenceId: string): Promise<string | null> {

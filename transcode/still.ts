@@ -9,6 +9,7 @@ import type { Db } from '../schema/database';
 import { posterJob } from './args';
 import { runFfmpeg } from './runner';
 import { sha256File } from './worker';
+import { stillPrefix } from './keys';
 
 export interface StillDeps {
   db: Db;
@@ -18,8 +19,7 @@ export interface StillDeps {
   log: { info(o: object, m: string): void; warn(o: object, m: string): void };
 }
 
-/** Where a still lives: its own prefix, so a transcode's clean-up of derived/ never sees it. */
-const stillKey = (evidenceId: string, stillId: string) => `stills/${evidenceId}/${stillId}.png`;
+const stillKey = (evidenceId: string, stillId: string) => `${stillPrefix(evidenceId)}${stillId}.png`;
 
 /**
  * Takes the frame at the requested time from the ORIGINAL (only read, never altered) and saves it

@@ -15,6 +15,7 @@ import { makeDerivatives, type Derivative } from './media';
 import { derivativeFrameRate } from './policy';
 import { placeTranscode } from './queue';
 import { chunkedVideo, transcodeChunk } from './chunked';
+import { derivedPrefix } from './keys';
 
 export interface TranscodeDeps {
   db: Db;
@@ -30,7 +31,6 @@ export interface TranscodeDeps {
 }
 
 /** Where a derivative file lives: per evidence and per attempt, so attempts never overwrite each other. */
-const derivedPrefix = (evidenceId: string) => `derived/${evidenceId}/`;
 
 /**
  * Makes and stores the browser derivatives of one original. Idempotent: a job delivered again

@@ -1,4 +1,4 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
@@ -317,6 +317,42 @@ describe('retention on S3', () => {
     } finally {
       await p.close();
       await removeTestBucket(s3, bucket);
+    }
+  });
+
+  it('disposal leaves no bytes of the recording in the store: a rendition being made, killed attempts\' leftovers and stills, transcode chunks', async () => {
+    const p = await startTestPlatform({ server: { retentionGraceDays: 0 } });
+    try {
+      const second = (await api(p, p.adminToken, 'POST', '/api/tokens', { name: 'second admin', role: 'admin' })).json().token as string;
+      const { id } = await ingest(p, 'RENDERING', daysAgo(730));
+      const kept = await ingest(p, 'KEPT', daysAgo(10)); // not due: its objects stay
+      const put = (key: string) => p.store.put(key, Readable.from([randomBytes(100)]), 100);
+      // An H.264 rendition a viewer started: segments stored and listed, not yet derivatives.
+      const attempt = randomUUID();
+      await p.db.insertInto('renditions').values({ evidence_id: id, state: 'running', attempt, target_seconds: 4 }).execute();
+      const segment = `derived/${id}/${attempt}/hls/seg-00001.m4s`;
+      await put(segment);
+      await p.db.insertInto('rendition_segments').values({ evidence_id: id, attempt, seq: 1, name: 'seg-00001.m4s', duration_ms: 4000, storage_key: segment, size: 100, sha256: '0'.repeat(64) }).execute();
+      const leftovers = [`derived/${id}/${randomUUID()}/mp4/video.mp4`, `stills/${id}/${randomUUID()}.png`, `transcode-chunks/${id}/chunk-00000.mp4`];
+      for (const key of leftovers) await put(key);
+      const keptKey = `derived/${kept.id}/${randomUUID()}/poster/poster.webp`;
+      await put(keptKey);
+
+      const d = (await api(p, second, 'POST', '/api/retention/disposals', { asOf: new Date().toISOString(), reason: 'rendition' })).json();
+      expect(d.totals.count).toBe(1);
+      await api(p, p.adminToken, 'POST', `/api/retention/disposals/${d.id}/approve`);
+      expect(await runDueDisposals({ db: p.db, store: p.store, now: () => new Date(Date.now() + 1000), log })).toBe(1);
+
+      const left: string[] = [];
+      for await (const key of p.store.list('')) left.push(key);
+      expect(left.filter((key) => key.includes(id))).toEqual([]);
+      expect(left).toContain(keptKey);
+      expect(await p.db.selectFrom('rendition_segments').select('name').where('evidence_id', '=', id).execute()).toEqual([]);
+      expect(await p.db.selectFrom('renditions').select('state').where('evidence_id', '=', id).execute()).toEqual([]);
+      const custody = (await api(p, p.adminToken, 'GET', `/api/evidence/${id}/custody`)).json().items;
+      expect(custody.at(-1)).toMatchObject({ action: 'retention.disposed', details: { workObjects: [...leftovers, segment].sort() } });
+    } finally {
+      await p.close();
     }
   });
 
