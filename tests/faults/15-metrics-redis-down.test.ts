@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startPrivateRedis, type RunningService } from '../../cli/embedded';
 import { enqueue, queueDepthReader, redisConnection } from '../../core/jobs';
 import { freePort } from '../support/free-port';
+import { metricValue, scrapeMetrics } from '../support/metrics';
 import { startTestPlatform, type TestPlatform } from '../support/platform';
 
 // A Redis of its own: stopping the shared one would break every other file of the run.
@@ -36,29 +37,27 @@ afterAll(async () => {
   await rm(home, { recursive: true, force: true });
 });
 
-/** A scrape from the same host (allowed without a metrics token). */
-const scrape = () => p.app.inject({ url: '/metrics' });
-const value = (text: string, series: string) => new RegExp(`^${series.replace(/[{}"]/g, '\\$&')} (\\S+)$`, 'm').exec(text)?.[1];
+const scrape = () => scrapeMetrics(p.app);
 
 describe('GET /metrics while Redis is unreachable', () => {
   it('answers 200 with the process, HTTP and database figures and evidence_redis_up 0, then 1 again once Redis is back', async () => {
     await p.db.transaction().execute((trx) => enqueue(trx, 'export', { exportId: '00000000-0000-4000-8000-000000000000', evidenceIds: [] }));
     const healthy = await scrape();
     expect(healthy.statusCode).toBe(200);
-    expect(value(healthy.body, 'evidence_redis_up')).toBe('1');
-    expect(value(healthy.body, 'evidence_queue_jobs{kind="transcode",state="waiting"}')).toBe('0');
+    expect(metricValue(healthy.body, 'evidence_redis_up')).toBe('1');
+    expect(metricValue(healthy.body, 'evidence_queue_jobs{kind="transcode",state="waiting"}')).toBe('0');
 
     await redis.stop();
     const down = await scrape();
     expect(down.statusCode, down.body).toBe(200);
-    expect(value(down.body, 'evidence_redis_up')).toBe('0');
+    expect(metricValue(down.body, 'evidence_redis_up')).toBe('0');
     expect(down.body).not.toMatch(/^evidence_queue_jobs\{/m); // unknown, not zero
-    expect(value(down.body, 'evidence_outbox_pending{kind="export"}')).toBe('1');
+    expect(metricValue(down.body, 'evidence_outbox_pending{kind="export"}')).toBe('1');
     expect(down.body).toMatch(/^process_resident_memory_bytes \d+/m);
     expect(down.body).toMatch(/^evidence_http_request_duration_seconds_count\{method="GET",route="\/metrics",status="200"\} \d+/m);
 
     redis = await startPrivateRedis(join(home, 'redis'), redisPort);
-    for (let up = '0'; up !== '1'; await new Promise((r) => setTimeout(r, 100))) up = value((await scrape()).body, 'evidence_redis_up') ?? '';
-    expect(value((await scrape()).body, 'evidence_queue_jobs{kind="transcode",state="waiting"}')).toBe('0');
+    for (let up = '0'; up !== '1'; await new Promise((r) => setTimeout(r, 100))) up = metricValue((await scrape()).body, 'evidence_redis_up') ?? '';
+    expect(metricValue((await scrape()).body, 'evidence_queue_jobs{kind="transcode",state="waiting"}')).toBe('0');
   });
 });

@@ -2,6 +2,7 @@ import { inject } from 'vitest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { enqueue, queueDepthReader, redisConnection } from '../../core/jobs';
 import { startPgProxy, type PgProxy } from '../support/pg-proxy';
+import { metricValue, scrapeMetrics } from '../support/metrics';
 import { startTestPlatform, type TestPlatform } from '../support/platform';
 
 // The platform reaches PostgreSQL through a relay that can play the database going away.
@@ -33,30 +34,28 @@ afterAll(async () => {
   await proxy.close();
 });
 
-/** A scrape from the same host (allowed without a metrics token). */
-const scrape = () => p.app.inject({ url: '/metrics' });
-const value = (text: string, series: string) => new RegExp(`^${series.replace(/[{}"]/g, '\\$&')} (\\S+)$`, 'm').exec(text)?.[1];
+const scrape = () => scrapeMetrics(p.app);
 
 describe('GET /metrics while the database is unreachable', () => {
   it('answers 200 with the process, HTTP and queue figures and evidence_database_up 0, then 1 again once it is back', async () => {
     await p.db.transaction().execute((trx) => enqueue(trx, 'export', { exportId: '00000000-0000-4000-8000-000000000000', evidenceIds: [] }));
     const healthy = await scrape();
     expect(healthy.statusCode).toBe(200);
-    expect(value(healthy.body, 'evidence_database_up')).toBe('1');
-    expect(value(healthy.body, 'evidence_outbox_pending{kind="export"}')).toBe('1');
+    expect(metricValue(healthy.body, 'evidence_database_up')).toBe('1');
+    expect(metricValue(healthy.body, 'evidence_outbox_pending{kind="export"}')).toBe('1');
 
     proxy.setDown(true);
     await new Promise((r) => setTimeout(r, 50)); // a scrape's reading is shared until the event loop turns
     const down = await scrape();
     expect(down.statusCode, down.body).toBe(200);
-    expect(value(down.body, 'evidence_database_up')).toBe('0');
+    expect(metricValue(down.body, 'evidence_database_up')).toBe('0');
     expect(down.body).not.toMatch(/^evidence_outbox_pending\{/m); // unknown, not zero
-    expect(value(down.body, 'evidence_redis_up')).toBe('1');
-    expect(value(down.body, 'evidence_queue_jobs{kind="transcode",state="waiting"}')).toBe('0');
+    expect(metricValue(down.body, 'evidence_redis_up')).toBe('1');
+    expect(metricValue(down.body, 'evidence_queue_jobs{kind="transcode",state="waiting"}')).toBe('0');
     expect(down.body).toMatch(/^process_resident_memory_bytes \d+/m);
 
     proxy.setDown(false);
-    for (let up = '0'; up !== '1'; await new Promise((r) => setTimeout(r, 100))) up = value((await scrape()).body, 'evidence_database_up') ?? '';
-    expect(value((await scrape()).body, 'evidence_outbox_pending{kind="export"}')).toBe('1');
+    for (let up = '0'; up !== '1'; await new Promise((r) => setTimeout(r, 100))) up = metricValue((await scrape()).body, 'evidence_database_up') ?? '';
+    expect(metricValue((await scrape()).body, 'evidence_outbox_pending{kind="export"}')).toBe('1');
   });
 });
