@@ -8,7 +8,7 @@ import type { JobPayloads, QueuedHandler } from '../core/jobs';
 import { transcodeIfLikely } from '../core/transcode-requests';
 import { makePassthrough } from './media';
 import { derivativeFrameRate, type TranscodePolicy } from './policy';
-import { emitPlayable, kindsOf, markUnplayable, removeUncommitted, storeDerivatives, type TranscodeDeps } from './worker';
+import { commitUnlessDisposed, emitPlayable, kindsOf, markUnplayable, removeUncommitted, storeDerivatives, type TranscodeDeps } from './worker';
 
 export interface PassthroughDeps extends Omit<TranscodeDeps, 'hlsMinSeconds'> {
   policy: TranscodePolicy;
@@ -40,7 +40,7 @@ export async function passthroughEvidence(deps: PassthroughDeps, evidenceId: str
     // Without a passthrough (no browser decodes the codec as recorded) only the H.264 rendition makes it playable.
     const playsAsRecorded = result.codecs !== null;
     const becomesPlayable = playsAsRecorded && evidence.playback_state !== 'ready';
-    await db.transaction().execute(async (trx) => {
+    const committed = await commitUnlessDisposed(deps, evidenceId, stored.map((s) => s.storage_key), async (trx) => {
       if (stored.length > 0) await trx.insertInto('derivatives').values(stored).execute();
       const { durationSeconds } = result.info;
       await trx.updateTable('evidence').set({
@@ -61,7 +61,7 @@ export async function passthroughEvidence(deps: PassthroughDeps, evidenceId: str
       await transcodeIfLikely(trx, evidenceId, deps.policy, { passthrough: result.codecs !== null });
       if (becomesPlayable) await emitPlayable(trx, evidenceId, evidence.unit_id, stored);
     });
-    log.info({ evidenceId, codecs: result.codecs, files: stored.length }, 'passthrough ready');
+    if (committed) log.info({ evidenceId, codecs: result.codecs, files: stored.length }, 'passthrough ready');
   } finally {
     await rm(work, { recursive: true, force: true });
   }

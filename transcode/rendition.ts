@@ -12,7 +12,7 @@ import { finishedSegments, renditionPlaylist } from './playlist';
 import { decidePlayback, derivativeFrameRate } from './policy';
 import { probe } from './probe';
 import { runFfmpeg } from './runner';
-import { emitPlayable, kindsOf, markUnplayable, sha256File, transcodeEvidence, transcodeJob, type TranscodeDeps } from './worker';
+import { commitUnlessDisposed, emitPlayable, kindsOf, markUnplayable, sha256File, transcodeEvidence, transcodeJob, type TranscodeDeps } from './worker';
 import { decodesOnDevice } from './hwaccel';
 import { derivedPrefix } from './keys';
 
@@ -113,7 +113,11 @@ async function storeSegment(deps: TranscodeDeps, evidenceId: string, attempt: st
   const key = renditionKey(evidenceId, attempt, segment.name);
   await deps.store.put(key, createReadStream(path), size, segment.name.endsWith('.mp4') ? 'video/mp4' : 'video/iso.segment');
   await deps.db.insertInto('rendition_segments').values({ evidence_id: evidenceId, attempt, seq: segment.seq, name: segment.name, duration_ms: segment.durationMs, storage_key: key, size, sha256 })
-    .onConflict((oc) => oc.doNothing()).execute();
+    .onConflict((oc) => oc.doNothing()).execute()
+    .catch(async (error: unknown) => {
+      await deps.store.delete(key); // unlisted, it would outlive the recording (a disposal removed the rendition's row meanwhile)
+      throw error;
+    });
   published.add(segment.name);
 }
 
@@ -137,7 +141,7 @@ async function complete(
   await store.put(playlist.storage_key, createReadStream(playlistPath), playlist.size, playlist.mime_type);
   const rows = [playlist, ...segments.map((s) => ({ name: s.name, storage_key: s.storage_key, size: Number(s.size), sha256: s.sha256, mime_type: s.name.endsWith('.mp4') ? 'video/mp4' : 'video/iso.segment' }))]
     .map((f) => ({ ...f, evidence_id: evidenceId, kind: 'hls', source_sha256: evidence.sha256 }));
-  await db.transaction().execute(async (trx) => {
+  await commitUnlessDisposed(deps, evidenceId, rows.map((r) => r.storage_key), async (trx) => {
     await trx.deleteFrom('derivatives').where('evidence_id', '=', evidenceId).where('kind', '=', 'hls').execute();
     await trx.insertInto('derivatives').values(rows).execute();
     await trx.updateTable('renditions').set({ state: 'ready', finished_at: new Date(), held_until: null }).where('evidence_id', '=', evidenceId).execute();

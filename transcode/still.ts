@@ -8,7 +8,7 @@ import type { ObjectStore } from '../core/store/port';
 import type { Db } from '../schema/database';
 import { posterJob } from './args';
 import { runFfmpeg } from './runner';
-import { sha256File } from './worker';
+import { commitUnlessDisposed, sha256File } from './worker';
 import { stillPrefix } from './keys';
 
 export interface StillDeps {
@@ -55,7 +55,7 @@ export async function captureStill(deps: StillDeps, stillId: string): Promise<vo
     const key = stillKey(still.evidenceId, stillId);
     await store.put(key, createReadStream(output), size, 'image/png');
     const name = `${stillId}.png`;
-    await db.transaction().execute(async (trx) => {
+    const committed = await commitUnlessDisposed(deps, still.evidenceId, [key], async (trx) => {
       const derivative = await trx
         .insertInto('derivatives')
         .values({ evidence_id: still.evidenceId, kind: 'still', name, storage_key: key, size, sha256, mime_type: 'image/png', source_sha256: still.sha256 })
@@ -69,7 +69,7 @@ export async function captureStill(deps: StillDeps, stillId: string): Promise<vo
         details: { stillId, atMs: Number(still.at_ms), sourceSha256: still.sha256, file: { kind: 'still', name, sha256, size } },
       });
     });
-    log.info({ stillId, evidenceId: still.evidenceId, atMs: Number(still.at_ms) }, 'still frame saved');
+    if (committed) log.info({ stillId, evidenceId: still.evidenceId, atMs: Number(still.at_ms) }, 'still frame saved');
   } finally {
     await rm(work, { recursive: true, force: true });
   }

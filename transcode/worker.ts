@@ -86,7 +86,7 @@ export async function transcodeEvidence(deps: TranscodeDeps, evidenceId: string,
     const attempt = randomUUID();
     const stored = await storeDerivatives(deps, evidenceId, attempt, result.derivatives, evidence.sha256);
     const made = [...new Set(stored.map((s) => s.kind))];
-    await db.transaction().execute(async (trx) => {
+    const committed = await commitUnlessDisposed(deps, evidenceId, stored.map((s) => s.storage_key), async (trx) => {
       // Only the kinds made here are replaced: stills and the passthrough stay.
       await trx.deleteFrom('derivatives').where('evidence_id', '=', evidenceId).where('kind', 'in', made).execute();
       await trx.insertInto('derivatives').values(stored).execute();
@@ -103,12 +103,37 @@ export async function transcodeEvidence(deps: TranscodeDeps, evidenceId: string,
       });
       if (!playable) await emitPlayable(trx, evidenceId, evidence.unit_id, stored);
     });
+    if (!committed) return;
     await removeUncommitted(deps, evidenceId);
     if (chunked?.state === 'assembled') await chunked.clear();
     log.info({ evidenceId, action: result.decision.action, files: stored.length }, 'derivatives ready');
   } finally {
     await rm(work, { recursive: true, force: true });
   }
+}
+
+/**
+ * Commits what a job made, unless the recording was disposed of meanwhile: its row is locked first
+ * (a disposal holds it while it deletes), and a tombstone gets nothing: the objects the job stored
+ * are deleted instead. False when that happened.
+ */
+export async function commitUnlessDisposed(
+  deps: Pick<TranscodeDeps, 'db' | 'store' | 'log'>,
+  evidenceId: string,
+  storedKeys: string[],
+  commit: (trx: Transaction<Database>) => Promise<void>,
+): Promise<boolean> {
+  const committed = await deps.db.transaction().execute(async (trx) => {
+    const row = await trx.selectFrom('evidence').select('state').where('id', '=', evidenceId).forUpdate().executeTakeFirst();
+    if (!row || row.state === 'disposed') return false;
+    await commit(trx);
+    return true;
+  });
+  if (!committed) {
+    for (const key of storedKeys) await deps.store.delete(key);
+    deps.log.warn({ evidenceId, objects: storedKeys.length }, 'the recording was disposed of while its derivatives were made; they were deleted');
+  }
+  return committed;
 }
 
 /** The recording became playable: the platform event, last in the transaction that made it so. */

@@ -7,6 +7,7 @@ import { dueItems, retentionOf, runDueDisposals } from '../../core/disposal';
 import { isDue } from '../../core/retention';
 import { S3Store, parseS3Endpoint } from '../../core/store/s3';
 import { parseRecorderName } from '../../dock-agent/names';
+import { commitUnlessDisposed } from '../../transcode/worker';
 import { runEvidence } from '../support/evidence-process';
 import { bearer, startTestPlatform, usePlatform, type TestPlatform } from '../support/platform';
 import { removeTestBucket, uniqueBucket } from '../support/s3';
@@ -351,6 +352,33 @@ describe('retention on S3', () => {
       expect(await p.db.selectFrom('renditions').select('state').where('evidence_id', '=', id).execute()).toEqual([]);
       const custody = (await api(p, p.adminToken, 'GET', `/api/evidence/${id}/custody`)).json().items;
       expect(custody.at(-1)).toMatchObject({ action: 'retention.disposed', details: { workObjects: [...leftovers, segment].sort() } });
+    } finally {
+      await p.close();
+    }
+  });
+
+  it('a job that finishes after its recording was disposed of commits nothing and deletes what it stored', async () => {
+    const p = await startTestPlatform({ server: { retentionGraceDays: 0 } });
+    try {
+      const second = (await api(p, p.adminToken, 'POST', '/api/tokens', { name: 'second admin', role: 'admin' })).json().token as string;
+      const { id } = await ingest(p, 'LATEJOB', daysAgo(730));
+      const live = await ingest(p, 'LIVEJOB', daysAgo(10));
+      const d = (await api(p, second, 'POST', '/api/retention/disposals', { asOf: new Date().toISOString(), reason: 'late job' })).json();
+      await api(p, p.adminToken, 'POST', `/api/retention/disposals/${d.id}/approve`);
+      expect(await runDueDisposals({ db: p.db, store: p.store, now: () => new Date(Date.now() + 1000), log })).toBe(1);
+
+      // What a transcode, passthrough or still job does last: store its files, then commit their rows.
+      const finish = async (evidenceId: string) => {
+        const key = `derived/${evidenceId}/${randomUUID()}/poster/poster.webp`;
+        await p.store.put(key, Readable.from([randomBytes(100)]), 100);
+        const source = (await p.db.selectFrom('evidence').select('sha256').where('id', '=', evidenceId).executeTakeFirstOrThrow()).sha256;
+        const committed = await commitUnlessDisposed({ db: p.db, store: p.store, log }, evidenceId, [key], async (trx) => {
+          await trx.insertInto('derivatives').values({ evidence_id: evidenceId, kind: 'poster', name: 'poster.webp', storage_key: key, size: 100, sha256: '0'.repeat(64), mime_type: 'image/webp', source_sha256: source }).execute();
+        });
+        return { committed, stored: (await p.store.stat(key)) !== null, rows: (await p.db.selectFrom('derivatives').select('kind').where('evidence_id', '=', evidenceId).execute()).length };
+      };
+      expect(await finish(id)).toEqual({ committed: false, stored: false, rows: 0 });
+      expect(await finish(live.id)).toEqual({ committed: true, stored: true, rows: 1 });
     } finally {
       await p.close();
     }
