@@ -55,6 +55,13 @@ async function addDerivative(p: TestPlatform, evidenceId: string): Promise<strin
 const storageKey = async (p: TestPlatform, id: string) => (await p.db.selectFrom('evidence').select('storage_key').where('id', '=', id).executeTakeFirstOrThrow()).storage_key;
 const api = (p: TestPlatform, token: string, method: 'GET' | 'POST' | 'PATCH' | 'DELETE', url: string, payload?: object) =>
   p.app.inject({ method, url, headers: bearer(token), ...(payload ? { payload } : {}) });
+/** A disposal of what is due now: requested by a second admin, approved by the first (two people). */
+async function requestApproved(p: TestPlatform, reason: string): Promise<{ id: string; totals: { count: number } }> {
+  const second = (await api(p, p.adminToken, 'POST', '/api/tokens', { name: 'second admin', role: 'admin' })).json().token as string;
+  const d = (await api(p, second, 'POST', '/api/retention/disposals', { asOf: new Date().toISOString(), reason })).json();
+  expect((await api(p, p.adminToken, 'POST', `/api/retention/disposals/${d.id}/approve`)).json().status).toBe('approved');
+  return d;
+}
 const dueIds = async (p: TestPlatform, token: string, asOf = new Date()) => {
   const res = await api(p, token, 'GET', `/api/retention/due?asOf=${encodeURIComponent(asOf.toISOString())}&limit=1000`);
   expect(res.statusCode, res.body).toBe(200);
@@ -324,7 +331,6 @@ describe('retention on S3', () => {
   it('disposal leaves no bytes of the recording in the store: a rendition being made, killed attempts\' leftovers and stills, transcode chunks', async () => {
     const p = await startTestPlatform({ server: { retentionGraceDays: 0 } });
     try {
-      const second = (await api(p, p.adminToken, 'POST', '/api/tokens', { name: 'second admin', role: 'admin' })).json().token as string;
       const { id } = await ingest(p, 'RENDERING', daysAgo(730));
       const kept = await ingest(p, 'KEPT', daysAgo(10)); // not due: its objects stay
       const put = (key: string) => p.store.put(key, Readable.from([randomBytes(100)]), 100);
@@ -339,9 +345,7 @@ describe('retention on S3', () => {
       const keptKey = `derived/${kept.id}/${randomUUID()}/poster/poster.webp`;
       await put(keptKey);
 
-      const d = (await api(p, second, 'POST', '/api/retention/disposals', { asOf: new Date().toISOString(), reason: 'rendition' })).json();
-      expect(d.totals.count).toBe(1);
-      await api(p, p.adminToken, 'POST', `/api/retention/disposals/${d.id}/approve`);
+      expect((await requestApproved(p, 'rendition')).totals.count).toBe(1);
       expect(await runDueDisposals({ db: p.db, store: p.store, now: () => new Date(Date.now() + 1000), log })).toBe(1);
 
       const left: string[] = [];
@@ -360,11 +364,9 @@ describe('retention on S3', () => {
   it('a job that finishes after its recording was disposed of commits nothing and deletes what it stored', async () => {
     const p = await startTestPlatform({ server: { retentionGraceDays: 0 } });
     try {
-      const second = (await api(p, p.adminToken, 'POST', '/api/tokens', { name: 'second admin', role: 'admin' })).json().token as string;
       const { id } = await ingest(p, 'LATEJOB', daysAgo(730));
       const live = await ingest(p, 'LIVEJOB', daysAgo(10));
-      const d = (await api(p, second, 'POST', '/api/retention/disposals', { asOf: new Date().toISOString(), reason: 'late job' })).json();
-      await api(p, p.adminToken, 'POST', `/api/retention/disposals/${d.id}/approve`);
+      await requestApproved(p, 'late job');
       expect(await runDueDisposals({ db: p.db, store: p.store, now: () => new Date(Date.now() + 1000), log })).toBe(1);
 
       // What a transcode, passthrough or still job does last: store its files, then commit their rows.
@@ -387,10 +389,8 @@ describe('retention on S3', () => {
   it('a deletion the store refuses leaves the recording failed, not a tombstone', async () => {
     const p = await startTestPlatform({ server: { retentionGraceDays: 0 } });
     try {
-      const second = (await api(p, p.adminToken, 'POST', '/api/tokens', { name: 'second admin', role: 'admin' })).json().token as string;
       const { id } = await ingest(p, 'LOCKED', daysAgo(730));
-      const d = (await api(p, second, 'POST', '/api/retention/disposals', { asOf: new Date().toISOString(), reason: 'lock' })).json();
-      await api(p, p.adminToken, 'POST', `/api/retention/disposals/${d.id}/approve`);
+      const d = await requestApproved(p, 'lock');
       const refusing = Object.create(p.store, { delete: { value: async () => { throw new Error('object is WORM protected (COMPLIANCE retention)'); } } });
       await runDueDisposals({ db: p.db, store: refusing, now: () => new Date(Date.now() + 1000), log });
       const view = (await api(p, p.adminToken, 'GET', `/api/retention/disposals/${d.id}`)).json();
