@@ -31,6 +31,7 @@ import { supervisionRoutes } from './routes/supervision';
 import type { SupervisionPolicy } from '../core/config';
 import type { SigningKey } from '../core/signing-key';
 import type { Staging } from '../ingest/staging';
+import { TimedOut, withTimeout } from '../core/timeout';
 import type { ViewingGrants } from './viewing';
 
 export interface ApiDeps {
@@ -87,18 +88,13 @@ export interface CheckResult {
 /** Runs one probe with a timeout; what failed is said in words that leak no address or secret. */
 export async function runCheck(probe: () => Promise<unknown>, timeoutMs: number, onError: (error: unknown) => void): Promise<CheckResult> {
   const began = performance.now();
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new NotReady(`no answer within ${timeoutMs} ms`)), timeoutMs);
-  });
   try {
-    await Promise.race([probe(), timeout]);
+    await withTimeout(probe(), timeoutMs);
     return { ok: true, ms: Math.round(performance.now() - began) };
   } catch (error) {
     onError(error);
-    return { ok: false, ms: Math.round(performance.now() - began), detail: error instanceof NotReady ? error.message : 'unreachable or refused; see the server log' };
-  } finally {
-    clearTimeout(timer);
+    const safe = error instanceof NotReady || error instanceof TimedOut;
+    return { ok: false, ms: Math.round(performance.now() - began), detail: safe ? error.message : 'unreachable or refused; see the server log' };
   }
 }
 
