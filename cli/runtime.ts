@@ -165,7 +165,7 @@ export async function startJobs(
     checkpoints: checkpointTask({ db, store, signingKey, timestamps: client, now, log }, config.checkpointIntervalMs),
     fixity: fixityTask({ db, store, now, ...config.fixity, objectLockHorizonDays: config.objectLockHorizonDays, log, onFailure: (state) => metrics?.fixityFailures.inc({ state }) }),
     housekeeping: housekeepingTask(
-      ingest ?? new IngestService({ db, store, staging: diskStaging(config.stagingDir), maxFileBytes: config.maxFileBytes, policy: config.ingest, objectLockHorizonDays: config.objectLockHorizonDays, log }),
+      ingest ?? new IngestService({ db, store, staging: diskStaging(config.stagingDir, store), maxFileBytes: config.maxFileBytes, policy: config.ingest, objectLockHorizonDays: config.objectLockHorizonDays, log }),
       HOUSEKEEPING_MS,
     ),
     retention: retentionTask({ db, store, now, log }, RETENTION_MS),

@@ -80,7 +80,7 @@ export async function buildServer(deps: ServerDeps, options: FastifyServerOption
   const metrics = createMetrics(deps.registry ?? new Registry(), deps.queueDepths);
   measureRequests(app, metrics);
   await registerApiPlugins(app);
-  const staging = diskStaging(deps.stagingDir, deps.freeSpace);
+  const staging = diskStaging(deps.stagingDir, deps.store, deps.freeSpace);
   const ingest = new IngestService({
     ...deps,
     staging,

@@ -107,17 +107,6 @@ export class HashPool {
   hasher(): PooledHasher {
     return new PooledHasher(this.workers, this.workers.pick(), this.seq++);
   }
-
-  /** `hashFile`, read and hashed on a worker. */
-  async hashFile(path: string): Promise<Digests & { bytes: number }> {
-    const hasher = this.hasher();
-    try {
-      await hasher.addFile(path);
-      return { ...(await hasher.digest()), bytes: hasher.bytes };
-    } finally {
-      hasher.drop();
-    }
-  }
 }
 
 export class PooledHasher {

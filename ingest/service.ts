@@ -226,8 +226,8 @@ export class IngestService {
       }
       // Hashed on a worker thread while this one receives and writes the next bytes.
       const hasher = this.hashing.hasher();
-      // A store that copies every byte (S3, encryption) gets them while they arrive, not after the last.
-      const mirror = held === 0 && size > 0 && !this.deps.store.putFileMoves ? this.mirror(uploadId, size) : undefined;
+      // A store that copies every byte (S3) gets them while they arrive, not after the last.
+      const mirror = held === 0 && size > 0 && !this.deps.staging.commitMoves ? this.mirror(uploadId, size) : undefined;
       let received = held;
       const hashAndCount = new Transform({
         transform(chunk: Buffer, _enc, done) {
@@ -238,7 +238,7 @@ export class IngestService {
       });
       try {
         // Whoever staged the earlier bytes (this replica or another), their hash state is the staged file itself.
-        await hasher.addFile(this.deps.staging.path(uploadId), held);
+        await this.deps.staging.hashInto(hasher, uploadId, held);
         await this.deps.staging.append(uploadId, mirror ? [body, hashAndCount, mirror.tee] : [body, hashAndCount]);
         this.deps.observe?.received(received - held);
       } catch (error) {
@@ -434,11 +434,11 @@ export class IngestService {
    * the sweep can finish the commit if the dock never returns). The staged copy is gone after.
    */
   private async storeOriginal(upload: UploadRow, digests: Digests): Promise<UploadRow> {
-    const { db, store, log } = this.deps;
+    const { db, log } = this.deps;
     if (upload.stored_at && upload.declared_sha256) return upload; // an earlier complete got this far
     if (!upload.stored_at) {
       try {
-        await store.putFile(originalKey(upload.id), this.deps.staging.path(upload.id), Number(upload.size));
+        await this.deps.staging.commit(upload.id, originalKey(upload.id), Number(upload.size));
       } catch (error) {
         log.warn({ uploadId: upload.id, err: String(error) }, 'object store refused the original; upload kept for retry');
         throw storeProblem(error);
@@ -590,12 +590,22 @@ export class IngestService {
    */
   private async digests(upload: UploadRow): Promise<Digests> {
     const kept = upload.staged_sha256 && upload.staged_sm3 ? { sha256: upload.staged_sha256, sm3: upload.staged_sm3 } : undefined;
-    if (!upload.stored_at) return kept ?? this.hashing.hashFile(this.deps.staging.path(upload.id));
+    if (!upload.stored_at) return kept ?? this.stagedDigests(upload.id);
     if (!kept) return this.storedDigests(upload);
     const info = await this.deps.store.stat(originalKey(upload.id)).catch((error: unknown) => {
       throw storeProblem(error);
     });
     return info?.size === Number(upload.size) ? kept : this.storedGone(upload);
+  }
+
+  private async stagedDigests(uploadId: string): Promise<Digests> {
+    const hasher = this.hashing.hasher();
+    try {
+      await this.deps.staging.hashInto(hasher, uploadId);
+      return await hasher.digest();
+    } finally {
+      hasher.drop();
+    }
   }
 
   /** Re-reads an original an earlier complete already stored (its staged copy is gone). */

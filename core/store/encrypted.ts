@@ -1,11 +1,11 @@
 import { createCipheriv, createDecipheriv, randomBytes, randomUUID, type Cipher } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { stat, unlink } from 'node:fs/promises';
+import { open, stat, unlink } from 'node:fs/promises';
 import { Readable } from 'node:stream';
 import type { CtrEngine } from './ctr-pool';
 import { assertSafeKey, exactly } from './fs';
 import { ObjectNotFoundError } from './port';
-import type { ByteRange, ObjectInfo, ObjectStore } from './port';
+import type { ByteRange, ObjectInfo, ObjectStore, SealedFiles } from './port';
 
 /**
  * Encryption at rest (issue 19 item 3), as a decorator around any ObjectStore: every caller
@@ -106,6 +106,7 @@ class EncryptedStore implements ObjectStore {
   readonly description: string;
   /** Encrypting copies every byte, whatever the inner store does with files. */
   readonly putFileMoves = false;
+  readonly sealedFiles?: SealedFiles;
   private readonly cache = new Map<string, Buffer>();
 
   constructor(
@@ -115,6 +116,7 @@ class EncryptedStore implements ObjectStore {
     private readonly engine: CtrEngine | null,
   ) {
     this.description = `${inner.description}, encrypted with ${CIPHERS[encryption.cipher].label}${engine ? ` (${engine.label})` : ''}`;
+    if (inner.putFileMoves) this.sealedFiles = this.sealed();
   }
 
   ensureReady(): Promise<void> {
@@ -122,24 +124,16 @@ class EncryptedStore implements ObjectStore {
   }
 
   async put(key: string, body: Readable, size: number, contentType?: string): Promise<void> {
-    const { cipher, masterKey, keys } = this.encryption;
-    const spec = CIPHERS[cipher];
     let keyId: string | undefined;
     try {
       assertSafeKey(key);
-      const replaced = await this.headerOf(key).catch((err: unknown) => {
-        if (err instanceof ObjectNotFoundError) return null;
-        throw err;
-      });
-      const dataKey = randomBytes(spec.keyBytes);
-      const header = { cipher, iv: randomBytes(BLOCK_SIZE), keyId: randomUUID() };
+      const replaced = await this.existingKeyId(key);
+      const { header, dataKey } = await this.newDataKey();
       keyId = header.keyId;
-      // The wrapped key is saved first: an object is never in the store without its key.
-      await keys.save(header.keyId, { masterKeyId: masterKey.id, wrapped: wrapDataKey(masterKey, header.keyId, dataKey) });
       const encrypted = this.ctr(header, dataKey, 0, exactly(body, size));
-      const stored = Readable.from(withHeader(encodeHeader(header), encrypted), { objectMode: false });
+      const stored = Readable.from(prepend(encodeHeader(header), encrypted), { objectMode: false });
       await this.inner.put(key, stored, HEADER_SIZE + size, contentType);
-      if (replaced && replaced.keyId !== header.keyId) await this.forget(replaced.keyId);
+      if (replaced && replaced !== header.keyId) await this.forget(replaced);
     } catch (err) {
       body.destroy();
       if (keyId) await this.forget(keyId).catch(() => {});
@@ -149,7 +143,7 @@ class EncryptedStore implements ObjectStore {
 
   async putFile(key: string, localPath: string, size: number, contentType?: string): Promise<void> {
     assertSafeKey(key);
-    // No rename into place any more: the file is encrypted while it is copied.
+    // A plaintext file is encrypted while it is copied (a sealed one is moved: sealedFiles).
     const actual = (await stat(localPath)).size;
     if (actual !== size) throw new Error(`${localPath} has ${actual} bytes, expected ${size}`);
     await this.put(key, createReadStream(localPath), size, contentType);
@@ -197,6 +191,63 @@ class EncryptedStore implements ObjectStore {
 
   list(prefix: string): AsyncIterable<string> {
     return this.inner.list(prefix);
+  }
+
+  /** A random data key and the header naming it; the wrapped key is saved first, so an object is never in the store without its key. */
+  private async newDataKey(): Promise<{ header: Header; dataKey: Buffer }> {
+    const { cipher, masterKey, keys } = this.encryption;
+    const dataKey = randomBytes(CIPHERS[cipher].keyBytes);
+    const header = { cipher, iv: randomBytes(BLOCK_SIZE), keyId: randomUUID() };
+    await keys.save(header.keyId, { masterKeyId: masterKey.id, wrapped: wrapDataKey(masterKey, header.keyId, dataKey) });
+    return { header, dataKey };
+  }
+
+  /** The data key id of the object now at `key`, or null when there is none. */
+  private existingKeyId(key: string): Promise<string | null> {
+    return this.headerOf(key).then(
+      (header) => header.keyId,
+      (err: unknown) => {
+        if (err instanceof ObjectNotFoundError) return null;
+        throw err;
+      },
+    );
+  }
+
+  /**
+   * Sealed local files: a file staged in the stored form is moved in by the inner store's rename.
+   * Only where the inner store renames: elsewhere a staged file is copied anyway, and a writer
+   * sealing its staging too would encrypt every byte twice.
+   */
+  private sealed(): SealedFiles {
+    const what = 'a staged file';
+    return {
+      headerSize: HEADER_SIZE,
+      newHeader: async () => encodeHeader((await this.newDataKey()).header),
+      isHeader(bytes) {
+        try {
+          decodeHeader(bytes, what);
+          return true;
+        } catch {
+          return false;
+        }
+      },
+      cipher: (header, offset, body) => this.cipherFrom(decodeHeader(header, what), offset, body),
+      putFile: async (key, localPath, size) => {
+        assertSafeKey(key);
+        const replaced = await this.existingKeyId(key);
+        const header = decodeHeader(await readHead(localPath), localPath);
+        await this.inner.putFile(key, localPath, HEADER_SIZE + size);
+        if (replaced && replaced !== header.keyId) await this.forget(replaced);
+      },
+      forget: (header) => this.forget(decodeHeader(header, what).keyId),
+    };
+  }
+
+  /** CTR from any plaintext `offset`: the counter of its block, the keystream bytes before it dropped. */
+  private async *cipherFrom(header: Header, offset: number, body: AsyncIterable<Buffer>): AsyncGenerator<Buffer> {
+    const skip = offset % BLOCK_SIZE;
+    const dataKey = await this.dataKey(header.keyId, 'a staged file');
+    yield* dropFirst(this.ctr(header, dataKey, offset - skip, skip > 0 ? prepend(Buffer.alloc(skip), body) : body), skip);
   }
 
   private async headerOf(key: string): Promise<Header> {
@@ -254,9 +305,20 @@ class EncryptedStore implements ObjectStore {
   }
 }
 
-async function* withHeader(header: Buffer, ciphertext: AsyncIterable<Buffer>): AsyncGenerator<Buffer> {
-  yield header;
-  yield* ciphertext;
+async function* prepend(first: Buffer, rest: AsyncIterable<Buffer>): AsyncGenerator<Buffer> {
+  yield first;
+  yield* rest;
+}
+
+/** The first HEADER_SIZE bytes of a local file (fewer if it is shorter). */
+async function readHead(path: string): Promise<Buffer> {
+  const file = await open(path, 'r');
+  try {
+    const { bytesRead, buffer } = await file.read(Buffer.alloc(HEADER_SIZE), 0, HEADER_SIZE, 0);
+    return buffer.subarray(0, bytesRead);
+  } finally {
+    await file.close();
+  }
 }
 
 async function* inlineCiphertext(body: AsyncIterable<Buffer>, encrypt: Cipher): AsyncGenerator<Buffer> {

@@ -28,6 +28,12 @@ export interface ObjectStore {
    * Otherwise putFile copies every byte, and a writer receiving bytes puts them while they arrive.
    */
   readonly putFileMoves?: boolean;
+  /**
+   * Present when the store keeps objects in a form of its own (encryption) and takes a local file
+   * already in that form by a rename: a writer staging an object's bytes writes them sealed (no
+   * plaintext on its disk, one cipher pass) and moves the file in with `sealedFiles.putFile`.
+   */
+  readonly sealedFiles?: SealedFiles;
   /** Reads the object, or one inclusive range of it. Rejects with ObjectNotFoundError if absent. */
   get(key: string, range?: ByteRange): Promise<Readable>;
   /** Size of the object, or null if it does not exist. */
@@ -42,6 +48,25 @@ export interface ObjectStore {
    * filesystem store has none: anyone with access to its folder can delete evidence.
    */
   readonly objectLock?: ObjectLock;
+}
+
+/** Local files in the form a store keeps its objects: a header, then the content enciphered. */
+export interface SealedFiles {
+  /** Bytes of a sealed file before its content. */
+  readonly headerSize: number;
+  /** The header of a new object; its data key is made and kept from now on. */
+  newHeader(): Promise<Buffer>;
+  /** Whether `bytes` begin with a header this store wrote. */
+  isHeader(bytes: Buffer): boolean;
+  /**
+   * `body`, the content from byte `offset` on, run through the cipher of the object `header`
+   * begins (CTR: sealing and unsealing are the same), in chunks of its own.
+   */
+  cipher(header: Buffer, offset: number, body: AsyncIterable<Buffer>): AsyncIterable<Buffer>;
+  /** Moves a sealed file holding `size` content bytes in as `key`. The local file is gone afterwards. */
+  putFile(key: string, localPath: string, size: number): Promise<void>;
+  /** Forgets the data key `header` names: its sealed file is being deleted and nothing can read it after. */
+  forget(header: Buffer): Promise<void>;
 }
 
 /** What the store enforces on one object: no delete before `retainUntil`, nor while the legal hold is on. */

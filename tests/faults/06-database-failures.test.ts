@@ -202,7 +202,7 @@ describe('database failures', () => {
 
     const later = new Date(Date.now() + 2 * 3600_000);
     const sweeper = (now: Date) =>
-      new IngestService({ db: p.db, store: p.store, staging: diskStaging(join(p.dir, 'staging')), maxFileBytes: 1024 ** 3, log: { info() {}, warn() {} }, policy: { uploadLeaseMs: 3600_000, abandonedUploadMs: 72 * 3600_000 }, now: () => now });
+      new IngestService({ db: p.db, store: p.store, staging: diskStaging(join(p.dir, 'staging'), p.store), maxFileBytes: 1024 ** 3, log: { info() {}, warn() {} }, policy: { uploadLeaseMs: 3600_000, abandonedUploadMs: 72 * 3600_000 }, now: () => now });
     // Within the lease the dock may still retry: nothing is touched but the stray.
     expect(await sweeper(new Date()).sweepOriginals()).toMatchObject({ adopted: 0, removed: 1 });
     await p.store.put('originals/00000000-0000-4000-8000-000000000000', Readable.from([Buffer.from('stray')]), 5);

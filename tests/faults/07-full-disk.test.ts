@@ -73,7 +73,7 @@ describe('full staging disk', () => {
     expect(refused.statusCode).toBe(507);
 
     // Not yet abandoned: housekeeping keeps it.
-    const housekeeping = (now: Date) => new IngestService({ db: p.db, store: p.store, staging: diskStaging(staging), maxFileBytes: 1024 * MiB, log: { info() {}, warn() {} }, policy, now: () => now });
+    const housekeeping = (now: Date) => new IngestService({ db: p.db, store: p.store, staging: diskStaging(staging, p.store), maxFileBytes: 1024 * MiB, log: { info() {}, warn() {} }, policy, now: () => now });
     expect(await housekeeping(new Date()).reclaimStaging()).toMatchObject({ reclaimed: 0 });
     expect(await offset(a, upload.uploadId)).toBe(problem.offset);
 
