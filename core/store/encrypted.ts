@@ -222,7 +222,11 @@ class EncryptedStore implements ObjectStore {
     const what = 'a staged file';
     return {
       headerSize: HEADER_SIZE,
-      newHeader: async () => encodeHeader((await this.newDataKey()).header),
+      newHeader: async () => {
+        const { header, dataKey } = await this.newDataKey();
+        this.remember(header.keyId, dataKey); // the file's bytes follow at once
+        return encodeHeader(header);
+      },
       isHeader(bytes) {
         try {
           decodeHeader(bytes, what);
@@ -293,7 +297,10 @@ class EncryptedStore implements ObjectStore {
     const { masterKey, keys } = this.encryption;
     const wrapping = (await keys.wrappings(keyId)).find((w) => w.masterKeyId === masterKey.id);
     if (!wrapping) throw new Error(`the data key of object ${key} is not wrapped by master key ${masterKey.id}: its key is missing or was rotated to another master key`);
-    const dataKey = unwrapDataKey(masterKey, keyId, wrapping.wrapped);
+    return this.remember(keyId, unwrapDataKey(masterKey, keyId, wrapping.wrapped));
+  }
+
+  private remember(keyId: string, dataKey: Buffer): Buffer {
     if (this.cache.size >= KEY_CACHE_SIZE) this.cache.delete(this.cache.keys().next().value!);
     this.cache.set(keyId, dataKey);
     return dataKey;
