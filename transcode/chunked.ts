@@ -15,6 +15,7 @@ import { decidePlayback, derivativeFrameRate, type PlaybackOptions, type VideoPl
 import { probe } from './probe';
 import { runFfmpeg } from './runner';
 import { chunkPrefix } from './keys';
+import { commitUnlessDisposed } from './worker';
 
 /**
  * Long recordings are transcoded in chunks that several workers encode at once:
@@ -60,7 +61,8 @@ export async function chunkedVideo(deps: ChunkingDeps, job: { evidenceId: string
   if (!plan) {
     const chunks = planChunks(await keyframeTimes(input), duration, deps.chunkSeconds);
     if (chunks.length < 2) return { state: 'whole' };
-    await split(deps, job.evidenceId, input, work, { chunks, video: decision.video, hwDecode: decodesOnDevice(deps.hwaccel, info.video) });
+    const stored = await split(deps, job.evidenceId, input, work, { chunks, video: decision.video, hwDecode: decodesOnDevice(deps.hwaccel, info.video) });
+    if (!(await keptUnlessDisposed(deps, job.evidenceId, stored))) return { state: 'pending' };
     await queueChunks(deps.db, job, chunks.map((c) => c.index));
     deps.log.info({ evidenceId: job.evidenceId, chunks: chunks.length }, 'long recording split into chunks; chunk jobs queued');
     return { state: 'pending' };
@@ -105,6 +107,7 @@ export async function transcodeChunk(deps: ChunkingDeps, job: { evidenceId: stri
     const output = join(work, chunkOutputName(job.chunk));
     await runFfmpeg(mp4Job(source, output, { video: plan.video, audio: { mode: 'none' } }, { accel: deps.hwaccel, hwDecode: plan.hwDecode }), { timeoutMs: 600_000 });
     await deps.store.put(key, createReadStream(output), (await stat(output)).size, 'video/mp4');
+    if (!(await keptUnlessDisposed(deps, job.evidenceId, [key]))) return;
   }
   // Whoever stores the last piece sees them all (each looks after its own put): the transcode job runs at least once more.
   if ((await missingOutputs(deps.store, job.evidenceId, plan)).length === 0) {
@@ -112,19 +115,32 @@ export async function transcodeChunk(deps: ChunkingDeps, job: { evidenceId: stri
   }
 }
 
-async function split(deps: ChunkingDeps, evidenceId: string, input: string, work: string, plan: Plan): Promise<void> {
+/**
+ * Pieces are stored under the recording's own prefix, which its disposal sweeps: pieces stored after
+ * that sweep (the job was still at work) are deleted here, not left behind. False when that happened.
+ */
+function keptUnlessDisposed(deps: ChunkingDeps, evidenceId: string, keys: string[]): Promise<boolean> {
+  return commitUnlessDisposed(deps, evidenceId, keys, async () => {});
+}
+
+/** Cuts the original into its planned pieces and stores them, the plan last; the keys it stored. */
+async function split(deps: ChunkingDeps, evidenceId: string, input: string, work: string, plan: Plan): Promise<string[]> {
   const dir = join(work, 'sources');
   await mkdir(dir, { recursive: true });
   await runFfmpeg(splitJob(input, dir, plan.chunks), { timeoutMs: 600_000 });
   const names = (await readdir(dir)).sort();
   if (names.join() !== plan.chunks.map((c) => chunkSourceName(c.index)).join()) throw new Error(`splitting ${evidenceId} gave ${names.length} pieces, planned ${plan.chunks.length}`);
+  const keys: string[] = [];
   for (const name of names) {
     const path = join(dir, name);
-    await deps.store.put(chunkPrefix(evidenceId) + name, createReadStream(path), (await stat(path)).size, 'video/x-nut');
+    keys.push(chunkPrefix(evidenceId) + name);
+    await deps.store.put(keys.at(-1)!, createReadStream(path), (await stat(path)).size, 'video/x-nut');
   }
   // Last: a plan in the store means every piece is there.
   const body = Buffer.from(JSON.stringify(plan));
-  await deps.store.put(chunkPrefix(evidenceId) + PLAN, Readable.from([body]), body.length, 'application/json');
+  keys.push(chunkPrefix(evidenceId) + PLAN);
+  await deps.store.put(keys.at(-1)!, Readable.from([body]), body.length, 'application/json');
+  return keys;
 }
 
 async function queueChunks(db: Db, job: { evidenceId: string; priority?: TranscodePriority }, indices: number[]): Promise<void> {

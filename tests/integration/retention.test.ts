@@ -1,12 +1,18 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
-import { existsSync } from 'node:fs';
+import { execFile } from 'node:child_process';
+import { createReadStream, existsSync } from 'node:fs';
+import { mkdir, mkdtemp, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { promisify } from 'node:util';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { describe, expect, inject, it } from 'vitest';
 import { dueItems, retentionOf, runDueDisposals } from '../../core/disposal';
 import { isDue } from '../../core/retention';
+import type { ObjectStore } from '../../core/store/port';
 import { S3Store, parseS3Endpoint } from '../../core/store/s3';
 import { parseRecorderName } from '../../dock-agent/names';
+import { chunkedVideo, transcodeChunk } from '../../transcode/chunked';
 import { commitUnlessDisposed } from '../../transcode/worker';
 import { runEvidence } from '../support/evidence-process';
 import { bearer, startTestPlatform, usePlatform, type TestPlatform } from '../support/platform';
@@ -328,6 +334,9 @@ describe('retention on S3', () => {
     }
   });
 
+});
+
+describe('disposal and the work still under way', () => {
   it('disposal leaves no bytes of the recording in the store: a rendition being made, killed attempts\' leftovers and stills, transcode chunks', async () => {
     const p = await startTestPlatform({ server: { retentionGraceDays: 0 } });
     try {
@@ -382,6 +391,57 @@ describe('retention on S3', () => {
       expect(await finish(id)).toEqual({ committed: false, stored: false, rows: 0 });
       expect(await finish(live.id)).toEqual({ committed: true, stored: true, rows: 1 });
     } finally {
+      await p.close();
+    }
+  });
+
+  it('transcode chunks stored after their recording was disposed of are deleted, by the chunk job and by the split', async () => {
+    const p = await startTestPlatform({ server: { retentionGraceDays: 0 } });
+    const work = await mkdtemp(join(tmpdir(), 'late-chunks-'));
+    try {
+      const { id } = await ingest(p, 'LATECHUNK', daysAgo(730));
+      await requestApproved(p, 'late chunks');
+      const prefix = `transcode-chunks/${id}/`;
+      const clip = join(work, 'clip.mp4'); // 4:4:4 needs encoding; a keyframe every second
+      await promisify(execFile)('ffmpeg', ['-v', 'error', '-f', 'lavfi', '-i', 'testsrc2=size=64x48:rate=10:duration=3', '-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv444p', '-g', '10', clip]);
+      // The recording is disposed of while the job works (after it read what it needed, before it stores its result).
+      let disposals = 0;
+      const store: ObjectStore = Object.assign(Object.create(p.store) as ObjectStore, {
+        put: async (...args: Parameters<ObjectStore['put']>) => {
+          if (disposals === 0) disposals += await runDueDisposals({ db: p.db, store: p.store, now: () => new Date(Date.now() + 1000), log });
+          return p.store.put(...args);
+        },
+      });
+      const deps = { db: p.db, store, minSeconds: 1, chunkSeconds: 1, hwaccel: 'none' as const, log };
+      const left = async () => {
+        const keys: string[] = [];
+        for await (const key of p.store.list(prefix)) keys.push(key);
+        return keys;
+      };
+
+      // The split: pieces and plan stored after the disposal swept the recording's prefix.
+      expect(await chunkedVideo(deps, { evidenceId: id }, clip, join(work, 'split'), { hlsMinSeconds: 300, maxLines: 720 })).toEqual({ state: 'pending' });
+      expect(disposals).toBe(1);
+      expect(await left()).toEqual([]);
+
+      // A chunk job: it read its plan and piece before the disposal, and stores its encoded piece after.
+      disposals = -1; // no second disposal: the recording is a tombstone already
+      const plan = { chunks: [{ index: 0, start: 0, end: 3 }], video: { mode: 'encode', width: 64, height: 48, frameRate: null }, hwDecode: false };
+      await p.store.put(`${prefix}plan.json`, Readable.from([Buffer.from(JSON.stringify(plan))]), Buffer.byteLength(JSON.stringify(plan)));
+      await p.store.put(`${prefix}source-0000.nut`, createReadStream(clip), (await stat(clip)).size);
+      const sweep = store.put;
+      store.put = async (...args) => {
+        for (const key of await left()) await p.store.delete(key); // what the disposal's sweep did
+        return sweep(...args);
+      };
+      const transcodeJobsQueued = async () => (await p.db.selectFrom('outbox').select('payload').where('kind', '=', 'transcode').execute()).filter((row) => JSON.stringify(row.payload).includes(id)).length;
+      const queuedBefore = await transcodeJobsQueued();
+      await mkdir(join(work, 'chunk'));
+      await transcodeChunk(deps, { evidenceId: id, chunk: 0 }, join(work, 'chunk'));
+      expect(await left()).toEqual([]);
+      expect(await transcodeJobsQueued()).toBe(queuedBefore); // no join is queued for a tombstone
+    } finally {
+      await rm(work, { recursive: true, force: true });
       await p.close();
     }
   });
