@@ -46,9 +46,9 @@ program
   .description('Run the API and the dock ingest on the configured services (embedded default: PostgreSQL, Redis, filesystem store under EVIDENCE_HOME)')
   .action(async () => {
     const config = readConfig();
-    const { url, close } = await serve(config, config.logLevel);
+    const { url, close, abandonWork } = await serve(config, config.logLevel);
     console.log(`evidence platform listening on ${url}`);
-    onShutdown(close, config.shutdownGraceMs);
+    onShutdown(close, config.shutdownGraceMs, abandonWork);
   });
 
 program
@@ -70,7 +70,7 @@ program
     onShutdown(async () => {
       await stopJobs();
       await runtime.close();
-    }, config.shutdownGraceMs);
+    }, config.shutdownGraceMs, runtime.abandonWork);
   });
 
 program
@@ -233,7 +233,7 @@ program
   .option('--exit', 'stop after the summary instead of serving')
   .action(async (opts: { exit?: boolean }) => {
     const config = readConfig();
-    const { url, adminToken, close, db } = await serve(config, 'warn');
+    const { url, adminToken, close, abandonWork, db } = await serve(config, 'warn');
     console.log(`evidence platform listening on ${url}`);
     const dir = await mkdtemp(join(tmpdir(), 'recorder-'));
     let world: DemoWorld;
@@ -259,7 +259,7 @@ program
       return finish();
     }
     console.log(`\nServing on ${url} (admin token: ${adminToken}). Try:\n  curl -H "Authorization: Bearer ${adminToken}" ${url}/api/evidence\nCtrl-C stops.`);
-    onShutdown(close, config.shutdownGraceMs);
+    onShutdown(close, config.shutdownGraceMs, abandonWork);
   });
 
 async function serve(config: Readonly<Config>, logLevel: string) {
@@ -304,6 +304,7 @@ async function serve(config: Readonly<Config>, logLevel: string) {
     url: `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${config.port}`,
     adminToken: admin.token,
     db: runtime.db,
+    abandonWork: runtime.abandonWork,
     // Stop taking requests and jobs, finish those in flight (an upload chunk completes and is
     // staged, a running job ends), then close the services, and only then stop the embedded ones.
     close: async () => {
@@ -384,11 +385,15 @@ function finish(code = process.exitCode ?? 0): never {
   process.exit(code);
 }
 
-/** On SIGTERM/SIGINT: close (exit 0), or exit 1 when it fails or outlasts the grace period (unfinished jobs run again elsewhere). */
-function onShutdown(close: () => Promise<void>, graceMs: number): void {
+/**
+ * On SIGTERM/SIGINT: close (exit 0), or exit 1 when it fails or outlasts the grace period (unfinished
+ * jobs run again elsewhere; `abandonWork` first kills the ffmpeg they run, which would outlive us).
+ */
+function onShutdown(close: () => Promise<void>, graceMs: number, abandonWork: () => void): void {
   const stop = () => {
     setTimeout(() => {
       console.error(`shutdown took longer than ${graceMs / 1000} s (EVIDENCE_SHUTDOWN_GRACE_SECONDS); exiting with work unfinished`);
+      abandonWork();
       process.exit(1);
     }, graceMs).unref();
     close().then(() => process.exit(0), (error: unknown) => {

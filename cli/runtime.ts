@@ -34,6 +34,10 @@ export interface Runtime {
   redis: Redis;
   store: ObjectStore;
   close(): Promise<void>;
+  /** Given to work that runs ffmpeg: aborted by `abandonWork` (transcode/runner.ts AbandonableWork). */
+  abandon: AbortSignal;
+  /** The process stops waiting for its running work and exits: no ffmpeg it started may outlive it. */
+  abandonWork(): void;
 }
 
 function startDatabase(config: Readonly<Config>): Promise<RunningService> {
@@ -84,11 +88,14 @@ export async function startRuntime(config: Readonly<Config>): Promise<Runtime> {
     // The supervision aggregates count late recordings against EVIDENCE_ONTIME_HOURS.
     await syncOnTimeHours(db, config.supervision.onTimeHours);
     const store = await openStore(config, db);
+    const abandon = new AbortController();
     return {
       db,
       databaseUrl: database.url,
       redis: connection,
       store,
+      abandon: abandon.signal,
+      abandonWork: () => abandon.abort(new Error('the shutdown grace period is over')),
       close: async () => {
         for (const s of stops.reverse()) await s.stop();
       },
@@ -149,7 +156,7 @@ export async function startJobs(
   ingest?: IngestService,
   metrics?: Metrics,
 ): Promise<() => Promise<void>> {
-  const { db, store } = runtime;
+  const { db, store, abandon } = runtime;
   const { client } = await openTimestamping(config.timestamps);
   const signingKey = await loadOrCreateSigningKey(join(config.home, 'keys'));
   const { workDir, concurrency, lockSeconds } = config.transcode;
@@ -157,10 +164,10 @@ export async function startJobs(
   const now = () => new Date();
   const hwaccel = kinds.includes('transcode') ? await probeHwaccel(config.transcode.hwaccel, log) : 'none';
   const handlers: Handlers = {
-    transcode: playbackJob({ db, store, workDir, hlsMinSeconds: config.transcode.hlsMinSeconds, hwaccel, chunks: config.transcode.chunks, log }, { concurrency, lockSeconds }),
+    transcode: playbackJob({ db, store, workDir, hlsMinSeconds: config.transcode.hlsMinSeconds, hwaccel, chunks: config.transcode.chunks, log, abandon }, { concurrency, lockSeconds }),
     export: exportJob({ db, store, signingKey, workDir }, { concurrency: 1, lockSeconds }),
-    still: stillJob({ db, store, workDir, log }, { concurrency, lockSeconds }),
-    passthrough: passthroughJob({ db, store, workDir, log, policy: config.transcode.policy }, { concurrency, lockSeconds }),
+    still: stillJob({ db, store, workDir, log, abandon }, { concurrency, lockSeconds }),
+    passthrough: passthroughJob({ db, store, workDir, log, policy: config.transcode.policy, abandon }, { concurrency, lockSeconds }),
     timestamps: timestampTask({ db, client, clock: now, log, maxBatch: config.timestamps.batchMax }, { intervalMs: config.timestamps.intervalMs }),
     checkpoints: checkpointTask({ db, store, signingKey, timestamps: client, now, log }, config.checkpointIntervalMs),
     fixity: fixityTask({ db, store, now, ...config.fixity, objectLockHorizonDays: config.objectLockHorizonDays, log, onFailure: (state) => metrics?.fixityFailures.inc({ state }) }),

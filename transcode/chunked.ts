@@ -13,9 +13,9 @@ import { assemblyProblem, chunkOutputName, chunkSourceName, concatList, joinJob,
 import { decodesOnDevice } from './hwaccel';
 import { decidePlayback, derivativeFrameRate, type PlaybackOptions, type VideoPlan } from './policy';
 import { probe } from './probe';
-import { runFfmpeg } from './runner';
+import { runFfmpeg, type AbandonableWork } from './runner';
 import { chunkPrefix } from './keys';
-import { commitUnlessDisposed } from './worker';
+import { commitUnlessDisposed } from './commit';
 
 /**
  * Long recordings are transcoded in chunks that several workers encode at once:
@@ -27,7 +27,7 @@ import { commitUnlessDisposed } from './worker';
  * 3. that job joins the pieces without re-encoding, adds the audio, checks the result is whole,
  *    and makes the derivatives from it as from any MP4; the pieces are deleted once they are stored.
  */
-export interface ChunkingDeps {
+export interface ChunkingDeps extends AbandonableWork {
   db: Db;
   store: ObjectStore;
   /** Recordings at least this long are chunked (when their video must be encoded). */
@@ -85,7 +85,7 @@ export async function chunkedVideo(deps: ChunkingDeps, job: { evidenceId: string
   const list = join(dir, 'list.txt');
   await writeFile(list, concatList(paths));
   const joined = join(work, 'joined.mp4');
-  await runFfmpeg(joinJob(list, input, joined, decision.audio), { timeoutMs: 600_000 });
+  await runFfmpeg(joinJob(list, input, joined, decision.audio), { timeoutMs: 600_000, signal: deps.abandon });
   const problem = assemblyProblem({
     sourceSeconds: duration,
     resultSeconds: await durationOf(joined),
@@ -105,7 +105,7 @@ export async function transcodeChunk(deps: ChunkingDeps, job: { evidenceId: stri
     const source = join(work, chunkSourceName(job.chunk));
     await pipeline(await deps.store.get(chunkPrefix(job.evidenceId) + chunkSourceName(job.chunk)), createWriteStream(source));
     const output = join(work, chunkOutputName(job.chunk));
-    await runFfmpeg(mp4Job(source, output, { video: plan.video, audio: { mode: 'none' } }, { accel: deps.hwaccel, hwDecode: plan.hwDecode }), { timeoutMs: 600_000 });
+    await runFfmpeg(mp4Job(source, output, { video: plan.video, audio: { mode: 'none' } }, { accel: deps.hwaccel, hwDecode: plan.hwDecode }), { timeoutMs: 600_000, signal: deps.abandon });
     await deps.store.put(key, createReadStream(output), (await stat(output)).size, 'video/mp4');
     if (!(await keptUnlessDisposed(deps, job.evidenceId, [key]))) return;
   }
@@ -127,7 +127,7 @@ function keptUnlessDisposed(deps: ChunkingDeps, evidenceId: string, keys: string
 async function split(deps: ChunkingDeps, evidenceId: string, input: string, work: string, plan: Plan): Promise<string[]> {
   const dir = join(work, 'sources');
   await mkdir(dir, { recursive: true });
-  await runFfmpeg(splitJob(input, dir, plan.chunks), { timeoutMs: 600_000 });
+  await runFfmpeg(splitJob(input, dir, plan.chunks), { timeoutMs: 600_000, signal: deps.abandon });
   const names = (await readdir(dir)).sort();
   if (names.join() !== plan.chunks.map((c) => chunkSourceName(c.index)).join()) throw new Error(`splitting ${evidenceId} gave ${names.length} pieces, planned ${plan.chunks.length}`);
   const keys: string[] = [];

@@ -8,7 +8,8 @@ import type { JobPayloads, QueuedHandler } from '../core/jobs';
 import { transcodeIfLikely } from '../core/transcode-requests';
 import { makePassthrough } from './media';
 import { derivativeFrameRate, type TranscodePolicy } from './policy';
-import { commitUnlessDisposed, emitPlayable, kindsOf, markUnplayable, removeUncommitted, storeDerivatives, type TranscodeDeps } from './worker';
+import { commitUnlessDisposed } from './commit';
+import { emitPlayable, kindsOf, markUnplayable, removeUncommitted, storeDerivatives, type TranscodeDeps } from './worker';
 
 export interface PassthroughDeps extends Omit<TranscodeDeps, 'hlsMinSeconds'> {
   policy: TranscodePolicy;
@@ -34,7 +35,7 @@ export async function passthroughEvidence(deps: PassthroughDeps, evidenceId: str
   try {
     const input = join(work, 'original');
     await pipeline(await store.get(evidence.storage_key), createWriteStream(input));
-    const result = await makePassthrough(input, work, { images: !have.has('poster'), passthrough: !have.has('passthrough') });
+    const result = await makePassthrough(input, work, { images: !have.has('poster'), passthrough: !have.has('passthrough'), signal: deps.abandon });
     if (result.state === 'unplayable') return await markUnplayable(deps, evidenceId, result.reason);
     const stored = await storeDerivatives(deps, evidenceId, randomUUID(), result.derivatives, evidence.sha256);
     // Without a passthrough (no browser decodes the codec as recorded) only the H.264 rendition makes it playable.

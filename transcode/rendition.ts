@@ -12,7 +12,8 @@ import { finishedSegments, renditionPlaylist } from './playlist';
 import { decidePlayback, derivativeFrameRate } from './policy';
 import { probe } from './probe';
 import { runFfmpeg } from './runner';
-import { commitUnlessDisposed, emitPlayable, kindsOf, markUnplayable, sha256File, transcodeEvidence, transcodeJob, type TranscodeDeps } from './worker';
+import { commitUnlessDisposed } from './commit';
+import { emitPlayable, kindsOf, markUnplayable, sha256File, transcodeEvidence, transcodeJob, type TranscodeDeps } from './worker';
 import { decodesOnDevice } from './hwaccel';
 import { derivedPrefix } from './keys';
 
@@ -84,6 +85,7 @@ export async function renderForViewer(deps: TranscodeDeps, evidenceId: string, o
       durationSeconds: info.durationSeconds,
       onProgress: (percent) => void onProgress(percent).catch(() => {}),
       timeoutMs: 600_000 + 3_000 * (info.durationSeconds ?? 3600),
+      signal: deps.abandon,
     }).finally(() => (finished = true));
     encoding.catch(() => {}); // awaited below; meanwhile a failure must not be unheard
     while (!finished) {

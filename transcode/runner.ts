@@ -11,6 +11,15 @@ export interface RunOptions {
   timeoutMs?: number;
 }
 
+/** What work that runs ffmpeg is given so that no ffmpeg outlives its process. */
+export interface AbandonableWork {
+  /**
+   * Aborted when the process stops waiting for its running work (the shutdown grace period is
+   * over, just before it exits): running ffmpeg is killed with it. The job runs again elsewhere.
+   */
+  abandon?: AbortSignal;
+}
+
 export class FfmpegError extends Error {
   override name = 'FfmpegError';
   constructor(

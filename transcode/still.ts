@@ -7,11 +7,12 @@ import type { JobPayloads, QueuedHandler } from '../core/jobs';
 import type { ObjectStore } from '../core/store/port';
 import type { Db } from '../schema/database';
 import { posterJob } from './args';
-import { runFfmpeg } from './runner';
-import { commitUnlessDisposed, sha256File } from './worker';
+import { runFfmpeg, type AbandonableWork } from './runner';
+import { commitUnlessDisposed } from './commit';
+import { sha256File } from './worker';
 import { stillPrefix } from './keys';
 
-export interface StillDeps {
+export interface StillDeps extends AbandonableWork {
   db: Db;
   store: ObjectStore;
   /** Local scratch space for the original's copy and the frame. */
@@ -47,7 +48,7 @@ export async function captureStill(deps: StillDeps, stillId: string): Promise<vo
     await pipeline(await store.get(still.storage_key), createWriteStream(input));
     const output = join(work, 'still.png');
     const seconds = Number(still.at_ms) / 1000;
-    await runFfmpeg(posterJob(input, output, seconds), { timeoutMs: 300_000 });
+    await runFfmpeg(posterJob(input, output, seconds), { timeoutMs: 300_000, signal: deps.abandon });
     const size = await stat(output).then((s) => s.size, () => 0);
     // ffmpeg succeeds without a frame when the time lies past the last one: not worth retrying.
     if (size === 0) return await fail(db, stillId, 'no frame at this time (past the end of the recording)');

@@ -15,9 +15,11 @@ import { makeDerivatives, type Derivative } from './media';
 import { derivativeFrameRate } from './policy';
 import { placeTranscode } from './queue';
 import { chunkedVideo, transcodeChunk } from './chunked';
+import { commitUnlessDisposed } from './commit';
 import { derivedPrefix } from './keys';
+import type { AbandonableWork } from './runner';
 
-export interface TranscodeDeps {
+export interface TranscodeDeps extends AbandonableWork {
   db: Db;
   store: ObjectStore;
   /** Local scratch space for the original's copy and the derivatives being made. */
@@ -45,7 +47,7 @@ export async function transcodeEvidence(deps: TranscodeDeps, evidenceId: string,
     return;
   }
   if (evidence.playback_state === 'unplayable') return;
-  const chunking = deps.chunks && { db, store, log, hwaccel: deps.hwaccel ?? 'none', ...deps.chunks };
+  const chunking = deps.chunks && { db, store, log, hwaccel: deps.hwaccel ?? 'none', abandon: deps.abandon, ...deps.chunks };
   if (chunking && job.chunk !== undefined) {
     const work = await mkdtemp(join(deps.workDir, 'chunk-'));
     try {
@@ -72,7 +74,7 @@ export async function transcodeEvidence(deps: TranscodeDeps, evidenceId: string,
     let lastSaved = 0;
     const assembledMp4 = chunked?.state === 'assembled' ? chunked.path : undefined;
     const images = !have.has('poster');
-    const result = await makeDerivatives(input, work, { ...playback, hwaccel: deps.hwaccel, assembledMp4, images }, (percent) => {
+    const result = await makeDerivatives(input, work, { ...playback, hwaccel: deps.hwaccel, assembledMp4, images, signal: deps.abandon }, (percent) => {
       onProgress(percent).catch(() => {}); // progress is best effort; the job result is what counts
       if (!playable && (percent - lastSaved >= 5 || percent === 100)) {
         lastSaved = percent;
@@ -110,30 +112,6 @@ export async function transcodeEvidence(deps: TranscodeDeps, evidenceId: string,
   } finally {
     await rm(work, { recursive: true, force: true });
   }
-}
-
-/**
- * Commits what a job made, unless the recording was disposed of meanwhile: its row is locked first
- * (a disposal holds it while it deletes), and a tombstone gets nothing: the objects the job stored
- * are deleted instead. False when that happened.
- */
-export async function commitUnlessDisposed(
-  deps: Pick<TranscodeDeps, 'db' | 'store' | 'log'>,
-  evidenceId: string,
-  storedKeys: string[],
-  commit: (trx: Transaction<Database>) => Promise<void>,
-): Promise<boolean> {
-  const committed = await deps.db.transaction().execute(async (trx) => {
-    const row = await trx.selectFrom('evidence').select('state').where('id', '=', evidenceId).forUpdate().executeTakeFirst();
-    if (!row || row.state === 'disposed') return false;
-    await commit(trx);
-    return true;
-  });
-  if (!committed) {
-    for (const key of storedKeys) await deps.store.delete(key);
-    deps.log.warn({ evidenceId, objects: storedKeys.length }, 'the recording was disposed of while its derivatives were made; they were deleted');
-  }
-  return committed;
 }
 
 /** The recording became playable: the platform event, last in the transaction that made it so. */

@@ -13,7 +13,7 @@ import type { ObjectStore } from '../../core/store/port';
 import { S3Store, parseS3Endpoint } from '../../core/store/s3';
 import { parseRecorderName } from '../../dock-agent/names';
 import { chunkedVideo, transcodeChunk } from '../../transcode/chunked';
-import { commitUnlessDisposed } from '../../transcode/worker';
+import { commitUnlessDisposed } from '../../transcode/commit';
 import { runEvidence } from '../support/evidence-process';
 import { bearer, startTestPlatform, usePlatform, type TestPlatform } from '../support/platform';
 import { removeTestBucket, uniqueBucket } from '../support/s3';

@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { copyFile, mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { copyFile, mkdir, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
@@ -62,6 +62,23 @@ async function waitForPlayback(id: string, done: (playback: { state: string; pro
     await new Promise((r) => setTimeout(r, 200));
   }
 }
+/** Pids of the processes named `name` whose parent is `parent` (from /proc). */
+async function childProcesses(parent: number, name: string): Promise<number[]> {
+  const pids: number[] = [];
+  for (const entry of await readdir('/proc')) {
+    const stat = await readFile(`/proc/${entry}/stat`, 'utf8').catch(() => '');
+    const match = /^(\d+) \((.*)\) \S+ (\d+)/.exec(stat);
+    if (match && match[2] === name && Number(match[3]) === parent) pids.push(Number(match[1]));
+  }
+  return pids;
+}
+
+/** Whether a process is still there and not a zombie waiting to be reaped. */
+async function running(pid: number): Promise<boolean> {
+  const stat = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => '');
+  return stat !== '' && !/^\d+ \(.*\) Z /.test(stat);
+}
+
 const finished = (pb: { state: string }) => ['ready', 'unplayable', 'failed'].includes(pb.state);
 
 /** A dispatcher running transcode jobs; returns its stop function. */
@@ -169,6 +186,42 @@ describe('transcode pipeline: outbox → BullMQ → worker → API', () => {
       for await (const key of p.store.list(`derived/${id}/`)) stored.push(key);
       expect(stored.sort()).toEqual(rows.map((r) => r.storage_key).sort());
       expect(new Set(rows.map((r) => r.storage_key.split('/')[2])).size).toBe(1); // one attempt's files
+    } finally {
+      await w();
+      await queue.close();
+    }
+  }, 240_000);
+
+  it('a worker whose running transcode outlasts the shutdown grace period kills its ffmpeg before it exits; the job runs again', async () => {
+    const long = await makeClip(CLIP_DIR, 'hevc-long', {
+      ext: '.mp4',
+      steps: [{ ffmpeg: [...video('1280x720', 30, 20), '-c:v', 'libx265', '-preset', 'ultrafast', '-x265-params', 'log-level=error', '-tag:v', 'hvc1', '{out}'] }],
+    });
+    const id = (await dock({ long })).long!;
+    const queue = jobQueue(redis, prefix, 'transcode');
+    await dispatchOutbox(p.db, { transcode: queue });
+
+    const child = spawnEvidence(['worker', '--jobs', 'transcode'], {
+      env: { EVIDENCE_HOME: home, DATABASE_URL: p.databaseUrl, REDIS_URL: inject('redisUrl'), EVIDENCE_QUEUE_PREFIX: prefix, EVIDENCE_JOB_LOCK_SECONDS: '2', EVIDENCE_HLS_MIN_SECONDS: '2', EVIDENCE_SHUTDOWN_GRACE_SECONDS: '1' },
+    });
+    child.stdout!.resume();
+    let stderr = '';
+    child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    await waitForPlayback(id, (pb) => pb.state === 'processing' && pb.progress >= 10);
+    const encoders = await childProcesses(child.pid!, 'ffmpeg');
+    expect(encoders.length).toBeGreaterThan(0);
+
+    child.kill('SIGTERM');
+    expect(await exited).toBe(1);
+    expect(stderr).toMatch(/shutdown took longer than 1 s/);
+    // SIGKILL is sent before the worker exits; the kernel ends the process at once.
+    await new Promise((r) => setTimeout(r, 500));
+    expect(await Promise.all(encoders.map(running))).toEqual(encoders.map(() => false));
+
+    const w = worker(2);
+    try {
+      expect((await waitForPlayback(id, finished, 120_000)).playback.state).toBe('ready');
     } finally {
       await w();
       await queue.close();
