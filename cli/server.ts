@@ -14,6 +14,7 @@ import { trustedProxies } from '../core/client-address';
 import { Problem } from '../core/errors';
 import { tokenUses, type TokenUses } from '../core/tokens';
 import { createMetrics, metricsAccess, routeLabel, type Metrics, type QueueDepths } from '../core/metrics';
+import { failedObjectCounts } from '../core/fixity';
 import type { ObjectStore } from '../core/store/port';
 import { IngestService } from '../ingest/service';
 import { ingestRoutes } from '../ingest/routes';
@@ -77,7 +78,7 @@ export async function buildServer(deps: ServerDeps, options: FastifyServerOption
   const app = await createHttpServer({ authenticate: async (request) => viewings.principalOf(request) ?? authenticate(deps.db, request, now(), uses), refusal, declarable }, { trustedProxies: deps.trustedProxies ?? [], hsts: deps.hsts ?? false }, options);
   // Closing waits for the token uses being written, so none is left to a database already closed.
   app.addHook('onClose', () => uses.settled());
-  const metrics = createMetrics(deps.registry ?? new Registry(), deps.queueDepths);
+  const metrics = createMetrics(deps.registry ?? new Registry(), deps.queueDepths, () => failedObjectCounts(deps.db));
   measureRequests(app, metrics);
   await registerApiPlugins(app);
   const staging = diskStaging(deps.stagingDir, deps.store, deps.freeSpace);

@@ -7,6 +7,7 @@ import { appendAudit, appendCustody } from './chain';
 import { emitEvent } from './events';
 import { DualHasher } from './hashing';
 import type { ScheduledHandler } from './jobs';
+import type { FailedObjects } from './metrics';
 import { LOCKS, advisoryLockHeld, withAdvisoryLock } from './locks';
 import { retentionOf } from './disposal';
 import { DEFAULT_LOCK_HORIZON_DAYS, desiredLock, lockUpdate } from './object-lock';
@@ -333,6 +334,13 @@ export async function fixityRun(db: Db, id?: string): Promise<RunView | null> {
 }
 
 /** Objects whose last check failed (still stored under the same recorded hash), newest first. */
+/** How many stored objects the database holds as altered or missing (their last check's verdict), for /metrics. */
+export async function failedObjectCounts(db: Db): Promise<FailedObjects> {
+  const rows = await db.selectFrom('fixity_objects').select(['state', db.fn.countAll<string>().as('n')]).where('state', '<>', 'ok').groupBy('state').execute();
+  const count = (state: string) => Number(rows.find((r) => r.state === state)?.n ?? 0);
+  return { altered: count('altered'), missing: count('missing') };
+}
+
 export async function fixityFailures(db: Db, limit: number) {
   const rows = await db
     .selectFrom(storedObjects(db).as('o'))

@@ -3,8 +3,7 @@ import { Redis } from 'ioredis';
 import { sql } from 'kysely';
 import type { Db } from '../schema/database';
 import { LOCKS, withAdvisoryLock } from './locks';
-import type { QueueDepths } from './metrics';
-import { withTimeout } from './timeout';
+import { scrapeReading, type QueueDepths } from './metrics';
 
 /**
  * The one home of background work. Two shapes:
@@ -326,12 +325,6 @@ function startWorker<P>(connection: Redis, prefix: string, kind: QueuedKind, han
   return worker;
 }
 
-/** How long a scrape waits for the outbox or the queues' counts before it reports them unreadable. */
-const DEPTH_READ_TIMEOUT_MS = 2_000;
-
-/** What `read` yields within DEPTH_READ_TIMEOUT_MS, or null: failed or too late. */
-const readOrNull = <T>(read: () => Promise<T>): Promise<T | null> => withTimeout(read(), DEPTH_READ_TIMEOUT_MS).catch(() => null);
-
 /**
  * Queue depths for /metrics: outbox rows not yet dispatched (null while the database cannot answer)
  * and each queue's jobs by state (null while Redis cannot): the scrape reports either instead of
@@ -343,13 +336,13 @@ export function queueDepthReader(db: Db, redis: Redis, prefix: string): { read()
   const jobCounts = async (): Promise<QueueDepths['jobs']> => {
     // Reconnecting: a command would wait in the connection's queue until Redis is back.
     if (redis.status !== 'ready') return null;
-    const counts = await readOrNull(() =>
+    const counts = await scrapeReading(() =>
       Promise.all(queues.map(async ({ kind, queue }) => Object.entries(await queue.getJobCounts('waiting', 'active', 'delayed', 'failed')).map(([state, count]) => ({ kind, state, count })))),
     );
     return counts?.flat() ?? null;
   };
   const outbox = async (): Promise<QueueDepths['outbox']> => {
-    const rows = await readOrNull(() => db.selectFrom('outbox').select(['kind', db.fn.countAll<string>().as('n')]).where('dispatched_at', 'is', null).groupBy('kind').execute());
+    const rows = await scrapeReading(() => db.selectFrom('outbox').select(['kind', db.fn.countAll<string>().as('n')]).where('dispatched_at', 'is', null).groupBy('kind').execute());
     return rows && Object.fromEntries(QUEUED_KINDS.map((k) => [k, Number(rows.find((r) => r.kind === k)?.n ?? 0)]));
   };
   return {

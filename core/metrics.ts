@@ -1,5 +1,6 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { withTimeout } from './timeout';
 
 /**
  * The platform's Prometheus metrics, on a registry of the caller's (one per server instance: never
@@ -27,8 +28,32 @@ export interface QueueDepths {
   jobs: { kind: string; state: string; count: number }[] | null;
 }
 
-export function createMetrics(registry: Registry, depths?: () => Promise<QueueDepths>): Metrics {
+/** Stored objects whose last fixity check found them altered or missing, by state. */
+export type FailedObjects = Record<'altered' | 'missing', number>;
+
+const SCRAPE_READ_TIMEOUT_MS = 2_000;
+
+/** What `read` yields within SCRAPE_READ_TIMEOUT_MS, or null (failed or too late): the scrape answers without it rather than failing or hanging. */
+export const scrapeReading = <T>(read: () => Promise<T>): Promise<T | null> => withTimeout(read(), SCRAPE_READ_TIMEOUT_MS).catch(() => null);
+
+/**
+ * `depths` and `failedObjects` are read from Redis and the database at each scrape: they cover the
+ * work of every process (an `evidence worker` has no /metrics of its own), unlike the counters.
+ */
+export function createMetrics(registry: Registry, depths?: () => Promise<QueueDepths>, failedObjects?: () => Promise<FailedObjects>): Metrics {
   collectDefaultMetrics({ register: registry });
+  if (failedObjects) {
+    new Gauge({
+      name: 'evidence_fixity_failed_objects',
+      help: 'Stored objects whose last fixity check found them altered or missing, by state, from the database: whichever process checked them (absent while the database cannot be read)',
+      labelNames: ['state'],
+      registers: [registry],
+      async collect() {
+        this.reset();
+        for (const [state, count] of Object.entries((await scrapeReading(failedObjects)) ?? {})) this.set({ state }, count);
+      },
+    });
+  }
   if (depths) {
     // One read per scrape feeds the three gauges.
     let reading: Promise<QueueDepths> | undefined;

@@ -43,6 +43,7 @@ describe('GET /metrics while the database is unreachable', () => {
     expect(healthy.statusCode).toBe(200);
     expect(metricValue(healthy.body, 'evidence_database_up')).toBe('1');
     expect(metricValue(healthy.body, 'evidence_outbox_pending{kind="export"}')).toBe('1');
+    expect(metricValue(healthy.body, 'evidence_fixity_failed_objects{state="altered"}')).toBe('0');
 
     proxy.setDown(true);
     await new Promise((r) => setTimeout(r, 50)); // a scrape's reading is shared until the event loop turns
@@ -50,6 +51,7 @@ describe('GET /metrics while the database is unreachable', () => {
     expect(down.statusCode, down.body).toBe(200);
     expect(metricValue(down.body, 'evidence_database_up')).toBe('0');
     expect(down.body).not.toMatch(/^evidence_outbox_pending\{/m); // unknown, not zero
+    expect(down.body).not.toMatch(/^evidence_fixity_failed_objects\{/m);
     expect(metricValue(down.body, 'evidence_redis_up')).toBe('1');
     expect(metricValue(down.body, 'evidence_queue_jobs{kind="transcode",state="waiting"}')).toBe('0');
     expect(down.body).toMatch(/^process_resident_memory_bytes \d+/m);

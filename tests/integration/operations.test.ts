@@ -10,6 +10,7 @@ import { Redis } from 'ioredis';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { requestId } from '../../core/client-address';
 import { enqueue, redisConnection, startDispatcher } from '../../core/jobs';
+import { runFixityPass } from '../../core/fixity';
 import { metricsAccess, routeLabel } from '../../core/metrics';
 import { createToken } from '../../core/tokens';
 import { createTestDatabase } from '../support/db';
@@ -306,5 +307,17 @@ describe('fixity failures metric', () => {
     while ((await get('/api/fixity', bearer(w.tokens.auditor))).json().lastRun?.state !== 'finished') await new Promise((resolve) => setTimeout(resolve, 100));
     const text = (await get('/metrics', bearer(METRICS_TOKEN))).body;
     expect(text).toMatch(/^evidence_fixity_failures_total\{state="altered"\} 1$/m);
+  });
+
+  it('reports the objects the database holds as altered or missing, whichever process found them (a worker has no /metrics)', async () => {
+    const key = (await p.db.selectFrom('evidence').select('storage_key').where('id', '=', w.evidence.b).executeTakeFirstOrThrow()).storage_key;
+    await rm(join(p.dir, 'objects', key));
+    // A pass in another process: this server's counter never hears of it.
+    const pass = await runFixityPass({ db: p.db, store: p.store, now: () => new Date(), bytesPerSecond: 0 }, { trigger: 'manual', requestedBy: 'worker' });
+    expect(pass.started).toBe(true);
+    if (pass.started) expect((await pass.done).failures).toBeGreaterThan(0);
+    const text = (await get('/metrics', bearer(METRICS_TOKEN))).body;
+    expect(text).not.toMatch(/^evidence_fixity_failures_total\{state="missing"\}/m);
+    expect(text).toMatch(/^evidence_fixity_failed_objects\{state="missing"\} 1$/m);
   });
 });
