@@ -4,8 +4,9 @@
  * scripts/s3-server.sh), read back over HTTP in 4 MiB Range requests one after the other, the
  * bytes hashed as they arrive; against the same stored file served from disk by a bare node:http
  * server to the same client, and read from disk in-process (S3: the same object read from the S3
- * server directly, in the same ranges), the reads taking turns, best of 3. Then the filesystem
- * store with SM4-CTR and AES-256-CTR at rest. `--mib N` sets the original's size.
+ * server directly, in the same ranges), the reads taking turns, best of 3. The same files stored
+ * with SM4-CTR and AES-256-CTR at rest (two more platforms) are read in turns with the clear ones.
+ * `--mib N` sets the original's size.
  */
 import { randomBytes } from 'node:crypto';
 import { chmod, mkdtemp, rm } from 'node:fs/promises';
@@ -37,15 +38,25 @@ interface Measured {
 
 const ROUNDS = 3;
 
-/**
- * Docks the original and the derivative and reads each over HTTP, taking turns with `baselines`
- * (reads of the same stored file without the platform), best of ROUNDS rounds (range-read.ts).
- */
-async function measure(label: string, port: number, env: Record<string, string>, baselines: (home: string, file: Docked) => Record<string, () => Promise<number>> = () => ({})): Promise<Measured> {
+/** A platform (`evidence up`) with the original and the derivative docked, ready to be read over HTTP. */
+interface Platform {
+  home: string;
+  files: Record<keyof Measured, Docked>;
+  /** One read of a file over HTTP in Range requests: MB/s. */
+  read: Record<keyof Measured, () => Promise<number>>;
+  stop(): Promise<void>;
+}
+
+async function platform(label: string, port: number, env: Record<string, string>): Promise<Platform> {
   const home = join(work, label);
   const server = await startServer(home, port, env);
   const db = new pg.Client({ connectionString: `postgres://evidence:evidence-local@127.0.0.1:${port + 1}/postgres` });
   await db.connect();
+  const stop = async () => {
+    await db.end();
+    server.child.kill('SIGTERM');
+    await new Promise((r) => server.child.once('exit', r));
+  };
   try {
     const bench: Bench = { url: server.url, token: server.token, db };
     const docked = await dockOriginal(bench, original, `DSJ${label}`);
@@ -53,14 +64,33 @@ async function measure(label: string, port: number, env: Record<string, string>,
     const path = await asDerivative(bench, docked, bytes);
     await transcodesSettled(bench, [docked, bytes]);
     return {
-      original: await bestOfRounds(ROUNDS, { http: () => rangeRead(bench, `/api/evidence/${docked.evidenceId}/original`, docked), ...baselines(home, docked) }),
-      derivative: await bestOfRounds(ROUNDS, { http: () => rangeRead(bench, path, bytes), ...baselines(home, bytes) }),
+      home,
+      files: { original: docked, derivative: bytes },
+      read: { original: () => rangeRead(bench, `/api/evidence/${docked.evidenceId}/original`, docked), derivative: () => rangeRead(bench, path, bytes) },
+      stop,
     };
-  } finally {
-    await db.end();
-    server.child.kill('SIGTERM');
-    await new Promise((r) => server.child.once('exit', r));
+  } catch (error) {
+    await stop();
+    throw error;
   }
+}
+
+/**
+ * Each file read over HTTP from `main`, taking turns with `baselines` (reads of the same stored file
+ * without the platform) and with the same file read from the `others` platforms, best of ROUNDS
+ * rounds (range-read.ts): every figure of a line comes from the same minutes.
+ */
+async function measure(
+  main: Platform,
+  baselines: (home: string, file: Docked) => Record<string, () => Promise<number>>,
+  others: Record<string, Platform> = {},
+): Promise<Measured> {
+  const reads = (kind: keyof Measured) => ({
+    http: main.read[kind],
+    ...baselines(main.home, main.files[kind]),
+    ...Object.fromEntries(Object.entries(others).map(([name, other]) => [name, other.read[kind]])),
+  });
+  return { original: await bestOfRounds(ROUNDS, reads('original')), derivative: await bestOfRounds(ROUNDS, reads('derivative')) };
 }
 
 try {
@@ -83,11 +113,27 @@ try {
     bare: async () => rangeReadUrl(`${(bare ??= await startFileServer(join(home, 'objects'))).url}/${file.storageKey}`, {}, file),
     disk: () => diskRead(join(home, 'objects', file.storageKey), file),
   });
-  const fs = await measure('fs', 19400, {}, fromDisk).finally(() => bare?.stop());
-  const onS3 = await measure('s3', 19430, s3env, (_home, file) => ({ direct: () => fromS3(file) })).finally(() => removeTestBucket(s3config, bucket).catch(() => {})); // no bucket when the server failed to start
-  // Stored encrypted, the file on disk is ciphertext: these compare with the clear reads over HTTP.
-  const sm4 = await measure('sm4', 19410, { EVIDENCE_ENCRYPTION: 'sm4' });
-  const aes = await measure('aes', 19420, { EVIDENCE_ENCRYPTION: 'aes' });
+  // Stored encrypted, the file on disk is ciphertext: those reads compare with the clear reads over HTTP, in turns with them.
+  const started: Platform[] = [];
+  const start = async (...args: Parameters<typeof platform>) => {
+    const running = await platform(...args);
+    started.push(running);
+    return running;
+  };
+  const fs = await (async () => {
+    const [clear, sm4, aes] = [await start('fs', 19400, {}), await start('sm4', 19410, { EVIDENCE_ENCRYPTION: 'sm4' }), await start('aes', 19420, { EVIDENCE_ENCRYPTION: 'aes' })];
+    return measure(clear, fromDisk, { sm4, aes });
+  })().finally(async () => {
+    await bare?.stop();
+    for (const p of started.splice(0)) await p.stop();
+  });
+  const onS3 = await (async () => {
+    const s3platform = await start('s3', 19430, s3env);
+    return measure(s3platform, (_home, file) => ({ direct: () => fromS3(file) }));
+  })().finally(async () => {
+    for (const p of started.splice(0)) await p.stop();
+    await removeTestBucket(s3config, bucket).catch(() => {}); // no bucket when the server failed to start
+  });
 
   const mib = (n: number) => `${n / 1024 / 1024} MiB`;
   console.log(`\nRange streaming, ${mib(RANGE)} ranges one after the other over HTTP, the bytes hashed (SHA-256) as they arrive, best of ${ROUNDS} rounds taking turns;`);
@@ -104,10 +150,10 @@ try {
     console.log(rangeLine(`S3: ${kind} over HTTP`, onS3[kind].http!, onS3[kind].direct!));
   }
   // Encryption at rest (issue 19 item 4): the cipher bounds it (SM4 is software-only in OpenSSL).
-  for (const [label, on] of [['SM4-CTR', sm4], ['AES-256-CTR', aes]] as const) {
+  for (const [label, name] of [['SM4-CTR', 'sm4'], ['AES-256-CTR', 'aes']] as const) {
     for (const kind of ['original', 'derivative'] as const) {
-      const clear = fs[kind].http!;
-      console.log(rangeLine(`filesystem, ${label} at rest: ${kind} over HTTP`, on[kind].http!, fs[kind].bare!, `  cost ${((1 - on[kind].http! / clear) * 100).toFixed(0)}% of the clear`));
+      const { http: clear, bare: baseline, [name]: encrypted } = fs[kind];
+      console.log(rangeLine(`filesystem, ${label} at rest: ${kind} over HTTP`, encrypted!, baseline!, `  cost ${((1 - encrypted! / clear!) * 100).toFixed(0)}% of the clear`));
     }
   }
   console.log('\ngoal: Range reads of originals and derivatives at least 0.8x the same file served from disk');
