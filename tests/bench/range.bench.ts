@@ -120,20 +120,24 @@ try {
     started.push(running);
     return running;
   };
-  const fs = await (async () => {
+  const stopAll = async () => {
+    for (const running of started.splice(0)) await running.stop();
+  };
+  let fs: Measured;
+  try {
     const [clear, sm4, aes] = [await start('fs', 19400, {}), await start('sm4', 19410, { EVIDENCE_ENCRYPTION: 'sm4' }), await start('aes', 19420, { EVIDENCE_ENCRYPTION: 'aes' })];
-    return measure(clear, fromDisk, { sm4, aes });
-  })().finally(async () => {
+    fs = await measure(clear, fromDisk, { sm4, aes });
+  } finally {
     await bare?.stop();
-    for (const p of started.splice(0)) await p.stop();
-  });
-  const onS3 = await (async () => {
-    const s3platform = await start('s3', 19430, s3env);
-    return measure(s3platform, (_home, file) => ({ direct: () => fromS3(file) }));
-  })().finally(async () => {
-    for (const p of started.splice(0)) await p.stop();
+    await stopAll();
+  }
+  let onS3: Measured;
+  try {
+    onS3 = await measure(await start('s3', 19430, s3env), (_home, file) => ({ direct: () => fromS3(file) }));
+  } finally {
+    await stopAll();
     await removeTestBucket(s3config, bucket).catch(() => {}); // no bucket when the server failed to start
-  });
+  }
 
   const mib = (n: number) => `${n / 1024 / 1024} MiB`;
   console.log(`\nRange streaming, ${mib(RANGE)} ranges one after the other over HTTP, the bytes hashed (SHA-256) as they arrive, best of ${ROUNDS} rounds taking turns;`);
